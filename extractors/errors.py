@@ -1,0 +1,52 @@
+"""One error hierarchy for ionlit; each error also inherits the builtin it refines."""
+
+
+class IonlitError(Exception):
+    """Root of every error ionlit raises on purpose."""
+
+
+class DocumentError(ValueError, IonlitError):
+    """A PDF that cannot be read; ``reason`` is a short machine-friendly tag."""
+
+    reason = "unreadable"
+
+    def __init__(self, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{path}: {self.reason}: {detail}")
+
+
+class NotAPdfError(DocumentError):
+    reason = "not a PDF"
+
+
+class EncryptedPdfError(DocumentError):
+    reason = "encrypted"
+
+
+class NoTextLayerError(DocumentError):
+    reason = "no text layer"
+
+
+class MalformedPdfError(DocumentError):
+    reason = "malformed PDF"
+
+
+class UnitParseError(ValueError, IonlitError):
+    """A unit or quantity string that cannot be read with confidence."""
+
+
+class DatasetError(RuntimeError, IonlitError):
+    """A published dataset that is missing, inconsistent or cannot be written."""
+
+
+class FormulaParseError(ValueError, IonlitError):
+    """A chemical formula that cannot be read, or whose variable amounts have no value."""
+
+
+class CuratedDataError(ValueError, IonlitError):
+    """A curated reference file whose layout is not one ionlit knows how to read."""
+
+
+class DecisionError(ValueError, IonlitError):
+    """A curators' decision row that is invalid; the message names the file and line."""

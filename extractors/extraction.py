@@ -1,0 +1,65 @@
+"""One document end to end: layout, tables, mentions. The same calls the Dagster assets make."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from extractors import EXTRACTOR_VERSION, mentions, tables
+from extractors.document import Document
+from extractors.errors import DocumentError
+from extractors.layout import read_document, sha256_of
+from extractors.records import ConductivityRecord, records_to_frame
+
+
+@dataclass(frozen=True)
+class DocumentExtraction:
+    """What one PDF yields: its ``documents`` row, its records and its table cells."""
+
+    document: dict[str, Any]
+    records: pd.DataFrame
+    cells: pd.DataFrame
+
+    @property
+    def failed(self) -> bool:
+        return self.document["status"] != "ok"
+
+
+def document_to_row(path: Path, doc: Document | None, n_records: int | None,
+                    error: DocumentError | None = None) -> dict[str, Any]:
+    """The ``documents`` dataset row of a PDF, read or failed."""
+    return {
+        "doc_sha256": doc.sha256 if doc else sha256_of(path),
+        "doc_name": path.name,
+        "size_bytes": path.stat().st_size,
+        "pages": doc.n_pages if doc else None,
+        "title": doc.title if doc else None,
+        "doi": doc.doi if doc else None,
+        "status": "ok" if error is None else "failed",
+        "error": None if error is None else f"{error.reason}: {error.detail}",
+        "n_records": n_records,
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def document_to_records(doc: Document, nlp: Any) -> tuple[list[ConductivityRecord], pd.DataFrame]:
+    """Table and text records of a read document, and its table cells."""
+    found = tables.document_to_tables(doc)
+    records = tables.tables_to_records(doc, found) + mentions.document_to_records(doc, nlp)
+    return records, tables.tables_to_cells(doc, found)
+
+
+def extract_document(path: Path | str, nlp: Any = None) -> DocumentExtraction:
+    """Extract one PDF; a PDF that cannot be read gives a ``failed`` row, not an exception."""
+    path = Path(path)
+    try:
+        doc = read_document(path)
+    except DocumentError as exc:
+        return DocumentExtraction(document_to_row(path, None, None, exc), records_to_frame([]),
+                                  pd.DataFrame(columns=list(tables.CELL_COLUMNS)))
+    records, cells = document_to_records(doc, nlp if nlp is not None else mentions.load_nlp())
+    return DocumentExtraction(document_to_row(path, doc, len(records)),
+                              records_to_frame(records), cells)

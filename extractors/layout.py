@@ -1,0 +1,792 @@
+"""The PDF layout reader: pdfplumber characters to lines and blocks in reading order.
+
+pdfplumber's ``extract_text()`` clusters characters by their top edge, which lifts every
+superscript onto the line above ("2 × 10 S cm" / "−6 −1") and turns ``10^-4`` into "10−4".
+This reader works from the characters themselves: it groups them by proximity and baseline,
+tells superscripts and subscripts from their size and baseline, marks superscripts with ``^``,
+finds columns, running headers/footers and ruled table regions, and joins lines into blocks.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+import statistics
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psexceptions import PSException
+
+from extractors._typing import BBox
+from extractors.document import (
+    Block,
+    BlockKind,
+    Document,
+    Line,
+    PageLayout,
+    Rule,
+    union_box,
+)
+from extractors.errors import (
+    EncryptedPdfError,
+    MalformedPdfError,
+    NoTextLayerError,
+    NotAPdfError,
+)
+
+DEFAULT_SCRIPT_SIZE_RATIO = 0.85
+DEFAULT_SUPERSCRIPT_RISE = 0.15
+DEFAULT_SUBSCRIPT_DROP = 0.08
+DEFAULT_WORD_GAP = 0.15
+DEFAULT_FRAGMENT_GAP = 0.8
+DEFAULT_MARGIN_BAND = 0.08
+
+LIGATURES = {
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\ufb05": "st", "\ufb06": "st",
+}
+MINUS_LIKE = "\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d-"
+DEGREE_LIKE = frozenset("◦°∘º˚")
+#: Raised marks that are not exponents: primes (β′′), footnote marks.
+PLAIN_RAISED = frozenset("′″‴'’*†‡§¶")
+CAPTION_START = re.compile(r"^(Table|Figure|Fig\.|Scheme|TABLE|FIGURE)\s*[A-Z]?\d+[.:|]?(\s|$)")
+NUMBERED_HEADING = re.compile(r"^(\d+\.(\d+\.)*|\d+(\.\d+)+|[IVX]+\.|[A-H]\.)\s+[A-Z]")
+DOI_PATTERN = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
+TERMINAL = ".!?:"
+
+
+@dataclass(frozen=True)
+class LayoutSettings:
+    """Tunables of the reader, each relative to the font size of the line it applies to."""
+
+    script_size_ratio: float = DEFAULT_SCRIPT_SIZE_RATIO
+    superscript_rise: float = DEFAULT_SUPERSCRIPT_RISE
+    subscript_drop: float = DEFAULT_SUBSCRIPT_DROP
+    word_gap: float = DEFAULT_WORD_GAP
+    fragment_gap: float = DEFAULT_FRAGMENT_GAP
+    margin_band: float = DEFAULT_MARGIN_BAND
+
+    def __post_init__(self) -> None:
+        if not 0 < self.script_size_ratio <= 1:
+            raise ValueError("script_size_ratio must be in (0, 1]")
+        if not 0 < self.word_gap < self.fragment_gap:
+            raise ValueError("word_gap must be positive and below fragment_gap")
+        if not 0 < self.margin_band < 0.5:
+            raise ValueError("margin_band must be in (0, 0.5)")
+        for name in ("superscript_rise", "subscript_drop"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive")
+
+
+class _Char:
+    """A character reduced to what the reader needs (slots: pages hold thousands)."""
+
+    __slots__ = ("baseline", "bottom", "font", "size", "text", "top", "x0", "x1")
+
+    def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float,
+                 size: float, baseline: float, font: str) -> None:
+        self.text, self.x0, self.x1, self.top, self.bottom = text, x0, x1, top, bottom
+        self.size, self.baseline, self.font = size, baseline, font
+
+    @property
+    def box(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def sha256_of(path: Path) -> str:
+    """The document id: sha256 of the file bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def open_pdf(path: Path) -> pdfplumber.PDF:
+    """Open a PDF or raise the ``DocumentError`` that says why it cannot be read."""
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+    if b"%PDF-" not in head:
+        raise NotAPdfError(str(path), "no %PDF- header in the first 1024 bytes")
+    try:
+        pdf = pdfplumber.open(path)
+        _ = pdf.pages  # forces the page tree, where broken files fail
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise EncryptedPdfError(str(path), f"needs a password ({type(exc).__name__})") from exc
+    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        raise MalformedPdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise EncryptedPdfError(str(path), str(exc)) from exc
+        raise MalformedPdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
+    return pdf
+
+
+def read_document(path: Path | str, settings: LayoutSettings | None = None) -> Document:
+    """Read a PDF into a ``Document`` (blocks in reading order, provenance on every char)."""
+    path = Path(path)
+    settings = settings or LayoutSettings()
+    sha = sha256_of(path)
+    pdf = open_pdf(path)
+    try:
+        encrypted = bool(getattr(pdf.doc, "encryption", None))
+        raw_pages = []
+        for page in pdf.pages:
+            try:
+                chars = page_to_chars(page)
+                rules = page_to_rules(page)
+                images = tuple((float(i["x0"]), float(i["top"]), float(i["x1"]),
+                                float(i["bottom"])) for i in page.images)
+            except (PSException, ValueError, KeyError, TypeError) as exc:
+                raise MalformedPdfError(
+                    str(path), f"page {page.page_number}: {type(exc).__name__}: {exc}") from exc
+            raw_pages.append((page.page_number, float(page.width), float(page.height),
+                              chars, rules, images))
+    finally:
+        pdf.close()
+    if not any(raw[3] for raw in raw_pages):
+        raise NoTextLayerError(str(path), f"{len(raw_pages)} page(s), no characters "
+                                          "(a scanned image needs OCR first)")
+    return pages_to_document(sha, path.name, raw_pages, settings, encrypted=encrypted)
+
+
+def page_to_chars(page: pdfplumber.page.Page) -> list[_Char]:
+    """Upright, visible characters of a page with their baselines."""
+    out: list[_Char] = []
+    seen: set[tuple[str, int, int]] = set()
+    for c in page.chars:
+        text = str(c["text"])
+        if not c.get("upright", True) or not text or text.isspace():
+            continue
+        key = (text, round(float(c["x0"])), round(float(c["top"])))
+        if key in seen:  # fake bold: the same glyph painted twice at (almost) one place
+            continue
+        seen.add(key)
+        size = float(c["size"]) or float(c["bottom"]) - float(c["top"])
+        if size <= 0:
+            continue
+        matrix = c.get("matrix")
+        bottom = float(c["bottom"])
+        if matrix:
+            baseline = bottom - (float(matrix[5]) - float(c["y0"]))
+        else:
+            baseline = bottom - 0.2 * size
+        out.append(_Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]), bottom,
+                         size, baseline, str(c.get("fontname", ""))))
+    return out
+
+
+def page_to_rules(page: pdfplumber.page.Page) -> tuple[Rule, ...]:
+    """Ruling lines of a page (edges of lines and rectangles), frames left out."""
+    rules = []
+    for e in page.edges:
+        x0, x1, top, bottom = (float(e["x0"]), float(e["x1"]), float(e["top"]),
+                               float(e["bottom"]))
+        if max(x1 - x0, bottom - top) >= 8:
+            rules.append(Rule(page.page_number, x0, top, x1, bottom))
+    return drop_frames(rules)
+
+
+def drop_frames(rules: Sequence[Rule]) -> tuple[Rule, ...]:
+    """Remove boxes drawn around text or figures: four edges with no rule inside.
+
+    A sidebar box or a figure placeholder is a closed rectangle taller than a table row with
+    nothing ruled inside it; a ruled table has inner rules, so it keeps all of its edges.
+    """
+    horiz = [r for r in rules if r.horizontal]
+    vert = [r for r in rules if not r.horizontal]
+    dropped: set[Rule] = set()
+    for a in horiz:
+        for b in horiz:
+            if not (b.top - a.top > 20 and abs(a.x0 - b.x0) < 2 and abs(a.x1 - b.x1) < 2):
+                continue
+            sides = [v for v in vert if v.top <= a.top + 2 and v.bottom >= b.top - 2
+                     and (abs(v.x0 - a.x0) < 2 or abs(v.x0 - a.x1) < 2)]
+            inner = [r for r in rules if r not in (a, b, *sides)
+                     and a.x0 + 2 < (r.x0 + r.x1) / 2 < a.x1 - 2
+                     and a.top + 2 < (r.top + r.bottom) / 2 < b.top - 2]
+            if len(sides) >= 2 and not inner:
+                dropped.update((a, b, *sides))
+    return tuple(r for r in rules if r not in dropped)
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _core(c: _Char) -> tuple[float, float]:
+    """The band between baseline and roughly cap height: where a line's glyphs overlap."""
+    return (c.baseline - 0.7 * c.size, c.baseline)
+
+
+def chars_to_fragments(chars: Sequence[_Char], settings: LayoutSettings) -> list[list[_Char]]:
+    """Group characters that sit side by side on one line (with their scripts) into runs.
+
+    Two characters join when the second starts within ``fragment_gap`` x size after the first
+    and their baseline-to-cap-height bands overlap: a superscript's band overlaps its base
+    line's band but not the line above, so scripts stay with their base.
+    """
+    n = len(chars)
+    if n == 0:
+        return []
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    bin_h = 4.0
+    bins: dict[int, list[int]] = defaultdict(list)
+    cores = [_core(c) for c in chars]
+    for i in sorted(range(n), key=lambda k: chars[k].x0):
+        lo, hi = cores[i]
+        bins[int((lo + hi) / 2 // bin_h)].append(i)
+    bin_x0 = {b: [chars[i].x0 for i in idx] for b, idx in bins.items()}
+    for i, c in enumerate(chars):
+        lo, hi = cores[i]
+        b = int((lo + hi) / 2 // bin_h)
+        reach = c.x1 + settings.fragment_gap * c.size * 1.5
+        for nb in range(b - 3, b + 4):
+            idx = bins.get(nb)
+            if not idx:
+                continue
+            xs = bin_x0[nb]
+            k = bisect.bisect_left(xs, c.x0 - 0.5)
+            while k < len(idx) and xs[k] <= reach:
+                j = idx[k]
+                k += 1
+                if j == i:
+                    continue
+                d = chars[j]
+                gap = d.x0 - c.x1
+                if gap > settings.fragment_gap * max(c.size, d.size):
+                    continue
+                dlo, dhi = cores[j]
+                overlap = min(hi, dhi) - max(lo, dlo)
+                if overlap > 0.2 * min(hi - lo, dhi - dlo):
+                    ri, rj = find(i), find(j)
+                    if ri != rj:
+                        parent[ri] = rj
+    groups: dict[int, list[_Char]] = defaultdict(list)
+    for i in range(n):
+        groups[find(i)].append(chars[i])
+    return [sorted(g, key=lambda c: (c.x0, c.baseline)) for g in groups.values()]
+
+
+def _main_metrics(chars: Sequence[_Char], settings: LayoutSettings) -> tuple[float, float, str]:
+    """Size, baseline and font of the full-size characters of a run."""
+    biggest = max(c.size for c in chars)
+    main = [c for c in chars if c.size >= settings.script_size_ratio * biggest]
+    size = Counter(round(c.size, 1) for c in main).most_common(1)[0][0]
+    baseline = statistics.median(c.baseline for c in main)
+    font = Counter(c.font for c in main).most_common(1)[0][0]
+    return size, baseline, font
+
+
+def _script_role(c: _Char, size: float, baseline: float, settings: LayoutSettings) -> str:
+    rise = baseline - c.baseline
+    if c.size < settings.script_size_ratio * size or abs(rise) > 0.25 * size:
+        if rise > settings.superscript_rise * size:
+            return "sup"
+        if -rise > settings.subscript_drop * size:
+            return "sub"
+    return "main"
+
+
+def _clean_glyph(text: str) -> str:
+    """Expand ligatures; unmapped glyphs and control characters become U+FFFD."""
+    if text.startswith("(cid:"):
+        return "\ufffd"
+    return "".join(LIGATURES.get(ch) or ("\ufffd" if unicodedata.category(ch) == "Cc" else ch)
+                   for ch in text)
+
+
+def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings) -> Line:
+    """Reconstruct a run's text: ``^`` before superscripts, subscripts inline, spaces by gap."""
+    size, baseline, font = _main_metrics(chars, settings)
+    roles = [_script_role(c, size, baseline, settings) for c in chars]
+    pieces: list[tuple[str, BBox]] = []
+    i = 0
+    prev: _Char | None = None
+    while i < len(chars):
+        c = chars[i]
+        if prev is not None and c.x0 - prev.x1 > settings.word_gap * max(prev.size, c.size):
+            gap_box = (prev.x1, min(prev.top, c.top), c.x0, max(prev.bottom, c.bottom))
+            pieces.append((" ", gap_box))
+        if roles[i] != "sup":
+            for ch in _clean_glyph(c.text):
+                pieces.append((ch, c.box))
+            prev = c
+            i += 1
+            continue
+        j = i
+        while j < len(chars) and roles[j] == "sup" and (
+                j == i or chars[j].x0 - chars[j - 1].x1 <= settings.word_gap * size):
+            j += 1
+        group = chars[i:j]
+        text = "".join(_clean_glyph(g.text) for g in group)
+        nxt = chars[j].text if j < len(chars) else ""
+        if set(text) <= DEGREE_LIKE or (text in {"o", "0"} and nxt in {"C", "F"}):
+            pieces.append(("°", union_box([g.box for g in group])))
+        elif set(text) <= PLAIN_RAISED:
+            pieces.extend((ch, g.box) for g in group for ch in _clean_glyph(g.text))
+        else:
+            pieces.append(("^", group[0].box))
+            for g in group:
+                for ch in _clean_glyph(g.text):
+                    pieces.append(("-" if ch in MINUS_LIKE else ch, g.box))
+        prev = group[-1]
+        i = j
+    text = "".join(p[0] for p in pieces)
+    return Line(page, text, tuple(p[1] for p in pieces), size, font, baseline)
+
+
+def join_lines(first: Line, second: Line) -> Line:
+    """Join two runs of one visual line (a wide justified gap split them) with a space."""
+    left, right = (first, second) if first.x0 <= second.x0 else (second, first)
+    gap_box = (left.x1, min(left.top, right.top), right.x0, max(left.bottom, right.bottom))
+    return Line(left.page, left.text + " " + right.text, (*left.boxes, gap_box, *right.boxes),
+                max(left.size, right.size), left.fontname if left.size >= right.size
+                else right.fontname, left.baseline)
+
+
+# --------------------------------------------------------------------------- page structure
+
+
+def _norm_key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def find_running_lines(pages: Sequence[tuple[int, float, Sequence[Line]]],
+                       settings: LayoutSettings) -> set[tuple[int, int]]:
+    """(page, line index) of running headers, footers and page numbers.
+
+    A line is running when its text (digits ignored) recurs near the same height on other
+    pages inside the top or bottom band, or when it sits alone in the outer margin band.
+    """
+    seen: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+    for number, height, lines in pages:
+        for idx, line in enumerate(lines):
+            band = settings.margin_band * height * 1.8
+            if line.top < band or line.bottom > height - band:
+                seen[_norm_key(line.text)].append((number, idx, line.top))
+    running: set[tuple[int, int]] = set()
+    for hits in seen.values():
+        if len({p for p, _, _ in hits}) < 2:
+            continue
+        for p, idx, top in hits:
+            if sum(1 for q, _, t in hits if q != p and abs(t - top) < 6) >= 1:
+                running.add((p, idx))
+    for number, height, lines in pages:
+        band = settings.margin_band * height
+        for idx, line in enumerate(lines):
+            if (number, idx) in running:
+                continue
+            in_top = line.bottom < band
+            in_bottom = line.top > height - band
+            if not (in_top or in_bottom):
+                continue
+            others = [o for k, o in enumerate(lines) if k != idx and (number, k) not in running]
+            if in_top:
+                gap = min((o.top - line.bottom for o in others if o.top > line.top),
+                          default=1e9)
+            else:
+                gap = min((line.top - o.bottom for o in others if o.top < line.top),
+                          default=1e9)
+            if gap > 0.9 * line.size or re.fullmatch(r"(page )?\d+( of \d+)?",
+                                                     line.text.strip().lower()):
+                running.add((number, idx))
+    return running
+
+
+def _overlap_x(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
+def _is_table_line(line: Line, body_size: float) -> bool:
+    return line.size < 0.95 * body_size and not CAPTION_START.match(line.text)
+
+
+def find_table_regions(lines: Sequence[Line], rules: Sequence[Rule], body_size: float,
+                       body_top: float) -> list[BBox]:
+    """Regions of ruled tables: full grids, booktabs rules, and parts continued over a break.
+
+    Stacked horizontal rules of one width make a table. A table broken over a column or page
+    shows only some of its rules: when every line between the rules and the end (start) of
+    the column is a small-font table line, those lines belong to the table as well.
+    """
+    hrules = sorted((r for r in rules if r.horizontal and r.x1 - r.x0 >= 40
+                     and r.top > body_top - 2), key=lambda r: r.top)
+    groups: list[list[Rule]] = []
+    for r in hrules:
+        for g in groups:
+            g0 = (min(x.x0 for x in g), max(x.x1 for x in g))
+            width = min(g0[1] - g0[0], r.x1 - r.x0)
+            if _overlap_x(g0, (r.x0, r.x1)) > 0.8 * width:
+                between = [ln for ln in lines if g[-1].bottom < ln.top < r.top
+                           and _overlap_x((ln.x0, ln.x1), g0) > 0]
+                if all(_is_table_line(ln, body_size) for ln in between):
+                    g.append(r)
+                    break
+        else:
+            groups.append([r])
+    regions: list[BBox] = []
+    for g in groups:
+        x0, x1 = min(r.x0 for r in g), max(r.x1 for r in g)
+        top, bottom = g[0].top, g[-1].bottom
+        band = [ln for ln in lines if _overlap_x((ln.x0, ln.x1), (x0, x1)) > 0]
+        below = [ln for ln in band if ln.top >= bottom]
+        above = [ln for ln in band if ln.bottom <= top]
+        if below and all(_is_table_line(ln, body_size) for ln in below):
+            bottom = max(ln.bottom for ln in below)
+        captioned = any(CAPTION_START.match(ln.text) for ln in above
+                        if top - ln.bottom < 4 * ln.size)
+        if above and not captioned and all(_is_table_line(ln, body_size) for ln in above):
+            top = min(ln.top for ln in above)
+        if any(top < (ln.top + ln.bottom) / 2 < bottom for ln in band):
+            regions.append((x0, top - 0.5, x1, bottom + 0.5))
+    return regions
+
+
+def find_gutter(boxes: Sequence[BBox], width: float) -> float | None:
+    """The x of the gap between two columns, or None for a single-column page.
+
+    A gutter is a vertical strip near the middle that few boxes cross while many lie wholly
+    on each side of it; boxes that do cross it (titles, wide tables) span both columns.
+    """
+    if len(boxes) < 8:
+        return None
+    best: tuple[int, float] | None = None
+    x = 0.2 * width
+    while x <= 0.8 * width:
+        left = sum(1 for b in boxes if b[2] <= x - 2)
+        right = sum(1 for b in boxes if b[0] >= x + 2)
+        crossing = len(boxes) - left - right
+        if left >= 4 and right >= 4 and crossing <= 0.15 * len(boxes):
+            score = min(left, right)
+            if best is None or score > best[0]:
+                best = (score, x)
+        x += 2.0
+    return None if best is None else best[1]
+
+
+def _column_of(box: BBox, gutter: float | None) -> int:
+    if gutter is None:
+        return 0
+    if box[2] <= gutter + 1:
+        return 1
+    if box[0] >= gutter - 1:
+        return 2
+    return 0
+
+
+def assign_columns(lines: Sequence[Line], gutter: float | None) -> list[int]:
+    """Column of each line (0 spans both), reading the short last line of a spanning
+    paragraph (a caption's tail) as spanning when nothing stands beside it."""
+    cols = [_column_of(ln.bbox, gutter) for ln in lines]
+    order = sorted(range(len(lines)), key=lambda k: lines[k].top)
+    for pos, k in enumerate(order):
+        if cols[k] == 0 or pos == 0:
+            continue
+        ln = lines[k]
+        above = lines[order[pos - 1]]
+        beside = any(cols[m] not in (0, cols[k]) and lines[m].top < ln.bottom
+                     and lines[m].bottom > ln.top for m in range(len(lines)))
+        if (cols[order[pos - 1]] == 0 and not beside and ln.top - above.bottom < ln.size
+                and abs(ln.size - above.size) < 0.1 * ln.size):
+            cols[k] = 0
+    return cols
+
+
+def order_items(items: Sequence[tuple[BBox, int, object]]) -> list[tuple[BBox, int, object]]:
+    """Reading order: top to bottom, spanning items cut the page into bands, and inside a
+    band the left column is read before the right one."""
+    ordered = sorted(items, key=lambda it: (it[0][1], it[0][0]))
+    out: list[tuple[BBox, int, object]] = []
+    band: list[tuple[BBox, int, object]] = []
+    for it in ordered:
+        if it[1] == 0 and band and it[0][1] > min(b[0][1] for b in band) - 1:
+            out.extend(sorted(band, key=lambda b: (b[1], b[0][1])))
+            band = []
+        if it[1] == 0:
+            out.append(it)
+        else:
+            band.append(it)
+    out.extend(sorted(band, key=lambda b: (b[1], b[0][1])))
+    return out
+
+
+def merge_same_baseline(lines: Sequence[Line]) -> list[Line]:
+    """Join the runs of one visual line within a column (a wide justified gap, the two
+    sides of a list such as ``LiB   lithium-ion battery``)."""
+    out: list[Line] = []
+    for line in sorted(lines, key=lambda ln: (round(ln.baseline), ln.x0)):
+        if out:
+            prev = out[-1]
+            if (abs(prev.baseline - line.baseline) < 0.3 * line.size
+                    and line.x0 >= prev.x1 - 0.5
+                    and abs(prev.size - line.size) < 0.1 * line.size):
+                out[-1] = join_lines(prev, line)
+                continue
+        out.append(line)
+    return sorted(out, key=lambda ln: (ln.top, ln.x0))
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def _ends_sentence(text: str) -> bool:
+    t = text.rstrip()
+    return bool(t) and (t[-1] in TERMINAL or t.endswith((".)", ".]", '."', ".”")))
+
+
+def _is_heading(line: Line, body_size: float, col_right: float) -> bool:
+    short = line.x1 < col_right - 2 * line.size
+    if line.size >= 1.08 * body_size and short:
+        return True
+    if line.bold and short and len(line.text) < 120 and not CAPTION_START.match(line.text):
+        return True
+    numbered = NUMBERED_HEADING.match(line.text)
+    return bool(numbered) and (line.bold or "italic" in line.fontname.lower()
+                               or (short and len(line.text) < 80))
+
+
+def lines_to_blocks(lines: Sequence[Line], body_size: float, column: int) -> list[list[Line]]:
+    """Split a column's lines (top to bottom) into paragraphs, headings and captions."""
+    if not lines:
+        return []
+    lefts = Counter(round(ln.x0) for ln in lines)
+    col_left = min(x for x, n in lefts.items() if n >= max(1, lefts.most_common(1)[0][1] // 3))
+    col_right = max(ln.x1 for ln in lines)
+    blocks: list[list[Line]] = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:], strict=False):
+        indent = line.x0 - col_left
+        prev_short = prev.x1 < col_right - 1.5 * prev.size
+        new = (
+            bool(CAPTION_START.match(line.text))
+            or _is_heading(line, body_size, col_right) != _is_heading(prev, body_size, col_right)
+            or _is_heading(line, body_size, col_right) and prev_short
+            or abs(line.size - prev.size) > 0.1 * prev.size
+            or line.top - prev.bottom > 0.75 * max(prev.size, line.size)
+            or line.top - prev.bottom < -0.5 * line.size
+            or (0.7 * line.size < indent < 4 * line.size and (prev_short or _ends_sentence(
+                prev.text)) and prev.x0 < line.x0 - 0.5 * line.size)
+            or (prev_short and _ends_sentence(prev.text) and indent > -1)
+        )
+        if new:
+            blocks.append([line])
+        else:
+            blocks[-1].append(line)
+    return blocks
+
+
+def _joined(lines: Sequence[Line], hyphenated: set[str]) -> tuple[str, list[int], list[BBox]]:
+    """Join lines into one text, undoing end-of-line hyphenation (``conduc-`` + ``tor``)."""
+    text = ""
+    pages: list[int] = []
+    boxes: list[BBox] = []
+    for line in lines:
+        if text:
+            word_end = re.search(r"(\w+)-$", text)
+            if (word_end and text[-2].islower() and line.text[:1].islower()
+                    and f"{word_end.group(1)}-{line.text.split(' ')[0]}".lower()
+                    not in hyphenated):
+                text, pages, boxes = text[:-1], pages[:-1], boxes[:-1]
+            elif not text.endswith(("-", "–", "—", "/")):
+                text += " "
+                pages.append(line.page)
+                boxes.append(boxes[-1])
+        text += line.text
+        pages.extend([line.page] * len(line.text))
+        boxes.extend(line.boxes)
+    return text, pages, boxes
+
+
+def make_block(kind: BlockKind, lines: Sequence[Line], hyphenated: set[str],
+               column: int = 0) -> Block:
+    text, pages, boxes = _joined(lines, hyphenated)
+    return Block(kind, text, tuple(pages), tuple(boxes), tuple(lines), column)
+
+
+def table_block(lines: Sequence[Line], column: int) -> Block:
+    """A table region: rows joined by newlines, cells by `` | ``; lines kept as cells."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: (ln.baseline, ln.x0)):
+        if rows and abs(rows[-1][0].baseline - line.baseline) < 0.4 * line.size:
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    text = ""
+    pages: list[int] = []
+    boxes: list[BBox] = []
+    for row in rows:
+        for k, cell in enumerate(sorted(row, key=lambda ln: ln.x0)):
+            sep = "\n" if k == 0 and text else (" | " if k else "")
+            text += sep
+            pages.extend([cell.page] * len(sep))
+            boxes.extend([cell.boxes[0]] * len(sep))
+            text += cell.text
+            pages.extend([cell.page] * len(cell.text))
+            boxes.extend(cell.boxes)
+    return Block("table", text, tuple(pages), tuple(boxes), tuple(lines), column)
+
+
+def _hyphenated_words(pages: Iterable[Sequence[Line]]) -> set[str]:
+    words: set[str] = set()
+    for lines in pages:
+        for line in lines:
+            words.update(w.lower() for w in re.findall(r"(?=\b(\w+-\w+))", line.text))
+    return words
+
+
+def _classify(lines: Sequence[Line], body_size: float, col_right: float, page: int,
+              images: Sequence[BBox]) -> BlockKind:
+    first = lines[0]
+    if any(_inside(ln.bbox, img) for img in images for ln in lines[:1]):
+        return "figure"
+    if CAPTION_START.match(first.text):
+        return "caption"
+    if page == 1 and first.size >= 1.3 * body_size:
+        return "title"
+    if all(_is_heading(ln, body_size, col_right + 1) or ln.bold for ln in lines) and len(
+            lines) <= 3:
+        return "heading"
+    return "paragraph"
+
+
+def _inside(box: BBox, region: BBox, slack: float = 1.0) -> bool:
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return (region[0] - slack <= cx <= region[2] + slack
+            and region[1] - slack <= cy <= region[3] + slack)
+
+
+def _should_continue(prev: Block, nxt: Block) -> bool:
+    """Whether ``nxt`` is the rest of paragraph ``prev`` cut by a column or page break."""
+    if prev.kind != "paragraph" or nxt.kind != "paragraph" or _ends_sentence(prev.text):
+        return False
+    first = nxt.text[:1]
+    if first.islower() or first in "([,;":
+        return True
+    last_line, first_line = prev.lines[-1], nxt.lines[0]
+    full = last_line.x1 > max(ln.x1 for ln in prev.lines) - 2 * last_line.size
+    return full and len(prev.lines) > 1 and abs(first_line.size - last_line.size) < 0.5
+
+
+def merge_continued(blocks: list[Block], hyphenated: set[str]) -> list[Block]:
+    """Rejoin paragraphs cut by column and page breaks (figures/tables may stand between)."""
+    out = list(blocks)
+    skip = {"header", "footer", "table", "figure", "caption"}
+    i = 0
+    while i < len(out):
+        b = out[i]
+        j = i + 1
+        while j < len(out) and j - i <= 8 and out[j].kind in skip:
+            j += 1
+        if j < len(out) and _should_continue(b, out[j]) and (
+                j > i + 1 or out[j].page != b.page or out[j].column != b.column):
+            merged = make_block("paragraph", (*b.lines, *out[j].lines), hyphenated, b.column)
+            out[i] = merged
+            del out[j]
+            continue
+        i += 1
+    return out
+
+
+def pages_to_document(sha: str, name: str,
+                      raw_pages: Sequence[tuple[int, float, float, list[_Char],
+                                                tuple[Rule, ...], tuple[BBox, ...]]],
+                      settings: LayoutSettings, *, encrypted: bool = False) -> Document:
+    """Lines, running heads, table regions, columns and blocks for all pages of a document."""
+    page_lines: list[tuple[int, float, list[Line]]] = []
+    for number, _width, height, chars, _rules, _images in raw_pages:
+        frags = [fragment_to_line(number, f, settings)
+                 for f in chars_to_fragments(chars, settings)]
+        page_lines.append((number, height, sorted(frags, key=lambda ln: (ln.top, ln.x0))))
+    sizes: Counter[float] = Counter()
+    for _, _, lines in page_lines:
+        for ln in lines:
+            sizes[round(ln.size, 1)] += len(ln.text)
+    body_size = sizes.most_common(1)[0][0] if sizes else 10.0
+    running = find_running_lines(page_lines, settings)
+    hyphenated = _hyphenated_words(lines for _, _, lines in page_lines)
+
+    blocks: list[Block] = []
+    layouts: list[PageLayout] = []
+    for (number, width, height, _chars, rules, images), (_, _, lines) in zip(
+            raw_pages, page_lines, strict=True):
+        layouts.append(PageLayout(number, width, height, tuple(lines), rules, body_size))
+        heads = [ln for k, ln in enumerate(lines) if (number, k) in running]
+        body = [ln for k, ln in enumerate(lines) if (number, k) not in running]
+        body_top = min((ln.top for ln in body), default=0.0)
+        regions = find_table_regions(body, rules, body_size, body_top)
+        in_table: dict[int, list[Line]] = defaultdict(list)
+        free: list[Line] = []
+        for ln in body:
+            hit = next((r for r, reg in enumerate(regions) if _inside(ln.bbox, reg)), None)
+            if hit is None:
+                free.append(ln)
+            else:
+                in_table[hit].append(ln)
+        gutter = find_gutter([ln.bbox for ln in free] + list(regions), width)
+        items: list[tuple[BBox, int, object]] = []
+        by_col: dict[int, list[Line]] = defaultdict(list)
+        for ln, col in zip(free, assign_columns(free, gutter), strict=True):
+            by_col[col].append(ln)
+        for col, col_lines in by_col.items():
+            merged = merge_same_baseline(col_lines)
+            col_right = max(ln.x1 for ln in merged)
+            for group in lines_to_blocks(merged, body_size, col):
+                kind = _classify(group, body_size, col_right, number, images)
+                blk = make_block(kind, group, hyphenated, col)
+                items.append((union_box([ln.bbox for ln in group]), col, blk))
+        for r, reg in enumerate(regions):
+            if in_table.get(r):
+                col = _column_of(reg, gutter)
+                items.append((reg, col, table_block(in_table[r], col)))
+        ordered = [it[2] for it in order_items(items)]
+        for ln in heads:
+            kind: BlockKind = "header" if ln.top < height / 2 else "footer"
+            hb = make_block(kind, [ln], hyphenated)
+            if kind == "header":
+                ordered.insert(0, hb)
+            else:
+                ordered.append(hb)
+        blocks.extend(b for b in ordered if isinstance(b, Block))
+    blocks = merge_continued(blocks, hyphenated)
+    title = next((b.text for b in blocks if b.kind == "title"), None)
+    return Document(sha, name, tuple(layouts), tuple(blocks), title=title,
+                    doi=find_doi(blocks), encrypted=encrypted)
+
+
+def find_doi(blocks: Sequence[Block]) -> str | None:
+    """The first DOI printed on the first two pages (headers and footers included)."""
+    for b in blocks:
+        if b.page > 2:
+            break
+        m = DOI_PATTERN.search(b.text.replace(" ", ""))
+        if m:
+            return m.group(0).rstrip(".,;)")
+    return None
+
+
+def document_to_text(doc: Document, *, kinds: set[str] | None = None) -> str:
+    """The reconstructed text for people to read: each block prefixed by its kind and page."""
+    parts = []
+    for b in doc.blocks:
+        if kinds is not None and b.kind not in kinds:
+            continue
+        pages = sorted(set(b.pages)) or [b.page]
+        where = f"p{pages[0]}" + (f"-{pages[-1]}" if len(pages) > 1 else "")
+        parts.append(f"[{b.kind} {where}]\n{b.text}")
+    return "\n\n".join(parts) + "\n"

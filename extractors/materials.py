@@ -1,0 +1,524 @@
+"""Recognise and canonicalise the materials named in solid-electrolyte papers.
+
+Table cells and sentences name a material as a formula (``Li14Zn(GeO4)4``), an abbreviation
+defined in the document (``NaCB11H12 (NCB)``) or a well-known one (``LLZO``), often behind a
+family label (``LISICON Li14Zn(GeO4)4``). Reconciliation can only compare values when all of
+these collapse to one comparable string, so this module turns them into Hill-ordered formulas.
+Well-known abbreviations, family labels and ligands are package data in ``extractors/data/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cache
+from importlib.resources import files
+from math import gcd, lcm
+
+from extractors.errors import FormulaParseError
+
+_DATA = files("extractors") / "data"
+
+#: Every element symbol (package data; no D/T, which would let acronyms like ``DFT`` through).
+ELEMENTS: frozenset[str] = frozenset(
+    word for line in (_DATA / "elements.txt").read_text(encoding="utf-8").splitlines()
+    if not line.startswith("#") for word in line.split())
+
+#: Letters that stand for a variable amount (``Na1+xTi2-xAlx(PO4)3``, ``O3-δ``).
+DEFAULT_VARIABLE_SYMBOLS = "xyzδ"
+
+_ADDUCT = "·"
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_TRANSLATE = str.maketrans({
+    "−": "-", "–": "-", "‐": "-", "‑": "-", "•": _ADDUCT, "⋅": _ADDUCT, "∙": _ADDUCT,
+    "*": _ADDUCT, "″": "''", "′": "'", "’": "'",
+    **{chr(0x2080 + d): str(d) for d in range(10)},
+})
+_CHARGE = re.compile(r"\^\{?\d*[+\-]\}?|[⁰¹²³⁴⁵⁶⁷⁸⁹]*[⁺⁻]")
+_PHASE_PREFIX = re.compile(r"^([αβγδεηθκλ]'{0,2}|[ct])-(?=[A-Z(\[])")
+_VARIABLE_SPEC = re.compile(
+    r"[\s,;]*\(?\s*((?:[a-zδ]\s*=\s*\d*\.?\d+\s*[,;]?\s*)+)\)?\s*$")
+_VARIABLE_PAIR = re.compile(r"([a-zδ])\s*=\s*(\d*\.?\d+)")
+_NUMBER = re.compile(r"\d*\.?\d+")
+_TRAILING_PAREN = re.compile(r"^(.*\S)\s+\(((?:[^()]|\([^()]*\))*)\)$")
+_PAREN_TOKEN = r"\(((?:[^()\s]|\([^()\s]*\))+)\)"
+_INLINE_DEFINITION = re.compile(r"(?<!\S)(\S+)\s+" + _PAREN_TOKEN)
+_SECTION_LINE = re.compile(
+    r"^\s*(?P<abbr>[^\s:]{2,12})\s*(?::\s*|\s[–—=-]\s|\t\s*|\s+)(?P<formula>\S+)\s*$")
+_ABBREVIATION_SHAPE = re.compile(r"^[A-Za-zβ][A-Za-z0-9'\-]{1,11}$")
+
+
+@dataclass(frozen=True)
+class MaterialRef:
+    """A material as written plus what it resolves to, ready for the record columns.
+
+    Attributes:
+        raw: the material as written (``material_raw``).
+        formula: canonical formula or None when it is not one (``material_formula``).
+        family: structural family label when known (``family``).
+    """
+
+    raw: str
+    formula: str | None = None
+    family: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.raw.strip():
+            raise ValueError("MaterialRef.raw must not be empty")
+
+
+@dataclass(frozen=True)
+class _Abbreviation:
+    formula: str | None
+    family: str | None
+
+
+def _read_data(name: str) -> list[dict[str, str]]:
+    """Rows of one package-data CSV (empty cells become empty strings)."""
+    return list(csv.DictReader(io.StringIO((_DATA / name).read_text(encoding="utf-8"))))
+
+
+@cache
+def _known_abbreviations() -> dict[str, _Abbreviation]:
+    return {row["abbreviation"]: _Abbreviation(row["formula"] or None, row["family"] or None)
+            for row in _read_data("abbreviations.csv")}
+
+
+@cache
+def _family_labels() -> tuple[tuple[str, str], ...]:
+    """(label, family) pairs, longest label first so ``thio-LISICON`` wins over ``LISICON``."""
+    pairs = [(row["label"], row["family"]) for row in _read_data("families.csv")]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+@cache
+def _ligands() -> dict[str, str]:
+    return {row["ligand"]: row["formula"] for row in _read_data("ligands.csv")}
+
+
+@cache
+def _non_material_acronyms() -> frozenset[str]:
+    lines = (_DATA / "non_material_acronyms.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
+def _normalise_text(s: str) -> str:
+    """NFC, ASCII dashes and primes, subscript digits, one adduct dot."""
+    return unicodedata.normalize("NFC", s).translate(_TRANSLATE).strip()
+
+
+def normalise_material_text(s: str) -> str:
+    """A comparable form of a material name that is no formula (``LiPON``, ``LiTFSI-PEO``)."""
+    return re.sub(r"\s+", "", _normalise_text(s)).casefold()
+
+
+@cache
+def _labels() -> frozenset[str]:
+    return frozenset(normalise_material_text(t) for t in
+                     [*_known_abbreviations(), *(label for label, _ in _family_labels())])
+
+
+def _is_label(token: str) -> bool:
+    """True for known abbreviations and family labels, which may happen to spell formulas."""
+    return normalise_material_text(token) in _labels()
+
+
+class _FormulaParser:
+    """Recursive-descent reader of one cleaned formula string with exact rational amounts."""
+
+    def __init__(self, text: str, variables: Mapping[str, Fraction], probe: bool) -> None:
+        self.text = text
+        self.pos = 0
+        self.variables = variables
+        self.symbols = set(DEFAULT_VARIABLE_SYMBOLS) | set(variables)
+        self.probe = probe
+        self.missing: set[str] = set()
+
+    def fail(self, why: str) -> FormulaParseError:
+        return FormulaParseError(f"{self.text!r} at position {self.pos}: {why}")
+
+    def peek(self, offset: int = 0) -> str:
+        i = self.pos + offset
+        return self.text[i] if i < len(self.text) else ""
+
+    def parse(self) -> dict[str, Fraction]:
+        comp = self.formula()
+        if self.pos != len(self.text):
+            raise self.fail(f"unexpected {self.peek()!r}")
+        return comp
+
+    def formula(self) -> dict[str, Fraction]:
+        comp = self.part()
+        while self.peek() == _ADDUCT:
+            self.pos += 1
+            _add(comp, self.part())
+        return comp
+
+    def part(self) -> dict[str, Fraction]:
+        coefficient = self.coefficient()
+        comp: dict[str, Fraction] = {}
+        while True:
+            unit = self.unit()
+            if unit is None:
+                break
+            _add(comp, unit)
+        if not comp:
+            raise self.fail("expected an element symbol")
+        return {el: n * coefficient for el, n in comp.items()}
+
+    def coefficient(self) -> Fraction:
+        """A leading multiplier: ``0.6MgS``, ``xMgI2`` or ``(100-x)(...)``."""
+        if self.peek() == "(":
+            close = self.text.find(")", self.pos)
+            inner = self.text[self.pos + 1:close] if close > 0 else ""
+            if inner and not any(c.isupper() or c == "(" for c in inner):
+                start = self.pos
+                self.pos += 1
+                value = self.amount()
+                if value is not None and self.peek() == ")":
+                    self.pos += 1
+                    return value
+                self.pos = start
+        value = self.amount()
+        return Fraction(1) if value is None else value
+
+    def unit(self) -> dict[str, Fraction] | None:
+        ch = self.peek()
+        if ch in _OPENERS:
+            inner = self.group(_OPENERS[ch])
+        elif ch.isupper():
+            inner = {self.element(): Fraction(1)}
+        else:
+            return None
+        amount = self.amount()
+        if amount is None:
+            return inner
+        if amount < 0:
+            raise self.fail("negative amount")
+        return {el: n * amount for el, n in inner.items()}
+
+    def group(self, closer: str) -> dict[str, Fraction]:
+        self.pos += 1
+        match = re.compile(r"[a-z]+").match(self.text, self.pos)
+        if match and self.text[match.end():match.end() + 1] == closer:
+            ligand = _ligands().get(match.group())
+            if ligand is None:
+                raise self.fail(f"unknown ligand {match.group()!r}")
+            self.pos = match.end() + 1
+            return dict(_FormulaParser(ligand, {}, probe=False).parse())
+        comp = self.formula()
+        if self.peek() != closer:
+            raise self.fail(f"expected {closer!r}")
+        self.pos += 1
+        return comp
+
+    def element(self) -> str:
+        two = self.text[self.pos:self.pos + 2]
+        if len(two) == 2 and two[1].islower() and two in ELEMENTS:
+            self.pos += 2
+            return two
+        if two[:1] in ELEMENTS:
+            self.pos += 1
+            if self.peek().islower() and self.peek() not in self.symbols:
+                raise self.fail(f"{two!r} is not an element symbol")
+            return two[:1]
+        raise self.fail(f"{two[:1]!r} is not an element symbol")
+
+    def starts_term(self) -> bool:
+        ch = self.peek()
+        return ch.isdigit() or (ch == "." and self.peek(1).isdigit()) or ch in self.symbols
+
+    def amount(self) -> Fraction | None:
+        """``2``, ``6.4``, ``x``, ``2-x``, ``1+2x``; +/- only joins terms when a variable is in."""
+        if not self.starts_term():
+            return None
+        total, has_variable = self.term()
+        while self.peek() in ("+", "-"):
+            start = self.pos
+            sign = 1 if self.peek() == "+" else -1
+            self.pos += 1
+            if not self.starts_term():
+                self.pos = start
+                break
+            value, term_variable = self.term()
+            if not (has_variable or term_variable):
+                self.pos = start
+                break
+            total += sign * value
+            has_variable = True
+        return total
+
+    def term(self) -> tuple[Fraction, bool]:
+        number = _NUMBER.match(self.text, self.pos)
+        value = Fraction(1)
+        if number:
+            value = Fraction(number.group())
+            self.pos = number.end()
+        if self.peek() and self.peek() in self.symbols:
+            symbol = self.peek()
+            self.pos += 1
+            return value * self.variable(symbol), True
+        return value, False
+
+    def variable(self, symbol: str) -> Fraction:
+        if symbol in self.variables:
+            return self.variables[symbol]
+        self.missing.add(symbol)
+        if self.probe:
+            return Fraction(1, 100)
+        raise FormulaParseError(
+            f"{self.text!r}: variable {symbol!r} has no value; pass variables={{{symbol!r}: ...}}")
+
+
+def _add(into: dict[str, Fraction], other: Mapping[str, Fraction]) -> None:
+    for el, n in other.items():
+        into[el] = into.get(el, Fraction(0)) + n
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    prefix: str
+    body: str
+    composition: dict[str, Fraction]
+    missing: frozenset[str]
+
+
+def _parse(s: str, variables: Mapping[str, float] | None, probe: bool) -> _Parsed:
+    """Clean ``s`` (charges, dashes, phase prefix, ``(x = 0.2)``) and read its composition."""
+    text = _CHARGE.sub("", _normalise_text(s))
+    given: dict[str, Fraction] = {}
+    spec = _VARIABLE_SPEC.search(text)
+    if spec and spec.start() > 0 and "=" in spec.group(1):
+        given = {k: Fraction(v) for k, v in _VARIABLE_PAIR.findall(spec.group(1))}
+        text = text[:spec.start()]
+    given.update({k: Fraction(str(v)) for k, v in (variables or {}).items()})
+    text = re.sub(r"\s*·\s*", "·", text.strip())
+    prefix_match = _PHASE_PREFIX.match(text)
+    prefix = prefix_match.group(1) if prefix_match else ""
+    body = text[prefix_match.end():] if prefix_match else text
+    if not body or any(c.isspace() for c in body):
+        raise FormulaParseError(f"{s!r} is not a single formula")
+    parser = _FormulaParser(body, given, probe)
+    composition = {el: n for el, n in parser.parse().items() if n != 0}
+    if not composition:
+        raise FormulaParseError(f"{s!r} has no elements")
+    return _Parsed(prefix, body, composition, frozenset(parser.missing))
+
+
+def _hill_order(elements: list[str]) -> list[str]:
+    """Hill order: C then H first when carbon is present, everything else alphabetical."""
+    if "C" not in elements:
+        return sorted(elements)
+    return ["C", *(["H"] if "H" in elements else []),
+            *sorted(e for e in elements if e not in ("C", "H"))]
+
+
+def _format_amount(n: Fraction) -> str:
+    if n == 1:
+        return ""
+    if n.denominator == 1:
+        return str(n.numerator)
+    return f"{float(n):.6f}".rstrip("0").rstrip(".")
+
+
+def _composition_to_string(prefix: str, composition: Mapping[str, Fraction]) -> str:
+    body = "".join(el + _format_amount(composition[el]) for el in _hill_order(list(composition)))
+    return f"{prefix}-{body}" if prefix else body
+
+
+def parse_formula(s: str, variables: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Element amounts of a formula, in Hill order.
+
+    Handles nested groups, adducts (``·``, ``•``, ``*``), fractional and variable amounts,
+    charge marks (``^2-``, ignored) and a trailing ``(x = 0.2)``.
+
+    Args:
+        s: the formula as written.
+        variables: values for variable amounts such as ``x``; they override a trailing spec.
+
+    Raises:
+        FormulaParseError: not a formula, or a variable amount without a value (no guessing).
+    """
+    parsed = _parse(s, variables, probe=False)
+    return {el: float(parsed.composition[el]) for el in _hill_order(list(parsed.composition))}
+
+
+def is_formula(token: str) -> bool:
+    """True when ``token`` is plausibly a chemical formula rather than a word or acronym.
+
+    Single-element tokens need a digit (``S8`` yes, ``In``/``S`` no), and all-capital tokens
+    made of one-letter symbols need a digit (``NCB``, ``ICS`` no), because prose is full of both.
+    Known abbreviations and family labels (``LiPON``, ``NaSICON``) are not formulas.
+    """
+    token = token.strip()
+    if not token or token == "NaN" or _is_label(token):
+        return False
+    try:
+        parsed = _parse(token, None, probe=True)
+    except FormulaParseError:
+        return False
+    has_digit = any(c.isdigit() for c in parsed.body)
+    has_lower = any(c.islower() for c in parsed.body if c not in DEFAULT_VARIABLE_SYMBOLS)
+    if len(parsed.composition) < 2 and not has_digit:
+        return False
+    return has_digit or has_lower
+
+
+def _formula_string(s: str, variables: Mapping[str, float] | None, reduce: bool) -> str | None:
+    if _is_label(s):
+        return None
+    try:
+        parsed = _parse(s, variables, probe=True)
+    except FormulaParseError:
+        return None
+    if parsed.missing:
+        return f"{parsed.prefix}-{parsed.body}" if parsed.prefix else parsed.body
+    composition = parsed.composition
+    if reduce:
+        amounts = list(composition.values())
+        factor = Fraction(gcd(*(a.numerator for a in amounts)),
+                          lcm(*(a.denominator for a in amounts)))
+        composition = {el: n / factor for el, n in composition.items()}
+    return _composition_to_string(parsed.prefix, composition)
+
+
+def canonical_formula(s: str, variables: Mapping[str, float] | None = None) -> str | None:
+    """A comparable formula string: Hill order, amounts as written (not reduced).
+
+    ``Li14Zn(GeO4)4`` and ``Li14ZnGe4O16`` both give ``Ge4Li14O16Zn``; a phase prefix is kept
+    (``β''-Al2O3``) because polymorphs conduct differently. A variable formula without values
+    gives its cleaned written form (``Na1+xTi2-xAlx(PO4)3``) so equal notations still match.
+
+    Returns:
+        The canonical string, or None when ``s`` is not a formula (or is a known abbreviation).
+    """
+    return _formula_string(s, variables, reduce=False)
+
+
+def reduced_formula(s: str, variables: Mapping[str, float] | None = None) -> str | None:
+    """Like :func:`canonical_formula` but divided down to the smallest whole-number amounts.
+
+    ``Li14P6S22`` and ``Li7P3S11`` both give ``Li7P3S11``, and ``Li1.4Al0.4Ti1.6(PO4)3`` equals
+    ``Li8.4Al2.4Ti9.6P18O72`` (both ``Al2Li7O60P15Ti8``): amounts are exact rationals, so the
+    factor is gcd(numerators) / lcm(denominators).
+    """
+    return _formula_string(s, variables, reduce=True)
+
+
+def split_family_prefix(cell: str) -> tuple[str | None, str]:
+    """Split a leading family label off a table cell.
+
+    ``"LISICON Li14Zn(GeO4)4"`` gives ``("LISICON", "Li14Zn(GeO4)4")``; ``"Garnet-type LLZO"``
+    gives ``("Garnet", "LLZO")``. A cell that is only a label gives ``(family, "")``.
+
+    Returns:
+        (family or None, the rest of the cell).
+    """
+    text = _normalise_text(cell)
+    for label, family in _family_labels():
+        pattern = re.escape(label) + r"(?:[\s-]type)?s?(?=$|[\s:,;-])[\s:,;-]*"
+        match = re.match(pattern, text, flags=re.IGNORECASE)
+        if match:
+            return family, text[match.end():].strip()
+    return None, text
+
+
+def _looks_like_abbreviation(token: str) -> bool:
+    """Short, at least two capitals, not itself a formula, not a method acronym (``XRD``)."""
+    return (bool(_ABBREVIATION_SHAPE.match(token))
+            and sum(c.isupper() for c in token) >= 2
+            and token.upper() not in _non_material_acronyms()
+            and (token in _known_abbreviations() or not is_formula(token)))
+
+
+def find_abbreviation_definitions(text: str) -> dict[str, str]:
+    """Abbreviations a document defines for formulas, first definition winning.
+
+    Reads inline ``NaCB11H12 (NCB)`` and ``LGPS (Li10GeP2S12)`` and abbreviation-list lines
+    ``LLZO  Li7La3Zr2O12`` / ``NCB: NaCB11H12``. Definitions of non-formulas are skipped.
+
+    Returns:
+        {abbreviation: formula as written}.
+    """
+    found: dict[str, str] = {}
+    for match in _INLINE_DEFINITION.finditer(text):
+        before = match.group(1).lstrip("([{\"'“‘")
+        inside = match.group(2)
+        if is_formula(before) and _looks_like_abbreviation(inside):
+            found.setdefault(inside, before)
+        elif _looks_like_abbreviation(before) and is_formula(inside):
+            found.setdefault(before, inside)
+    for line in text.splitlines():
+        m = _SECTION_LINE.match(line)
+        if m and _looks_like_abbreviation(m["abbr"]) and is_formula(m["formula"]):
+            found.setdefault(m["abbr"], m["formula"])
+    return found
+
+
+def _lookup_abbreviation(abbr: str, defined: Mapping[str, str]) -> _Abbreviation | None:
+    """The document's definition first, then the well-known list; exact case before casefold."""
+    key = _normalise_text(abbr)
+    known = _known_abbreviations()
+    for table in ({k: _Abbreviation(v, None) for k, v in defined.items()}, known):
+        if key in table:
+            return table[key]
+        folded = {k.casefold(): v for k, v in table.items()}
+        if key.casefold() in folded:
+            return folded[key.casefold()]
+    return None
+
+
+def expand_abbreviation(abbr: str, defined: Mapping[str, str]) -> str | None:
+    """The formula an abbreviation stands for (document definitions override the known list).
+
+    Returns:
+        The formula as defined, or None when unknown or when it has no fixed formula (LiPON).
+    """
+    found = _lookup_abbreviation(abbr, defined)
+    return found.formula if found else None
+
+
+def resolve_material(raw: str, defined_abbreviations: Mapping[str, str] | None = None,
+                     ) -> MaterialRef:
+    """Resolve a material as written into the ``material_*`` and ``family`` record columns.
+
+    Tries the cell without its family label (leading, or trailing as in ``Li7P3S11
+    glass-ceramic``), then without a trailing parenthetical (``NaCB11H12 (NCB)``), then the
+    parenthetical itself; each as an abbreviation first (so ``LiPON`` stays formula-less) and
+    then as a formula.
+
+    Args:
+        raw: the material as written; document definitions from
+            :func:`find_abbreviation_definitions` go in ``defined_abbreviations``.
+        defined_abbreviations: {abbreviation: formula} defined by the document.
+
+    Raises:
+        ValueError: ``raw`` is empty (skip empty cells before calling).
+    """
+    defined = defined_abbreviations or {}
+    family, rest = split_family_prefix(raw)
+    text = rest or _normalise_text(raw)
+    if family is None and " " in text:
+        head, _, tail = text.rpartition(" ")
+        tail_family, tail_rest = split_family_prefix(tail)
+        if tail_family is not None and not tail_rest:
+            family, text = tail_family, head
+    candidates = [text]
+    trailing = _TRAILING_PAREN.match(text)
+    if trailing:
+        candidates += [trailing.group(1), trailing.group(2)]
+    for candidate in candidates:
+        abbreviation = _lookup_abbreviation(candidate, defined)
+        if abbreviation is not None:
+            formula = (canonical_formula(abbreviation.formula, None)
+                       if abbreviation.formula else None)
+            return MaterialRef(raw, formula, family or abbreviation.family)
+        formula = canonical_formula(candidate)
+        if formula is not None:
+            return MaterialRef(raw, formula, family)
+    return MaterialRef(raw, None, family)

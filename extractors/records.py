@@ -1,0 +1,88 @@
+"""The conductivity record: one row per stated value (columns fixed by CONTRACT.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, fields
+
+import pandas as pd
+
+from extractors import EXTRACTOR_VERSION
+
+QUALIFIERS = ("exact", "approx", "range", "lower_bound", "upper_bound")
+SOURCES = ("table", "text")
+
+
+@dataclass(frozen=True)
+class ConductivityRecord:
+    """One stated ionic-conductivity value with its provenance."""
+
+    doc_sha256: str
+    doc_name: str
+    source: str
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    material_raw: str
+    value_raw: str
+    qualifier: str
+    evidence: str
+    table_id: str | None = None
+    material_formula: str | None = None
+    sigma_S_per_cm: float | None = None
+    sigma_low_S_per_cm: float | None = None
+    sigma_high_S_per_cm: float | None = None
+    temperature_raw: str | None = None
+    temperature_K: float | None = None
+    family: str | None = None
+    reference: str | None = None
+    flags: str | None = None
+    extractor_version: str = EXTRACTOR_VERSION
+
+    def __post_init__(self) -> None:
+        if self.source not in SOURCES:
+            raise ValueError(f"source must be one of {SOURCES}, not {self.source!r}")
+        if self.qualifier not in QUALIFIERS:
+            raise ValueError(f"qualifier must be one of {QUALIFIERS}, not {self.qualifier!r}")
+        if self.page < 1:
+            raise ValueError(f"page is 1-based, got {self.page}")
+
+    @property
+    def record_id(self) -> str:
+        return make_record_id(self.doc_sha256, self.source, self.page, self.x0, self.top,
+                              self.value_raw)
+
+
+def make_record_id(doc_sha256: str, source: str, page: int, x0: float, top: float,
+                   value_raw: str) -> str:
+    """Stable id: same document, same place (to 0.1 pt) and same value string give the same id."""
+    key = f"{doc_sha256}|{source}|{page}|{x0:.1f}|{top:.1f}|{value_raw}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+#: Column order of the conductivity dataset: CONTRACT.md's columns first, extensions after.
+RECORD_COLUMNS: tuple[str, ...] = (
+    "record_id", "doc_sha256", "doc_name", "source", "page", "x0", "top", "x1", "bottom",
+    "table_id", "material_raw", "material_formula", "value_raw", "sigma_S_per_cm",
+    "sigma_low_S_per_cm", "sigma_high_S_per_cm", "qualifier", "temperature_raw",
+    "temperature_K", "evidence", "extractor_version", "family", "reference", "flags",
+)
+
+_DTYPES = {
+    "page": "int32",
+    **{c: "float64" for c in ("x0", "top", "x1", "bottom", "sigma_S_per_cm",
+                              "sigma_low_S_per_cm", "sigma_high_S_per_cm", "temperature_K")},
+}
+
+
+def records_to_frame(records: list[ConductivityRecord]) -> pd.DataFrame:
+    """Records as a frame with the dataset's columns and dtypes (empty input gives no rows)."""
+    names = [f.name for f in fields(ConductivityRecord)]
+    rows = [{**asdict(r), "record_id": r.record_id} for r in records]
+    df = pd.DataFrame(rows, columns=["record_id", *names])
+    df = df[list(RECORD_COLUMNS)]
+    for col in RECORD_COLUMNS:
+        df[col] = df[col].astype(_DTYPES.get(col, "string"))
+    return df.reset_index(drop=True)

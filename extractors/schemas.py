@@ -1,0 +1,225 @@
+"""Explicit Arrow schemas of the published datasets (CONTRACT.md) and the frame-to-table gate.
+
+Every published file carries its schema: each field's ``description`` (and, for closed
+vocabularies, ``allowed`` values) sits in the field metadata, and the schema metadata holds the
+dataset ``description`` and ``schema_version``. Readers therefore need no side channel to learn
+what a column means, and :func:`frame_to_table` is the single place where a pandas frame becomes
+a publishable table, so a wrong dtype or a missing column fails before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from extractors.errors import DatasetError
+from extractors.records import QUALIFIERS, RECORD_COLUMNS, SOURCES
+
+#: Bump on any rename, removal or type change of a column (CONTRACT.md: a new schema version).
+SCHEMA_VERSION = "1"
+
+DOCUMENT_STATUSES: tuple[str, ...] = ("ok", "failed")
+#: Reconciliation statuses from the comparison, then the ones curators' decisions add.
+RECONCILIATION_STATUSES: tuple[str, ...] = (
+    "agrees", "rounding", "value_conflict", "unit_slip", "temperature_conflict",
+    "only_in_document", "only_in_curated",
+)
+DECISIONS: tuple[str, ...] = ("accepted", "rejected", "corrected")
+
+_STRING = pa.string()
+_FLOAT = pa.float64()
+_INT32 = pa.int32()
+_STRING_LIST = pa.list_(pa.string())
+
+
+def _field(name: str, type_: pa.DataType, description: str, *, nullable: bool = False,
+           allowed: tuple[str, ...] = ()) -> pa.Field:
+    """A field whose meaning travels with the data, in the Parquet footer."""
+    metadata = {"description": description}
+    if allowed:
+        metadata["allowed"] = ",".join(allowed)
+    return pa.field(name, type_, nullable=nullable, metadata=metadata)
+
+
+def _schema(description: str, fields: list[pa.Field]) -> pa.Schema:
+    return pa.schema(fields, metadata={"description": description,
+                                       "schema_version": SCHEMA_VERSION})
+
+
+_BOX = "PDF points, pdfplumber's top-down coordinates"
+
+#: (type, nullable, description) of each conductivity column; the order is RECORD_COLUMNS'.
+_CONDUCTIVITY_COLUMNS: dict[str, tuple[pa.DataType, bool, str]] = {
+    "record_id": (_STRING, False, "Stable id: same document, same place and same value string "
+                                  "give the same id across runs."),
+    "doc_sha256": (_STRING, False, "sha256 of the PDF bytes."),
+    "doc_name": (_STRING, False, "File name of the PDF."),
+    "source": (_STRING, False, "Where the value was read: `table` or `text` (captions are text)."),
+    "page": (_INT32, False, "1-based page number of the evidence."),
+    "x0": (_FLOAT, False, f"Left edge of the evidence box, {_BOX}."),
+    "top": (_FLOAT, False, f"Top edge of the evidence box, {_BOX}."),
+    "x1": (_FLOAT, False, f"Right edge of the evidence box, {_BOX}."),
+    "bottom": (_FLOAT, False, f"Bottom edge of the evidence box, {_BOX}."),
+    "table_id": (_STRING, True, "For table records, which table (e.g. `p11-t1`; one id for a "
+                                "table continued over pages); null for text records."),
+    "material_raw": (_STRING, False, "The material as written, sub/superscripts flattened."),
+    "material_formula": (_STRING, True, "Canonical formula when the material is a formula or a "
+                                        "known abbreviation of one."),
+    "value_raw": (_STRING, False, "The value as written, exponents marked with `^`."),
+    "sigma_S_per_cm": (_FLOAT, True, "The value in S/cm; null for ranges and open bounds."),
+    "sigma_low_S_per_cm": (_FLOAT, True, "Lower end of a range or bound in S/cm (equals "
+                                         "sigma_S_per_cm for a single value)."),
+    "sigma_high_S_per_cm": (_FLOAT, True, "Upper end of a range or bound in S/cm (equals "
+                                          "sigma_S_per_cm for a single value)."),
+    "qualifier": (_STRING, False, "How exact the value is: exact, approx, range, lower_bound, "
+                                  "upper_bound."),
+    "temperature_raw": (_STRING, True, "The measurement temperature as written (`300 ◦C`, `RT`)."),
+    "temperature_K": (_FLOAT, True, "Measurement temperature in kelvin; room temperature is "
+                                    "298.15."),
+    "evidence": (_STRING, False, "The sentence or table row the value was read from."),
+    "extractor_version": (_STRING, False, "Version of the code that produced the row."),
+    "family": (_STRING, True, "Material family named beside the value (e.g. `NASICON`), if any."),
+    "reference": (_STRING, True, "Citation the document gives for the value (e.g. `[162]`), "
+                                 "if any."),
+    "flags": (_STRING, True, "Extraction caveats worth a curator's look, if any."),
+}
+
+_ALLOWED: dict[str, tuple[str, ...]] = {"source": SOURCES, "qualifier": QUALIFIERS}
+
+_CONDUCTIVITY = _schema(
+    "One row per stated ionic-conductivity value, with its provenance in the PDF.",
+    [_field(name, type_, description, nullable=nullable, allowed=_ALLOWED.get(name, ()))
+     for name in RECORD_COLUMNS
+     for type_, nullable, description in [_CONDUCTIVITY_COLUMNS[name]]],
+)
+
+_DOCUMENTS = _schema("One row per input PDF, read or not.", [
+    _field("doc_sha256", _STRING, "sha256 of the PDF bytes."),
+    _field("doc_name", _STRING, "File name of the PDF."),
+    _field("size_bytes", pa.int64(), "Size of the file in bytes."),
+    _field("pages", _INT32, "Number of pages; null when the PDF could not be read.",
+           nullable=True),
+    _field("title", _STRING, "Title from the PDF metadata or first page, if found.",
+           nullable=True),
+    _field("doi", _STRING, "DOI found in the document, if any.", nullable=True),
+    _field("status", _STRING, "`ok` when records were extracted, `failed` otherwise.",
+           allowed=DOCUMENT_STATUSES),
+    _field("error", _STRING, "One-line reason of the failure (not a PDF, encrypted, ...); "
+                             "null when ok.", nullable=True),
+    _field("n_records", _INT32, "Number of conductivity records; null when failed.",
+           nullable=True),
+    _field("extractor_version", _STRING, "Version of the code that read the document."),
+])
+
+_TABLES = _schema("One row per extracted table cell.", [
+    _field("doc_sha256", _STRING, "sha256 of the PDF bytes."),
+    _field("doc_name", _STRING, "File name of the PDF."),
+    _field("table_id", _STRING, "Table id (e.g. `p11-t1`; one id for a table continued over "
+                                "pages), as in conductivity.table_id."),
+    _field("page", _INT32, "1-based page number of the cell."),
+    _field("row", _INT32, "0-based row of the cell in its table, counted over all its pages."),
+    _field("col", _INT32, "0-based column of the cell in its table."),
+    _field("text", _STRING, "Cell text, sub/superscripts flattened; null for an empty cell.",
+           nullable=True),
+    _field("is_header", pa.bool_(), "Whether the cell belongs to a header row."),
+    _field("x0", _FLOAT, f"Left edge of the cell, {_BOX}."),
+    _field("top", _FLOAT, f"Top edge of the cell, {_BOX}."),
+    _field("x1", _FLOAT, f"Right edge of the cell, {_BOX}."),
+    _field("bottom", _FLOAT, f"Bottom edge of the cell, {_BOX}."),
+    _field("caption", _STRING, "Caption of the table, if found.", nullable=True),
+])
+
+_RECONCILIATION = _schema(
+    "One row per compared material/value: document records against the curated sheet.", [
+        _field("reconciliation_id", _STRING, "Stable id of the comparison."),
+        _field("status", _STRING, "Outcome of the comparison, or the curator's decision once "
+                                  "one is recorded.",
+               allowed=RECONCILIATION_STATUSES + DECISIONS),
+        _field("explanation", _STRING, "Human-readable reason for the status."),
+        _field("material_raw", _STRING, "The material as written in the document (in the "
+                                        "curated sheet for only_in_curated)."),
+        _field("material_formula", _STRING, "Canonical formula both sides were matched on.",
+               nullable=True),
+        _field("record_ids", _STRING_LIST, "conductivity.record_id values involved (empty for "
+                                           "only_in_curated)."),
+        _field("curated_ids", _STRING_LIST, "Curated sheet ids involved (empty for "
+                                            "only_in_document)."),
+        _field("doc_sha256", _STRING, "sha256 of the document; null for only_in_curated.",
+               nullable=True),
+        _field("document_sigma_S_per_cm", _FLOAT, "Conductivity stated in the document, S/cm.",
+               nullable=True),
+        _field("curated_sigma_S_per_cm", _FLOAT, "Conductivity in the curated sheet, S/cm.",
+               nullable=True),
+        _field("factor", _FLOAT, "document_sigma_S_per_cm / curated_sigma_S_per_cm.",
+               nullable=True),
+        _field("document_temperature_K", _FLOAT, "Temperature stated in the document, K.",
+               nullable=True),
+        _field("curated_temperature_K", _FLOAT, "Temperature in the curated sheet, K.",
+               nullable=True),
+        _field("temperature_diff_K", _FLOAT, "document_temperature_K - curated_temperature_K; "
+                                             "null when either is unknown.", nullable=True),
+        _field("curated_source", _STRING, "Primary source the curated value cites.",
+               nullable=True),
+        _field("decision", _STRING, "Curator's decision, null until one is recorded.",
+               nullable=True, allowed=DECISIONS),
+        _field("decision_note", _STRING, "Curator's note on the decision.", nullable=True),
+    ])
+
+#: The published datasets by name.
+SCHEMAS: Mapping[str, pa.Schema] = MappingProxyType({
+    "documents": _DOCUMENTS,
+    "conductivity": _CONDUCTIVITY,
+    "tables": _TABLES,
+    "reconciliation": _RECONCILIATION,
+})
+
+
+def dataset_schema(name: str) -> pa.Schema:
+    """The schema of dataset ``name``; unknown names fail loudly rather than publish untyped."""
+    try:
+        return SCHEMAS[name]
+    except KeyError:
+        raise DatasetError(f"unknown dataset {name!r}; known: {', '.join(SCHEMAS)}") from None
+
+
+def frame_to_table(name: str, df: pd.DataFrame) -> pa.Table:
+    """Cast ``df`` to dataset ``name``'s schema, refusing anything the schema does not promise.
+
+    Missing or extra columns, values that do not fit the column type, nulls in required columns
+    and values outside a closed vocabulary all raise :class:`DatasetError`, so a bad frame never
+    becomes a published version. Column order follows the schema, not the frame.
+    """
+    schema = dataset_schema(name)
+    columns = [str(c) for c in df.columns]
+    missing = [c for c in schema.names if c not in columns]
+    extra = [c for c in columns if c not in schema.names]
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if missing or extra or duplicated:
+        raise DatasetError(f"{name}: frame does not match the schema: missing {missing}, "
+                           f"extra {extra}, duplicated {duplicated}")
+    arrays = [_series_to_array(name, df[field.name], field) for field in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _series_to_array(dataset: str, series: pd.Series,
+                     field: pa.Field) -> pa.Array | pa.ChunkedArray:
+    """One column, cast safely (no truncation, no overflow, no string-to-number parsing)."""
+    where = f"{dataset}.{field.name}"
+    if isinstance(series.dtype, pd.StringDtype) and not pa.types.is_string(field.type):
+        raise DatasetError(f"{where}: expected {field.type}, got strings")
+    try:
+        array = pa.array(series, type=field.type, from_pandas=True, safe=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
+        raise DatasetError(f"{where}: cannot cast to {field.type}: {exc}") from exc
+    if not field.nullable and array.null_count:
+        raise DatasetError(f"{where}: {array.null_count} null value(s) in a required column")
+    allowed = (field.metadata or {}).get(b"allowed")
+    if allowed is not None:
+        bad = set(pc.unique(array).drop_null().to_pylist()) - set(allowed.decode().split(","))
+        if bad:
+            raise DatasetError(f"{where}: values outside {allowed.decode()}: {sorted(bad)[:10]}")
+    return array

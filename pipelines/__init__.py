@@ -1,0 +1,1 @@
+"""ionlit's Dagster definitions and command line; the work itself lives in ``extractors``."""

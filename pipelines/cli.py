@@ -1,0 +1,97 @@
+"""The ``ionlit`` command: ``extract`` and ``text`` need no Dagster instance, ``run`` does."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from extractors import EXTRACTOR_VERSION
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from extractors.extraction import extract_document
+    from extractors.mentions import load_nlp
+
+    nlp = load_nlp()
+    frames = []
+    failures = 0
+    for i, pdf in enumerate(args.pdfs, 1):
+        started = time.perf_counter()
+        result = extract_document(pdf, nlp)
+        took = time.perf_counter() - started
+        if result.failed:
+            failures += 1
+            print(f"{pdf}: FAILED: {result.document['error']}", file=sys.stderr)
+        else:
+            print(f"[{i}/{len(args.pdfs)}] {pdf}: {len(result.records)} records, "
+                  f"{result.document['pages']} pages, {took:.1f} s", file=sys.stderr)
+        frames.append(result.records)
+    records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".csv":
+        records.to_csv(out, index=False)
+    else:
+        from extractors.schemas import frame_to_table
+        import pyarrow.parquet as pq
+
+        pq.write_table(frame_to_table("conductivity", records), out)
+    print(f"wrote {len(records)} records to {out}"
+          + (f"; {failures} PDF(s) failed" if failures else ""), file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _text(args: argparse.Namespace) -> int:
+    from extractors.errors import DocumentError
+    from extractors.layout import document_to_text, read_document
+
+    try:
+        doc = read_document(args.pdf)
+    except DocumentError as exc:
+        print(f"{args.pdf}: {exc.reason}: {exc.detail}", file=sys.stderr)
+        return 1
+    kinds = set(args.kinds.split(",")) if args.kinds else None
+    sys.stdout.write(document_to_text(doc, kinds=kinds))
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pipelines.run import run_pipeline
+
+    return run_pipeline(seeds=Path(args.seeds), outputs=Path(args.outputs))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ionlit", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"ionlit {EXTRACTOR_VERSION}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("extract", help="records of the given PDFs (no Dagster instance needed)")
+    p.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
+    p.add_argument("--out", required=True, help="FILE.parquet (or FILE.csv)")
+    p.set_defaults(func=_extract)
+
+    p = sub.add_parser("text", help="the reconstructed reading-order text (exponents marked)")
+    p.add_argument("pdf", type=Path, metavar="PDF")
+    p.add_argument("--kinds", help="only these block kinds, comma-separated (e.g. paragraph)")
+    p.set_defaults(func=_text)
+
+    p = sub.add_parser("run", help="materialise the whole pipeline over seeds/ (headless)")
+    p.add_argument("--seeds", default="seeds", help="folder with pdfs/, curated/, decisions/")
+    p.add_argument("--outputs", default="outputs", help="where datasets/ and reports/ go")
+    p.set_defaults(func=_run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

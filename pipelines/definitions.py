@@ -1,0 +1,5 @@
+"""The ionlit code location."""
+
+import dagster as dg
+
+defs = dg.Definitions(assets=[])

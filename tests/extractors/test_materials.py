@@ -1,0 +1,205 @@
+"""Tests for extractors.materials: formulas, abbreviations, family labels."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from extractors.errors import FormulaParseError, IonlitError
+from extractors.materials import (
+    MaterialRef,
+    canonical_formula,
+    expand_abbreviation,
+    find_abbreviation_definitions,
+    is_formula,
+    parse_formula,
+    reduced_formula,
+    resolve_material,
+    split_family_prefix,
+)
+
+
+@pytest.mark.parametrize(("formula", "expected"), [
+    ("Li7P3S11", {"Li": 7, "P": 3, "S": 11}),
+    ("Li14Zn(GeO4)4", {"Li": 14, "Zn": 1, "Ge": 4, "O": 16}),
+    ("[B12H12]", {"B": 12, "H": 12}),
+    ("Na2[B12H12]", {"Na": 2, "B": 12, "H": 12}),
+    ("Li6.4Al0.233La3Zr1.95Ca0.05O12",
+     {"Li": 6.4, "Al": 0.233, "La": 3, "Zr": 1.95, "Ca": 0.05, "O": 12}),
+    ("Mg(BH4)2·NH3", {"Mg": 1, "B": 2, "H": 11, "N": 1}),
+    ("Mg(BH4)2•NH3", {"Mg": 1, "B": 2, "H": 11, "N": 1}),
+    ("Mg(BH4)2*NH3", {"Mg": 1, "B": 2, "H": 11, "N": 1}),
+    ("Mg(BH4)2·2NH3", {"Mg": 1, "B": 2, "H": 14, "N": 2}),
+    ("[B12H12]^2-", {"B": 12, "H": 12}),
+    ("Li^+", {"Li": 1}),
+    ("Li₇P₃S₁₁", {"Li": 7, "P": 3, "S": 11}),
+    ("β''-Al2O3", {"Al": 2, "O": 3}),
+    ("Mg(en)1(BH4)2", {"Mg": 1, "C": 2, "H": 16, "N": 2, "B": 2}),
+    ("(100-x)(0.6MgS·0.4P2S5)·xMgI2 (x = 20)", {"Mg": 68, "S": 208, "P": 64, "I": 40}),
+])
+def test_materials_parse_formula_amounts(formula: str, expected: dict[str, float]) -> None:
+    assert parse_formula(formula) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("formula", "x", "expected"), [
+    ("Na1+xTi2−xAlx(PO4)3", 0.4, {"Na": 1.4, "Ti": 1.6, "Al": 0.4, "P": 3, "O": 12}),
+    ("Na2−x(CB11H12)x(B12H12)1−x", 0.4, {"Na": 1.6, "C": 0.4, "B": 11.6, "H": 12}),
+    ("Li7−xLa3Zr2−xTaxO12", 0.5, {"Li": 6.5, "La": 3, "Zr": 1.5, "Ta": 0.5, "O": 12}),
+    ("Na1+xTi2−xAlx(PO4)3", 0, {"Na": 1, "Ti": 2, "P": 3, "O": 12}),
+])
+def test_materials_parse_formula_substitutes_variables(formula: str, x: float,
+                                                       expected: dict[str, float]) -> None:
+    assert parse_formula(formula, variables={"x": x}) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("formula", [
+    "Na1+xTi2−xAlx(PO4)3", "Na2−x(CB11H12)x(B12H12)1−x", "", "Table", "Li2S-P2S5",
+    "Li3PS4-0.5LiI", "Xy2O3", "Li(PO4", "12", "LiTFSI-PEO", "Mg(foo)2",
+    "Na1+xTi2−xAlx(PO4)3 (x = 3)",
+])
+def test_materials_parse_formula_rejects(formula: str) -> None:
+    with pytest.raises(FormulaParseError) as info:
+        parse_formula(formula)
+    assert isinstance(info.value, (ValueError, IonlitError))
+
+
+def test_materials_parse_formula_names_missing_variable() -> None:
+    with pytest.raises(FormulaParseError, match="'x'"):
+        parse_formula("Na1+xTi2−xAlx(PO4)3")
+
+
+@pytest.mark.parametrize("token", [
+    "Li7P3S11", "NaCB11H12", "Li3YCl6", "LiBH4", "β''-Al2O3", "β′′-Al2O3", "Na3PS4",
+    "Mg(BH4)2·NH3", "LiI", "NaH", "Li2S", "S8", "Li14Zn(GeO4)4", "Na1+xTi2−xAlx(PO4)3",
+    "Li6.4Al0.233La3Zr1.95Ca0.05O12",
+])
+def test_materials_is_formula_accepts(token: str) -> None:
+    assert is_formula(token)
+
+
+@pytest.mark.parametrize("token", [
+    "In", "As", "Ca.", "He", "No", "Table", "SEM", "XRD", "DFT", "EIS", "NMR", "12", "1.5",
+    "S", "ICSD", "NCB", "BN", "LiPON", "NaSICON", "NaN", "x", "", "Li3PS4,", "Fig.",
+])
+def test_materials_is_formula_rejects(token: str) -> None:
+    assert not is_formula(token)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Li14Zn(GeO4)4", "Li14ZnGe4O16"),
+    ("Mg(BH4)2·NH3", "MgB2H11N"),
+    ("β′′-Al2O3", "β''-Al2O3"),
+    ("Na2−x(CB11H12)x(B12H12)1−x", "Na2-x(CB11H12)x(B12H12)1-x"),
+    ("Li6.40La3Zr2O12", "La3Li6.4O12Zr2"),
+    ("[B12H12]^2-", "B12H12"),
+])
+def test_materials_canonical_formula_equivalent(a: str, b: str) -> None:
+    assert canonical_formula(a) is not None
+    assert canonical_formula(a) == canonical_formula(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Li14P6S22", "Li7P3S11"),
+    ("Li1.4Al0.4Ti1.6(PO4)3", "Li8.4Al2.4Ti9.6P18.0O72.0"),
+    ("Na3Zr2Si2PO12", "Na6Zr4Si4P2O24"),
+])
+def test_materials_reduced_formula_equivalent(a: str, b: str) -> None:
+    assert canonical_formula(a) != canonical_formula(b)
+    assert reduced_formula(a) == reduced_formula(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Li7P3S11", "Li7PS11"),
+    ("β''-Al2O3", "Al2O3"),
+    ("Na1+xTi2−xAlx(PO4)3", "Na1+yTi2−yAly(PO4)3"),
+])
+def test_materials_canonical_formula_distinguishes(a: str, b: str) -> None:
+    assert reduced_formula(a) != reduced_formula(b)
+
+
+@pytest.mark.parametrize(("formula", "expected"), [
+    ("Li14Zn(GeO4)4", "Ge4Li14O16Zn"),
+    ("NaCB11H12", "CH12B11Na"),
+    ("Na1+xTi2−xAlx(PO4)3", "Na1+xTi2-xAlx(PO4)3"),
+    ("LiPON", None),
+    ("Table", None),
+])
+def test_materials_canonical_formula_string(formula: str, expected: str | None) -> None:
+    assert canonical_formula(formula) == expected
+
+
+def test_materials_canonical_formula_substitutes_variables() -> None:
+    assert canonical_formula("Na1+xTi2−xAlx(PO4)3", {"x": 0.4}) == "Al0.4Na1.4O12P3Ti1.6"
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("LISICON Li14Zn(GeO4)4", ("LISICON", "Li14Zn(GeO4)4")),
+    ("thio-LISICON Li3.25Ge0.25P0.75S4", ("thio-LISICON", "Li3.25Ge0.25P0.75S4")),
+    ("NASICON Na3Zr2Si2PO12", ("NASICON", "Na3Zr2Si2PO12")),
+    ("Garnet-type LLZO", ("Garnet", "LLZO")),
+    ("Perovskites: Li0.33La0.56TiO3", ("Perovskite", "Li0.33La0.56TiO3")),
+    ("Argyrodite Li6PS5Cl", ("Argyrodite", "Li6PS5Cl")),
+    ("β′′-alumina", ("β-alumina", "")),
+    ("Li7P3S11", (None, "Li7P3S11")),
+    ("Garnetite", (None, "Garnetite")),
+])
+def test_materials_split_family_prefix(cell: str, expected: tuple[str | None, str]) -> None:
+    assert split_family_prefix(cell) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("the closo-borate NaCB11H12 (NCB) melts", {"NCB": "NaCB11H12"}),
+    ("cubic Li7La3Zr2O12 (LLZO) and glassy Li3PS4 (LPS).", {"LLZO": "Li7La3Zr2O12",
+                                                            "LPS": "Li3PS4"}),
+    ("LGPS (Li10GeP2S12) and LATP (Li1.3Al0.3Ti1.7(PO4)3)",
+     {"LGPS": "Li10GeP2S12", "LATP": "Li1.3Al0.3Ti1.7(PO4)3"}),
+    ("Abbreviations\nLLZO  Li7La3Zr2O12\nNCB: NaCB11H12\nEIS electrochemical impedance",
+     {"LLZO": "Li7La3Zr2O12", "NCB": "NaCB11H12"}),
+    ("Li1.3Al0.3Ti1.7(PO4)3 (LATP) and (Li6PS5Cl (LPSC))",
+     {"LATP": "Li1.3Al0.3Ti1.7(PO4)3", "LPSC": "Li6PS5Cl"}),
+    ("Li7P3S11 (RT) by XRD (XRD) and lithium phosphorus oxynitride (LiPON)", {}),
+    ("NaCB11H12 (NCB) ... later Na2B12H12 (NCB)", {"NCB": "NaCB11H12"}),
+])
+def test_materials_find_abbreviation_definitions(text: str, expected: dict[str, str]) -> None:
+    assert find_abbreviation_definitions(text) == expected
+
+
+@pytest.mark.parametrize(("abbr", "defined", "expected"), [
+    ("NCB", {"NCB": "NaCB11H12"}, "NaCB11H12"),
+    ("LLZO", {}, "Li7La3Zr2O12"),
+    ("llzo", {}, "Li7La3Zr2O12"),
+    ("LLZO", {"LLZO": "Li6.4La3Zr1.4Ta0.6O12"}, "Li6.4La3Zr1.4Ta0.6O12"),
+    ("LGPS", {}, "Li10GeP2S12"),
+    ("NZSP", {}, "Na3Zr2Si2PO12"),
+    ("β′′-alumina", {}, "β''-Al2O3"),
+    ("LiPON", {}, None),
+    ("XYZ", {}, None),
+])
+def test_materials_expand_abbreviation(abbr: str, defined: dict[str, str],
+                                       expected: str | None) -> None:
+    assert expand_abbreviation(abbr, defined) == expected
+
+
+@pytest.mark.parametrize(("raw", "formula", "family"), [
+    ("NaCB11H12 (NCB)", "CH12B11Na", None),
+    ("NCB", "CH12B11Na", None),
+    ("LISICON Li14Zn(GeO4)4", "Ge4Li14O16Zn", "LISICON"),
+    ("LLZO", "La3Li7O12Zr2", "Garnet"),
+    ("LiPON", None, None),
+    ("β''-alumina", "β''-Al2O3", "β-alumina"),
+    ("Li7P3S11 glass-ceramic", "Li7P3S11", "Glass-ceramic"),
+    ("NASICON", None, "NASICON"),
+    ("polyether / Na3Zr2Si2PO12 composite (30 wt.% NZSP)", None, None),
+    ("Table 2", None, None),
+])
+def test_materials_resolve_material(raw: str, formula: str | None, family: str | None) -> None:
+    assert resolve_material(raw, {"NCB": "NaCB11H12"}) == MaterialRef(raw, formula, family)
+
+
+def test_materials_material_ref_is_frozen_and_validated() -> None:
+    ref = MaterialRef("LLZO", "La3Li7O12Zr2", "Garnet")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ref.raw = "x"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="empty"):
+        MaterialRef("  ")
