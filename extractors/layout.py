@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 import statistics
 import unicodedata
@@ -23,6 +24,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors._typing import BBox
 from extractors.document import (
@@ -37,8 +39,8 @@ from extractors.document import (
 from extractors.errors import (
     EncryptedPdfError,
     MalformedPdfError,
-    NoTextLayerError,
     NotAPdfError,
+    NoTextLayerError,
 )
 
 DEFAULT_SCRIPT_SIZE_RATIO = 0.85
@@ -60,6 +62,7 @@ CAPTION_START = re.compile(r"^(Table|Figure|Fig\.|Scheme|TABLE|FIGURE)\s*[A-Z]?\
 NUMBERED_HEADING = re.compile(r"^(\d+\.(\d+\.)*|\d+(\.\d+)+|[IVX]+\.|[A-H]\.)\s+[A-Z]")
 DOI_PATTERN = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
 TERMINAL = ".!?:"
+LIST_ITEM = re.compile(r"^(\[\d+\]|\d+[.)]|[•·▪–-])\s")
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def open_pdf(path: Path) -> pdfplumber.PDF:
+def open_pdf(path: Path) -> pdfplumber.pdf.PDF:
     """Open a PDF or raise the ``DocumentError`` that says why it cannot be read."""
     with path.open("rb") as fh:
         head = fh.read(1024)
@@ -121,14 +124,15 @@ def open_pdf(path: Path) -> pdfplumber.PDF:
     try:
         pdf = pdfplumber.open(path)
         _ = pdf.pages  # forces the page tree, where broken files fail
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise EncryptedPdfError(str(path), f"needs a password ({type(exc).__name__})") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
-        raise MalformedPdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
-    except Exception as exc:
-        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
-            raise EncryptedPdfError(str(path), str(exc)) from exc
-        raise MalformedPdfError(str(path), f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise EncryptedPdfError(str(path), f"needs a password ({type(cause).__name__})"
+                                    ) from exc
+        if isinstance(cause, PDFSyntaxError | PSException | ValueError | KeyError | TypeError
+                      | PdfminerException):
+            raise MalformedPdfError(str(path), f"{type(cause).__name__}: {cause}") from exc
+        raise
     return pdf
 
 
@@ -143,26 +147,28 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None) -> D
         raw_pages = []
         for page in pdf.pages:
             try:
-                chars = page_to_chars(page)
-                rules = page_to_rules(page)
-                images = tuple((float(i["x0"]), float(i["top"]), float(i["x1"]),
-                                float(i["bottom"])) for i in page.images)
+                raw_pages.append(RawPage(page.page_number, float(page.width),
+                                         float(page.height), tuple(page_to_chars(page)),
+                                         page_to_rules(page), page_to_figures(page)))
             except (PSException, ValueError, KeyError, TypeError) as exc:
                 raise MalformedPdfError(
                     str(path), f"page {page.page_number}: {type(exc).__name__}: {exc}") from exc
-            raw_pages.append((page.page_number, float(page.width), float(page.height),
-                              chars, rules, images))
     finally:
         pdf.close()
-    if not any(raw[3] for raw in raw_pages):
+    if not any(raw.chars for raw in raw_pages):
         raise NoTextLayerError(str(path), f"{len(raw_pages)} page(s), no characters "
                                           "(a scanned image needs OCR first)")
     return pages_to_document(sha, path.name, raw_pages, settings, encrypted=encrypted)
 
 
 def page_to_chars(page: pdfplumber.page.Page) -> list[_Char]:
-    """Upright, visible characters of a page with their baselines."""
-    out: list[_Char] = []
+    """Upright, visible characters of a page with their baselines.
+
+    pdfminer places a glyph box at ``baseline + rise + descent``; the text matrix alone misses
+    the rise (``Ts``) some producers raise superscripts with. Each font's descent is the
+    median offset of its glyphs, so ``box bottom - descent`` gives the baseline, rise included.
+    """
+    raw = []
     seen: set[tuple[str, int, int]] = set()
     for c in page.chars:
         text = str(c["text"])
@@ -173,17 +179,29 @@ def page_to_chars(page: pdfplumber.page.Page) -> list[_Char]:
             continue
         seen.add(key)
         size = float(c["size"]) or float(c["bottom"]) - float(c["top"])
-        if size <= 0:
-            continue
-        matrix = c.get("matrix")
-        bottom = float(c["bottom"])
-        if matrix:
-            baseline = bottom - (float(matrix[5]) - float(c["y0"]))
-        else:
-            baseline = bottom - 0.2 * size
-        out.append(_Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]), bottom,
-                         size, baseline, str(c.get("fontname", ""))))
+        if size > 0:
+            raw.append((c, text, size))
+    offsets: dict[str, list[float]] = defaultdict(list)
+    for c, _, size in raw:
+        if c.get("matrix"):
+            offsets[str(c.get("fontname"))].append((float(c["y0"]) - float(c["matrix"][5])) / size)
+    descent = {font: statistics.median(v) for font, v in offsets.items()}
+    out: list[_Char] = []
+    for c, text, size in raw:
+        font = str(c.get("fontname", ""))
+        baseline = float(c["bottom"]) + descent.get(font, -0.2) * size
+        out.append(_Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]),
+                         float(c["bottom"]), size, baseline, font))
     return out
+
+
+def page_to_figures(page: pdfplumber.page.Page) -> tuple[BBox, ...]:
+    """Boxes of the images on a page; none when images tile most of it (a scan whose OCR
+    text layer is the page's real text, not a figure's labels)."""
+    boxes = tuple((float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
+                  for i in page.images)
+    area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
+    return () if area > 0.5 * float(page.width) * float(page.height) else boxes
 
 
 def page_to_rules(page: pdfplumber.page.Page) -> tuple[Rule, ...]:
@@ -378,7 +396,7 @@ def find_running_lines(pages: Sequence[tuple[int, float, Sequence[Line]]],
     seen: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     for number, height, lines in pages:
         for idx, line in enumerate(lines):
-            band = settings.margin_band * height * 1.8
+            band = settings.margin_band * height * 1.25
             if line.top < band or line.bottom > height - band:
                 seen[_norm_key(line.text)].append((number, idx, line.top))
     running: set[tuple[int, int]] = set()
@@ -391,7 +409,8 @@ def find_running_lines(pages: Sequence[tuple[int, float, Sequence[Line]]],
     for number, height, lines in pages:
         band = settings.margin_band * height
         for idx, line in enumerate(lines):
-            if (number, idx) in running:
+            if (number, idx) in running or line.size > 1.25 * statistics.median(
+                    ln.size for ln in lines):
                 continue
             in_top = line.bottom < band
             in_bottom = line.top > height - band
@@ -463,22 +482,30 @@ def find_gutter(boxes: Sequence[BBox], width: float) -> float | None:
     """The x of the gap between two columns, or None for a single-column page.
 
     A gutter is a vertical strip near the middle that few boxes cross while many lie wholly
-    on each side of it; boxes that do cross it (titles, wide tables) span both columns.
+    on each side of it; boxes that do cross it (titles, wide tables) span both columns. Of
+    the best positions the middle one is taken, so the gutter sits mid-gap.
     """
     if len(boxes) < 8:
         return None
-    best: tuple[int, float] | None = None
+    scored: list[tuple[int, float]] = []
     x = 0.2 * width
     while x <= 0.8 * width:
-        left = sum(1 for b in boxes if b[2] <= x - 2)
-        right = sum(1 for b in boxes if b[0] >= x + 2)
+        left = sum(1 for b in boxes if b[2] <= x)
+        right = sum(1 for b in boxes if b[0] >= x)
         crossing = len(boxes) - left - right
         if left >= 4 and right >= 4 and crossing <= 0.15 * len(boxes):
-            score = min(left, right)
-            if best is None or score > best[0]:
-                best = (score, x)
-        x += 2.0
-    return None if best is None else best[1]
+            scored.append((min(left, right) - crossing, x))
+        x += 1.0
+    if not scored:
+        return None
+    best = max(score for score, _ in scored)
+    xs = [x for score, x in scored if score == best]
+    run = [xs[0]]
+    for x in xs[1:]:
+        if x - run[-1] > 1.5:
+            break
+        run.append(x)
+    return (run[0] + run[-1]) / 2
 
 
 def _column_of(box: BBox, gutter: float | None) -> int:
@@ -509,12 +536,12 @@ def assign_columns(lines: Sequence[Line], gutter: float | None) -> list[int]:
     return cols
 
 
-def order_items(items: Sequence[tuple[BBox, int, object]]) -> list[tuple[BBox, int, object]]:
+def order_items(items: Sequence[tuple[BBox, int, Block]]) -> list[tuple[BBox, int, Block]]:
     """Reading order: top to bottom, spanning items cut the page into bands, and inside a
     band the left column is read before the right one."""
     ordered = sorted(items, key=lambda it: (it[0][1], it[0][0]))
-    out: list[tuple[BBox, int, object]] = []
-    band: list[tuple[BBox, int, object]] = []
+    out: list[tuple[BBox, int, Block]] = []
+    band: list[tuple[BBox, int, Block]] = []
     for it in ordered:
         if it[1] == 0 and band and it[0][1] > min(b[0][1] for b in band) - 1:
             out.extend(sorted(band, key=lambda b: (b[1], b[0][1])))
@@ -562,7 +589,7 @@ def _is_heading(line: Line, body_size: float, col_right: float) -> bool:
                                or (short and len(line.text) < 80))
 
 
-def lines_to_blocks(lines: Sequence[Line], body_size: float, column: int) -> list[list[Line]]:
+def lines_to_blocks(lines: Sequence[Line], body_size: float) -> list[list[Line]]:
     """Split a column's lines (top to bottom) into paragraphs, headings and captions."""
     if not lines:
         return []
@@ -570,19 +597,21 @@ def lines_to_blocks(lines: Sequence[Line], body_size: float, column: int) -> lis
     col_left = min(x for x, n in lefts.items() if n >= max(1, lefts.most_common(1)[0][1] // 3))
     col_right = max(ln.x1 for ln in lines)
     blocks: list[list[Line]] = [[lines[0]]]
-    for prev, line in zip(lines, lines[1:], strict=False):
+    for prev, line in itertools.pairwise(lines):
         indent = line.x0 - col_left
         prev_short = prev.x1 < col_right - 1.5 * prev.size
         new = (
             bool(CAPTION_START.match(line.text))
             or _is_heading(line, body_size, col_right) != _is_heading(prev, body_size, col_right)
-            or _is_heading(line, body_size, col_right) and prev_short
+            or (_is_heading(line, body_size, col_right) and prev_short)
             or abs(line.size - prev.size) > 0.1 * prev.size
             or line.top - prev.bottom > 0.75 * max(prev.size, line.size)
             or line.top - prev.bottom < -0.5 * line.size
             or (0.7 * line.size < indent < 4 * line.size and (prev_short or _ends_sentence(
                 prev.text)) and prev.x0 < line.x0 - 0.5 * line.size)
             or (prev_short and _ends_sentence(prev.text) and indent > -1)
+            or (LIST_ITEM.match(line.text) is not None and indent < 0.7 * line.size
+                and (prev_short or prev.text.rstrip()[-1:] in ".]"))
         )
         if new:
             blocks.append([line])
@@ -591,19 +620,78 @@ def lines_to_blocks(lines: Sequence[Line], body_size: float, column: int) -> lis
     return blocks
 
 
-def _joined(lines: Sequence[Line], hyphenated: set[str]) -> tuple[str, list[int], list[BBox]]:
+#: Second halves of compounds whose hyphen is the author's, not the typesetter's.
+DEFAULT_COMPOUND_HEADS = frozenset({
+    "based", "type", "like", "rich", "poor", "free", "state", "doped", "induced", "containing",
+    "related", "assisted", "coated", "derived", "dependent", "driven", "scale", "term", "range",
+    "ion", "ions", "conducting", "conductor", "conductors", "temperature", "phase", "step",
+    "pot", "energy", "art", "known", "made", "sized", "shaped", "substituted", "stabilized",
+    "stabilised", "modified", "treated", "milled", "prepared", "synthesized", "synthesised",
+    "ceramic", "ceramics", "gel", "metal", "air", "time", "order", "disorder", "dimensional",
+})
+
+
+#: First halves of compounds that are written with a hyphen far more often than closed.
+DEFAULT_COMPOUND_PREFIXES = frozenset({
+    "self", "high", "low", "ion", "non", "well", "all", "solid", "room", "long", "short",
+    "large", "small", "mixed", "half", "full", "single", "double", "chemo", "cost", "state",
+    "air", "water", "heat", "time", "first", "second", "third", "one", "two", "three",
+})
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the document itself says about compounds: the hyphenated words it writes whole.
+
+    Typesetters only hyphenate within a word, so a line-end hyphen stays when the document
+    writes that compound with a hyphen elsewhere, when the word already holds a hyphen
+    (``tetragonal-to-`` + ``cubic``) or when the second half is a usual compound head
+    (``manganese-`` + ``based``).
+    """
+
+    hyphenated: frozenset[str]
+    closed: frozenset[str]
+    heads: frozenset[str] = DEFAULT_COMPOUND_HEADS
+    prefixes: frozenset[str] = DEFAULT_COMPOUND_PREFIXES
+
+    def keeps_hyphen(self, word: str, right: str) -> bool:
+        """``manganese-`` + ``based`` keeps its hyphen, ``conduc-`` + ``tor`` loses it."""
+        left = word.rsplit("-", 1)[-1].lower()
+        right = right.lower()
+        if f"{left}{right}" in self.closed:
+            return False
+        return ("-" in word or f"{left}-{right}" in self.hyphenated or right in self.heads
+                or left in self.prefixes)
+
+
+def lines_to_vocabulary(pages: Iterable[Sequence[Line]]) -> Vocabulary:
+    hyphenated: set[str] = set()
+    closed: set[str] = set()
+    for lines in pages:
+        for line in lines:
+            text = re.sub(r"\S+-$", "", line.text)
+            hyphenated.update(w.lower() for w in re.findall(r"(?=\b([^\W\d_]+-[^\W\d_]+))", text))
+            closed.update(w.lower() for w in re.findall(r"[^\W\d_]{6,}", text))
+    return Vocabulary(frozenset(hyphenated), frozenset(closed))
+
+
+def _joined(lines: Sequence[Line], vocabulary: Vocabulary) -> tuple[str, list[int], list[BBox]]:
     """Join lines into one text, undoing end-of-line hyphenation (``conduc-`` + ``tor``)."""
     text = ""
     pages: list[int] = []
     boxes: list[BBox] = []
     for line in lines:
         if text:
-            word_end = re.search(r"(\w+)-$", text)
-            if (word_end and text[-2].islower() and line.text[:1].islower()
-                    and f"{word_end.group(1)}-{line.text.split(' ')[0]}".lower()
-                    not in hyphenated):
+            word_end = re.search(r"([^\W\d_][-\w]*)-$", text)
+            next_word = re.match(r"[^\W\d_]+", line.text)
+            if text.endswith("-") and next_word and next_word.group(0) in ("and", "or"):
+                text += " "  # "closo- and nido-": a suspended hyphen
+                pages.append(line.page)
+                boxes.append(boxes[-1])
+            elif (word_end and next_word and text[-2].islower() and line.text[:1].islower()
+                    and not vocabulary.keeps_hyphen(word_end.group(1), next_word.group(0))):
                 text, pages, boxes = text[:-1], pages[:-1], boxes[:-1]
-            elif not text.endswith(("-", "–", "—", "/")):
+            elif not text.endswith(("-", "–", "—", "/", "(", "[")):
                 text += " "
                 pages.append(line.page)
                 boxes.append(boxes[-1])
@@ -613,9 +701,9 @@ def _joined(lines: Sequence[Line], hyphenated: set[str]) -> tuple[str, list[int]
     return text, pages, boxes
 
 
-def make_block(kind: BlockKind, lines: Sequence[Line], hyphenated: set[str],
+def make_block(kind: BlockKind, lines: Sequence[Line], vocabulary: Vocabulary,
                column: int = 0) -> Block:
-    text, pages, boxes = _joined(lines, hyphenated)
+    text, pages, boxes = _joined(lines, vocabulary)
     return Block(kind, text, tuple(pages), tuple(boxes), tuple(lines), column)
 
 
@@ -640,14 +728,6 @@ def table_block(lines: Sequence[Line], column: int) -> Block:
             pages.extend([cell.page] * len(cell.text))
             boxes.extend(cell.boxes)
     return Block("table", text, tuple(pages), tuple(boxes), tuple(lines), column)
-
-
-def _hyphenated_words(pages: Iterable[Sequence[Line]]) -> set[str]:
-    words: set[str] = set()
-    for lines in pages:
-        for line in lines:
-            words.update(w.lower() for w in re.findall(r"(?=\b(\w+-\w+))", line.text))
-    return words
 
 
 def _classify(lines: Sequence[Line], body_size: float, col_right: float, page: int,
@@ -675,6 +755,8 @@ def _should_continue(prev: Block, nxt: Block) -> bool:
     """Whether ``nxt`` is the rest of paragraph ``prev`` cut by a column or page break."""
     if prev.kind != "paragraph" or nxt.kind != "paragraph" or _ends_sentence(prev.text):
         return False
+    if LIST_ITEM.match(nxt.text):
+        return False
     first = nxt.text[:1]
     if first.islower() or first in "([,;":
         return True
@@ -683,7 +765,7 @@ def _should_continue(prev: Block, nxt: Block) -> bool:
     return full and len(prev.lines) > 1 and abs(first_line.size - last_line.size) < 0.5
 
 
-def merge_continued(blocks: list[Block], hyphenated: set[str]) -> list[Block]:
+def merge_continued(blocks: list[Block], vocabulary: Vocabulary) -> list[Block]:
     """Rejoin paragraphs cut by column and page breaks (figures/tables may stand between)."""
     out = list(blocks)
     skip = {"header", "footer", "table", "figure", "caption"}
@@ -695,7 +777,7 @@ def merge_continued(blocks: list[Block], hyphenated: set[str]) -> list[Block]:
             j += 1
         if j < len(out) and _should_continue(b, out[j]) and (
                 j > i + 1 or out[j].page != b.page or out[j].column != b.column):
-            merged = make_block("paragraph", (*b.lines, *out[j].lines), hyphenated, b.column)
+            merged = make_block("paragraph", (*b.lines, *out[j].lines), vocabulary, b.column)
             out[i] = merged
             del out[j]
             continue
@@ -703,69 +785,80 @@ def merge_continued(blocks: list[Block], hyphenated: set[str]) -> list[Block]:
     return out
 
 
-def pages_to_document(sha: str, name: str,
-                      raw_pages: Sequence[tuple[int, float, float, list[_Char],
-                                                tuple[Rule, ...], tuple[BBox, ...]]],
+@dataclass(frozen=True)
+class RawPage:
+    """What pdfplumber gives of one page, before any layout decision."""
+
+    number: int
+    width: float
+    height: float
+    chars: tuple[_Char, ...]
+    rules: tuple[Rule, ...]
+    figures: tuple[BBox, ...]
+
+
+def page_to_blocks(page: RawPage, body: Sequence[Line], heads: Sequence[Line],
+                   body_size: float, vocabulary: Vocabulary) -> list[Block]:
+    """One page's blocks in reading order: running heads first/last, table regions whole,
+    left column before right column between items that span both."""
+    body_top = min((ln.top for ln in body), default=0.0)
+    regions = find_table_regions(body, page.rules, body_size, body_top)
+    in_table: dict[int, list[Line]] = defaultdict(list)
+    free: list[Line] = []
+    for ln in body:
+        hit = next((r for r, reg in enumerate(regions) if _inside(ln.bbox, reg)), None)
+        if hit is None:
+            free.append(ln)
+        else:
+            in_table[hit].append(ln)
+    gutter = find_gutter([ln.bbox for ln in free] + list(regions), page.width)
+    by_col: dict[int, list[Line]] = defaultdict(list)
+    for ln, col in zip(free, assign_columns(free, gutter), strict=True):
+        by_col[col].append(ln)
+    items: list[tuple[BBox, int, Block]] = []
+    for col, col_lines in by_col.items():
+        merged = merge_same_baseline(col_lines)
+        col_right = max(ln.x1 for ln in merged)
+        for group in lines_to_blocks(merged, body_size):
+            kind = _classify(group, body_size, col_right, page.number, page.figures)
+            items.append((union_box([ln.bbox for ln in group]), col,
+                          make_block(kind, group, vocabulary, col)))
+    for r, cells in in_table.items():
+        col = _column_of(regions[r], gutter)
+        items.append((regions[r], col, table_block(cells, col)))
+    top = [make_block("header", [ln], vocabulary) for ln in heads if ln.top < page.height / 2]
+    bottom = [make_block("footer", [ln], vocabulary) for ln in heads
+              if ln.top >= page.height / 2]
+    return top + [it[2] for it in order_items(items)] + bottom
+
+
+def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
                       settings: LayoutSettings, *, encrypted: bool = False) -> Document:
     """Lines, running heads, table regions, columns and blocks for all pages of a document."""
-    page_lines: list[tuple[int, float, list[Line]]] = []
-    for number, _width, height, chars, _rules, _images in raw_pages:
-        frags = [fragment_to_line(number, f, settings)
-                 for f in chars_to_fragments(chars, settings)]
-        page_lines.append((number, height, sorted(frags, key=lambda ln: (ln.top, ln.x0))))
+    page_lines = [
+        sorted((fragment_to_line(p.number, f, settings)
+                for f in chars_to_fragments(p.chars, settings)), key=lambda ln: (ln.top, ln.x0))
+        for p in raw_pages
+    ]
     sizes: Counter[float] = Counter()
-    for _, _, lines in page_lines:
+    for lines in page_lines:
         for ln in lines:
             sizes[round(ln.size, 1)] += len(ln.text)
     body_size = sizes.most_common(1)[0][0] if sizes else 10.0
-    running = find_running_lines(page_lines, settings)
-    hyphenated = _hyphenated_words(lines for _, _, lines in page_lines)
-
+    running = find_running_lines(
+        [(p.number, p.height, lines) for p, lines in zip(raw_pages, page_lines, strict=True)],
+        settings)
+    vocabulary = lines_to_vocabulary(page_lines)
     blocks: list[Block] = []
-    layouts: list[PageLayout] = []
-    for (number, width, height, _chars, rules, images), (_, _, lines) in zip(
-            raw_pages, page_lines, strict=True):
-        layouts.append(PageLayout(number, width, height, tuple(lines), rules, body_size))
-        heads = [ln for k, ln in enumerate(lines) if (number, k) in running]
-        body = [ln for k, ln in enumerate(lines) if (number, k) not in running]
-        body_top = min((ln.top for ln in body), default=0.0)
-        regions = find_table_regions(body, rules, body_size, body_top)
-        in_table: dict[int, list[Line]] = defaultdict(list)
-        free: list[Line] = []
-        for ln in body:
-            hit = next((r for r, reg in enumerate(regions) if _inside(ln.bbox, reg)), None)
-            if hit is None:
-                free.append(ln)
-            else:
-                in_table[hit].append(ln)
-        gutter = find_gutter([ln.bbox for ln in free] + list(regions), width)
-        items: list[tuple[BBox, int, object]] = []
-        by_col: dict[int, list[Line]] = defaultdict(list)
-        for ln, col in zip(free, assign_columns(free, gutter), strict=True):
-            by_col[col].append(ln)
-        for col, col_lines in by_col.items():
-            merged = merge_same_baseline(col_lines)
-            col_right = max(ln.x1 for ln in merged)
-            for group in lines_to_blocks(merged, body_size, col):
-                kind = _classify(group, body_size, col_right, number, images)
-                blk = make_block(kind, group, hyphenated, col)
-                items.append((union_box([ln.bbox for ln in group]), col, blk))
-        for r, reg in enumerate(regions):
-            if in_table.get(r):
-                col = _column_of(reg, gutter)
-                items.append((reg, col, table_block(in_table[r], col)))
-        ordered = [it[2] for it in order_items(items)]
-        for ln in heads:
-            kind: BlockKind = "header" if ln.top < height / 2 else "footer"
-            hb = make_block(kind, [ln], hyphenated)
-            if kind == "header":
-                ordered.insert(0, hb)
-            else:
-                ordered.append(hb)
-        blocks.extend(b for b in ordered if isinstance(b, Block))
-    blocks = merge_continued(blocks, hyphenated)
-    title = next((b.text for b in blocks if b.kind == "title"), None)
-    return Document(sha, name, tuple(layouts), tuple(blocks), title=title,
+    for p, lines in zip(raw_pages, page_lines, strict=True):
+        heads = [ln for k, ln in enumerate(lines) if (p.number, k) in running]
+        body = [ln for k, ln in enumerate(lines) if (p.number, k) not in running]
+        blocks.extend(page_to_blocks(p, body, heads, body_size, vocabulary))
+    blocks = merge_continued(blocks, vocabulary)
+    layouts = tuple(PageLayout(p.number, p.width, p.height, tuple(lines), p.rules, body_size)
+                    for p, lines in zip(raw_pages, page_lines, strict=True))
+    return Document(sha, name, layouts, tuple(blocks),
+                    title=next((b.text for b in blocks if b.kind == "title"), None),
                     doi=find_doi(blocks), encrypted=encrypted)
 
 
@@ -774,7 +867,7 @@ def find_doi(blocks: Sequence[Block]) -> str | None:
     for b in blocks:
         if b.page > 2:
             break
-        m = DOI_PATTERN.search(b.text.replace(" ", ""))
+        m = DOI_PATTERN.search(b.text)
         if m:
             return m.group(0).rstrip(".,;)")
     return None

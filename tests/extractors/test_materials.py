@@ -81,6 +81,7 @@ def test_materials_is_formula_accepts(token: str) -> None:
 @pytest.mark.parametrize("token", [
     "In", "As", "Ca.", "He", "No", "Table", "SEM", "XRD", "DFT", "EIS", "NMR", "12", "1.5",
     "S", "ICSD", "NCB", "BN", "LiPON", "NaSICON", "NaN", "x", "", "Li3PS4,", "Fig.",
+    "SEs", "SPEs", "HTs", "NSPSe", "NaFSI", "XeF2",
 ])
 def test_materials_is_formula_rejects(token: str) -> None:
     assert not is_formula(token)
@@ -158,6 +159,10 @@ def test_materials_split_family_prefix(cell: str, expected: tuple[str | None, st
      {"LLZO": "Li7La3Zr2O12", "NCB": "NaCB11H12"}),
     ("Li1.3Al0.3Ti1.7(PO4)3 (LATP) and (Li6PS5Cl (LPSC))",
      {"LATP": "Li1.3Al0.3Ti1.7(PO4)3", "LPSC": "Li6PS5Cl"}),
+    ("Abbreviations\nAbbreviation Definition LiB lithium-ion battery Nb-NCA93 "
+     "Li[Ni0.92Co0.06Al0.01Nb0.01]O2 LiPON lithium phosphorus oxynitride NZSP Na3Zr2Si2PO12 "
+     "RT room temperature\nReferences\n1. LLTO Li0.33La0.56TiO3 data",
+     {"Nb-NCA93": "Li[Ni0.92Co0.06Al0.01Nb0.01]O2", "NZSP": "Na3Zr2Si2PO12"}),
     ("Li7P3S11 (RT) by XRD (XRD) and lithium phosphorus oxynitride (LiPON)", {}),
     ("NaCB11H12 (NCB) ... later Na2B12H12 (NCB)", {"NCB": "NaCB11H12"}),
 ])
@@ -192,6 +197,7 @@ def test_materials_expand_abbreviation(abbr: str, defined: dict[str, str],
     ("NASICON", None, "NASICON"),
     ("polyether / Na3Zr2Si2PO12 composite (30 wt.% NZSP)", None, None),
     ("Table 2", None, None),
+    ("NaFSI", "F2NNaO4S2", None),
 ])
 def test_materials_resolve_material(raw: str, formula: str | None, family: str | None) -> None:
     assert resolve_material(raw, {"NCB": "NaCB11H12"}) == MaterialRef(raw, formula, family)

@@ -21,6 +21,7 @@ from extractors.reconcile import (
     reconcile,
     reconciliation_to_markdown,
     summarise_reconciliation,
+    unmatched_decisions,
 )
 from extractors.records import RECORD_COLUMNS, ConductivityRecord, records_to_frame
 
@@ -269,6 +270,21 @@ def test_reconcile_latest_decision_wins(tmp_path: Path) -> None:
     path = _write_decisions(tmp_path, f"{rid},,,accepted,,,a,2026-11-21,",
                             f"{rid},,,rejected,,,b,2026-11-20,")
     assert _one(reconcile(records, curated, load_decisions(path)))["status"] == "accepted"
+
+
+def test_reconcile_unmatched_decisions_are_reported(tmp_path: Path) -> None:
+    records = _records(_record("Li7P3S11", "3.2 × 10^-3", 3.2e-3, 298.15))
+    curated = _curated({"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2})
+    result = reconcile(records, curated)
+    rid, record_id = result.iloc[0]["reconciliation_id"], records.iloc[0]["record_id"]
+    path = _write_decisions(tmp_path, f"{rid},,,accepted,,,a,2026-11-21,",
+                            f",{record_id},C001,accepted,,,a,2026-11-21,",
+                            "stale0000,,,rejected,,,a,2026-11-21,",
+                            ",,C009,rejected,,,a,2026-11-21,")
+    stale = unmatched_decisions(result, load_decisions(path))
+    assert stale["reconciliation_id"].tolist()[0] == "stale0000"
+    assert stale["curated_id"].tolist()[1] == "C009"
+    assert len(stale) == 2
 
 
 @pytest.mark.parametrize(("line", "message"), [

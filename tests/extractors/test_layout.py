@@ -1,0 +1,296 @@
+"""The layout reader on PDFs the tests build, on the review replicas and on real papers."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from extractors.errors import (
+    DocumentError,
+    EncryptedPdfError,
+    NotAPdfError,
+    NoTextLayerError,
+)
+from extractors.layout import LayoutSettings, document_to_text, read_document
+from tests.conftest import shared_path
+from tests.pdfbuild import Page, Run, sub, sup, write_pdf
+
+SENTENCE = "showed an ionic conductivity of 1.25 × 10^-1 S cm^-1 at 300 °C, as reported by Hong"
+
+
+def paragraph(page: Page, x: float, top: float, text: str, width: int = 44,
+              leading: float = 12.0, indent: bool = True) -> float:
+    """Write ``text`` as left-aligned lines; returns the top of the next line."""
+    lines = textwrap.wrap(text, width)
+    for i, line in enumerate(lines):
+        page.text(x + (12 if indent and i == 0 else 0), top, line)
+        top += leading
+    return top
+
+
+def body_text(path: Path) -> str:
+    return read_document(path).text
+
+
+# --------------------------------------------------------------------------- scripts
+
+
+def test_layout_superscripts_marked_with_caret(tmp_path: Path) -> None:
+    page = Page().text(72, 100, "with a conductivity of 2 × 10", sup("-6"), " S cm", sup("-1"),
+                       " at 25 ", sup("°", rise=4), "C for Zn", sup("2+"), " ions.")
+    text = body_text(write_pdf(tmp_path / "sup.pdf", [page]))
+    assert "2 × 10^-6 S cm^-1 at 25 °C for Zn^2+ ions." in text
+
+
+def test_layout_superscript_never_read_as_subtraction(tmp_path: Path) -> None:
+    page = Page().text(72, 100, "reaching 10", sup("-4"), " S cm", sup("-1"), ".")
+    text = body_text(write_pdf(tmp_path / "minus.pdf", [page]))
+    assert "10^-4" in text
+    assert "10-4" not in text and "10 -4" not in text
+
+
+def test_layout_subscripts_inline(tmp_path: Path) -> None:
+    page = Page().text(72, 100, "The glass-ceramic Li", sub("7"), "P", sub("3"), "S", sub("11"),
+                       " and Na", sub("3"), "PS", sub("4"), " conduct.")
+    text = body_text(write_pdf(tmp_path / "sub.pdf", [page]))
+    assert "The glass-ceramic Li7P3S11 and Na3PS4 conduct." in text
+
+
+def test_layout_superscript_after_subscript(tmp_path: Path) -> None:
+    page = Page().text(72, 100, "the anion [B", sub("12"), "H", sub("12"), "]", sup("2-"),
+                       " is stable.")
+    assert "[B12H12]^2- is stable." in body_text(write_pdf(tmp_path / "ion.pdf", [page]))
+
+
+def test_layout_primes_and_footnote_marks_are_not_exponents(tmp_path: Path) -> None:
+    page = Page().text(72, 100, "Na-beta", sup("''"), "-alumina and Popovic",
+                       sup("*"), " wrote.")
+    text = body_text(write_pdf(tmp_path / "prime.pdf", [page]))
+    assert "^" not in text
+    assert "Popovic* wrote." in text
+
+
+# --------------------------------------------------------------------------- reading order
+
+
+LEFT = ("Alpha one starts the left column and it keeps going for a while so that it fills "
+        "several lines of the narrow column on the left hand side of the page before it ends.")
+LEFT2 = ("Alpha two is the second paragraph of the left column and it is also long enough to "
+         "need several lines here.")
+RIGHT = ("Omega one starts the right column at the very same height as the left column, so a "
+         "reader that sorts lines by their height alone would interleave the two columns.")
+
+
+def two_column_page() -> Page:
+    page = Page()
+    page.text(200, 60, Run("A Two Column Title", 16, font="bold"))
+    top = paragraph(page, 50, 100, LEFT)
+    paragraph(page, 50, top, LEFT2)
+    paragraph(page, 310, 100, RIGHT)
+    return page
+
+
+def test_layout_two_columns_do_not_interleave(tmp_path: Path) -> None:
+    doc = read_document(write_pdf(tmp_path / "cols.pdf", [two_column_page()]))
+    paragraphs = [b.text for b in doc.blocks if b.kind == "paragraph"]
+    assert paragraphs == [LEFT, LEFT2, RIGHT]
+    assert doc.title == "A Two Column Title"
+
+
+def test_layout_paragraph_continues_over_page_break(tmp_path: Path) -> None:
+    first, second = Page(), Page()
+    paragraph(first, 72, 100, "This sentence starts on the first page and is cut by the page")
+    paragraph(second, 72, 100, "break, after which it goes on to the end.", indent=False)
+    doc = read_document(write_pdf(tmp_path / "break.pdf", [first, second]))
+    paragraphs = [b for b in doc.blocks if b.kind == "paragraph"]
+    assert len(paragraphs) == 1
+    assert "cut by the page break, after which" in paragraphs[0].text
+    assert sorted(set(paragraphs[0].pages)) == [1, 2]
+
+
+def test_layout_running_headers_and_footers_leave_body(tmp_path: Path) -> None:
+    pages = []
+    for n in range(1, 4):
+        page = Page().text(50, 40, "Journal of Tests 2024, 12, 54").text(500, 40, f"{n} of 3")
+        paragraph(page, 50, 120, f"Body text of page {n} says something worth keeping here.")
+        page.text(280, 810, f"Page {n}")
+        pages.append(page)
+    doc = read_document(write_pdf(tmp_path / "heads.pdf", pages))
+    assert "Journal of Tests" not in doc.text
+    assert " of 3" not in doc.text and "Page " not in doc.text
+    assert doc.text.count("Body text of page") == 3
+    kinds = {b.text: b.kind for b in doc.blocks}
+    assert kinds["Journal of Tests 2024, 12, 54"] == "header"
+    assert kinds["Page 2"] == "footer"
+
+
+def test_layout_hyphenation_joined(tmp_path: Path) -> None:
+    page = Page()
+    page.text(72, 100, "the material is a fast ionic conduc-")
+    page.text(72, 112, "tor and a well-known electrolyte of well-")
+    page.text(72, 124, "known type.")
+    text = body_text(write_pdf(tmp_path / "hyph.pdf", [page]))
+    assert "fast ionic conductor and" in text
+    assert "of well-known type." in text
+
+
+def test_layout_ruled_table_is_its_own_block(tmp_path: Path) -> None:
+    page = Page()
+    paragraph(page, 72, 100, "The table below compares two materials of interest here.")
+    page.text(72, 140, Run("Table 1. Two electrolytes.", 8))
+    page.rule(72, 146, 500)
+    page.text(72, 158, Run("Material", 8)).text(300, 158, Run("Sigma (mS cm", 8), sup("-1", 5.6, 2.8),
+                                                   Run(")", 8))
+    page.rule(72, 163, 500)
+    page.text(72, 175, Run("Li", 8), sub("3", 5.6, -1.5), Run("PS", 8), sub("4", 5.6, -1.5)
+              ).text(300, 175, Run("0.2", 8))
+    page.rule(72, 181, 500)
+    paragraph(page, 72, 210, "After the table the running text resumes as usual.")
+    doc = read_document(write_pdf(tmp_path / "table.pdf", [page]))
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == ["paragraph", "caption", "table", "paragraph"]
+    table = next(doc.blocks_of("table"))
+    assert table.text.splitlines() == ["Material | Sigma (mS cm^-1)", "Li3PS4 | 0.2"]
+    assert "Li3PS4" not in doc.text
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+def test_layout_every_char_keeps_page_and_box(tmp_path: Path) -> None:
+    page = Page().text(72, 100, "value 2 × 10", sup("-6"), " S cm", sup("-1"), ".")
+    doc = read_document(write_pdf(tmp_path / "prov.pdf",
+                                  [page, Page().text(72, 100, "Second page.")]))
+    block = doc.blocks[0]
+    start = block.text.index("10^-6")
+    page_no, (x0, top, x1, bottom) = block.locate(start, start + len("10^-6"))
+    assert page_no == 1
+    assert 72 < x0 < x1 < 200 and 80 < top < bottom < 104
+    assert doc.blocks[-1].page == 2
+    assert len(doc.sha256) == 64
+
+
+def test_layout_settings_validated() -> None:
+    with pytest.raises(ValueError):
+        LayoutSettings(word_gap=1.0, fragment_gap=0.5)
+    with pytest.raises(ValueError):
+        LayoutSettings(margin_band=0.7)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_layout_not_a_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "fake.pdf"
+    path.write_text("This is not a valid PDF file at all.")
+    with pytest.raises(NotAPdfError, match="not a PDF"):
+        read_document(path)
+
+
+def test_layout_no_text_layer(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "empty.pdf", [Page().rule(50, 100, 300)])
+    with pytest.raises(NoTextLayerError, match="no text layer"):
+        read_document(path)
+
+
+@pytest.mark.parametrize(("name", "error"), [
+    ("docling-corrupted-not-a-pdf.pdf", NotAPdfError),
+    ("docling-ocr-test-scanned-image-only.pdf", NoTextLayerError),
+    ("docling-ocr-test-scanned-rotated-90.pdf", NoTextLayerError),
+    ("docling-password-1234-2206.01062-pg3.pdf", EncryptedPdfError),
+    ("pdfplumber-password-test.pdf", EncryptedPdfError),
+    ("pypdf-crazyones-aes256-password.pdf", EncryptedPdfError),
+])
+def test_layout_bad_pdfs_raise_a_clear_error(name: str, error: type[DocumentError]) -> None:
+    with pytest.raises(error) as info:
+        read_document(shared_path("corpus", "bad", name))
+    assert name in str(info.value)
+
+
+def test_layout_encryption_recorded_when_text_extracts() -> None:
+    doc = read_document(shared_path("corpus", "bad", "pypdf-r6-user-password-empty-owner.pdf"))
+    assert doc.encrypted
+
+
+# --------------------------------------------------------------------------- the replicas
+
+
+def test_layout_replica_sentence_contiguous_with_exponents(replica_docs) -> None:
+    for doc in replica_docs.values():
+        assert SENTENCE in doc.text, doc.name
+
+
+def test_layout_replica_no_running_header_in_body(replica_docs) -> None:
+    for doc in replica_docs.values():
+        for block in doc.blocks:
+            if block.kind in {"paragraph", "heading", "caption"}:
+                assert not re.search(r"\b\d+ of (9|14)\b", block.text), block.text[:80]
+                assert "Inorganics 2024, 12, 54" not in block.text or block.page == 1
+
+
+def test_layout_replica_tables_are_regions(replica_docs) -> None:
+    for doc in replica_docs.values():
+        tables = list(doc.blocks_of("table"))
+        assert any("Ionic Conductivity (mS cm^-1)" in t.text.replace("\n", " ")
+                   or "(mS cm^-1)" in t.text for t in tables)
+        assert "125 (300 °C) | [153]" in "\n".join(t.text for t in tables)
+        assert "125 (300 °C)" not in doc.text
+
+
+def _paragraphs(doc) -> list[str]:
+    """The article's long body paragraphs: from the first section heading to the back matter
+    (the side bar, abbreviation list and references are laid out differently on purpose)."""
+    out, inside = [], False
+    for b in doc.blocks:
+        if b.kind == "heading":
+            inside = (inside or b.text.startswith("1.")) and b.text != "Abbreviations"
+        if inside and b.kind == "paragraph" and len(b.text) > 200:
+            out.append(b.text)
+    return out
+
+
+def test_layout_replicas_agree_paragraph_for_paragraph(replica_docs) -> None:
+    """Every long paragraph of one replica appears once, whole and in the same order, in the
+    other: the two layouts only share the article text, so a split, duplicated or
+    interleaved paragraph shows up as a mismatch."""
+    one, two = replica_docs["replica-1col"], replica_docs["replica-2col"]
+    for source, other in ((one, two), (two, one)):
+        haystack = other.text
+        positions = []
+        for para in _paragraphs(source):
+            assert haystack.count(para) == 1, para[:100]
+            positions.append(haystack.index(para))
+        assert positions == sorted(positions)
+        assert len(positions) > 40
+
+
+def test_layout_replica_text_command_marks_kinds(replica_docs) -> None:
+    text = document_to_text(replica_docs["replica-2col"])
+    assert text.startswith("[")
+    for kind in ("title", "heading", "paragraph", "caption", "table", "header", "footer"):
+        assert f"[{kind} p" in text
+
+
+# --------------------------------------------------------------------------- real PDFs
+
+
+REAL = sorted(p.name for p in (Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+                              / "real").glob("*.pdf"))
+GENERAL = sorted(p.name for p in (Path(__file__).resolve().parents[2].parent / "shared"
+                                 / "corpus" / "general").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("name", REAL or ["(../shared absent)"])
+def test_layout_reads_every_real_paper(name: str) -> None:
+    doc = read_document(shared_path("corpus", "real", name))
+    assert doc.n_pages >= 1
+    assert sum(len(b.text) for b in doc.blocks if b.kind == "paragraph") > 5000
+
+
+@pytest.mark.parametrize("name", GENERAL or ["(../shared absent)"])
+def test_layout_reads_every_general_pdf(name: str) -> None:
+    doc = read_document(shared_path("corpus", "general", name))
+    assert doc.blocks

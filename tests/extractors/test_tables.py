@@ -1,0 +1,391 @@
+"""Tables: structure (rows, columns, continuation) and records, on the replicas and by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from extractors import tables
+from extractors.document import Document
+from extractors.materials import canonical_formula
+from extractors.records import records_to_frame
+from extractors.schemas import frame_to_table
+from extractors.tables import (
+    Cell,
+    ConductivityColumn,
+    Table,
+    TableSettings,
+    cell_to_conductivity,
+    header_to_column,
+    header_to_temperature,
+    table_to_records,
+    visual_lines_to_rows,
+)
+from tests.conftest import shared_path
+
+C = 273.15
+
+#: The review's Table 2 as printed: (material as written, S/cm or (low, high), kelvin or None).
+TABLE_2: list[tuple[str, float | tuple[float, float], float | None]] = [
+    ("Li14Zn(GeO4)4", 0.125, 300 + C),
+    ("LiZr2(PO4)3", 0.012, 300 + C),
+    ("LiPON", 2e-6, None),
+    ("Na2.88Sb0.88W0.12S4", 0.032, None),
+    ("Na2-x(CB11H12)x(B12H12)1-x", 0.002, None),
+    ("Li7P3S11", 0.04566, None),
+    ("Na7P3S11", 0.01097, None),
+    ("Na3Zr2PSi2O12", 0.2, 300 + C),
+    ("MgZr4(PO4)6", 0.0061, 800 + C),
+    ("ZnZr4(PO4)6", 0.0037, 800 + C),
+    ("Composite of LiTFSI/PEGDA/succinonitrile plasticizer", 0.00043, None),
+    ("Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)", 1e-5, None),
+    ("Na11Sn2PSe12 (NSPSe)", 0.001, None),
+    ("Sm1-xCaxF3-x (0 ≤ x ≤ 0.15)", (1e-6, 1e-5), None),
+    ("(100-x)(0.6MgS·0.4P2S5) · xMgI2 (0 ≤ x ≤ 30)", 2.1e-7, 200 + C),
+    ("MgS-P2S5-MgI2", 2.1e-7, None),
+    ("Li6.4Al0.233La3Zr1.95Ca0.05O12", 0.00052, None),
+    ("Na2B12H12", 1e-7, None),
+    ("β''-Al2O", 2.4e-7, 300 + C),
+    ("LiNaB12H12", 7.9e-7, 280 + C),
+    ("Mg(en)1(BH4)", 6e-5, 70 + C),
+    ("Mg(diglyme)0.5(BH4)2", 2e-5, 70 + C),
+    ("Mg3(NH2)2(BH4)4", 4e-5, 100 + C),
+    ("Mg(BH4)2NH3", 0.00033, 70 + C),
+    ("Mg(BH4)22NH3BH3", 0.0001, None),
+    ("NaCB11H12 (NCB) as-prepared", 0.004, None),
+    ("NaCB11H12 (NCB) milled", 9.78e-9, None),
+    ("Li3.06P0.98Zn0.02S3.98O0.02", 0.00112, None),
+    ("Li2(BH4)(NH2)", 0.0002, None),
+    ("Na2(BH4)(NH2)", 3e-6, None),
+    ("Mg(BH4)(NH2)", 3e-6, 100 + C),
+    ("LiTFSI-PEO", 0.0008, 70 + C),
+    ("LiClO4-PEO", (0.0002, 0.001), 90 + C),
+    ("NaTFSI-PEO", 0.00015, 70 + C),
+    ("NaClO4-PEO", 0.00014, 90 + C),
+    ("LiClO4-PEO", 0.0005, 90 + C),
+]
+
+#: The review's Table 1: one range per electrolyte class, no temperature.
+TABLE_1: list[tuple[str, tuple[float, float]]] = [
+    ("Polymer-based", (1e-6, 1e-4)),
+    ("Oxides", (1e-4, 1e-3)),
+    ("Sulfides", (1e-4, 1e-3)),
+    ("Boron hydrides", (1e-4, 1e-2)),
+]
+
+FAMILIES = {"Li14Zn(GeO4)4": "LISICON", "Na3Zr2PSi2O12": "NASICON",
+            "Li6.4Al0.233La3Zr1.95Ca0.05O12": "Garnet"}
+
+
+def _close(a: float | None, b: float) -> bool:
+    return a is not None and not math.isnan(a) and math.isclose(a, b, rel_tol=1e-9)
+
+
+@pytest.fixture(scope="session")
+def replica_tables(replica_docs: dict[str, Document]):
+    """Tables and records of both replicas, computed once."""
+    out = {}
+    for name, doc in replica_docs.items():
+        found = tables.document_to_tables(doc)
+        out[name] = (doc, found, tables.tables_to_records(doc, found))
+    return out
+
+
+def _table(found: list[Table], number: int) -> Table:
+    (table,) = [t for t in found if (t.caption or "").startswith(f"Table {number}.")]
+    return table
+
+
+@pytest.mark.parametrize("name", ["replica-1col", "replica-2col"])
+def test_tables_replica_table2_every_row_one_record(replica_tables, name: str) -> None:
+    _, found, records = replica_tables[name]
+    table = _table(found, 2)
+    got = [r for r in records if r.table_id == table.table_id]
+    assert len(got) == len(TABLE_2)
+    for record, (material, sigma, kelvin) in zip(got, TABLE_2, strict=True):
+        assert record.material_raw == material
+        if isinstance(sigma, tuple):
+            assert record.qualifier == "range" and record.sigma_S_per_cm is None
+            assert _close(record.sigma_low_S_per_cm, sigma[0])
+            assert _close(record.sigma_high_S_per_cm, sigma[1])
+        else:
+            assert _close(record.sigma_S_per_cm, sigma), (material, record.value_raw)
+        if kelvin is None:
+            assert record.temperature_K is None, material
+        else:
+            assert _close(record.temperature_K, kelvin), material
+        assert record.family == FAMILIES.get(material)
+        assert record.reference and record.reference.startswith("[")
+        assert record.source == "table" and record.flags is None
+        assert record.doc_sha256 and record.value_raw in record.evidence
+
+
+@pytest.mark.parametrize("name", ["replica-1col", "replica-2col"])
+def test_tables_replica_table1_ranges_per_class(replica_tables, name: str) -> None:
+    _, found, records = replica_tables[name]
+    table = _table(found, 1)
+    got = [r for r in records if r.table_id == table.table_id]
+    assert [(r.family, r.sigma_low_S_per_cm, r.sigma_high_S_per_cm) for r in got] == [
+        (family, low, high) for family, (low, high) in TABLE_1]
+    assert all(r.temperature_K is None and r.qualifier == "range" for r in got)
+    assert got[0].material_raw == "PEO-Na salt PEG, PVDF-HFP, etc."
+    assert table.header[2] == "Conductivity [S cm^-1]"
+
+
+def test_tables_replica_table2_one_table_over_pages(replica_tables) -> None:
+    _, found, records = replica_tables["replica-1col"]
+    table = _table(found, 2)
+    assert table.table_id == "p11-t1"
+    assert table.n_header_rows == 1 and table.n_cols == 3
+    assert {cell.page for row in table.body for cell in row} == {11, 12}
+    assert {r.page for r in records if r.table_id == table.table_id} == {11, 12}
+
+
+def test_tables_replica_table2_one_table_over_columns(replica_tables) -> None:
+    _, found, records = replica_tables["replica-2col"]
+    table = _table(found, 2)
+    got = [r for r in records if r.table_id == table.table_id]
+    left = [r for r in got if r.x1 < 300]
+    right = [r for r in got if r.x0 > 300]
+    assert len(left) == 34 and len(right) == 2
+    assert table.header == ("Solid Electrolyte", "Ionic Conductivity (mS cm^-1)", "Reference")
+
+
+def test_tables_record_boxes_hold_the_value(replica_tables) -> None:
+    doc, _, records = replica_tables["replica-1col"]
+    record = next(r for r in records if r.value_raw == "125 (300 °C)")
+    page = doc.pages[record.page - 1]
+    inside = [ln for ln in page.lines if ln.x0 >= record.x0 - 0.5 and ln.x1 <= record.x1 + 0.5
+              and ln.top >= record.top - 0.5 and ln.bottom <= record.bottom + 0.5]
+    assert [ln.text for ln in inside] == ["125 (300 °C)"]
+    assert record.evidence == "LISICON Li14Zn(GeO4)4 | 125 (300 °C) | [153]"
+
+
+def test_tables_cells_match_the_schema(replica_tables) -> None:
+    doc, found, _ = replica_tables["replica-2col"]
+    cells = tables.tables_to_cells(doc, found)
+    assert list(cells.columns) == list(tables.CELL_COLUMNS)
+    frame_to_table("tables", cells)
+    table2 = cells[cells["caption"].str.startswith("Table 2.", na=False)]
+    assert table2["row"].max() == len(TABLE_2)  # header row 0, then one row per material
+    assert table2["is_header"].sum() == 3
+
+
+def test_tables_records_frame(replica_tables) -> None:
+    _, _, records = replica_tables["replica-1col"]
+    df = records_to_frame(records)
+    assert df["record_id"].is_unique
+    assert set(df["source"]) == {"table"}
+
+
+# --------------------------------------------------------------------------- header and cells
+
+
+@pytest.mark.parametrize(("header", "factor_unit", "log", "kelvin"), [
+    ("Ionic Conductivity (mS cm^-1)", "mS cm^-1", False, None),
+    ("Conductivity [S cm^-1]", "S cm^-1", False, None),
+    ("σ (S/cm)", "S/cm", False, None),
+    ("σ1223 K, S/cm", "S/cm", False, 1223.0),
+    ("σ at 300 °C (S cm^-1)", "S cm^-1", False, 573.15),
+    ("σRT (mS cm^-1)", "mS cm^-1", False, 298.15),
+    ("σ400K/S cm^-1", "S cm^-1", False, 400.0),
+    ("log σ", "S cm^-1", True, None),
+])
+def test_tables_header_unit_and_temperature(header: str, factor_unit: str, log: bool,
+                                            kelvin: float | None) -> None:
+    column = header_to_column(3, header)
+    assert column is not None
+    assert column.unit == factor_unit and column.log is log and not column.unsure
+    if kelvin is None:
+        assert column.temperature is None
+    else:
+        assert column.temperature is not None and _close(column.temperature.kelvin, kelvin)
+
+
+@pytest.mark.parametrize("header", ["Ea [eV]", "R/Ω", "A [S K cm^-1]", "a/Å", "Reference",
+                                    "CCPE/Ω^-1 s^n", "Potential Window (V versus Na^+/Na)"])
+def test_tables_header_not_conductivity(header: str) -> None:
+    assert header_to_column(0, header) is None
+
+
+def test_tables_header_lost_minus_is_flagged() -> None:
+    column = header_to_column(1, "sRT [S cm^\ufffd1]")
+    assert column is not None and column.unsure
+    assert column.temperature is not None and column.temperature.kelvin == 298.15
+
+
+def test_tables_header_lost_degree_reads_celsius() -> None:
+    temperature = header_to_temperature("s300 \ufffdC [S cm^-1]")
+    assert temperature is not None and _close(temperature.kelvin, 573.15)
+
+
+@pytest.mark.parametrize(("cell", "unit", "sigma", "temperature"), [
+    ("125 (300 °C)", "mS cm^-1", 0.125, "300 °C"),
+    ("0.2–1 (90 °C)", "mS cm^-1", (0.0002, 0.001), "90 °C"),
+    ("0.01–0.001", "mS cm^-1", (1e-6, 1e-5), None),
+    ("10^-6−10^-4", "S cm^-1", (1e-6, 1e-4), None),
+    ("3.5 × 10^-4", "S cm^-1", 3.5e-4, None),
+    ("1.34E+05*", "S cm^-1", 1.34e5, None),
+    ("4.50E-06", "S cm^-1", 4.5e-6, None),
+    ("2.8(3)", "mS cm^-1", 0.0028, None),
+    ("3.7 \ufffd 10^-7", "S cm^-1", 3.7e-7, None),
+])
+def test_tables_cell_values(cell: str, unit: str, sigma: float | tuple[float, float],
+                            temperature: str | None) -> None:
+    read = cell_to_conductivity(cell, ConductivityColumn(1, unit))
+    assert read is not None
+    value, temperature_text = read
+    if isinstance(sigma, tuple):
+        assert (value.sigma_low_S_per_cm, value.sigma_high_S_per_cm) == pytest.approx(sigma)
+    else:
+        assert value.sigma_S_per_cm == pytest.approx(sigma)
+    assert temperature_text == temperature
+
+
+@pytest.mark.parametrize("cell", ["—", "n.a.", "", "-"])
+def test_tables_cell_without_value(cell: str) -> None:
+    assert cell_to_conductivity(cell, ConductivityColumn(1, "S cm^-1")) is None
+
+
+def test_tables_cell_lost_exponent_is_flagged_not_guessed() -> None:
+    assert cell_to_conductivity("6.7 × 10 4", ConductivityColumn(1, "S cm^-1")) is None
+    read = cell_to_conductivity("1.03 × 10–5", ConductivityColumn(1, "S cm^-1"))
+    assert read is not None and read[0].unsure
+
+
+# --------------------------------------------------------------------------- rows by hand
+
+def _piece(col: int, text: str, y: float) -> tuple[int, str, tuple[float, float, float, float],
+                                                   int]:
+    return (col, text, (10.0 + 100 * col, y, 60.0 + 100 * col, y + 8), 1)
+
+
+def test_tables_rows_value_on_last_line_joins_below() -> None:
+    lines = [[_piece(0, "Composite of LiTFSI plasticizer", 0), _piece(1, "0.43", 0)],
+             [_piece(0, "Composite of polyether-based polymer/inorganic", 10)],
+             [_piece(0, "Na3Zr2Si2PO12 (NZSP)", 20), _piece(1, "0.01", 20)]]
+    rows = visual_lines_to_rows(lines)
+    assert [[t for c, t, _, _ in row if c == 0] for row in rows] == [
+        ["Composite of LiTFSI plasticizer"],
+        ["Composite of polyether-based polymer/inorganic", "Na3Zr2Si2PO12 (NZSP)"]]
+
+
+def test_tables_rows_top_aligned_cells_join_above() -> None:
+    lines = [[_piece(0, "Composite of", 0), _piece(1, "0.43", 0)],
+             [_piece(0, "LiTFSI/PEGDA", 10)],
+             [_piece(0, "Composite of polyether-based", 20), _piece(1, "0.01", 20)],
+             [_piece(0, "Na3Zr2Si2PO12 (NZSP)", 30)],
+             [_piece(0, "Na11Sn2PSe12", 40), _piece(1, "1", 40)]]
+    rows = visual_lines_to_rows(lines)
+    assert [" ".join(t for c, t, _, _ in row if c == 0) for row in rows] == [
+        "Composite of LiTFSI/PEGDA", "Composite of polyether-based Na3Zr2Si2PO12 (NZSP)",
+        "Na11Sn2PSe12"]
+
+
+# --------------------------------------------------------------------------- records by hand
+
+def _doc() -> Document:
+    return Document("0" * 64, "hand.pdf", (), ())
+
+
+def _hand_table(header: list[str], body: list[list[str]], caption: str) -> Table:
+    rows = []
+    for r, texts in enumerate([header, *body]):
+        rows.append(tuple(Cell(r, c, t, 1, (10.0 * c, 10.0 * r, 10.0 * c + 8, 10.0 * r + 8),
+                               r == 0) for c, t in enumerate(texts)))
+    return Table("p1-t1", tuple(rows), 1, caption)
+
+
+def test_tables_near_miss_resistance_table_gives_nothing() -> None:
+    table = _hand_table(["T/°C", "R/Ω", "Ea [eV]"], [["300", "1.2 × 10^12", "0.35"]],
+                        "Table 4 Fitted data of impedance spectra")
+    assert table_to_records(_doc(), table) == []
+
+
+def test_tables_row_label_resolves_header_formula() -> None:
+    table = _hand_table(["x", "σ (S cm^-1)"], [["0.4", "1.2 × 10^-3"], ["0.6", "2 × 10^-3"]],
+                        "Table 3. Conductivity of Na1+xTi2−xAlx(PO4)3 at 25 °C")
+    records = table_to_records(_doc(), table)
+    assert [r.material_raw for r in records] == ["Na1+xTi2−xAlx(PO4)3 (x = 0.4)",
+                                                 "Na1+xTi2−xAlx(PO4)3 (x = 0.6)"]
+    assert records[0].material_formula == canonical_formula("Na1.4Ti1.6Al0.4(PO4)3")
+    assert records[0].sigma_S_per_cm == pytest.approx(1.2e-3)
+
+
+def test_tables_row_label_in_material_column() -> None:
+    table = _hand_table(["Composition", "σRT (S/cm)"], [["x = 0.4", "5.2E-04"]],
+                        "Table 2. Na1+xTi2−xAlx(PO4)3")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Na1.4Ti1.6Al0.4(PO4)3")
+    assert record.temperature_K == 298.15
+
+
+def test_tables_spanning_material_cell_repeats_down() -> None:
+    table = _hand_table(["Compound", "σ400K/S cm^-1"], [["Na3Sc2(PO4)3", "1E-5"], ["", "2E-5"]],
+                        "Table 1. Conductivity")
+    records = table_to_records(_doc(), table)
+    assert [r.material_raw for r in records] == ["Na3Sc2(PO4)3", "Na3Sc2(PO4)3"]
+
+
+def test_tables_settings_validate() -> None:
+    with pytest.raises(ValueError):
+        TableSettings(span_noise=0.7)
+    with pytest.raises(ValueError):
+        TableSettings(size_tolerance=0.5)
+
+
+# --------------------------------------------------------------------------- real papers
+
+@pytest.fixture(scope="session")
+def real_doc():
+    from extractors.layout import read_document
+
+    cache: dict[str, Document] = {}
+
+    def load(name: str) -> Document:
+        if name not in cache:
+            cache[name] = read_document(shared_path("corpus", "real", name))
+        return cache[name]
+
+    return load
+
+
+def test_tables_real_survey_e_notation_tables(real_doc) -> None:
+    doc = real_doc("nasicon-na-transport-survey-jpowsour-2015.pdf")
+    found = tables.document_to_tables(doc)
+    records = tables.tables_to_records(doc, found)
+    by_table = {t.table_id: sum(r.table_id == t.table_id for r in records) for t in found}
+    assert by_table["p4-t1"] == 2 * 41 and by_table["p4-t2"] == 2 * 15
+    assert by_table["p5-t1"] == 2 * 49 and by_table["p5-t2"] == 2 * 6
+    first = next(r for r in records if r.material_raw == "NaZr2(PO4)3")
+    assert first.sigma_S_per_cm == pytest.approx(4.5e-6) and first.temperature_K == 298.15
+    assert first.flags == "unsure_exponent"  # the header's minus glyph is unmapped
+    assert not any(r.table_id == "p7-t1" for r in records)  # areas and activation energies
+
+
+def test_tables_real_resistance_tables_give_nothing(real_doc) -> None:
+    doc = real_doc("nasicon-na3sc2-guin-ssi-2016.pdf")
+    assert tables.tables_to_records(doc, tables.document_to_tables(doc)) == []
+
+
+def test_tables_real_grid_table_with_header_temperature(real_doc) -> None:
+    doc = real_doc("nasicon-alkali-titanium-phosphates-asabina-rjic-2006.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert [(r.material_raw, r.sigma_S_per_cm, r.temperature_K) for r in records] == [
+        ("Li0.5Na0.5Ti2(PO4)3", 8.6e-3, 1223.0), ("Na0.5K0.5Ti2(PO4)3", 7.1e-6, 1223.0),
+        ("K0.5Rb0.5Ti2(PO4)3", 4.5e-6, 1223.0)]
+
+
+def test_tables_real_unruled_scanned_table(real_doc) -> None:
+    doc = real_doc("nasicon-scandium-subramanian-jssc-1985.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert [r.sigma_S_per_cm for r in records] == [0.029, 0.031, 0.029, 0.107, 0.120, 0.179,
+                                                   0.100, 0.045, 0.081, 0.009]
+    assert {r.table_id for r in records} == {"p3-t1"}
+
+
+def test_tables_real_ocr_exponents_are_not_guessed(real_doc) -> None:
+    doc = real_doc("nasicon-na-zr-si-p-o-tranqui-jssc-1981.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert all(r.flags == "unsure_exponent" for r in records)

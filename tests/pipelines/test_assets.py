@@ -1,0 +1,128 @@
+"""Assets and checks on tiny inputs, in process: a broken PDF fails its partition only."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from extractors.layout import sha256_of
+from extractors.publish import PublishSettings, latest_version, read_dataset
+from extractors.records import records_to_frame
+from pipelines.extract import assets as extract_assets
+from pipelines.ingest import assets as ingest_assets
+from pipelines.ingest.checks import documents_all_read
+from pipelines.ingest.partitions import PER_DOCUMENT, document_key, document_partitions
+from pipelines.ingest.resources import PdfFolder
+from pipelines.io_manager import PartitionDictIOManager
+from pipelines.publish import assets as publish_assets
+from pipelines.publish.checks import schema_check
+from pipelines.reconcile import assets as reconcile_assets
+from pipelines.reconcile.checks import no_unreviewed_conflicts
+from tests.pipelines.conftest import Project, broken_pdf, tiny_pdf
+
+ASSETS = dg.load_assets_from_modules([ingest_assets, extract_assets, reconcile_assets,
+                                      publish_assets])
+CHECKS = dg.load_asset_checks_from_modules(
+    [__import__(f"pipelines.{d}.checks", fromlist=["_"]) for d in
+     ("ingest", "extract", "reconcile", "publish")])
+
+CORPUS = ["documents", "conductivity", "tables", "reconciliation", "reconciliation_report",
+          "documents_dataset", "conductivity_dataset", "tables_dataset", "reconciliation_dataset"]
+
+
+def register(instance: dg.DagsterInstance, folder: Path) -> list[str]:
+    keys = sorted(s.key for s in PdfFolder(folder=str(folder)).stamps().values())
+    instance.add_dynamic_partitions(document_partitions.name, keys)
+    return keys
+
+
+def materialize(project: Project, instance: dg.DagsterInstance, selection: list[str],
+                partition_key: str | None = None) -> dg.ExecuteInProcessResult:
+    return dg.materialize(
+        [*ASSETS, *CHECKS], selection=selection, partition_key=partition_key, instance=instance,
+        resources={**project.resources(), "io_manager": PartitionDictIOManager(
+            base_dir=str(project.outputs.parent / "io"))},
+        raise_on_error=False)
+
+
+def test_partitions_key_is_readable_and_follows_content(tmp_path: Path):
+    pdf = tiny_pdf(tmp_path / "Li7P3S11 Review (2024).pdf")
+    key = document_key(pdf, sha256_of(pdf))
+    assert key == f"li7p3s11-review-2024-{sha256_of(pdf)[:8]}"
+    assert PdfFolder(folder=str(tmp_path)).path_of(key) == pdf
+    tiny_pdf(pdf, material="Na3PS4")
+    with pytest.raises(FileNotFoundError, match="removed or changed"):
+        PdfFolder(folder=str(tmp_path)).path_of(key)
+
+
+def test_assets_broken_pdf_fails_its_partition_removed_pdf_leaves_next_version(project: Project,
+                                                               instance: dg.DagsterInstance):
+    tiny_pdf(project.pdfs / "good.pdf")
+    broken_pdf(project.pdfs / "broken.pdf")
+    broken_key, good_key = register(instance, project.pdfs)
+
+    good = materialize(project, instance, list(PER_DOCUMENT), good_key)
+    broken = materialize(project, instance, list(PER_DOCUMENT), broken_key)
+    assert good.success
+    assert not broken.success
+    failure = next(e for e in broken.all_events if e.is_step_failure)
+    assert "broken.pdf: not a PDF" in failure.step_failure_data.error.message
+    stored = {e.asset_key.to_user_string() for e in broken.get_asset_materialization_events()}
+    assert stored == {"document"}  # its failed row, nothing else
+
+    corpus = materialize(project, instance, CORPUS)
+    assert corpus.success
+    documents = corpus.output_for_node("documents")
+    assert documents.set_index("doc_name")["status"].to_dict() == {"broken.pdf": "failed",
+                                                                    "good.pdf": "ok"}
+    checks = {e.check_name: e for e in corpus.get_asset_check_evaluations()
+              if e.asset_key == dg.AssetKey("documents")}
+    assert not checks["documents_all_read"].passed
+    assert checks["documents_all_read"].severity == dg.AssetCheckSeverity.WARN
+    assert checks["matches_schema"].passed
+    settings = PublishSettings(root=str(project.outputs / "datasets"))
+    published = read_dataset("documents", settings)
+    assert published.loc[published["status"] == "failed", "error"].str.startswith(
+        "not a PDF").all()
+    assert latest_version("conductivity", settings) == "version=0001"
+    assert (project.outputs / "reports" / "reconciliation.md").is_file()
+
+    instance.delete_dynamic_partition(document_partitions.name, broken_key)  # PDF removed
+    assert materialize(project, instance, CORPUS).success
+    assert list(read_dataset("documents", settings)["doc_name"]) == ["good.pdf"]
+    assert latest_version("documents", settings) == "version=0002"
+    assert latest_version("conductivity", settings) == "version=0001"  # nothing else changed
+
+
+def test_checks_schema_rejects_a_bad_frame_and_warns_on_extra_columns():
+    check = schema_check("conductivity")
+    bad = records_to_frame([]).drop(columns=["record_id"])
+    result = check(bad)
+    assert not result.passed
+    assert result.severity == dg.AssetCheckSeverity.ERROR
+    extra = records_to_frame([]).assign(note=pd.Series(dtype="string"))
+    result = check(extra)
+    assert not result.passed
+    assert result.severity == dg.AssetCheckSeverity.WARN
+    assert result.metadata["unpublished_columns"].value == ["note"]
+    assert check(records_to_frame([])).passed
+
+
+def test_checks_unreviewed_conflicts_warn():
+    frame = pd.DataFrame({"status": ["agrees", "value_conflict", "accepted"],
+                          "explanation": ["ok", "10x apart", "fine"],
+                          "reconciliation_id": ["a", "b", "c"]})
+    result = no_unreviewed_conflicts(frame)
+    assert not result.passed
+    assert result.severity == dg.AssetCheckSeverity.WARN
+    assert result.metadata["value_conflict"].value == 1
+    assert no_unreviewed_conflicts(frame[frame["status"] != "value_conflict"]).passed
+
+
+def test_checks_documents_all_read_lists_failures():
+    frame = pd.DataFrame({"doc_name": ["a.pdf", "b.pdf"], "status": ["ok", "failed"],
+                          "error": [None, "encrypted: password needed"]})
+    result = documents_all_read(frame)
+    assert not result.passed
+    assert "b.pdf: encrypted" in result.metadata["failed"].value
