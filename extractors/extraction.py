@@ -14,6 +14,10 @@ from extractors.errors import DocumentError
 from extractors.layout import read_document, sha256_of
 from extractors.records import ConductivityRecord, records_to_frame
 
+#: Columns of a :func:`document_to_row` row, in the ``documents`` dataset's order.
+DOCUMENT_COLUMNS = ("doc_sha256", "doc_name", "size_bytes", "pages", "title", "doi", "status",
+                    "error", "n_records", "extractor_version")
+
 
 @dataclass(frozen=True)
 class DocumentExtraction:
@@ -63,3 +67,16 @@ def extract_document(path: Path | str, nlp: Any = None) -> DocumentExtraction:
     records, cells = document_to_records(doc, nlp if nlp is not None else mentions.load_nlp())
     return DocumentExtraction(document_to_row(path, doc, len(records)),
                               records_to_frame(records), cells)
+
+
+def rows_to_documents(rows: list[dict[str, Any]], records: pd.DataFrame) -> pd.DataFrame:
+    """The ``documents`` dataset: one row per PDF, ``n_records`` counted in ``records``.
+
+    Rows come from :func:`document_to_row` before extraction; a read document with no records
+    gets 0, a failed one keeps null.
+    """
+    frame = pd.DataFrame(rows, columns=list(DOCUMENT_COLUMNS))
+    counts = records["doc_sha256"].value_counts()
+    ok = frame["status"] == "ok"
+    frame["n_records"] = frame["doc_sha256"].map(counts).fillna(0).where(ok).astype("Int32")
+    return frame

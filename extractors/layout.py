@@ -42,6 +42,7 @@ from extractors.errors import (
     NotAPdfError,
     NoTextLayerError,
 )
+from extractors.tables import TableSettings, page_to_parts
 
 DEFAULT_SCRIPT_SIZE_RATIO = 0.85
 DEFAULT_SUPERSCRIPT_RISE = 0.15
@@ -396,7 +397,7 @@ def find_running_lines(pages: Sequence[tuple[int, float, Sequence[Line]]],
     seen: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     for number, height, lines in pages:
         for idx, line in enumerate(lines):
-            band = settings.margin_band * height * 1.25
+            band = settings.margin_band * height
             if line.top < band or line.bottom > height - band:
                 seen[_norm_key(line.text)].append((number, idx, line.top))
     running: set[tuple[int, int]] = set()
@@ -431,51 +432,6 @@ def find_running_lines(pages: Sequence[tuple[int, float, Sequence[Line]]],
 
 def _overlap_x(a: tuple[float, float], b: tuple[float, float]) -> float:
     return min(a[1], b[1]) - max(a[0], b[0])
-
-
-def _is_table_line(line: Line, body_size: float) -> bool:
-    return line.size < 0.95 * body_size and not CAPTION_START.match(line.text)
-
-
-def find_table_regions(lines: Sequence[Line], rules: Sequence[Rule], body_size: float,
-                       body_top: float) -> list[BBox]:
-    """Regions of ruled tables: full grids, booktabs rules, and parts continued over a break.
-
-    Stacked horizontal rules of one width make a table. A table broken over a column or page
-    shows only some of its rules: when every line between the rules and the end (start) of
-    the column is a small-font table line, those lines belong to the table as well.
-    """
-    hrules = sorted((r for r in rules if r.horizontal and r.x1 - r.x0 >= 40
-                     and r.top > body_top - 2), key=lambda r: r.top)
-    groups: list[list[Rule]] = []
-    for r in hrules:
-        for g in groups:
-            g0 = (min(x.x0 for x in g), max(x.x1 for x in g))
-            width = min(g0[1] - g0[0], r.x1 - r.x0)
-            if _overlap_x(g0, (r.x0, r.x1)) > 0.8 * width:
-                between = [ln for ln in lines if g[-1].bottom < ln.top < r.top
-                           and _overlap_x((ln.x0, ln.x1), g0) > 0]
-                if all(_is_table_line(ln, body_size) for ln in between):
-                    g.append(r)
-                    break
-        else:
-            groups.append([r])
-    regions: list[BBox] = []
-    for g in groups:
-        x0, x1 = min(r.x0 for r in g), max(r.x1 for r in g)
-        top, bottom = g[0].top, g[-1].bottom
-        band = [ln for ln in lines if _overlap_x((ln.x0, ln.x1), (x0, x1)) > 0]
-        below = [ln for ln in band if ln.top >= bottom]
-        above = [ln for ln in band if ln.bottom <= top]
-        if below and all(_is_table_line(ln, body_size) for ln in below):
-            bottom = max(ln.bottom for ln in below)
-        captioned = any(CAPTION_START.match(ln.text) for ln in above
-                        if top - ln.bottom < 4 * ln.size)
-        if above and not captioned and all(_is_table_line(ln, body_size) for ln in above):
-            top = min(ln.top for ln in above)
-        if any(top < (ln.top + ln.bottom) / 2 < bottom for ln in band):
-            regions.append((x0, top - 0.5, x1, bottom + 0.5))
-    return regions
 
 
 def find_gutter(boxes: Sequence[BBox], width: float) -> float | None:
@@ -797,12 +753,16 @@ class RawPage:
     figures: tuple[BBox, ...]
 
 
-def page_to_blocks(page: RawPage, body: Sequence[Line], heads: Sequence[Line],
-                   body_size: float, vocabulary: Vocabulary) -> list[Block]:
+def page_to_blocks(page: RawPage, layout: PageLayout, body: Sequence[Line],
+                   heads: Sequence[Line], vocabulary: Vocabulary) -> list[Block]:
     """One page's blocks in reading order: running heads first/last, table regions whole,
-    left column before right column between items that span both."""
-    body_top = min((ln.top for ln in body), default=0.0)
-    regions = find_table_regions(body, page.rules, body_size, body_top)
+    left column before right column between items that span both.
+
+    Table regions are the parts the table reader finds, so a region the layout shows as a
+    table is exactly what the table reader structures.
+    """
+    body_size = layout.body_size
+    regions = [part.bbox for part in page_to_parts(layout, body, TableSettings())]
     in_table: dict[int, list[Line]] = defaultdict(list)
     free: list[Line] = []
     for ln in body:
@@ -849,14 +809,14 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
         [(p.number, p.height, lines) for p, lines in zip(raw_pages, page_lines, strict=True)],
         settings)
     vocabulary = lines_to_vocabulary(page_lines)
-    blocks: list[Block] = []
-    for p, lines in zip(raw_pages, page_lines, strict=True):
-        heads = [ln for k, ln in enumerate(lines) if (p.number, k) in running]
-        body = [ln for k, ln in enumerate(lines) if (p.number, k) not in running]
-        blocks.extend(page_to_blocks(p, body, heads, body_size, vocabulary))
-    blocks = merge_continued(blocks, vocabulary)
     layouts = tuple(PageLayout(p.number, p.width, p.height, tuple(lines), p.rules, body_size)
                     for p, lines in zip(raw_pages, page_lines, strict=True))
+    blocks: list[Block] = []
+    for p, layout, lines in zip(raw_pages, layouts, page_lines, strict=True):
+        heads = [ln for k, ln in enumerate(lines) if (p.number, k) in running]
+        body = [ln for k, ln in enumerate(lines) if (p.number, k) not in running]
+        blocks.extend(page_to_blocks(p, layout, body, heads, vocabulary))
+    blocks = merge_continued(blocks, vocabulary)
     return Document(sha, name, layouts, tuple(blocks),
                     title=next((b.text for b in blocks if b.kind == "title"), None),
                     doi=find_doi(blocks), encrypted=encrypted)

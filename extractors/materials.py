@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from importlib.resources import files
+from itertools import pairwise
 from math import gcd, lcm
 
 from extractors.errors import FormulaParseError
@@ -25,9 +26,16 @@ from extractors.errors import FormulaParseError
 _DATA = files("extractors") / "data"
 
 #: Every element symbol (package data; no D/T, which would let acronyms like ``DFT`` through).
+_ELEMENT_LINES = (_DATA / "elements.txt").read_text(encoding="utf-8").splitlines()
 ELEMENTS: frozenset[str] = frozenset(
-    word for line in (_DATA / "elements.txt").read_text(encoding="utf-8").splitlines()
-    if not line.startswith("#") for word in line.split())
+    word for line in _ELEMENT_LINES if not line.startswith("#") for word in line.split())
+#: Elements :func:`is_formula` does not expect in a solid electrolyte (noble gases, Z > 94...).
+IMPLAUSIBLE_ELEMENTS: frozenset[str] = frozenset(
+    word for line in _ELEMENT_LINES if line.startswith("# implausible:")
+    for word in line.split()[2:])
+
+#: How far past an "Abbreviations" heading a flattened abbreviation list is read.
+DEFAULT_ABBREVIATION_SECTION_CHARS = 4000
 
 #: Letters that stand for a variable amount (``Na1+xTi2-xAlx(PO4)3``, ``O3-δ``).
 DEFAULT_VARIABLE_SYMBOLS = "xyzδ"
@@ -50,6 +58,8 @@ _PAREN_TOKEN = r"\(((?:[^()\s]|\([^()\s]*\))+)\)"
 _INLINE_DEFINITION = re.compile(r"(?<!\S)(\S+)\s+" + _PAREN_TOKEN)
 _SECTION_LINE = re.compile(
     r"^\s*(?P<abbr>[^\s:]{2,12})\s*(?::\s*|\s[–—=-]\s|\t\s*|\s+)(?P<formula>\S+)\s*$")
+_ABBREVIATIONS_HEADING = re.compile(r"^\s*Abbreviations\s*$", re.MULTILINE | re.IGNORECASE)
+_SECTION_END = re.compile(r"\n\s*(?:References|Appendix[A-Z ]*|Author Contributions)\s*\n")
 _ABBREVIATION_SHAPE = re.compile(r"^[A-Za-zβ][A-Za-z0-9'\-]{1,11}$")
 
 
@@ -351,9 +361,10 @@ def parse_formula(s: str, variables: Mapping[str, float] | None = None) -> dict[
 def is_formula(token: str) -> bool:
     """True when ``token`` is plausibly a chemical formula rather than a word or acronym.
 
-    Single-element tokens need a digit (``S8`` yes, ``In``/``S`` no), and all-capital tokens
-    made of one-letter symbols need a digit (``NCB``, ``ICS`` no), because prose is full of both.
-    Known abbreviations and family labels (``LiPON``, ``NaSICON``) are not formulas.
+    Prose is full of element-like words and acronyms, so without a digit a token needs two
+    elements, a lowercase letter and no run of three capitals (``In``, ``S``, ``NCB``,
+    ``NaFSI`` no; ``LiI``, ``NaH`` yes). Tokens using elements foreign to electrolytes (``SEs``:
+    Es) are rejected, and so are known abbreviations and family labels (``LiPON``).
     """
     token = token.strip()
     if not token or token == "NaN" or _is_label(token):
@@ -362,11 +373,13 @@ def is_formula(token: str) -> bool:
         parsed = _parse(token, None, probe=True)
     except FormulaParseError:
         return False
-    has_digit = any(c.isdigit() for c in parsed.body)
-    has_lower = any(c.islower() for c in parsed.body if c not in DEFAULT_VARIABLE_SYMBOLS)
-    if len(parsed.composition) < 2 and not has_digit:
+    if IMPLAUSIBLE_ELEMENTS & set(parsed.composition):
         return False
-    return has_digit or has_lower
+    if any(c.isdigit() for c in parsed.body):
+        return True
+    has_lower = any(c.islower() for c in parsed.body if c not in DEFAULT_VARIABLE_SYMBOLS)
+    return (len(parsed.composition) >= 2 and has_lower
+            and not re.search(r"[A-Z]{3}", parsed.body))
 
 
 def _formula_string(s: str, variables: Mapping[str, float] | None, reduce: bool) -> str | None:
@@ -439,8 +452,10 @@ def _looks_like_abbreviation(token: str) -> bool:
 def find_abbreviation_definitions(text: str) -> dict[str, str]:
     """Abbreviations a document defines for formulas, first definition winning.
 
-    Reads inline ``NaCB11H12 (NCB)`` and ``LGPS (Li10GeP2S12)`` and abbreviation-list lines
-    ``LLZO  Li7La3Zr2O12`` / ``NCB: NaCB11H12``. Definitions of non-formulas are skipped.
+    Reads inline ``NaCB11H12 (NCB)`` and ``LGPS (Li10GeP2S12)``, abbreviation-list lines
+    ``LLZO  Li7La3Zr2O12`` / ``NCB: NaCB11H12``, and adjacent ``ABBR FORMULA`` words after an
+    "Abbreviations" heading (layout readers often flatten that table into one paragraph).
+    Definitions of non-formulas (``LiPON lithium phosphorus oxynitride``) are skipped.
 
     Returns:
         {abbreviation: formula as written}.
@@ -457,6 +472,14 @@ def find_abbreviation_definitions(text: str) -> dict[str, str]:
         m = _SECTION_LINE.match(line)
         if m and _looks_like_abbreviation(m["abbr"]) and is_formula(m["formula"]):
             found.setdefault(m["abbr"], m["formula"])
+    heading = _ABBREVIATIONS_HEADING.search(text)
+    if heading:
+        section = text[heading.end():heading.end() + DEFAULT_ABBREVIATION_SECTION_CHARS]
+        section = _SECTION_END.split(section, maxsplit=1)[0]
+        words = section.split()
+        for abbr, formula in pairwise(words):
+            if _looks_like_abbreviation(abbr) and is_formula(formula):
+                found.setdefault(abbr, formula)
     return found
 
 

@@ -449,18 +449,17 @@ def _row(doc_sha256: str | None, records: list[Mapping[str, Any]],
             doc_sha256, str(first["record_id"]) if first else None,
             str(cur["curated_id"]) if cur else None),
         "status": status, "explanation": explanation,
-        "material_raw": str(first["material_raw"]) if first else str(cur["material"]) if cur
-        else None,
-        "material_formula": _text((first or {}).get("material_formula"))
-        or _text((cur or {}).get("material_formula")),
+        "material_raw": str((first or {}).get("material_raw") or (cur or {}).get("material")),
+        "material_formula": (_text((first or {}).get("material_formula"))
+                             or _text((cur or {}).get("material_formula"))),
         "record_ids": [str(r["record_id"]) for r in records],
         "curated_ids": [str(cur["curated_id"])] if cur else [],
         "doc_sha256": doc_sha256,
         "document_sigma_S_per_cm": doc_sigma, "curated_sigma_S_per_cm": cur_sigma,
         "factor": doc_sigma / cur_sigma if doc_sigma and cur_sigma else None,
         "document_temperature_K": doc_t, "curated_temperature_K": cur_t,
-        "temperature_diff_K": doc_t - cur_t if doc_t is not None and cur_t is not None
-        else None,
+        "temperature_diff_K": (doc_t - cur_t if doc_t is not None and cur_t is not None
+                               else None),
         "curated_source": _curated_source(cur) if cur else None,
         "decision": None, "decision_note": None, "original_status": status,
         "corrected_sigma_S_per_cm": None, "corrected_temperature_K": None,
@@ -609,6 +608,20 @@ def apply_decisions(reconciliation: pd.DataFrame, decisions: pd.DataFrame) -> pd
         for col in ("corrected_sigma_S_per_cm", "corrected_temperature_K"):
             out.at[idx, col] = _num(decision[col])
     return out
+
+
+def unmatched_decisions(reconciliation: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """Decisions that name no current row (stale ids after a re-extraction), for a WARN check."""
+    rows = reconciliation.to_dict("records")
+    ids = {str(r["reconciliation_id"]) for r in rows}
+    pairs = {(r["record_ids"][0] if len(r["record_ids"]) else None,
+              r["curated_ids"][0] if len(r["curated_ids"]) else None) for r in rows}
+    keep = [
+        not (d["reconciliation_id"] in ids if _text(d["reconciliation_id"])
+             else (_text(d["record_id"]), _text(d["curated_id"])) in pairs)
+        for d in decisions.to_dict("records")
+    ]
+    return decisions[keep].reset_index(drop=True)
 
 
 # --- reporting --------------------------------------------------------------------------------

@@ -1,38 +1,931 @@
-"""Tables: structure ruled table regions into cells and read conductivity records from them.
+"""Tables: find captioned, ruled tables on the page, structure them into cells, read records.
 
-(Placeholder interface; the table extractor fills it in.)
+The layout reader's table blocks only cover what its rule groups reach, so a table is found here
+from the page itself: a ``Table N`` caption anchors the horizontal rules below it (full grids,
+booktabs rules, per-column rule pieces), the rule under the header splits header from body, and
+a table whose closing rule is missing runs on to the end of its column, where an uncaptioned
+rule with table lines above it on the next column or page closes it (one table, one id). A
+caption with no rule below it (scanned pages, whitespace tables) takes the small-print lines
+under it down to the first wide gap or body-size line.
+
+Columns come from the horizontal gaps that body cells leave free (a rare spanning cell is
+tolerated); rows from the rules between rows when the table has them, otherwise from visual
+lines, where a line without values joins the row above or below it (see
+:func:`visual_lines_to_rows`). Records are read only from columns whose header states a
+conductivity unit (or ``log σ``): tables of resistances, activation energies or lattice
+parameters therefore give none.
 """
 
 from __future__ import annotations
 
+import re
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pandas as pd
 
-from extractors.document import Document
+from extractors._typing import BBox
+from extractors.document import Document, Line, PageLayout, Rule, union_box
+from extractors.errors import UnitParseError
+from extractors.materials import (
+    canonical_formula,
+    find_abbreviation_definitions,
+    resolve_material,
+    split_family_prefix,
+)
 from extractors.records import ConductivityRecord
+from extractors.units import (
+    Conductivity,
+    Temperature,
+    conductivity_unit_to_factor,
+    parse_conductivity,
+    parse_log_conductivity,
+    parse_temperature,
+    split_value_temperature,
+)
 
 CELL_COLUMNS = ("doc_sha256", "doc_name", "table_id", "page", "row", "col", "text", "is_header",
                 "x0", "top", "x1", "bottom", "caption")
 
+#: Shortest horizontal rule (pt) that can belong to a table.
+DEFAULT_MIN_RULE_WIDTH = 40.0
+#: Rules closer than this (pt) vertically are one rule (double strokes, per-column pieces).
+DEFAULT_RULE_MERGE = 1.5
+#: How far (in line heights) a caption may sit above the table's first rule.
+DEFAULT_CAPTION_REACH = 8.0
+#: Largest vertical gap (in line heights) between two lines of one table.
+DEFAULT_MAX_ROW_GAP = 2.5
+#: A table line is at most this much larger than the table's own font.
+DEFAULT_SIZE_TOLERANCE = 1.08
+#: Table lines are set smaller than body text by at least this ratio.
+DEFAULT_BODY_RATIO = 0.97
+#: Fraction of body rows a spanning cell may cross a column gap in, for the gap to stay a gap.
+DEFAULT_SPAN_NOISE = 0.08
+#: A line is cut at a column gap only where its space is this wide (in em): not a word space.
+DEFAULT_MIN_CELL_GAP = 0.4
+#: Running heads and feet are only trusted this close (fraction of the page height) to the edge.
+DEFAULT_MARGIN_BAND = 0.07
+#: Lines wider than this share of the table (spanning cells, notes) do not shape its columns.
+DEFAULT_MAX_CELL_WIDTH = 0.45
+#: Lines below a closed table read as its footnotes.
+DEFAULT_MAX_FOOTNOTES = 5
+
+TABLE_CAPTION = re.compile(r"^\s*(?:Table|TABLE)\s*(?:[IVX]+|[A-Z]?\d+)\b(?!\s*(?:lists|shows|"
+                           r"summari[sz]es|gives|compares|reports))")
+_CONNECTOR_END = re.compile(r"(?:\b(?:of|and|with|in|for|the|or|at|by|to)|[/,\-–(+·:])$")
+_REFERENCE = re.compile(r"^\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]$")
+_BRACKETED = re.compile(r"\[([^\[\]]*)\]|\(([^()]*(?:\([^()]*\)[^()]*)*)\)")
+_POWERED_GROUP = re.compile(r"\([^()]*\)\s*\^?\s*[-−–]\s*[1’‘'lI]")
+_UNIT_TAIL = re.compile(r"(?:[,/]|\bin\b)\s*(?P<unit>[^,/]*(?:/\s*c?m)?[^,]*)$")
+_HEADER_TEMPERATURE = re.compile(
+    r"(?<![\d.])(?P<value>\d{2,4}(?:\.\d+)?)\s*(?P<unit>\^?°\s*C|\ufffd\s*C|°?\s*K|℃)(?![a-z])")
+_ROOM_TEMPERATURE = re.compile(r"(?:^|[\s_σs(])(?:RT|r\.t\.)(?![A-Za-z])|room\s+temp", re.I)
+_CONDUCTIVITY_WORD = re.compile(r"σ|sigma|conductivit|\bcond\b", re.I)
+_LOG_WORD = re.compile(r"\blog\b|\blg\b", re.I)
+_MATERIAL_HEADER = re.compile(
+    r"material|compound|electrolyte|composition|sample|formula|system|phase", re.I)
+_FAMILY_HEADER = re.compile(r"^(?:type|family|class|category)\b", re.I)
+_REFERENCE_HEADER = re.compile(r"^ref(?:erence)?s?\.?$", re.I)
+_VARIABLE_HEADER = re.compile(r"^[a-zA-Z]$")
+_VARIABLE_LABEL = re.compile(r"^(?P<var>[a-zδ])\s*=\s*(?P<value>\d*\.?\d+)$")
+_NUMBER = re.compile(r"^\d*\.?\d+$")
+_FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
+_LOST_TIMES = re.compile(r"(?<=\d)\s*\ufffd\s*(?=10\^)")
+_NOTE_START = re.compile(r"^(?:[a-z]\s+[A-Z]|\^[a-z*†‡§]|[*†‡§]|Notes?\b)")
+_VARIABLE_FORMULA = re.compile(r"[A-Z][A-Za-z0-9().+\-−–]*[xyz][A-Za-z0-9().+\-−–]*")
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    """Tunables of table finding; lengths in line heights unless they say pt."""
+
+    min_rule_width: float = DEFAULT_MIN_RULE_WIDTH
+    rule_merge: float = DEFAULT_RULE_MERGE
+    caption_reach: float = DEFAULT_CAPTION_REACH
+    max_row_gap: float = DEFAULT_MAX_ROW_GAP
+    size_tolerance: float = DEFAULT_SIZE_TOLERANCE
+    body_ratio: float = DEFAULT_BODY_RATIO
+    span_noise: float = DEFAULT_SPAN_NOISE
+    max_footnotes: int = DEFAULT_MAX_FOOTNOTES
+    margin_band: float = DEFAULT_MARGIN_BAND
+    max_cell_width: float = DEFAULT_MAX_CELL_WIDTH
+    min_cell_gap: float = DEFAULT_MIN_CELL_GAP
+
+    def __post_init__(self) -> None:
+        for name in ("min_rule_width", "rule_merge", "caption_reach", "max_row_gap"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive")
+        if self.size_tolerance < 1:
+            raise ValueError("size_tolerance must be at least 1")
+        if not 0 < self.body_ratio <= 1:
+            raise ValueError("body_ratio must be in (0, 1]")
+        if not 0 <= self.span_noise < 0.5:
+            raise ValueError("span_noise must be in [0, 0.5)")
+        if self.min_cell_gap < 0:
+            raise ValueError("min_cell_gap must not be negative")
+        if not 0 < self.max_cell_width <= 1:
+            raise ValueError("max_cell_width must be in (0, 1]")
+        if not 0 <= self.margin_band < 0.5:
+            raise ValueError("margin_band must be in [0, 0.5)")
+        if self.max_footnotes < 0:
+            raise ValueError("max_footnotes must not be negative")
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """The piece of a table on one page (or column): its lines split into header and body.
+
+    ``row_rules`` are the y of rules between body rows (a fully ruled table); ``open_end`` says
+    the table ran to the end of its column without a closing rule, so it may go on.
+    """
+
+    page: int
+    bbox: BBox
+    header: tuple[Line, ...]
+    body: tuple[Line, ...]
+    row_rules: tuple[float, ...]
+    open_end: bool
+    caption: str | None = None
+    footnotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell; an empty cell has ``text == ""`` and the box of its row and column."""
+
+    row: int
+    col: int
+    text: str
+    page: int
+    bbox: BBox
+    is_header: bool
+
 
 @dataclass(frozen=True)
 class Table:
-    """A structured table (possibly continued over pages)."""
+    """A structured table, possibly continued over columns and pages (one ``table_id``)."""
 
     table_id: str
+    rows: tuple[tuple[Cell, ...], ...] = ()
+    n_header_rows: int = 0
+    caption: str | None = None
+    footnotes: tuple[str, ...] = ()
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.rows[0]) if self.rows else 0
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        """Each column's header text, its header rows joined top to bottom."""
+        return tuple(" ".join(r[c].text for r in self.rows[:self.n_header_rows]
+                              if r[c].text).strip() for c in range(self.n_cols))
+
+    @property
+    def body(self) -> tuple[tuple[Cell, ...], ...]:
+        return self.rows[self.n_header_rows:]
 
 
-def document_to_tables(doc: Document) -> list[Table]:
-    """Structured tables of a document."""
-    return []
+# --------------------------------------------------------------------------- finding
+
+
+def _rule_rows(rules: Iterable[Rule], settings: TableSettings) -> list[Rule]:
+    """Horizontal rules merged when they lie on one height and touch (double strokes, pieces)."""
+    out: list[Rule] = []
+    for r in sorted((r for r in rules if r.horizontal), key=lambda r: (r.x0, r.top)):
+        for k, o in enumerate(out):
+            if abs(o.top - r.top) <= settings.rule_merge and r.x0 <= o.x1 + 2 and o.x0 <= r.x1 + 2:
+                out[k] = Rule(o.page, min(o.x0, r.x0), min(o.top, r.top), max(o.x1, r.x1),
+                              max(o.bottom, r.bottom))
+                break
+        else:
+            out.append(r)
+    return sorted((r for r in out if r.x1 - r.x0 >= settings.min_rule_width), key=lambda r: r.top)
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return min(a1, b1) - max(a0, b0)
+
+
+def _centre_in(line: Line, x0: float, x1: float) -> bool:
+    centre = (line.x0 + line.x1) / 2
+    return x0 - 2 <= centre <= x1 + 2
+
+
+def _is_small(line: Line, body_size: float, settings: TableSettings) -> bool:
+    return line.size < settings.body_ratio * body_size and not TABLE_CAPTION.match(line.text)
+
+
+def rules_to_stacks(rules: Sequence[Rule], lines: Sequence[Line], body_size: float,
+                    settings: TableSettings) -> list[list[Rule]]:
+    """Group rules of one width into stacks with only table lines (small print) between them."""
+    stacks: list[list[Rule]] = []
+    for r in rules:
+        for stack in stacks:
+            x0, x1 = min(s.x0 for s in stack), max(s.x1 for s in stack)
+            if _overlap(x0, x1, r.x0, r.x1) <= 0.8 * max(x1 - x0, r.x1 - r.x0):
+                continue
+            between = [ln for ln in lines if stack[-1].bottom < ln.top and ln.bottom < r.top
+                       and _overlap(ln.x0, ln.x1, x0, x1) > 0]
+            if all(_is_small(ln, body_size, settings) for ln in between):
+                stack.append(r)
+                break
+        else:
+            stacks.append([r])
+    return stacks
+
+
+def _run(lines: Sequence[Line], start: float, x0: float, x1: float, size: float, *, down: bool,
+         body_size: float, settings: TableSettings) -> list[Line]:
+    """Table lines running on from ``start`` (down or up) without a wide gap or a text line."""
+    pool = sorted((ln for ln in lines if _centre_in(ln, x0, x1)
+                   and ((ln.top >= start - 1) if down else (ln.bottom <= start + 1))),
+                  key=lambda ln: ln.top if down else -ln.bottom)
+    out: list[Line] = []
+    edge = start
+    for ln in pool:
+        gap = (ln.top - edge) if down else (edge - ln.bottom)
+        if gap > settings.max_row_gap * size:
+            break
+        if (ln.size > settings.size_tolerance * size or TABLE_CAPTION.match(ln.text)
+                or (not _is_small(ln, body_size, settings)
+                    and size < body_size * settings.body_ratio)):
+            break
+        out.append(ln)
+        edge = max(edge, ln.bottom) if down else min(edge, ln.top)
+    return out
+
+
+@dataclass(frozen=True)
+class _Caption:
+    """A ``Table N`` caption above a rule and the table lines between the two, if any."""
+
+    text: str
+    between: tuple[Line, ...]
+    first: Line
+
+
+def _caption_above(lines: Sequence[Line], rule: Rule, size: float, body_size: float,
+                   settings: TableSettings) -> _Caption | None:
+    """The nearest ``Table N`` caption above a rule with nothing but table lines in between.
+
+    The caption runs on over the lines right below it that are at least half as wide as the
+    rule; the narrower lines after it are the table's own (a table with no rule above its
+    header has them between caption and rule).
+    """
+    column = [ln for ln in lines if _overlap(ln.x0, ln.x1, rule.x0, rule.x1) > 0
+              and ln.bottom <= rule.top + 1]
+    starts = [ln for ln in column if TABLE_CAPTION.match(ln.text)]
+    if not starts:
+        return None
+    first = max(starts, key=lambda ln: ln.top)
+    below = sorted((ln for ln in column if ln.top >= first.top - 1 and ln is not first),
+                   key=lambda ln: (ln.top, ln.x0))
+    caption = [first]
+    width = rule.x1 - rule.x0
+    while below and (below[0].top - max(c.bottom for c in caption) < 0.6 * first.size
+                     or abs(below[0].baseline - first.baseline) < 0.3 * first.size) and (
+            below[0].x1 - below[0].x0 >= 0.5 * width
+            or abs(below[0].baseline - caption[-1].baseline) < 0.3 * first.size
+            or (caption[-1].x1 >= max(c.x1 for c in caption) - 2 * first.size
+                and abs(below[0].x0 - first.x0) < 2)):
+        caption.append(below.pop(0))
+    edge = max(c.bottom for c in caption)
+    if not below:
+        return (_Caption(_caption_text(caption), (), first)
+                if rule.top - edge < settings.caption_reach * max(size, first.size) else None)
+    for ln in below:
+        if ln.top - edge > settings.max_row_gap * ln.size or not _is_small(ln, body_size,
+                                                                           settings):
+            return None
+        edge = max(edge, ln.bottom)
+    if rule.top - edge > settings.max_row_gap * size:
+        return None
+    return _Caption(_caption_text(caption), tuple(below), first)
+
+
+def _caption_text(lines: Sequence[Line]) -> str:
+    return " ".join(ln.text for ln in sorted(lines, key=lambda ln: (round(ln.baseline), ln.x0)))
+
+
+def _split_notes(lines: Sequence[Line]) -> tuple[list[Line], list[Line]]:
+    """Split a table's run of lines where its footnotes start (``^a ...``, ``* ...``)."""
+    vlines = _visual_lines(lines)
+    for k, vline in enumerate(vlines):
+        if len(vline) == 1 and _NOTE_START.match(vline[0].text):
+            return ([ln for v in vlines[:k] for ln in v], [ln for v in vlines[k:] for ln in v])
+    return list(lines), []
+
+
+def _closed_part(page: PageLayout, bbox: BBox, header: Sequence[Line], body: Sequence[Line],
+                 row_rules: Sequence[float], caption: str, free: Sequence[Line], size: float,
+                 settings: TableSettings) -> TablePart:
+    """A table whose last rule closes it; the small print right below is its footnotes."""
+    notes = _run(free, bbox[3], bbox[0], bbox[2], size, down=True, body_size=page.body_size,
+                 settings=settings)[:settings.max_footnotes]
+    return TablePart(page.number, bbox, tuple(header), tuple(body), tuple(row_rules), False,
+                     caption, tuple(ln.text for ln in notes))
+
+
+def _caption_start(line: Line, lines: Sequence[Line], body_size: float,
+                   settings: TableSettings) -> bool:
+    """A small-print ``Table N`` line, also when OCR split ``TABLE`` from ``II``."""
+    if not _is_small(line, body_size, settings) and line.size >= settings.body_ratio * body_size:
+        return False
+    if TABLE_CAPTION.match(line.text):
+        return True
+    nxt = [ln for ln in lines if abs(ln.baseline - line.baseline) < 0.3 * line.size
+           and 0 <= ln.x0 - line.x1 < 1.5 * line.size]
+    return any(TABLE_CAPTION.match(f"{line.text} {ln.text}") for ln in nxt)
+
+
+def _is_data(vline: Sequence[Line]) -> bool:
+    """A visual line of values: two or more cells, most with digits."""
+    numeric = sum(1 for ln in vline if re.search(r"\d", ln.text))
+    return len(vline) >= 2 and numeric >= 2 and 2 * numeric >= len(vline)
+
+
+def unruled_part(page: PageLayout, caption: Line, free: Sequence[Line],
+                 settings: TableSettings) -> TablePart | None:
+    """A table without ruling lines (scans, whitespace tables) below a ``Table N`` caption.
+
+    The table takes the caption's column (full width under a centred caption, else its half
+    of the page); single-run lines right
+    under the caption continue it (its title), the header runs to the first line of values.
+    """
+    middle = page.width / 2
+    centre = (caption.x0 + caption.x1) / 2
+    x0, x1 = ((0.0, page.width) if abs(centre - middle) < 0.1 * page.width
+              else (0.0, middle) if centre < middle else (middle, page.width))
+    column = sorted((ln for ln in free if _centre_in(ln, x0, x1) and ln.top >= caption.top - 1),
+                    key=lambda ln: (ln.top, ln.x0))
+    vlines = _visual_lines(column)
+    if not vlines:
+        return None
+    title = [vlines.pop(0)]
+    while vlines and _single_run(vlines[0]) and (
+            vlines[0][0].top - max(ln.bottom for ln in title[-1]) < 1.2 * caption.size):
+        title.append(vlines.pop(0))
+    if not vlines:
+        return None
+    edge = max(ln.bottom for ln in title[-1])
+    size = statistics.median(ln.size for v in vlines[:6] for ln in v)
+    run = _run(free, edge, x0, x1, size, down=True, body_size=page.body_size, settings=settings)
+    body, notes = _split_notes(run)
+    rows = _visual_lines(body)
+    start = next((k for k, v in enumerate(rows) if _is_data(v)), None)
+    if start is None or len(rows) - start < 2:
+        return None
+    header = [ln for v in rows[:start] for ln in v]
+    lines = [ln for v in rows[start:] for ln in v]
+    left = min(ln.x0 for ln in lines)
+    box = (left, min(ln.top for ln in header or lines), max(ln.x1 for ln in lines),
+           max(ln.bottom for ln in lines))
+    text = _caption_text([ln for v in title for ln in v])
+    return TablePart(page.number, box, tuple(header), tuple(lines), (), False, text,
+                     tuple(ln.text for ln in notes))
+
+
+def _single_run(vline: Sequence[Line]) -> bool:
+    """A visual line that reads as one run of words (a title), not as table cells."""
+    ordered = sorted(vline, key=lambda ln: ln.x0)
+    return all(b.x0 - a.x1 < 1.5 * a.size for a, b in pairwise(ordered))
+
+
+def page_to_parts(page: PageLayout, free: Sequence[Line],
+                  settings: TableSettings) -> list[TablePart]:
+    """Captioned tables of a page, and uncaptioned pieces that may continue one.
+
+    Args:
+        page: the page (its rules, lines and body font size).
+        free: the page's lines without running headers and footers, where a table may run on
+            past its rules (lines between rules are always kept: cells repeated on the same
+            height of two pages can look like running heads).
+        settings: tunables.
+    """
+    body_size = page.body_size
+    lines = page.lines
+    rules = _rule_rows(page.rules, settings)
+    parts: list[TablePart] = []
+    used: set[int] = set()
+    for stack in rules_to_stacks(rules, lines, body_size, settings):
+        x0, x1 = min(r.x0 for r in stack), max(r.x1 for r in stack)
+        top, bottom = stack[0].top, stack[-1].bottom
+        inside = [ln for ln in lines
+                  if top < ln.top and ln.bottom < bottom and _centre_in(ln, x0, x1)]
+        near = inside or [ln for ln in lines if _centre_in(ln, x0, x1)
+                          and abs(ln.bottom - top) < 3 * body_size]
+        if not near:
+            continue
+        size = statistics.median(ln.size for ln in near)
+        caption = _caption_above(lines, stack[0], size, body_size, settings)
+        if caption is None:
+            above = _run(free, top, x0, x1, size, down=False, body_size=body_size,
+                         settings=settings)
+            body = [*above, *inside]
+            if body:
+                parts.append(TablePart(page.number, (x0, min(ln.top for ln in body), x1, bottom),
+                                       (), tuple(body), tuple(r.top for r in stack[:-1]), False))
+            continue
+        used.add(id(caption.first))
+        if caption.between:
+            head, *rest = _visual_lines(caption.between)
+            parts.append(_closed_part(page, (x0, min(ln.top for ln in head), x1, bottom), head,
+                                      [ln for v in rest for ln in v] + inside,
+                                      [r.top for r in stack[:-1]], caption.text, free, size,
+                                      settings))
+            continue
+        header: list[Line] = []
+        body_rules = stack
+        if len(stack) >= 2:
+            header = [ln for ln in inside if ln.bottom < stack[1].top]
+            if header:
+                body_rules = stack[1:]
+        body_lines = [ln for ln in inside if ln not in header]
+        if len(body_rules) == 1 or (len(stack) == 2 and not body_lines):
+            run = _run(free, body_rules[-1].bottom, x0, x1, size, down=True,
+                       body_size=body_size, settings=settings)
+            body_lines, notes = _split_notes(run)
+            end = max((ln.bottom for ln in body_lines), default=bottom)
+            parts.append(TablePart(page.number, (x0, top, x1, end), tuple(header),
+                                   tuple(body_lines), (), not notes, caption.text,
+                                   tuple(ln.text for ln in notes)))
+            continue
+        parts.append(_closed_part(page, (x0, top, x1, bottom), header, body_lines,
+                                  [r.top for r in body_rules[1:-1]], caption.text, free, size,
+                                  settings))
+    for line in lines:
+        if id(line) not in used and _caption_start(line, lines, body_size, settings):
+            part = unruled_part(page, line, free, settings)
+            if part is not None:
+                parts.append(part)
+    return sorted(parts, key=lambda p: (p.bbox[0] > page.width / 2 and p.bbox[2] - p.bbox[0]
+                                        < page.width / 2, p.bbox[1]))
+
+
+def document_to_parts(doc: Document, settings: TableSettings | None = None) -> list[TablePart]:
+    """Table parts of every page in reading order, running heads and feet left out.
+
+    Only running lines in the page margins count: the layout reader also takes table cells
+    repeated at one height on two pages for running lines.
+    """
+    settings = settings or TableSettings()
+    running = {(ln.page, ln.text, round(ln.top, 1)) for b in doc.blocks_of("header", "footer")
+               for ln in b.lines}
+    parts: list[TablePart] = []
+    for page in doc.pages:
+        band = settings.margin_band * page.height
+        lines = [ln for ln in page.lines if (ln.page, ln.text, round(ln.top, 1)) not in running
+                 or (band < ln.top and ln.bottom < page.height - band)]
+        parts.extend(page_to_parts(page, lines, settings))
+    return parts
+
+
+def parts_to_groups(parts: Sequence[TablePart]) -> list[list[TablePart]]:
+    """Join each captioned part with the parts that continue it.
+
+    An uncaptioned part of about the same width continues the previous table when that table ran
+    open to the end of its column (next column or page); a part captioned with the same ``Table
+    N`` (``Table 2 (continued)``, or one table cut into two rule stacks) joins it as well, its
+    repeated header dropped. Uncaptioned parts with nothing to continue are dropped (rules
+    around figures and boxes).
+    """
+    groups: list[list[TablePart]] = []
+    for part in parts:
+        last = groups[-1][-1] if groups else None
+        if part.caption is not None:
+            if last is not None and _label(part.caption) == _label(groups[-1][0].caption or ""):
+                groups[-1].append(part)
+            else:
+                groups.append([part])
+        elif (last is not None and last.open_end and part.page - last.page <= 1
+              and abs((part.bbox[2] - part.bbox[0]) - (last.bbox[2] - last.bbox[0]))
+              < 0.15 * (last.bbox[2] - last.bbox[0])):
+            groups[-1].append(part)
+    return groups
+
+
+def _label(caption: str) -> str:
+    """``Table 2`` of ``Table 2. Comparison ...`` (case and spacing folded)."""
+    m = TABLE_CAPTION.match(caption)
+    return re.sub(r"\s+", "", m.group(0)).lower() if m else caption
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def _segments(line: Line, seps: Sequence[float], shift: float,
+              min_gap: float) -> list[tuple[str, BBox, float]]:
+    """Cut a line at column separators that fall in one of its spaces: (text, box, centre).
+
+    Only spaces at least ``min_gap`` em wide are cut, so a long cell (or a wide header) that
+    reaches over the gap into the next column keeps its words.
+    """
+    cuts = [0]
+    for sep in seps:
+        x = sep + shift
+        if not line.x0 < x < line.x1:
+            continue
+        spaces = [(abs((box[0] + box[2]) / 2 - x), i) for i, (ch, box) in
+                  enumerate(zip(line.text, line.boxes, strict=True))
+                  if ch == " " and i > cuts[-1] and box[0] - 2 <= x <= box[2] + 2
+                  and box[2] - box[0] >= min_gap * line.size]
+        if spaces:
+            cuts.append(min(spaces)[1])
+    cuts.append(len(line.text))
+    out = []
+    for a, b in pairwise(cuts):
+        text = line.text[a:b].strip()
+        if text:
+            lead = len(line.text[a:b]) - len(line.text[a:b].lstrip())
+            box = union_box(line.boxes[a + lead:a + lead + len(text)])
+            out.append((text, box, (box[0] + box[2]) / 2 - shift))
+    return out
+
+
+def lines_to_separators(lines: Sequence[tuple[Line, float]], n_rows: int,
+                        settings: TableSettings) -> list[float]:
+    """x of the gaps between columns, from body lines given with their part's left edge.
+
+    A gap is a run of x that at most ``span_noise`` of the rows cross (a spanning cell).
+    """
+    if not lines:
+        return []
+    left = min(ln.x0 - shift for ln, shift in lines)
+    width = max(ln.x1 - shift for ln, shift in lines) - left
+    spans = sorted((ln.x0 - shift, ln.x1 - shift) for ln, shift in lines
+                   if ln.x1 - ln.x0 <= settings.max_cell_width * width)
+    lo, hi = int(min(s[0] for s in spans)), int(max(s[1] for s in spans)) + 1
+    limit = max(1, int(settings.span_noise * n_rows)) if n_rows >= 6 else 0
+    cover = [0] * (hi - lo + 1)
+    for a, b in spans:
+        for x in range(int(a) - lo + 1, int(b) - lo):
+            cover[x] += 1
+    seps: list[float] = []
+    start: int | None = None
+    for i, c in enumerate(cover):
+        if c <= limit and start is None:
+            start = i
+        elif c > limit and start is not None:
+            if start > 0 and i - start >= 2:
+                seps.append(lo + (start + i) / 2)
+            start = None
+    return seps
+
+
+def _column(centre: float, seps: Sequence[float]) -> int:
+    return sum(1 for s in seps if centre > s)
+
+
+def _visual_lines(lines: Iterable[Line]) -> list[list[Line]]:
+    """Lines grouped by baseline into the visual lines of a table, top to bottom."""
+    out: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda ln: (ln.baseline, ln.x0)):
+        if out and abs(out[-1][0].baseline - ln.baseline) < 0.4 * ln.size:
+            out[-1].append(ln)
+        else:
+            out.append([ln])
+    return out
+
+
+_Row = list[tuple[int, str, BBox, int]]  # (col, text, box, page) pieces of one row
+
+
+def _pieces(vline: Sequence[Line], seps: Sequence[float], shift: float,
+            min_gap: float) -> _Row:
+    return [(_column(centre, seps), text, box, ln.page) for ln in vline
+            for text, box, centre in _segments(ln, seps, shift, min_gap)]
+
+
+def _stub_text(row: _Row) -> str:
+    return " ".join(t for c, t, _, _ in row if c == min(p[0] for p in row))
+
+
+def _continues(prev: _Row, line: _Row) -> bool:
+    """A value-less line certainly continues the row above (lower case, dangling word, paren)."""
+    text = _stub_text(line)
+    before = _stub_text(prev)
+    return (text[:1].islower() or text[:1] in ")],;" or bool(_CONNECTOR_END.search(before))
+            or before.count("(") > before.count(")"))
+
+
+def visual_lines_to_rows(vlines: Sequence[_Row], stub: int = 0) -> list[_Row]:
+    """Merge visual lines into rows when the table has no rules between rows.
+
+    A line with text only in the stub column holds no values: it continues the row above when
+    that is certain (lower-case start, a dangling ``of``/``/``/``(``) and otherwise joins the
+    row above when the table's certain multi-line rows put their values on their first line
+    (top-aligned cells), else the row below.
+    """
+    def valueless(row: _Row) -> bool:
+        return all(c <= stub for c, _, _, _ in row)
+
+    top_aligned = any(valueless(b) and not valueless(a) and _continues(a, b)
+                      for a, b in pairwise(vlines))
+    rows: list[_Row] = []
+    pending: _Row = []
+    for k, line in enumerate(vlines):
+        if not valueless(line):
+            rows.append(pending + line)
+            pending = []
+            continue
+        nxt = vlines[k + 1] if k + 1 < len(vlines) else None
+        if rows and not pending and (_continues(rows[-1], line) or top_aligned or nxt is None
+                                     or valueless(nxt)):
+            rows[-1] = rows[-1] + line
+        else:
+            pending = pending + line
+    if pending:
+        rows.append(pending)
+    return rows
+
+
+def _band_rows(vlines: Sequence[_Row], cuts: Sequence[float]) -> list[_Row]:
+    """Rows of a fully ruled table: every line between two rules is one row."""
+    bands: dict[int, _Row] = {}
+    for line in vlines:
+        top = min(b[1] for _, _, b, _ in line)
+        bands.setdefault(sum(1 for y in cuts if top > y), []).extend(line)
+    return [bands[k] for k in sorted(bands)]
+
+
+def _row_to_cells(row: _Row, r: int, n_cols: int, is_header: bool, seps: Sequence[float],
+                  part: TablePart) -> tuple[Cell, ...]:
+    top = min(b[1] for _, _, b, _ in row)
+    bottom = max(b[3] for _, _, b, _ in row)
+    edges = [part.bbox[0], *(s + part.bbox[0] for s in seps), part.bbox[2]]
+    cells = []
+    for c in range(n_cols):
+        mine = sorted((p for p in row if p[0] == c), key=lambda p: (round(p[2][3]), p[2][0]))
+        if mine:
+            text = " ".join(t for _, t, _, _ in mine)
+            cells.append(Cell(r, c, text, mine[0][3], union_box([b for _, _, b, _ in mine]),
+                              is_header))
+        else:
+            cells.append(Cell(r, c, "", part.page, (edges[c], top, edges[c + 1], bottom),
+                              is_header))
+    return tuple(cells)
+
+
+def group_to_table(group: Sequence[TablePart], table_id: str,
+                   settings: TableSettings | None = None) -> Table:
+    """Structure the parts of one table into rows and columns."""
+    settings = settings or TableSettings()
+    body = [(ln, part.bbox[0]) for part in group for ln in part.body]
+    n_rows = len(_visual_lines(ln for ln, _ in body))
+    seps = lines_to_separators(body, n_rows, settings)
+    n_cols = len(seps) + 1
+    rows: list[tuple[Cell, ...]] = []
+    first = group[0]
+    header_pieces = [p for vline in _visual_lines(first.header)
+                     for p in _pieces(vline, seps, first.bbox[0], settings.min_cell_gap)]
+    n_header = 0
+    if header_pieces:
+        rows.append(_row_to_cells(header_pieces, 0, n_cols, True, seps, first))
+        n_header = 1
+    for part in group:
+        vlines = [_pieces(v, seps, part.bbox[0], settings.min_cell_gap)
+                  for v in _visual_lines(part.body)]
+        merged = (_band_rows(vlines, part.row_rules) if part.row_rules
+                  else visual_lines_to_rows(vlines))
+        base = len(rows)
+        rows.extend([_row_to_cells(row, base + k, n_cols, False, seps, part)
+                     for k, row in enumerate(r for r in merged if r)])
+    notes = tuple(n for part in group for n in part.footnotes)
+    return Table(table_id, tuple(rows), n_header, first.caption, notes)
+
+
+def document_to_tables(doc: Document, settings: TableSettings | None = None) -> list[Table]:
+    """Structured tables of a document, one per caption, continuations joined."""
+    settings = settings or TableSettings()
+    tables: list[Table] = []
+    counts: dict[int, int] = {}
+    for group in parts_to_groups(document_to_parts(doc, settings)):
+        page = group[0].page
+        counts[page] = counts.get(page, 0) + 1
+        tables.append(group_to_table(group, f"p{page}-t{counts[page]}", settings))
+    return tables
 
 
 def tables_to_cells(doc: Document, tables: list[Table]) -> pd.DataFrame:
-    """One row per table cell (the ``tables`` dataset)."""
-    return pd.DataFrame(columns=list(CELL_COLUMNS))
+    """One row per table cell (the ``tables`` dataset); empty cells have a null text."""
+    rows = [{"doc_sha256": doc.sha256, "doc_name": doc.name, "table_id": t.table_id,
+             "page": cell.page, "row": cell.row, "col": cell.col, "text": cell.text or None,
+             "is_header": cell.is_header, "x0": cell.bbox[0], "top": cell.bbox[1],
+             "x1": cell.bbox[2], "bottom": cell.bbox[3], "caption": t.caption}
+            for t in tables for row in t.rows for cell in row]
+    df = pd.DataFrame(rows, columns=list(CELL_COLUMNS))
+    df["page"] = df["page"].astype("int32")
+    df["row"] = df["row"].astype("int32")
+    df["col"] = df["col"].astype("int32")
+    df["is_header"] = df["is_header"].astype("bool")
+    for col in ("x0", "top", "x1", "bottom"):
+        df[col] = df[col].astype("float64")
+    for col in ("doc_sha256", "doc_name", "table_id", "text", "caption"):
+        df[col] = df[col].astype("string")
+    return df
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class ConductivityColumn:
+    """How to read a conductivity column: its unit, log scale, header temperature."""
+
+    col: int
+    unit: str
+    log: bool = False
+    temperature: Temperature | None = None
+    unsure: bool = False
+
+
+def _unit_candidates(header: str) -> list[str]:
+    """Pieces of a header that may be its unit: bracketed parts (``(ohm-cm)-1`` with its power),
+    the tail after ``,`` or ``/``."""
+    out = [m.group(1) if m.group(1) is not None else m.group(2)
+           for m in _BRACKETED.finditer(header)]
+    out.extend(m.group(0) for m in _POWERED_GROUP.finditer(header))
+    if m := _UNIT_TAIL.search(header):
+        out.append(m["unit"])
+    return [c.strip() for c in out if c and c.strip()]
+
+
+def _read_unit(candidate: str) -> tuple[str, bool] | None:
+    """A conductivity unit and whether its exponent sign had to be assumed (lost glyph)."""
+    text = candidate.replace("^\ufffd", "").replace("\ufffd", "")
+    for allow in (False, True):
+        try:
+            conductivity_unit_to_factor(text, allow_unsure=allow)
+        except UnitParseError:
+            continue
+        return text, allow or text != candidate
+    return None
+
+
+def header_to_temperature(header: str) -> Temperature | None:
+    """A measurement temperature stated in a column header (``σ at 300 °C``, ``σRT``, ``σ400K``)."""
+    stripped = _BRACKETED.sub(" ", header)
+    if m := _HEADER_TEMPERATURE.search(stripped):
+        unit = "K" if "K" in m["unit"] else "°C"
+        found = parse_temperature(f"{m['value']} {unit}")
+        if found is not None:
+            return Temperature(found.kelvin, found.low_kelvin, found.high_kelvin, found.qualifier,
+                               m.group(0).strip())
+    if _ROOM_TEMPERATURE.search(stripped):
+        return parse_temperature("RT")
+    return None
+
+
+def header_to_column(col: int, header: str) -> ConductivityColumn | None:
+    """Read a header as a conductivity column, or None (resistances, energies, lengths...)."""
+    log = bool(_LOG_WORD.search(header)) and bool(_CONDUCTIVITY_WORD.search(header))
+    for candidate in _unit_candidates(header):
+        unit = _read_unit(candidate)
+        if unit is not None:
+            return ConductivityColumn(col, unit[0], log, header_to_temperature(header), unit[1])
+    if log:
+        return ConductivityColumn(col, "S cm^-1", True, header_to_temperature(header))
+    return None
+
+
+def _clean_value(text: str) -> str:
+    """Drop footnote marks; read an unmapped glyph between a number and ``10^`` as ×."""
+    return _LOST_TIMES.sub(" × ", _FOOTNOTE_MARK.sub("", text)).strip()
+
+
+def cell_to_conductivity(text: str, column: ConductivityColumn,
+                         ) -> tuple[Conductivity, str | None] | None:
+    """A cell's conductivity and its own temperature text, or None when it holds no value."""
+    value, temperature = split_value_temperature(_clean_value(text))
+    if not value or not re.search(r"\d", value):
+        return None
+    try:
+        if column.log:
+            return parse_log_conductivity(value, column.unit), temperature
+        return parse_conductivity(value, column.unit), temperature
+    except (UnitParseError, ValueError):
+        return None
+
+
+def _pick_column(header: Sequence[str], pattern: re.Pattern[str], exclude: set[int]) -> int | None:
+    return next((c for c, h in enumerate(header) if c not in exclude and pattern.search(h)), None)
+
+
+def _reference_column(body: Sequence[Sequence[Cell]], skip: set[int]) -> int | None:
+    """A column without a ``Ref.`` header whose filled cells are all citations (``[153]``)."""
+    for c in range(len(body[0]) if body else 0):
+        texts = [row[c].text for row in body if row[c].text]
+        if c not in skip and texts and all(_REFERENCE.match(t) for t in texts):
+            return c
+    return None
+
+
+def _variable_formula(table: Table) -> str | None:
+    """A formula with variable amounts in the caption or header (``Na1+xTi2−xAlx(PO4)3``)."""
+    for text in (table.caption or "", *table.header):
+        for m in _VARIABLE_FORMULA.finditer(text):
+            token = m.group(0).rstrip(".,;)")
+            if canonical_formula(token) is not None:
+                return token
+    return None
+
+
+def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols: Sequence[int],
+              previous: dict[int, str]) -> tuple[str, str | None, str | None] | None:
+    """(material_raw, formula, family) of a row; row labels such as ``x = 0.4`` are resolved.
+
+    An empty material or label cell repeats the one above (a cell spanning rows).
+    """
+    for c in (*label_cols, *([] if mat_col is None else [mat_col])):
+        if row[c].text:
+            previous[c] = row[c].text
+    if mat_col is None:
+        values = {table.header[c].strip(): previous[c] for c in label_cols if c in previous}
+        return _labels_to_material(values, _variable_formula(table)) if values else None
+    raw = previous.get(mat_col, "")
+    if not raw:
+        return None
+    if m := _VARIABLE_LABEL.match(raw):
+        return _labels_to_material({m["var"]: m["value"]}, _variable_formula(table))
+    family, rest = split_family_prefix(raw)
+    return rest or raw, None, family
+
+
+def _labels_to_material(values: dict[str, str], formula: str | None,
+                        ) -> tuple[str, str | None, str | None]:
+    """A row named by its variables (``x = 0.4``) under a formula with those variables."""
+    spec = ", ".join(f"{k} = {v}" for k, v in values.items())
+    if formula is None:
+        return spec, None, None
+    numeric = {k: float(v) for k, v in values.items() if _NUMBER.match(v)}
+    written = formula
+    for k, v in values.items():
+        if k not in numeric:
+            written = written.replace(k, v)
+    return f"{formula} ({spec})", canonical_formula(written, numeric), None
+
+
+def table_to_records(doc: Document, table: Table,
+                     abbreviations: dict[str, str] | None = None) -> list[ConductivityRecord]:
+    """Conductivity records of one table: one per value cell of each conductivity column."""
+    header = table.header
+    columns = [c for c in (header_to_column(k, h) for k, h in enumerate(header)) if c is not None]
+    if not columns or not table.body:
+        return []
+    value_cols = {c.col for c in columns}
+    ref_col = _pick_column(header, _REFERENCE_HEADER, value_cols)
+    if ref_col is None:
+        ref_col = _reference_column(table.body, value_cols)
+    family_col = _pick_column(header, _FAMILY_HEADER, value_cols)
+    first_value = min(value_cols)
+    label_cols = [c for c in range(first_value) if _VARIABLE_HEADER.match(header[c].strip())]
+    mat_col = _pick_column(header, _MATERIAL_HEADER, value_cols | {ref_col or -1})
+    if mat_col is None and not label_cols:
+        mat_col = next((c for c in range(first_value) if c != family_col), 0)
+    records: list[ConductivityRecord] = []
+    previous: dict[int, str] = {}
+    for row in table.body:
+        material = _material(row, table, mat_col, label_cols, previous)
+        if material is None:
+            continue
+        raw, formula, family = material
+        if formula is None and not label_cols:
+            ref = resolve_material(raw, abbreviations or {})
+            formula = ref.formula
+            family = family or ref.family
+        if family_col is not None and row[family_col].text and family is None:
+            family = row[family_col].text
+        evidence = " | ".join(cell.text for cell in row if cell.text)
+        for column in columns:
+            cell = row[column.col]
+            read = cell_to_conductivity(cell.text, column) if cell.text else None
+            if read is None:
+                continue
+            sigma, temperature_text = read
+            temperature = (parse_temperature(temperature_text) if temperature_text
+                           else column.temperature)
+            flags = "unsure_exponent" if sigma.unsure or column.unsure else None
+            records.append(ConductivityRecord(
+                doc_sha256=doc.sha256, doc_name=doc.name, source="table", page=cell.page,
+                x0=cell.bbox[0], top=cell.bbox[1], x1=cell.bbox[2], bottom=cell.bbox[3],
+                material_raw=raw, value_raw=cell.text, qualifier=sigma.qualifier,
+                evidence=evidence, table_id=table.table_id, material_formula=formula,
+                sigma_S_per_cm=sigma.sigma_S_per_cm,
+                sigma_low_S_per_cm=sigma.sigma_low_S_per_cm,
+                sigma_high_S_per_cm=sigma.sigma_high_S_per_cm,
+                temperature_raw=temperature.raw if temperature else None,
+                temperature_K=temperature.kelvin if temperature else None, family=family,
+                reference=row[ref_col].text or None if ref_col is not None else None,
+                flags=flags))
+    return records
 
 
 def tables_to_records(doc: Document, tables: list[Table]) -> list[ConductivityRecord]:
     """Conductivity records read from the tables."""
-    return []
+    if not tables:
+        return []
+    abbreviations = find_abbreviation_definitions(doc.text)
+    return [r for t in tables for r in table_to_records(doc, t, abbreviations)]

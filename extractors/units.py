@@ -325,7 +325,8 @@ def _unit_text_to_factor(unit_text: str) -> tuple[float, bool]:
         raise UnitParseError(f"not a unit: {unit_text!r}")
     try:
         quantity = ureg.parse_expression(text)
-    except (pint.PintError, AttributeError, SyntaxError, TokenError, TypeError, ValueError) as err:
+    except (pint.PintError, AssertionError, AttributeError, SyntaxError, TokenError, TypeError,
+            ValueError) as err:  # pint asserts on some operator-only input ("de-")
         raise UnitParseError(f"not a unit: {unit_text!r} ({err})") from err
     if not isinstance(quantity, pint.Quantity) or (
         quantity.dimensionality != _CONDUCTIVITY.dimensionality

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -20,9 +23,37 @@ def shared_path(*parts: str) -> Path:
     return path
 
 
+CACHE = ROOT / ".pytest_cache" / "ionlit-documents"
+
+
+def _reader_version() -> str:
+    sources = [ROOT / "extractors" / name for name in ("layout.py", "document.py")]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+
+
+def load_document(path: Path):
+    """``read_document(path)``, cached on disk for the test session and its xdist workers.
+
+    The key holds the PDF's hash and the layout reader's source hash, so a change to the
+    reader (or to the PDF) always reads afresh; tests of the reader itself call it directly.
+    """
+    from extractors.layout import read_document, sha256_of
+
+    key = f"{sha256_of(path)}-{_reader_version()}.pickle"
+    cached = CACHE / key
+    if cached.exists():
+        with cached.open("rb") as fh:
+            return pickle.load(fh)
+    doc = read_document(path)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(doc, fh)
+    tmp.replace(cached)
+    return doc
+
+
 @pytest.fixture(scope="session")
 def replica_docs():
     """Both replicas of the review, read once per session."""
-    from extractors.layout import read_document
-
-    return {p.stem: read_document(p) for p in REPLICAS}
+    return {p.stem: load_document(p) for p in REPLICAS}

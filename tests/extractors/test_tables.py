@@ -15,10 +15,12 @@ from extractors.tables import (
     Cell,
     ConductivityColumn,
     Table,
+    TablePart,
     TableSettings,
     cell_to_conductivity,
     header_to_column,
     header_to_temperature,
+    parts_to_groups,
     table_to_records,
     visual_lines_to_rows,
 )
@@ -385,7 +387,23 @@ def test_tables_real_unruled_scanned_table(real_doc) -> None:
     assert {r.table_id for r in records} == {"p3-t1"}
 
 
-def test_tables_real_ocr_exponents_are_not_guessed(real_doc) -> None:
-    doc = real_doc("nasicon-na-zr-si-p-o-tranqui-jssc-1981.pdf")
-    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
-    assert all(r.flags == "unsure_exponent" for r in records)
+
+def _part(page: int, x0: float, x1: float, caption: str | None, *, open_end: bool) -> TablePart:
+    return TablePart(page, (x0, 100.0, x1, 700.0), (), (), (), open_end, caption)
+
+
+def test_tables_continuation_joins_open_table_only() -> None:
+    groups = parts_to_groups([
+        _part(11, 73, 522, "Table 2. Comparison", open_end=True),
+        _part(12, 73, 522, None, open_end=False),        # rest of Table 2, closing rule
+        _part(12, 100, 300, None, open_end=False),       # a ruled box: nothing open any more
+        _part(13, 73, 522, "Table 3. Other", open_end=False),
+        _part(14, 73, 522, "Table 3 (continued)", open_end=False),
+    ])
+    assert [[p.page for p in g] for g in groups] == [[11, 12], [13, 14]]
+
+
+def test_tables_narrow_part_does_not_continue_wide_table() -> None:
+    groups = parts_to_groups([_part(3, 50, 550, "Table 1. A", open_end=True),
+                              _part(4, 50, 250, None, open_end=False)])
+    assert [[p.page for p in g] for g in groups] == [[3]]

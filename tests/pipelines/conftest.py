@@ -1,5 +1,6 @@
 """Fixtures for the Dagster tests: a project folder in tmp, tiny PDFs, a broken one, an instance."""
 
+import importlib
 import shutil
 import socket
 from dataclasses import dataclass
@@ -10,13 +11,16 @@ import pytest
 
 from pipelines.definitions import resources_config
 from pipelines.extract.resources import SpacyNlp
+from pipelines.ingest.partitions import document_partitions
 from pipelines.ingest.resources import PdfFolder
+from pipelines.io_manager import PartitionDictIOManager
 from pipelines.publish.resources import DatasetStore
 from pipelines.reconcile.resources import CuratedSources
 from tests.conftest import ROOT, SEEDS
 from tests.pdfbuild import Page, sup, write_pdf
 
 DAGSTER_YAML = ROOT / "dagster.yaml"
+DOMAINS = ("ingest", "extract", "reconcile", "publish")
 
 
 @dataclass(frozen=True)
@@ -31,10 +35,37 @@ class Project:
         return self.seeds / "pdfs"
 
     def resources(self) -> dict[str, object]:
+        """Resources on this project; the store through ``file://`` URLs (the fsspec path)."""
         config = resources_config(self.seeds, self.outputs)["resources"]
         return {"pdfs": PdfFolder(**config["pdfs"]["config"]), "nlp": SpacyNlp(),
                 "curated": CuratedSources(**config["curated"]["config"]),
-                "store": DatasetStore(**config["store"]["config"])}
+                "store": DatasetStore(root=f"file://{config['store']['config']['root']}",
+                                      reports=f"file://{config['store']['config']['reports']}")}
+
+
+ASSETS = dg.load_assets_from_modules(
+    [importlib.import_module(f"pipelines.{domain}.assets") for domain in DOMAINS])
+CHECKS = dg.load_asset_checks_from_modules(
+    [importlib.import_module(f"pipelines.{domain}.checks") for domain in DOMAINS])
+CORPUS = ["documents", "conductivity", "tables", "reconciliation", "reconciliation_report",
+          "documents_dataset", "conductivity_dataset", "tables_dataset", "reconciliation_dataset"]
+
+
+def register(instance: dg.DagsterInstance, folder: Path) -> list[str]:
+    """Register the folder's PDFs as partitions (what the sensor does); their keys, sorted."""
+    keys = sorted(s.key for s in PdfFolder(folder=str(folder)).stamps().values())
+    instance.add_dynamic_partitions(document_partitions.name, keys)
+    return keys
+
+
+def materialize(project: Project, instance: dg.DagsterInstance, selection: list[str],
+                partition_key: str | None = None) -> dg.ExecuteInProcessResult:
+    """Materialise ``selection`` in process, IO under the project folder, errors kept."""
+    return dg.materialize(
+        [*ASSETS, *CHECKS], selection=selection, partition_key=partition_key, instance=instance,
+        resources={**project.resources(), "io_manager": PartitionDictIOManager(
+            base_dir=str(project.outputs.parent / "io"))},
+        raise_on_error=False)
 
 
 def tiny_pdf(path: Path, material: str = "Li7P3S11") -> Path:
@@ -70,10 +101,15 @@ def instance(tmp_path: Path):
 
 @pytest.fixture
 def dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """DAGSTER_HOME in tmp with the project's dagster.yaml (SQLite under its .dagster/)."""
+    """DAGSTER_HOME in tmp with the project's dagster.yaml, its storage under tmp too.
+
+    (The project's relative ``.dagster/`` paths are resolved from the working directory, which
+    is the checkout in tests, so they are made absolute here.)
+    """
     home = tmp_path / "home"
     home.mkdir()
-    shutil.copy(DAGSTER_YAML, home / "dagster.yaml")
+    config = DAGSTER_YAML.read_text().replace("base_dir: .dagster/", f"base_dir: {home}/.dagster/")
+    (home / "dagster.yaml").write_text(config)
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     return home
 

@@ -9,41 +9,19 @@ import pytest
 from extractors.layout import sha256_of
 from extractors.publish import PublishSettings, latest_version, read_dataset
 from extractors.records import records_to_frame
-from pipelines.extract import assets as extract_assets
-from pipelines.ingest import assets as ingest_assets
 from pipelines.ingest.checks import documents_all_read
 from pipelines.ingest.partitions import PER_DOCUMENT, document_key, document_partitions
 from pipelines.ingest.resources import PdfFolder
-from pipelines.io_manager import PartitionDictIOManager
-from pipelines.publish import assets as publish_assets
 from pipelines.publish.checks import schema_check
-from pipelines.reconcile import assets as reconcile_assets
 from pipelines.reconcile.checks import no_unreviewed_conflicts
-from tests.pipelines.conftest import Project, broken_pdf, tiny_pdf
-
-ASSETS = dg.load_assets_from_modules([ingest_assets, extract_assets, reconcile_assets,
-                                      publish_assets])
-CHECKS = dg.load_asset_checks_from_modules(
-    [__import__(f"pipelines.{d}.checks", fromlist=["_"]) for d in
-     ("ingest", "extract", "reconcile", "publish")])
-
-CORPUS = ["documents", "conductivity", "tables", "reconciliation", "reconciliation_report",
-          "documents_dataset", "conductivity_dataset", "tables_dataset", "reconciliation_dataset"]
-
-
-def register(instance: dg.DagsterInstance, folder: Path) -> list[str]:
-    keys = sorted(s.key for s in PdfFolder(folder=str(folder)).stamps().values())
-    instance.add_dynamic_partitions(document_partitions.name, keys)
-    return keys
-
-
-def materialize(project: Project, instance: dg.DagsterInstance, selection: list[str],
-                partition_key: str | None = None) -> dg.ExecuteInProcessResult:
-    return dg.materialize(
-        [*ASSETS, *CHECKS], selection=selection, partition_key=partition_key, instance=instance,
-        resources={**project.resources(), "io_manager": PartitionDictIOManager(
-            base_dir=str(project.outputs.parent / "io"))},
-        raise_on_error=False)
+from tests.pipelines.conftest import (
+    CORPUS,
+    Project,
+    broken_pdf,
+    materialize,
+    register,
+    tiny_pdf,
+)
 
 
 def test_partitions_key_is_readable_and_follows_content(tmp_path: Path):

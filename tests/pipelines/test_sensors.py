@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from extractors import EXTRACTOR_VERSION
+from pipelines.code_version import CODE_VERSION
 from pipelines.ingest.partitions import document_partitions
 from pipelines.ingest.resources import PdfFolder
 from pipelines.ingest.sensors import pdf_folder_sensor
@@ -33,7 +33,7 @@ def test_sensors_register_run_and_forget(project: Project, instance: dg.DagsterI
     first = tick(project, instance, None)
     keys = instance.get_dynamic_partitions(document_partitions.name)
     assert len(keys) == 2
-    assert run_keys(first) == [f"document:{k}:{EXTRACTOR_VERSION}" for k in sorted(keys)] + \
+    assert run_keys(first) == [f"document:{k}:{CODE_VERSION}" for k in sorted(keys)] + \
         ["corpus:1"]
     assert [r.partition_key for r in first.run_requests[:2]] == sorted(keys)
 
@@ -51,4 +51,4 @@ def test_sensors_register_run_and_forget(project: Project, instance: dg.DagsterI
     changed = tick(project, instance, removed.cursor)
     (new_key,) = instance.get_dynamic_partitions(document_partitions.name)
     assert new_key != old_key and new_key.startswith("a-")
-    assert run_keys(changed) == [f"document:{new_key}:{EXTRACTOR_VERSION}", "corpus:3"]
+    assert run_keys(changed) == [f"document:{new_key}:{CODE_VERSION}", "corpus:3"]
