@@ -42,7 +42,7 @@ from extractors.errors import (
     NotAPdfError,
     NoTextLayerError,
 )
-from extractors.tables import TableSettings, page_to_parts
+from extractors.tables import TableSettings, page_to_parts, parts_to_groups
 
 DEFAULT_SCRIPT_SIZE_RATIO = 0.85
 DEFAULT_SUPERSCRIPT_RISE = 0.15
@@ -435,33 +435,72 @@ def _overlap_x(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def find_gutter(boxes: Sequence[BBox], width: float) -> float | None:
-    """The x of the gap between two columns, or None for a single-column page.
+    """The x of the gap between two text columns, or None for a single-column band.
 
     A gutter is a vertical strip near the middle that few boxes cross while many lie wholly
-    on each side of it; boxes that do cross it (titles, wide tables) span both columns. Of
-    the best positions the middle one is taken, so the gutter sits mid-gap.
+    on each side of it; boxes that do cross it (titles, wide tables) span both columns. The
+    best-scoring strip whose two sides read as text columns wins, at its middle.
     """
     if len(boxes) < 8:
         return None
-    scored: list[tuple[int, float]] = []
+    scored: dict[float, int] = {}
     x = 0.2 * width
     while x <= 0.8 * width:
         left = sum(1 for b in boxes if b[2] <= x)
         right = sum(1 for b in boxes if b[0] >= x)
         crossing = len(boxes) - left - right
         if left >= 4 and right >= 4 and crossing <= 0.15 * len(boxes):
-            scored.append((min(left, right) - crossing, x))
+            scored[x] = min(left, right) - crossing
         x += 1.0
-    if not scored:
-        return None
-    best = max(score for score, _ in scored)
-    xs = [x for score, x in scored if score == best]
-    run = [xs[0]]
-    for x in xs[1:]:
-        if x - run[-1] > 1.5:
+    for score in sorted(set(scored.values()), reverse=True):
+        xs = sorted(x for x, sc in scored.items() if sc == score)
+        runs: list[list[float]] = [[xs[0]]]
+        for x in xs[1:]:
+            if x - runs[-1][-1] > 1.5:
+                runs.append([x])
+            else:
+                runs[-1].append(x)
+        for run in runs:
+            gutter = (run[0] + run[-1]) / 2
+            if _fills_columns(boxes, gutter):
+                return gutter
+    return None
+
+
+def _fills_columns(boxes: Sequence[BBox], gutter: float) -> bool:
+    """Whether the two sides of a gap are text columns rather than the two sides of a list.
+
+    In text columns a fair share of the lines run across their column, or the left lines are
+    long next to the gap beside them. A list (``LiB      lithium-ion battery``) or a table's
+    columns pair short entries across wide gaps, to be read row by row.
+    """
+    left = _rows([b for b in boxes if b[2] <= gutter])
+    right = _rows([b for b in boxes if b[0] >= gutter])
+    for side in (left, right):
+        x0, x1 = min(b[0] for b in side), max(b[2] for b in side)
+        if sum(1 for b in side if b[2] - b[0] >= 0.6 * (x1 - x0)) < 0.2 * len(side):
             break
-        run.append(x)
-    return (run[0] + run[-1]) / 2
+    else:
+        return True
+    paired = listlike = 0
+    for b in left:
+        partner = min((r for r in right if abs(r[3] - b[3]) < 2), key=lambda r: r[0],
+                      default=None)
+        if partner is not None:
+            paired += 1
+            listlike += partner[0] - b[2] > b[2] - b[0]
+    return paired == 0 or listlike <= 0.5 * paired
+
+
+def _rows(boxes: Sequence[BBox]) -> list[BBox]:
+    """Boxes on one baseline joined: the entries of a list row read as one line."""
+    rows: list[BBox] = []
+    for b in sorted(boxes, key=lambda b: (b[3], b[0])):
+        if rows and abs(rows[-1][3] - b[3]) < 2:
+            rows[-1] = union_box([rows[-1], b])
+        else:
+            rows.append(b)
+    return rows
 
 
 def _column_of(box: BBox, gutter: float | None) -> int:
@@ -753,16 +792,53 @@ class RawPage:
     figures: tuple[BBox, ...]
 
 
-def page_to_blocks(page: RawPage, layout: PageLayout, body: Sequence[Line],
-                   heads: Sequence[Line], vocabulary: Vocabulary) -> list[Block]:
-    """One page's blocks in reading order: running heads first/last, table regions whole,
-    left column before right column between items that span both.
+def split_bands(boxes: Sequence[BBox], gap: float) -> list[list[int]]:
+    """Indices of ``boxes`` grouped into horizontal bands that blank strips at least ``gap``
+    high and as wide as the page separate (title block, abstract block, body)."""
+    bands: list[list[int]] = []
+    bottom = float("-inf")
+    for k in sorted(range(len(boxes)), key=lambda k: boxes[k][1]):
+        if boxes[k][1] > bottom + gap:
+            bands.append([k])
+            bottom = boxes[k][3]
+        else:
+            bands[-1].append(k)
+            bottom = max(bottom, boxes[k][3])
+    return bands
 
-    Table regions are the parts the table reader finds, so a region the layout shows as a
-    table is exactly what the table reader structures.
+
+def page_to_bands(boxes: Sequence[BBox], width: float,
+                  gap: float) -> list[tuple[list[int], float | None]]:
+    """Bands of a page, each with its own gutter (or None), top to bottom.
+
+    A first page often stacks layouts: a narrow info column beside the abstract, then two
+    body columns with their gutter elsewhere. Neighbouring bands with the same gutter are one
+    band, so a blank strip that happens to cross both columns does not cut them, and a band
+    that keeps to one side of its neighbour's gutter (a column running on below the other's
+    end) joins that neighbour.
     """
-    body_size = layout.body_size
-    regions = [part.bbox for part in page_to_parts(layout, body, TableSettings())]
+    def crosses(band: list[int], gutter: float) -> bool:
+        return any(boxes[k][0] < gutter - 1 < gutter + 1 < boxes[k][2] for k in band)
+
+    out: list[tuple[list[int], float | None]] = []
+    for band in split_bands(boxes, gap):
+        gutter = find_gutter([boxes[k] for k in band], width)
+        prev = out[-1] if out else None
+        if prev is not None and (
+                (gutter is not None and prev[1] is not None and abs(gutter - prev[1]) < 6)
+                or (gutter is None and prev[1] is not None and not crosses(band, prev[1]))
+                or (prev[1] is None and gutter is not None and not crosses(prev[0], gutter))):
+            out[-1] = (prev[0] + band, prev[1] if prev[1] is not None else gutter)
+        else:
+            out.append((band, gutter))
+    return out
+
+
+def page_to_blocks(page: RawPage, body: Sequence[Line], heads: Sequence[Line],
+                   regions: Sequence[BBox], body_size: float,
+                   vocabulary: Vocabulary) -> list[Block]:
+    """One page's blocks in reading order: running heads first/last, table regions whole,
+    and band by band, the left column before the right one."""
     in_table: dict[int, list[Line]] = defaultdict(list)
     free: list[Line] = []
     for ln in body:
@@ -771,25 +847,42 @@ def page_to_blocks(page: RawPage, layout: PageLayout, body: Sequence[Line],
             free.append(ln)
         else:
             in_table[hit].append(ln)
-    gutter = find_gutter([ln.bbox for ln in free] + list(regions), page.width)
-    by_col: dict[int, list[Line]] = defaultdict(list)
-    for ln, col in zip(free, assign_columns(free, gutter), strict=True):
-        by_col[col].append(ln)
-    items: list[tuple[BBox, int, Block]] = []
-    for col, col_lines in by_col.items():
-        merged = merge_same_baseline(col_lines)
-        col_right = max(ln.x1 for ln in merged)
-        for group in lines_to_blocks(merged, body_size):
-            kind = _classify(group, body_size, col_right, page.number, page.figures)
-            items.append((union_box([ln.bbox for ln in group]), col,
-                          make_block(kind, group, vocabulary, col)))
-    for r, cells in in_table.items():
-        col = _column_of(regions[r], gutter)
-        items.append((regions[r], col, table_block(cells, col)))
+    boxes = [ln.bbox for ln in free] + list(regions)
+    ordered: list[Block] = []
+    for band, gutter in page_to_bands(boxes, page.width, 0.9 * body_size):
+        band_lines = [free[k] for k in band if k < len(free)]
+        by_col: dict[int, list[Line]] = defaultdict(list)
+        for ln, col in zip(band_lines, assign_columns(band_lines, gutter), strict=True):
+            by_col[col].append(ln)
+        items: list[tuple[BBox, int, Block]] = []
+        for col, col_lines in by_col.items():
+            merged = merge_same_baseline(col_lines)
+            col_right = max(ln.x1 for ln in merged)
+            for group in lines_to_blocks(merged, body_size):
+                kind = _classify(group, body_size, col_right, page.number, page.figures)
+                items.append((union_box([ln.bbox for ln in group]), col,
+                              make_block(kind, group, vocabulary, col)))
+        for r in (k - len(free) for k in band if k >= len(free)):
+            if in_table.get(r):
+                col = _column_of(regions[r], gutter)
+                items.append((regions[r], col, table_block(in_table[r], col)))
+        ordered.extend(it[2] for it in order_items(items))
     top = [make_block("header", [ln], vocabulary) for ln in heads if ln.top < page.height / 2]
     bottom = [make_block("footer", [ln], vocabulary) for ln in heads
               if ln.top >= page.height / 2]
-    return top + [it[2] for it in order_items(items)] + bottom
+    return top + ordered + bottom
+
+
+def table_regions(layouts: Sequence[PageLayout],
+                  bodies: Sequence[Sequence[Line]]) -> list[list[BBox]]:
+    """Per page, the boxes of the table parts the table reader keeps (captioned tables and
+    their continuations), so the layout's table blocks are exactly what it structures."""
+    settings = TableSettings()
+    parts = [page_to_parts(layout, body, settings)
+             for layout, body in zip(layouts, bodies, strict=True)]
+    kept = {id(part) for group in parts_to_groups([p for ps in parts for p in ps])
+            for part in group}
+    return [[part.bbox for part in ps if id(part) in kept] for ps in parts]
 
 
 def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
@@ -811,11 +904,14 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
     vocabulary = lines_to_vocabulary(page_lines)
     layouts = tuple(PageLayout(p.number, p.width, p.height, tuple(lines), p.rules, body_size)
                     for p, lines in zip(raw_pages, page_lines, strict=True))
+    heads = [[ln for k, ln in enumerate(lines) if (p.number, k) in running]
+             for p, lines in zip(raw_pages, page_lines, strict=True)]
+    bodies = [[ln for k, ln in enumerate(lines) if (p.number, k) not in running]
+              for p, lines in zip(raw_pages, page_lines, strict=True)]
+    regions = table_regions(layouts, bodies)
     blocks: list[Block] = []
-    for p, layout, lines in zip(raw_pages, layouts, page_lines, strict=True):
-        heads = [ln for k, ln in enumerate(lines) if (p.number, k) in running]
-        body = [ln for k, ln in enumerate(lines) if (p.number, k) not in running]
-        blocks.extend(page_to_blocks(p, layout, body, heads, vocabulary))
+    for p, body, head, region in zip(raw_pages, bodies, heads, regions, strict=True):
+        blocks.extend(page_to_blocks(p, body, head, region, body_size, vocabulary))
     blocks = merge_continued(blocks, vocabulary)
     return Document(sha, name, layouts, tuple(blocks),
                     title=next((b.text for b in blocks if b.kind == "title"), None),
