@@ -37,8 +37,9 @@ def _extract(args: argparse.Namespace) -> int:
     if out.suffix.lower() == ".csv":
         records.to_csv(out, index=False)
     else:
-        from extractors.schemas import frame_to_table
         import pyarrow.parquet as pq
+
+        from extractors.schemas import frame_to_table
 
         pq.write_table(frame_to_table("conductivity", records), out)
     print(f"wrote {len(records)} records to {out}"

@@ -7,6 +7,7 @@ import dagster as dg
 import pytest
 
 from extractors.publish import PublishSettings, list_versions, read_dataset
+from pipelines.code_version import CODE_VERSION, extractors_code_version
 from pipelines.jobs import document_job
 from pipelines.run import run_pipeline
 from tests.conftest import REPLICAS
@@ -15,7 +16,7 @@ from tests.pipelines.conftest import Project, broken_pdf
 DATASETS = ("documents", "conductivity", "tables", "reconciliation")
 
 
-def document_runs(home: Path) -> int:
+def document_runs() -> int:
     with dg.DagsterInstance.get() as instance:
         return len(instance.get_run_records(dg.RunsFilter(job_name=document_job.name)))
 
@@ -27,6 +28,7 @@ def test_run_publishes_good_documents_records_broken_one_then_reuses_them(
     broken_pdf(project.pdfs / "broken.pdf")
     settings = PublishSettings(root=str(project.outputs / "datasets"))
 
+    version = extractors_code_version()
     assert run_pipeline(project.seeds, project.outputs) == 0
     first = capsys.readouterr()
     assert "broken-" in first.err and "FAILED" in first.err and "not a PDF" in first.err
@@ -38,12 +40,14 @@ def test_run_publishes_good_documents_records_broken_one_then_reuses_them(
     assert len(documents) == len(REPLICAS) + 1
     conductivity = read_dataset("conductivity", settings)
     assert set(conductivity["doc_name"]) <= {r.name for r in REPLICAS}
-    assert document_runs(dagster_home) == len(REPLICAS) + 1
+    assert document_runs() == len(REPLICAS) + 1
 
+    if extractors_code_version() != version or version != CODE_VERSION:
+        pytest.skip("extractors/ changed while this test ran (parsing again is then right)")
     assert run_pipeline(project.seeds, project.outputs) == 0
     second = capsys.readouterr()
     assert f"{len(REPLICAS) + 1} unchanged PDF(s) reused, 0 to extract" in second.err
-    assert document_runs(dagster_home) == len(REPLICAS) + 1  # nothing parsed again
+    assert document_runs() == len(REPLICAS) + 1  # nothing parsed again
     for name in DATASETS:
         assert list_versions(name, settings) == ["version=0001"]
         assert f"{name}: version=0001 (unchanged" in second.out

@@ -1,0 +1,1 @@
+"""Per-document tables and mentions, gathered into the corpus frames the datasets publish."""

@@ -1,0 +1,42 @@
+"""What the UI shows about a frame: its row count, a preview table and its column schema."""
+
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from extractors.schemas import dataset_schema
+
+#: Rows in a preview, and longest text shown per cell (STYLE rule 10: at most 10 examples).
+DEFAULT_PREVIEW_ROWS = 5
+DEFAULT_PREVIEW_CHARS = 60
+
+
+def frame_to_markdown(df: pd.DataFrame, rows: int = DEFAULT_PREVIEW_ROWS) -> str:
+    """The first ``rows`` rows as a Markdown table, long texts cut."""
+    if df.empty:
+        return "(no rows)"
+    head = df.head(rows).astype("string").fillna("")
+    head = head.apply(lambda col: col.str.slice(0, DEFAULT_PREVIEW_CHARS))
+    return head.to_markdown(index=False)
+
+
+def frame_metadata(df: pd.DataFrame, dataset: str | None = None) -> dict[str, Any]:
+    """Row count and preview; with ``dataset``, also the published column schema."""
+    metadata: dict[str, Any] = {"dagster/row_count": len(df),
+                                "preview": dg.MetadataValue.md(frame_to_markdown(df))}
+    if dataset is not None:
+        metadata["dagster/column_schema"] = dg.TableSchema(columns=[
+            dg.TableColumn(field.name, str(field.type),
+                           description=(field.metadata or {}).get(b"description", b"").decode())
+            for field in dataset_schema(dataset)])
+    return metadata
+
+
+#: At most this many examples in a check's metadata (STYLE rule 10).
+MAX_EXAMPLES = 10
+
+
+def examples(lines: list[str]) -> dg.MetadataValue:
+    """The first :data:`MAX_EXAMPLES` lines as a Markdown list."""
+    return dg.MetadataValue.md("\n".join(f"- {line}" for line in lines[:MAX_EXAMPLES]) or "(none)")

@@ -1,0 +1,1 @@
+"""The four versioned Parquet datasets, and the daily schedule that republishes them."""

@@ -1,0 +1,1 @@
+"""Extracted records against the curated reference values, and the curators' report."""

@@ -1,0 +1,123 @@
+"""``ionlit run``: the whole pipeline, headless, on the Dagster instance of ``DAGSTER_HOME``.
+
+1. Register one partition per PDF in ``seeds/pdfs`` and delete the partitions of removed PDFs.
+2. Run ``document_job`` for each partition not yet processed by this code version (unchanged
+   PDFs are not parsed again); a PDF that cannot be read fails its own run and nothing else.
+3. Run ``corpus_job``: gather, reconcile, write the report, publish the four datasets.
+
+Progress goes to stderr, one line per document; the published versions and the report path
+end the output. The exit status is non-zero only when the corpus run fails or a document fails
+for another reason than being unreadable (a bug, not a bad PDF).
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster._core.execution.job_execution_result import JobExecutionResult
+
+from pipelines.code_version import CODE_VERSION
+from pipelines.definitions import defs, resources_config
+from pipelines.ingest.partitions import document_partitions, keys_to_run
+from pipelines.ingest.resources import PdfFolder
+from pipelines.jobs import corpus_job, document_job
+
+#: Dagster's own console log is kept to errors; the progress lines say what happened.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+
+
+def _document_job() -> dg.JobDefinition:
+    return defs.resolve_job_def(document_job.name)
+
+
+def _corpus_job() -> dg.JobDefinition:
+    return defs.resolve_job_def(corpus_job.name)
+
+
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def open_instance() -> dg.DagsterInstance:
+    """The instance of ``DAGSTER_HOME``; unset, the current folder when it holds dagster.yaml."""
+    if not os.environ.get("DAGSTER_HOME") and Path("dagster.yaml").is_file():
+        os.environ["DAGSTER_HOME"] = str(Path.cwd())
+    return dg.DagsterInstance.get()
+
+
+def sync_partitions(instance: dg.DagsterInstance, pdfs: PdfFolder) -> list[str]:
+    """Register the folder's PDFs as partitions, delete the removed ones; the current keys."""
+    keys = sorted({stamp.key for stamp in pdfs.stamps().values()})
+    registered = set(instance.get_dynamic_partitions(document_partitions.name))
+    added = [key for key in keys if key not in registered]
+    removed = sorted(registered - set(keys))
+    if added:
+        instance.add_dynamic_partitions(document_partitions.name, added)
+    for key in removed:
+        instance.delete_dynamic_partition(document_partitions.name, key)
+    _say(f"{len(keys)} PDF(s) in {pdfs.folder}: {len(added)} new, {len(removed)} removed")
+    return keys
+
+
+def _materialized(result: JobExecutionResult) -> dict[str, dict[str, Any]]:
+    """Asset name → metadata values of what the run materialised."""
+    return {event.asset_key.to_user_string(): {k: v.value for k, v in
+                                               event.materialization.metadata.items()}
+            for event in result.get_asset_materialization_events()
+            if event.asset_key is not None}
+
+
+def _failure(result: JobExecutionResult) -> str:
+    """First line of the first step failure, without the exception's module path."""
+    for event in result.all_events:
+        error = event.step_failure_data.error if event.is_step_failure else None
+        if error is not None:
+            line = error.message.strip().splitlines()[0]
+            where, _, message = line.partition(": ")
+            return message if message and where.endswith(error.cls_name) else line
+    return "run failed"
+
+
+def _run_document(instance: dg.DagsterInstance, key: str, run_config: dict[str, Any]) -> bool:
+    """One partition; False when it failed for another reason than an unreadable PDF."""
+    started = time.perf_counter()
+    result = dg.execute_job(dg.reconstructable(_document_job), instance, run_config=run_config,
+                            tags={"dagster/partition": key})
+    took = time.perf_counter() - started
+    done = _materialized(result)
+    if result.success:
+        records = sum(done[name].get("dagster/row_count", 0)
+                      for name in ("table_records", "text_records"))
+        _say(f"  {key}: ok, {done['document'].get('pages')} pages, {records} records "
+             f"({took:.1f} s)")
+        return True
+    _say(f"  {key}: FAILED: {_failure(result)} ({took:.1f} s)")
+    return done.get("document", {}).get("status") == "failed"
+
+
+def run_pipeline(seeds: Path, outputs: Path) -> int:
+    """Materialise everything over ``seeds`` into ``outputs``; 0 unless something broke."""
+    run_config = {**resources_config(seeds, outputs), **QUIET_LOGS}
+    pdfs = PdfFolder(folder=run_config["resources"]["pdfs"]["config"]["folder"])
+    with open_instance() as instance:
+        keys = sync_partitions(instance, pdfs)
+        todo = keys_to_run(instance, keys, CODE_VERSION)
+        _say(f"{len(keys) - len(todo)} unchanged PDF(s) reused, {len(todo)} to extract")
+        healthy = [_run_document(instance, key, run_config) for key in todo]
+        _say("corpus: gathering, reconciling, publishing ...")
+        result = dg.execute_job(dg.reconstructable(_corpus_job), instance,
+                                run_config=run_config)
+        if not result.success:
+            _say(f"corpus: FAILED: {_failure(result)}")
+            return 1
+        done = _materialized(result)
+    for name in ("documents", "conductivity", "tables", "reconciliation"):
+        published = done[f"{name}_dataset"]
+        state = "new" if published["created"] else "unchanged"
+        print(f"{name}: {published['version']} ({state}, {published['dagster/row_count']} rows) "
+              f"{published['path']}")
+    print(f"report: {done['reconciliation_report']['path']}")
+    return 0 if all(healthy) else 1
