@@ -10,13 +10,13 @@ import pandas as pd
 
 from extractors import EXTRACTOR_VERSION, mentions, tables
 from extractors.document import Document
-from extractors.errors import DocumentError
+from extractors.errors import DocumentError, EncryptedPdfError
 from extractors.layout import read_document, sha256_of
 from extractors.records import ConductivityRecord, records_to_frame
 
 #: Columns of a :func:`document_to_row` row, in the ``documents`` dataset's order.
 DOCUMENT_COLUMNS = ("doc_sha256", "doc_name", "size_bytes", "pages", "title", "doi", "status",
-                    "error", "n_records", "extractor_version")
+                    "error", "n_records", "extractor_version", "encrypted")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ def document_to_row(path: Path, doc: Document | None, n_records: int | None,
         "error": None if error is None else f"{error.reason}: {error.detail}",
         "n_records": n_records,
         "extractor_version": EXTRACTOR_VERSION,
+        "encrypted": doc.encrypted if doc else (True if isinstance(error, EncryptedPdfError)
+                                                else None),
     }
 
 

@@ -56,11 +56,22 @@ _NUMBER = re.compile(r"\d*\.?\d+")
 _TRAILING_PAREN = re.compile(r"^(.*\S)\s+\(((?:[^()]|\([^()]*\))*)\)$")
 _PAREN_TOKEN = r"\(((?:[^()\s]|\([^()\s]*\))+)\)"
 _INLINE_DEFINITION = re.compile(r"(?<!\S)(\S+)\s+" + _PAREN_TOKEN)
+# "Na5GdSi4O12(NGS)": no space, and no amount after the bracket (that would be a group).
+_GLUED_DEFINITION = re.compile(r"(?<!\S)([^\s(]+)\(([A-Za-z][A-Za-z0-9\-]{1,11})\)(?=[\s,.;:]|$)")
 _SECTION_LINE = re.compile(
     r"^\s*(?P<abbr>[^\s:]{2,12})\s*(?::\s*|\s[–—=-]\s|\t\s*|\s+)(?P<formula>\S+)\s*$")
 _ABBREVIATIONS_HEADING = re.compile(r"^\s*Abbreviations\s*$", re.MULTILINE | re.IGNORECASE)
 _SECTION_END = re.compile(r"\n\s*(?:References|Appendix[A-Z ]*|Author Contributions)\s*\n")
 _ABBREVIATION_SHAPE = re.compile(r"^[A-Za-zβ][A-Za-z0-9'\-]{1,11}$")
+# "Na3 + xSc2SixP3 − xO12 (abbreviated hereafter as NSSiPx)", "(denoted as LZP)", "(hereafter
+# NZSP)": a formula (whose + and − the PDF may space) and the name the paper gives it.
+_SPACED_FORMULA = r"(\S+(?:\s[+\-−–]\s\S+)*)"
+_NAMING = (r"(?:abbreviated|denoted|referred\s+to|designated|labell?ed|named|called|termed"
+           r"|written)")
+_LATER = r"(?:hereafter|hereinafter|henceforth|below|in\s+the\s+following)"
+_PHRASE_DEFINITION = re.compile(
+    r"(?<!\S)" + _SPACED_FORMULA + r"\s+\((?:" + _LATER + r"\s+)?(?:" + _NAMING
+    + r"(?:\s+" + _LATER + r")?(?:\s+as)?|" + _LATER + r")\s+[\"“‘']?([^\s()\"”’']+?)[\"”’']?\)")
 
 
 @dataclass(frozen=True)
@@ -308,6 +319,7 @@ def _parse(s: str, variables: Mapping[str, float] | None, probe: bool) -> _Parse
         text = text[:spec.start()]
     given.update({k: Fraction(str(v)) for k, v in (variables or {}).items()})
     text = re.sub(r"\s*·\s*", "·", text.strip())
+    text = _compact_operators(text)
     prefix_match = _PHASE_PREFIX.match(text)
     prefix = prefix_match.group(1) if prefix_match else ""
     body = text[prefix_match.end():] if prefix_match else text
@@ -318,6 +330,26 @@ def _parse(s: str, variables: Mapping[str, float] | None, probe: bool) -> _Parse
     if not composition:
         raise FormulaParseError(f"{s!r} has no elements")
     return _Parsed(prefix, body, composition, frozenset(parser.missing))
+
+
+def _compact_operators(text: str) -> str:
+    """``Na3 + xSc2SixP3 − xO12`` as one formula: PDFs space the + and − of variable amounts.
+
+    Only spaces around a + or - followed by an amount (a digit or a variable) are removed, so
+    ``Li2S - P2S5`` (two compounds) stays two words.
+    """
+    return re.sub(rf"(?<=[\w)\]])\s+([+\-])\s+(?=[\d.{DEFAULT_VARIABLE_SYMBOLS}])", r"\1", text)
+
+
+def _is_acronym_with_amount(body: str) -> bool:
+    """``NSSiP0.4``: an acronym (three capitals in a row) with a sample's composition appended.
+
+    Letters that happen to spell elements (N, S, Si, P) followed by one fractional or variable
+    amount are a paper's abbreviation of a solid-solution member, not a formula; real formulas
+    with a capital run (``KTiOPO4``, ``BPO4``) end in a whole number.
+    """
+    match = re.fullmatch(rf"([A-Za-z]+)(\d*\.\d+|[{DEFAULT_VARIABLE_SYMBOLS}])", body)
+    return bool(match) and re.search(r"[A-Z]{3}", match.group(1)) is not None
 
 
 def _hill_order(elements: list[str]) -> list[str]:
@@ -373,7 +405,7 @@ def is_formula(token: str) -> bool:
         parsed = _parse(token, None, probe=True)
     except FormulaParseError:
         return False
-    if IMPLAUSIBLE_ELEMENTS & set(parsed.composition):
+    if IMPLAUSIBLE_ELEMENTS & set(parsed.composition) or _is_acronym_with_amount(parsed.body):
         return False
     if any(c.isdigit() for c in parsed.body):
         return True
@@ -388,6 +420,8 @@ def _formula_string(s: str, variables: Mapping[str, float] | None, reduce: bool)
     try:
         parsed = _parse(s, variables, probe=True)
     except FormulaParseError:
+        return None
+    if _is_acronym_with_amount(parsed.body):
         return None
     if parsed.missing:
         return f"{parsed.prefix}-{parsed.body}" if parsed.prefix else parsed.body
@@ -441,6 +475,22 @@ def split_family_prefix(cell: str) -> tuple[str | None, str]:
     return None, text
 
 
+def is_non_material_acronym(token: str) -> bool:
+    """True for method and property acronyms (``XRD``, ``EIS``, ``SEI``) that name no material."""
+    return token.upper() in _non_material_acronyms()
+
+
+def formula_variables(s: str) -> frozenset[str]:
+    """Variables a formula leaves open (``Na3 + xSc2SixP3 − xO12`` → x); empty for a non-formula.
+
+    A trailing ``(x = 0.4)`` closes its variable.
+    """
+    try:
+        return _parse(s, None, probe=True).missing
+    except FormulaParseError:
+        return frozenset()
+
+
 def _looks_like_abbreviation(token: str) -> bool:
     """Short, at least two capitals, not itself a formula, not a method acronym (``XRD``)."""
     return (bool(_ABBREVIATION_SHAPE.match(token))
@@ -468,6 +518,13 @@ def find_abbreviation_definitions(text: str) -> dict[str, str]:
             found.setdefault(inside, before)
         elif _looks_like_abbreviation(before) and is_formula(inside):
             found.setdefault(before, inside)
+    for match in _GLUED_DEFINITION.finditer(text):
+        if is_formula(match.group(1)) and _looks_like_abbreviation(match.group(2)):
+            found.setdefault(match.group(2), match.group(1))
+    for match in _PHRASE_DEFINITION.finditer(text):
+        before = match.group(1).lstrip("([{\"'“‘")
+        if _looks_like_abbreviation(match.group(2)) and is_formula(_compact_operators(before)):
+            found.setdefault(match.group(2), before)
     for line in text.splitlines():
         m = _SECTION_LINE.match(line)
         if m and _looks_like_abbreviation(m["abbr"]) and is_formula(m["formula"]):
@@ -483,9 +540,51 @@ def find_abbreviation_definitions(text: str) -> dict[str, str]:
     return found
 
 
-def _lookup_abbreviation(abbr: str, defined: Mapping[str, str]) -> _Abbreviation | None:
-    """The document's definition first, then the well-known list; exact case before casefold."""
+def _variable_pattern(abbr: str, formula: str) -> re.Pattern[str] | None:
+    """``NSSiPx`` defined as ``Na3+xSc2SixP3-xO12`` also names ``NSSiP0.4`` (x = 0.4).
+
+    The variables are the letters of :data:`DEFAULT_VARIABLE_SYMBOLS` at the end of the
+    abbreviation that the formula uses too; None when the abbreviation has none.
+    """
+    tail = re.search(rf"[{DEFAULT_VARIABLE_SYMBOLS}]+$", abbr)
+    if tail is None or tail.start() == 0:
+        return None
+    try:
+        missing = _parse(formula, None, probe=True).missing
+    except FormulaParseError:
+        return None
+    if not set(tail.group()) <= missing:
+        return None
+    amounts = "".join(rf"(?P<{'d' if v == 'δ' else v}>\d*\.?\d+)" for v in tail.group())
+    return re.compile(re.escape(abbr[:tail.start()]) + amounts)
+
+
+def match_variable_abbreviation(abbr: str, defined: Mapping[str, str],
+                                ) -> tuple[str, dict[str, float]] | None:
+    """The defined abbreviation a solid-solution member's name instantiates, and its amounts.
+
+    ``("NSSiP0.4", {"NSSiPx": "Na3 + xSc2SixP3 − xO12"})`` gives ``("NSSiPx", {"x": 0.4})``.
+    """
     key = _normalise_text(abbr)
+    for name, formula in defined.items():
+        pattern = _variable_pattern(name, formula)
+        match = pattern.fullmatch(key) if pattern is not None else None
+        if match:
+            return name, {("δ" if k == "d" else k): float(v) for k, v in match.groupdict().items()}
+    return None
+
+
+def _lookup_abbreviation(abbr: str, defined: Mapping[str, str]) -> _Abbreviation | None:
+    """The document's definition first, then the well-known list; exact case before casefold.
+
+    A member of a defined solid solution (``NSSiP0.4`` for ``NSSiPx``) gets the definition's
+    formula with its amounts substituted.
+    """
+    key = _normalise_text(abbr)
+    member = match_variable_abbreviation(key, defined)
+    if member is not None:
+        name, amounts = member
+        return _Abbreviation(canonical_formula(defined[name], amounts), None)
     known = _known_abbreviations()
     for table in ({k: _Abbreviation(v, None) for k, v in defined.items()}, known):
         if key in table:
@@ -531,6 +630,11 @@ def resolve_material(raw: str, defined_abbreviations: Mapping[str, str] | None =
         tail_family, tail_rest = split_family_prefix(tail)
         if tail_family is not None and not tail_rest:
             family, text = tail_family, head
+    amounts: dict[str, float] = {}
+    spec = _VARIABLE_SPEC.search(text)
+    if spec and spec.start() > 0 and "=" in spec.group(1):
+        amounts = {k: float(v) for k, v in _VARIABLE_PAIR.findall(spec.group(1))}
+        text = text[:spec.start()].strip()
     candidates = [text]
     trailing = _TRAILING_PAREN.match(text)
     if trailing:
@@ -538,10 +642,10 @@ def resolve_material(raw: str, defined_abbreviations: Mapping[str, str] | None =
     for candidate in candidates:
         abbreviation = _lookup_abbreviation(candidate, defined)
         if abbreviation is not None:
-            formula = (canonical_formula(abbreviation.formula, None)
+            formula = (canonical_formula(abbreviation.formula, amounts or None)
                        if abbreviation.formula else None)
             return MaterialRef(raw, formula, family or abbreviation.family)
-        formula = canonical_formula(candidate)
+        formula = canonical_formula(candidate, amounts or None)
         if formula is not None:
             return MaterialRef(raw, formula, family)
     return MaterialRef(raw, None, family)

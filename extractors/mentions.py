@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
@@ -34,7 +34,10 @@ from extractors.materials import (
     MaterialRef,
     expand_abbreviation,
     find_abbreviation_definitions,
+    formula_variables,
     is_formula,
+    is_non_material_acronym,
+    match_variable_abbreviation,
     resolve_material,
 )
 from extractors.records import ConductivityRecord
@@ -46,11 +49,13 @@ __all__ = [
     "DEFAULT_MAIN_MATERIAL_RATIO",
     "DEFAULT_MAX_FORMULA_TOKENS",
     "DEFAULT_OF_WINDOW",
+    "DEFAULT_SAMPLE_NAME_MIN_COUNT",
     "DEFAULT_TEMPERATURE_WINDOW",
     "TEXT_BLOCK_KINDS",
     "Mention",
     "MentionSettings",
     "document_to_records",
+    "find_sample_names",
     "load_nlp",
     "main_material",
     "text_to_mentions",
@@ -67,6 +72,8 @@ DEFAULT_LOOKBACK_SENTENCES = 6
 #: named this many times, and this many times more often than the runner-up.
 DEFAULT_MAIN_MATERIAL_MIN_COUNT = 5
 DEFAULT_MAIN_MATERIAL_RATIO = 2.0
+#: A sample name defined in brackets ("a separator (PCELS)") must be used this many times.
+DEFAULT_SAMPLE_NAME_MIN_COUNT = 3
 #: Longest run of tokens joined back into one formula (``Na3 + xSc2SixP3 − xO12``).
 DEFAULT_MAX_FORMULA_TOKENS = 7
 #: How many words may sit between "conductivity of" and the material it names.
@@ -252,7 +259,9 @@ class ConductivityLinker:
 
     def __call__(self, doc: Doc) -> Doc:
         defined = doc.user_data.get("ionlit.abbreviations", {})
-        doc._.conductivity_mentions = _Linking(doc, self.spans_key, self.settings, defined).run()
+        samples = doc.user_data.get("ionlit.sample_names", frozenset())
+        doc._.conductivity_mentions = _Linking(doc, self.spans_key, self.settings, defined,
+                                               samples).run()
         return doc
 
 
@@ -278,6 +287,8 @@ _CATION_RE = re.compile(r"^[A-Z][a-z]?\^\d?\+$")
 # Sample names in a "respectively" list (PP, PCS, PES and PCELS separators).
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 _OPERATOR_TOKENS = frozenset("+−–-·⋅•∙")
+# A dopant cation written before its host, its charge sign sometimes lost to "?".
+_DOPANT_RE = re.compile(r"^[A-Z][a-z]?\^\d?[+?]$")
 _ION_RE = re.compile(r"\^\d*[+\-−]$|[+\-−]$")
 
 
@@ -285,10 +296,11 @@ class _Linking:
     """The linking of one Doc: its spans indexed by label, and cached material mentions."""
 
     def __init__(self, doc: Doc, key: str, settings: MentionSettings,
-                 defined: Mapping[str, str]) -> None:
+                 defined: Mapping[str, str], samples: frozenset[str] = frozenset()) -> None:
         self.doc = doc
         self.settings = settings
         self.defined = defined
+        self.samples = samples
         self.by_label: dict[str, list[Span]] = {}
         for span in doc.spans[key]:
             self.by_label.setdefault(span.label_, []).append(span)
@@ -398,12 +410,13 @@ class _Linking:
             if any(s.start < t.i < s.end and len(s) > 1 for s in self.spans("NUM_JOIN")):
                 continue
             parts.append(t.text_with_ws)
-        number_text = "".join(parts).strip()
+        number_text = "".join(parts[1:]).strip()
         unit_text = unit.text
         flags: list[str] = []
         if m := _TIMES_AS_NINE_RE.fullmatch(number_text):
             number_text = f"{m['mantissa']} × {m['power']}"
             flags.append(_UNSURE_TIMES)
+        number_text = parts[0] + number_text
         if "\ufffd" in number_text + unit_text:
             number_text = number_text.replace("^\ufffd", "−").replace("\ufffd", "−")
             unit_text = unit_text.replace("^\ufffd", "−").replace("\ufffd", "−")
@@ -443,7 +456,11 @@ class _Linking:
         cond_words = self.spans("COND_WORD")
         modifying = [s for s in temps if s.end <= start
                      and any(0 <= w.start - s.end <= 3 for w in cond_words)]
-        for group in (modifying, before):
+        # "A with a conductivity at room temperature of X and B with a conductivity of Y"
+        stated = [s for s in temps if s.end <= start
+                  and any(0 <= s.start - w.end <= 2 for w in cond_words)
+                  and not any(t.text == ";" for t in self.doc[s.end:start])]
+        for group in (modifying, before, stated):
             if group:
                 return self.read_temperature(max(group, key=lambda s: s.end))
         return None
@@ -489,6 +506,19 @@ class _Linking:
         return None
 
     def find_material(self, sent: Span, start: int, end: int) -> str | None:
+        """The material of the value at ``start..end``, with the amounts the sentence gives it.
+
+        "obtained for x = 0.4" makes the value that of the solid solution's x = 0.4 member:
+        ``Na3 + xSc2SixP3 − xO12 (x = 0.4)``.
+        """
+        found = self.pick_material(sent, start, end)
+        values = _assigned_values(sent)
+        if found is None or not values:
+            return found
+        given = [f"{v} = {values[v]}" for v in sorted(self.open_variables(found)) if v in values]
+        return f"{found} ({', '.join(given)})" if given else found
+
+    def pick_material(self, sent: Span, start: int, end: int) -> str | None:
         mats = self.materials_of(sent)
         seg_start = max([u.end for u in self.units if sent.start <= u.end <= start] or
                         [sent.start])
@@ -507,6 +537,11 @@ class _Linking:
             anaphors = [m for m in pool if m.kind == "anaphor"]
             if anaphors:
                 return self.resolve(anaphors[-1], sent)
+        variables = _assigned_variables(sent)
+        if variables:  # "NASICON materials ... obtained for x = 0.4": the solid solution's member
+            member = self.look_back(sent, latter=False, variables=variables, only_variable=True)
+            if member is not None:
+                return member
         classes = [m for m in mats if m.kind == "class" and m.end <= start]
         if classes:
             return classes[-1].raw
@@ -514,7 +549,34 @@ class _Linking:
         if later:
             return later[0].raw
         found = self.look_back(sent, latter=False, variables=_assigned_variables(sent))
-        return found if found is not None else self.doc.user_data.get("ionlit.main_material")
+        if found is None:
+            found = self.doc.user_data.get("ionlit.main_material")
+        return found if found is not None else self.subject_phrase(sent, start)
+
+    def subject_phrase(self, sent: Span, start: int) -> str | None:
+        """A described material as the clause's subject: "compositions with ... show X".
+
+        Only a plural material noun directly followed, within the clause, by a verb of having
+        or showing before the value; the phrase runs from the noun to that verb.
+        """
+        lo = max([t.i + 1 for t in self.doc[sent.start:start] if t.text in ",;:"] or [sent.start])
+        for t in self.doc[sent.start:start]:
+            if t.lower_ not in _SUBJECT_NOUNS:
+                continue
+            clause_start = max([c.i + 1 for c in self.doc[sent.start:t.i] if c.text in ",;:("]
+                               or [sent.start])
+            if any(w.lower_ not in _DETERMINERS and not w.is_alpha
+                   for w in self.doc[clause_start:t.i]):
+                return None
+            for v in self.doc[t.i + 1:start]:
+                if v.text in ",;:()" or v.i in self.taken or v.i in self.numbers:
+                    break
+                if v.lower_ in _SUBJECT_VERBS:
+                    if lo > t.i:  # a comma between subject and verb: not one phrase
+                        return None
+                    return self.doc[t.i:v.i].text
+            return None
+        return None
 
     def conductivity_of(self, sent: Span, lo: int, start: int,
                         mats: Sequence[_Material]) -> _Material | None:
@@ -558,23 +620,32 @@ class _Linking:
         return self.look_back(sent, latter=m.raw.lower().endswith(("latter", "it")))
 
     def look_back(self, sent: Span, *, latter: bool,
-                  variables: frozenset[str] = frozenset()) -> str | None:
+                  variables: frozenset[str] = frozenset(),
+                  only_variable: bool = False) -> str | None:
         """The subject (or, for "the latter", the last material) of an earlier sentence.
 
         A value stated "for x = 20" belongs to the formula with that variable, even when a
-        later sentence names one of its end members.
+        later sentence names one of its end members; ``only_variable`` finds nothing else.
         """
         index = next(i for i, s in enumerate(self.sentences) if s.start == sent.start)
         earlier = self.sentences[max(0, index - self.settings.lookback_sentences):index][::-1]
         specific = [[m for m in self.materials_of(e) if m.kind == "specific"] for e in earlier]
         for found in specific:
-            variable = [m for m in found if variables & set(m.raw)]
+            variable = [m for m in found if variables & self.open_variables(m.raw)]
             if variable:
                 return variable[0].raw
+        if only_variable:
+            return None
         for found in specific:
             if found:
                 return (found[-1] if latter else found[0]).raw
         return None
+
+    def open_variables(self, raw: str) -> frozenset[str]:
+        """Variables a material leaves open: its formula's, or its defined formula's."""
+        if raw in self.defined:
+            return formula_variables(self.defined[raw])
+        return formula_variables(_compact(raw))
 
     def materials_of(self, sent: Span) -> list[_Material]:
         if sent.start not in self._materials:
@@ -601,7 +672,12 @@ class _Linking:
                 i += 1
                 continue
             covered.update(range(i, found))
-            yield _Material(i, found, self.with_abbreviation(i, found), "specific")
+            first = i
+            if (i - 2 >= sent.start and self.doc[i - 1].text == "/"
+                    and _DOPANT_RE.match(self.doc[i - 2].text)):
+                first = i - 2  # "Eu^3+/NGS": the doped host
+                covered.update(range(first, i))
+            yield _Material(first, found, self.with_abbreviation(first, found), "specific")
             i = found
 
     def formula_at(self, i: int, limit: int, covered: set[int]) -> int | None:
@@ -610,7 +686,8 @@ class _Linking:
         if i in covered or i in self.taken or i in self.numbers:
             return None
         first = doc[i].text
-        if first in self.defined:
+        if (first in self.defined or first in self.samples
+                or match_variable_abbreviation(first, self.defined) is not None):
             return i + 1
         if not _FORMULA_PIECE_RE.match(first) or first in _OPERATOR_TOKENS:
             return None
@@ -625,7 +702,7 @@ class _Linking:
             text = run.text.replace(" ", "")
             if _ION_RE.search(text) or doc[j - 1].text in _OPERATOR_TOKENS:
                 continue
-            if is_formula(text) and _plausible_formula(text):
+            if (is_formula(text) and _plausible_formula(text)) or _is_formula_system(text):
                 return j
         return None
 
@@ -640,6 +717,19 @@ class _Linking:
         return raw
 
 
+def _is_formula_system(text: str) -> bool:
+    """Formulas joined by dashes: a system (``Li2S–P2S5``) or a paper's spelling (``NaSn-Ti(PO4)3``).
+
+    No formula is read from it (:func:`resolve_material` gives None), but it names the material.
+    """
+    pieces = re.split(r"[-–—‐]", text)
+    return len(pieces) > 1 and all(is_formula(p) and not _ION_RE.search(p) for p in pieces)
+
+
+def _compact(raw: str) -> str:
+    return raw.replace(" ", "")
+
+
 def _plausible_formula(text: str) -> bool:
     """Two elements at least: not a panel label (``3F``, ``S1``) that :func:`is_formula` accepts."""
     return sum(c.isupper() for c in text) >= 2
@@ -647,8 +737,26 @@ def _plausible_formula(text: str) -> bool:
 
 def _assigned_variables(sent: Span) -> frozenset[str]:
     """Variables given a value in the sentence (``x = 20``)."""
-    return frozenset(t.text for t in sent[:-1]
-                     if t.text in "xyzδ" and t.nbor().text == "=")
+    return frozenset(_assigned_values(sent))
+
+
+def _assigned_values(sent: Span) -> dict[str, str]:
+    """``{"x": "0.4"}`` for "obtained for x = 0.4"; a range (``0.05 ≤ x ≤ 0.8``) assigns none."""
+    found: dict[str, str] = {}
+    for t in sent[:-2]:
+        if t.text in "xyzδ" and t.nbor().text == "=" and _NUMBER_RE.match(t.nbor(2).text):
+            found.setdefault(t.text, t.nbor(2).text)
+    return found
+
+
+_NUMBER_RE = re.compile(r"^\d*\.?\d+$")
+_SUBJECT_NOUNS = frozenset({"compositions", "samples", "materials", "compounds", "phases",
+                            "electrolytes", "conductors", "glasses", "ceramics", "membranes",
+                            "separators", "films", "pellets"})
+_SUBJECT_VERBS = frozenset({"show", "exhibit", "have", "reach", "display", "possess",
+                            "achieve", "give", "present", "showed", "exhibited", "had",
+                            "reached", "displayed", "achieved", "gave"})
+_DETERMINERS = frozenset({"the", "these", "those", "all", "most", "many", "such", "some"})
 
 
 # --- public API ----------------------------------------------------------------------------------
@@ -663,7 +771,8 @@ def load_nlp() -> Language:
 
 def text_to_mentions(text: str, nlp: Language,
                      defined_abbreviations: Mapping[str, str] | None = None,
-                     main_material: str | None = None) -> list[Mention]:
+                     main_material: str | None = None,
+                     sample_names: Collection[str] = ()) -> list[Mention]:
     """Conductivity values stated in ``text`` (a paragraph or caption), in reading order.
 
     Args:
@@ -673,9 +782,12 @@ def text_to_mentions(text: str, nlp: Language,
             stated for ``NCB`` is attached to that material.
         main_material: What the paper is about (:func:`main_material`); a value nothing in its
             paragraph attaches to is that material's. Without it such values are dropped.
+        sample_names: Names the paper gives its samples (:func:`find_sample_names`), which
+            count as materials where they are written.
     """
     doc = nlp.make_doc(text)
     doc.user_data["ionlit.abbreviations"] = dict(defined_abbreviations or {})
+    doc.user_data["ionlit.sample_names"] = frozenset(sample_names)
     doc.user_data["ionlit.main_material"] = main_material
     doc = nlp(doc)
     mentions: list[Mention] = doc._.conductivity_mentions or []
@@ -694,14 +806,24 @@ def _mention_to_material(raw: str, defined: Mapping[str, str]) -> MaterialRef:
 
 
 def main_material(text: str, *, min_count: int = DEFAULT_MAIN_MATERIAL_MIN_COUNT,
-                  ratio: float = DEFAULT_MAIN_MATERIAL_RATIO) -> str | None:
+                  ratio: float = DEFAULT_MAIN_MATERIAL_RATIO,
+                  defined: Mapping[str, str] | None = None) -> str | None:
     """The formula a paper names far more often than any other, or None (a review has none).
 
     Papers on one compound state its conductivity in sentences that only say "the pellet" or
-    "the sample"; a review names a different material in every paragraph.
+    "the sample"; a review names a different material in every paragraph. A solid solution
+    the paper abbreviates (``NSSiPx``) counts once for each of its members (``NSSiP0.4``).
     """
-    counts = Counter(w for w in (w.strip(".,;:()[]") for w in text.split())
-                     if w and not _ION_RE.search(w) and is_formula(w) and _plausible_formula(w))
+    abbreviations = dict(defined or {})
+    counts: Counter[str] = Counter()
+    for w in (w.strip(".,;:()[]") for w in text.split()):
+        member = match_variable_abbreviation(w, abbreviations) if w else None
+        if member is not None:
+            counts[member[0]] += 1
+        elif w in abbreviations:
+            counts[w] += 1
+        elif w and not _ION_RE.search(w) and is_formula(w) and _plausible_formula(w):
+            counts[w] += 1
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < min_count:
         return None
@@ -710,13 +832,37 @@ def main_material(text: str, *, min_count: int = DEFAULT_MAIN_MATERIAL_MIN_COUNT
     return ranked[0][0]
 
 
+_SAMPLE_NAME_RE = re.compile(r"([a-z]+)\s+\(([A-Z][A-Z0-9]{1,7})\)")
+# Words naming a process, a method or a property, whose acronyms are no sample's name:
+# "spark plasma sintering (SPS)", "impedance spectroscopy (EIS)", "current density (CCD)".
+_NOT_A_SAMPLE_WORD = re.compile(
+    r"(?:ing|tion|sion|ment|scopy|metry|graphy|ysis|ory|ique|hod|ance|ence|ency|ity|ery)$")
+
+
+def find_sample_names(text: str, *, min_count: int = DEFAULT_SAMPLE_NAME_MIN_COUNT,
+                      ) -> frozenset[str]:
+    """Acronyms a paper gives its samples: "a separator (PCELS)", "polypropylene (PP)".
+
+    An all-capital name in brackets right after a word, used ``min_count`` times at least,
+    that is no method or property acronym (``XRD``, ``SEI``) and no formula or known
+    abbreviation (those resolve on their own).
+    """
+    words = Counter(w.strip(".,;:()[]") for w in text.split())
+    return frozenset(
+        name for word, name in set(_SAMPLE_NAME_RE.findall(text))
+        if words[name] + 1 >= min_count and not is_non_material_acronym(name)
+        and not _NOT_A_SAMPLE_WORD.search(word)
+        and not is_formula(name) and expand_abbreviation(name, {}) is None)
+
+
 def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord]:
     """Conductivity records stated in the running text and captions (``source="text"``)."""
     defined = find_abbreviation_definitions(doc.text)
-    main = main_material(doc.text)
+    main = main_material(doc.text, defined=defined)
+    samples = find_sample_names(doc.text)
     records: list[ConductivityRecord] = []
     for block in doc.blocks_of(*TEXT_BLOCK_KINDS):
-        for m in text_to_mentions(block.text, nlp, defined, main):
+        for m in text_to_mentions(block.text, nlp, defined, main, samples):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
             material = _mention_to_material(m.material_raw, defined)
             c = m.conductivity

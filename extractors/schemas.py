@@ -113,6 +113,8 @@ _DOCUMENTS = _schema("One row per input PDF, read or not.", [
     _field("n_records", _INT32, "Number of conductivity records; null when failed.",
            nullable=True),
     _field("extractor_version", _STRING, "Version of the code that read the document."),
+    _field("encrypted", pa.bool_(), "Whether the PDF is encrypted (read with an empty "
+           "password); null when it could not be opened.", nullable=True),
 ])
 
 _TABLES = _schema("One row per extracted table cell.", [
@@ -167,6 +169,12 @@ _RECONCILIATION = _schema(
         _field("decision", _STRING, "Curator's decision, null until one is recorded.",
                nullable=True, allowed=DECISIONS),
         _field("decision_note", _STRING, "Curator's note on the decision.", nullable=True),
+        _field("original_status", _STRING, "The comparison's own status, kept when a "
+               "curator's decision replaces `status`.", allowed=RECONCILIATION_STATUSES),
+        _field("corrected_sigma_S_per_cm", _FLOAT, "Curator's corrected value (decision "
+               "`corrected`), S/cm.", nullable=True),
+        _field("corrected_temperature_K", _FLOAT, "Curator's corrected temperature (decision "
+               "`corrected`), K.", nullable=True),
     ])
 
 #: The published datasets by name.

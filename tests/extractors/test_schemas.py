@@ -36,6 +36,7 @@ def _documents_frame() -> pd.DataFrame:
         "title": ["Mechanochemical Synthesis", None], "doi": ["10.3390/x", None],
         "status": ["ok", "failed"], "error": [None, "not a PDF"],
         "n_records": pd.array([7, None], dtype="Int64"), "extractor_version": ["0.1.0"] * 2,
+        "encrypted": pd.array([False, None], dtype="boolean"),
     })
 
 
@@ -49,7 +50,8 @@ def _reconciliation_frame() -> pd.DataFrame:
         "factor": [1000.0, None], "document_temperature_K": [298.15, None],
         "curated_temperature_K": [298.15, 298.15], "temperature_diff_K": [0.0, None],
         "curated_source": ["ref [154]", None], "decision": ["accepted", None],
-        "decision_note": [None, None],
+        "decision_note": [None, None], "original_status": ["unit_slip", "only_in_curated"],
+        "corrected_sigma_S_per_cm": [None, None], "corrected_temperature_K": [None, None],
     })
 
 
