@@ -20,7 +20,8 @@ def test_extraction_failed_pdf_gives_a_failed_row(tmp_path: Path) -> None:
 
 
 def test_extraction_records_encryption_even_when_text_extracts() -> None:
-    result = extract_document(shared_path("corpus", "bad", "pypdf-r6-user-password-empty-owner.pdf"))
+    pdf = shared_path("corpus", "bad", "pypdf-r6-user-password-empty-owner.pdf")
+    result = extract_document(pdf)
     assert not result.failed
     assert result.document["encrypted"] is True
 
