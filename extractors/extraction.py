@@ -29,7 +29,7 @@ class DocumentExtraction:
 
     @property
     def failed(self) -> bool:
-        return self.document["status"] != "ok"
+        return bool(self.document["status"] != "ok")
 
 
 def document_to_row(path: Path, doc: Document | None, n_records: int | None,

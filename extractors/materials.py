@@ -280,6 +280,10 @@ class _FormulaParser:
         if number:
             value = Fraction(number.group())
             self.pos = number.end()
+            denominator = re.compile(r"/(\d+)").match(self.text, self.pos)
+            if denominator and int(denominator.group(1)):  # "La2/3-xTiO3", "Sc1/3Zr2(PO4)3"
+                value /= int(denominator.group(1))
+                self.pos = denominator.end()
         if self.peek() and self.peek() in self.symbols:
             symbol = self.peek()
             self.pos += 1
@@ -349,7 +353,7 @@ def _is_acronym_with_amount(body: str) -> bool:
     with a capital run (``KTiOPO4``, ``BPO4``) end in a whole number.
     """
     match = re.fullmatch(rf"([A-Za-z]+)(\d*\.\d+|[{DEFAULT_VARIABLE_SYMBOLS}])", body)
-    return bool(match) and re.search(r"[A-Z]{3}", match.group(1)) is not None
+    return match is not None and re.search(r"[A-Z]{3}", match.group(1)) is not None
 
 
 def _hill_order(elements: list[str]) -> list[str]:
@@ -540,6 +544,7 @@ def find_abbreviation_definitions(text: str) -> dict[str, str]:
     return found
 
 
+@cache
 def _variable_pattern(abbr: str, formula: str) -> re.Pattern[str] | None:
     """``NSSiPx`` defined as ``Na3+xSc2SixP3-xO12`` also names ``NSSiP0.4`` (x = 0.4).
 

@@ -281,12 +281,13 @@ def make_conductivity_linker(nlp: Language, name: str, spans_key: str, temperatu
                                                          max_formula_tokens, of_window))
 
 
-_FORMULA_PIECE_RE = re.compile(r"^(?:\S*[A-Z0-9(\[]\S*|[xyzδ]|[+−–\-·⋅•∙()\]])$")
+_FORMULA_PIECE_RE = re.compile(r"^(?:\S*[A-Z0-9(\[]\S*|[xyzδ]|[+−–\-·⋅•∙()\]\ufffd])$")
 # A cation named as what conducts: "10 mS cm^-1 for Li^+", "conductivity of Li^+ in solids".
 _CATION_RE = re.compile(r"^[A-Z][a-z]?\^\d?\+$")
 # Sample names in a "respectively" list (PP, PCS, PES and PCELS separators).
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
-_OPERATOR_TOKENS = frozenset("+−–-·⋅•∙")
+# U+FFFD stands for an adduct dot the PDF's font lost ("2Na2O�ZrO2�3SiO2").
+_OPERATOR_TOKENS = frozenset("+−–-·⋅•∙\ufffd")
 # A dopant cation written before its host, its charge sign sometimes lost to "?".
 _DOPANT_RE = re.compile(r"^[A-Z][a-z]?\^\d?[+?]$")
 _ION_RE = re.compile(r"\^\d*[+\-−]$|[+\-−]$")
@@ -556,24 +557,21 @@ class _Linking:
     def subject_phrase(self, sent: Span, start: int) -> str | None:
         """A described material as the clause's subject: "compositions with ... show X".
 
-        Only a plural material noun directly followed, within the clause, by a verb of having
-        or showing before the value; the phrase runs from the noun to that verb.
+        Only a plural material noun opening its clause (after determiners and adjectives at
+        most), followed within :data:`_SUBJECT_SPAN` tokens of the same clause by a verb of
+        having or showing before the value; the phrase runs from the noun to that verb.
         """
-        lo = max([t.i + 1 for t in self.doc[sent.start:start] if t.text in ",;:"] or [sent.start])
         for t in self.doc[sent.start:start]:
             if t.lower_ not in _SUBJECT_NOUNS:
                 continue
             clause_start = max([c.i + 1 for c in self.doc[sent.start:t.i] if c.text in ",;:("]
                                or [sent.start])
-            if any(w.lower_ not in _DETERMINERS and not w.is_alpha
-                   for w in self.doc[clause_start:t.i]):
+            if any(not w.is_alpha for w in self.doc[clause_start:t.i]):
                 return None
-            for v in self.doc[t.i + 1:start]:
-                if v.text in ",;:()" or v.i in self.taken or v.i in self.numbers:
+            for v in self.doc[t.i + 1:min(start, t.i + 1 + _SUBJECT_SPAN)]:
+                if v.text in ",;:()" or v.i in self.taken:
                     break
                 if v.lower_ in _SUBJECT_VERBS:
-                    if lo > t.i:  # a comma between subject and verb: not one phrase
-                        return None
                     return self.doc[t.i:v.i].text
             return None
         return None
@@ -596,9 +594,12 @@ class _Linking:
         """The material in "MATERIAL with [a high ...] conductivity" before the value."""
         words = [w for w in self.spans("COND_WORD") if lo <= w.start and w.end <= start]
         for m in mats:
-            if (m.kind == "specific" and lo <= m.start and m.end < start
-                    and self.doc[m.end].lower_ == "with"
-                    and any(0 < w.start - m.end <= 1 + self.settings.of_window for w in words)):
+            if not (m.kind == "specific" and lo <= m.start and m.end + 1 < start):
+                continue
+            comma = int(self.doc[m.end].text == ",")  # "2Na2O·ZrO2·3SiO2, with high conductivity"
+            if (self.doc[m.end + comma].lower_ == "with"
+                    and any(0 < w.start - m.end - comma <= 1 + self.settings.of_window
+                            for w in words)):
                 return m
         return None
 
@@ -681,9 +682,30 @@ class _Linking:
             i = found
 
     def formula_at(self, i: int, limit: int, covered: set[int]) -> int | None:
-        """End of the longest run of tokens from ``i`` that reads as a formula or abbreviation."""
+        """End of the longest run of tokens from ``i`` that reads as a formula or abbreviation.
+
+        An amount written as a fraction splits a formula at its slash
+        (``(NdxZr1-x)4/(4-x)NbP3O12``): both halves make one material, and a half alone none.
+        """
+        if self.slash_amount_at(i - 1):
+            return None
+        end = self.formula_run(i, limit, covered)
+        if end is None and self.slash_amount_at(i + 1) and is_formula(self.doc[i].text):
+            end = i + 1  # "Sc1/3Zr2(PO4)3": one element before the slash
+        if end is None or not self.slash_amount_at(end):
+            return end
+        return self.formula_run(end + 1, limit, covered)
+
+    def slash_amount_at(self, k: int) -> bool:
+        """Token ``k`` is a "/" glued between a formula piece and an amount (``4/(4-x)``)."""
         doc = self.doc
-        if i in covered or i in self.taken or i in self.numbers:
+        return (0 < k < len(doc) - 1 and doc[k].text == "/" and not doc[k - 1].whitespace_
+                and not doc[k].whitespace_ and doc[k + 1].text[:1] in "(0123456789"
+                and doc[k - 1].i not in self.taken and doc[k + 1].i not in self.numbers)
+
+    def formula_run(self, i: int, limit: int, covered: set[int]) -> int | None:
+        doc = self.doc
+        if i >= limit or i in covered or i in self.taken or i in self.numbers:
             return None
         first = doc[i].text
         if (first in self.defined or first in self.samples
@@ -699,7 +721,7 @@ class _Linking:
                 continue
             if j - i > 1 and not any(t.text in _OPERATOR_TOKENS or "(" in t.text for t in run):
                 continue
-            text = run.text.replace(" ", "")
+            text = run.text.replace(" ", "").replace("\ufffd", "·")
             if _ION_RE.search(text) or doc[j - 1].text in _OPERATOR_TOKENS:
                 continue
             if (is_formula(text) and _plausible_formula(text)) or _is_formula_system(text):
@@ -718,7 +740,7 @@ class _Linking:
 
 
 def _is_formula_system(text: str) -> bool:
-    """Formulas joined by dashes: a system (``Li2S–P2S5``) or a paper's spelling (``NaSn-Ti(PO4)3``).
+    """Formulas joined by dashes: a system (``Li2S–P2S5``) or a spelling (``NaSn-Ti(PO4)3``).
 
     No formula is read from it (:func:`resolve_material` gives None), but it names the material.
     """
@@ -756,7 +778,7 @@ _SUBJECT_NOUNS = frozenset({"compositions", "samples", "materials", "compounds",
 _SUBJECT_VERBS = frozenset({"show", "exhibit", "have", "reach", "display", "possess",
                             "achieve", "give", "present", "showed", "exhibited", "had",
                             "reached", "displayed", "achieved", "gave"})
-_DETERMINERS = frozenset({"the", "these", "those", "all", "most", "many", "such", "some"})
+_SUBJECT_SPAN = 12
 
 
 # --- public API ----------------------------------------------------------------------------------
@@ -820,9 +842,8 @@ def main_material(text: str, *, min_count: int = DEFAULT_MAIN_MATERIAL_MIN_COUNT
         member = match_variable_abbreviation(w, abbreviations) if w else None
         if member is not None:
             counts[member[0]] += 1
-        elif w in abbreviations:
-            counts[w] += 1
-        elif w and not _ION_RE.search(w) and is_formula(w) and _plausible_formula(w):
+        elif w in abbreviations or (w and not _ION_RE.search(w) and is_formula(w)
+                                    and _plausible_formula(w)):
             counts[w] += 1
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < min_count:

@@ -72,7 +72,7 @@ def test_materials_parse_formula_names_missing_variable() -> None:
 @pytest.mark.parametrize("token", [
     "Li7P3S11", "NaCB11H12", "Li3YCl6", "LiBH4", "β''-Al2O3", "β′′-Al2O3", "Na3PS4",
     "Mg(BH4)2·NH3", "LiI", "NaH", "Li2S", "S8", "Li14Zn(GeO4)4", "Na1+xTi2−xAlx(PO4)3",
-    "Li6.4Al0.233La3Zr1.95Ca0.05O12",
+    "Li6.4Al0.233La3Zr1.95Ca0.05O12", "KTiOPO4",
 ])
 def test_materials_is_formula_accepts(token: str) -> None:
     assert is_formula(token)
@@ -81,7 +81,7 @@ def test_materials_is_formula_accepts(token: str) -> None:
 @pytest.mark.parametrize("token", [
     "In", "As", "Ca.", "He", "No", "Table", "SEM", "XRD", "DFT", "EIS", "NMR", "12", "1.5",
     "S", "ICSD", "NCB", "BN", "LiPON", "NaSICON", "NaN", "x", "", "Li3PS4,", "Fig.",
-    "SEs", "SPEs", "HTs", "NSPSe", "NaFSI", "XeF2",
+    "SEs", "SPEs", "HTs", "NSPSe", "NaFSI", "XeF2", "NSSiP0.4", "NSSiPx",
 ])
 def test_materials_is_formula_rejects(token: str) -> None:
     assert not is_formula(token)
@@ -134,6 +134,12 @@ def test_materials_canonical_formula_substitutes_variables() -> None:
     assert canonical_formula("Na1+xTi2−xAlx(PO4)3", {"x": 0.4}) == "Al0.4Na1.4O12P3Ti1.6"
 
 
+def test_materials_amounts_written_as_fractions() -> None:
+    assert reduced_formula("Sc1/3Zr2(PO4)3") == reduced_formula("ScZr6(PO4)9")
+    assert canonical_formula("Li3xLa2/3−xTiO3", {"x": 0.1}) == "La0.566667Li0.3O3Ti"
+    assert canonical_formula("Li/LLZO") is None
+
+
 @pytest.mark.parametrize(("cell", "expected"), [
     ("LISICON Li14Zn(GeO4)4", ("LISICON", "Li14Zn(GeO4)4")),
     ("thio-LISICON Li3.25Ge0.25P0.75S4", ("thio-LISICON", "Li3.25Ge0.25P0.75S4")),
@@ -165,6 +171,11 @@ def test_materials_split_family_prefix(cell: str, expected: tuple[str | None, st
      {"Nb-NCA93": "Li[Ni0.92Co0.06Al0.01Nb0.01]O2", "NZSP": "Na3Zr2Si2PO12"}),
     ("Li7P3S11 (RT) by XRD (XRD) and lithium phosphorus oxynitride (LiPON)", {}),
     ("NaCB11H12 (NCB) ... later Na2B12H12 (NCB)", {"NCB": "NaCB11H12"}),
+    ("the new solid solution Na3 + xSc2SixP3 − xO12 (abbreviated hereafter as NSSiPx) was",
+     {"NSSiPx": "Na3 + xSc2SixP3 − xO12"}),
+    ("Na3Zr2Si2PO12 (hereafter NZSP) and Li3PS4 (denoted as LPS-g)",
+     {"NZSP": "Na3Zr2Si2PO12", "LPS-g": "Li3PS4"}),
+    ("A Nasicon-related Na5GdSi4O12(NGS) was made; Zr2(PO4)3 groups", {"NGS": "Na5GdSi4O12"}),
 ])
 def test_materials_find_abbreviation_definitions(text: str, expected: dict[str, str]) -> None:
     assert find_abbreviation_definitions(text) == expected
@@ -201,6 +212,18 @@ def test_materials_expand_abbreviation(abbr: str, defined: dict[str, str],
 ])
 def test_materials_resolve_material(raw: str, formula: str | None, family: str | None) -> None:
     assert resolve_material(raw, {"NCB": "NaCB11H12"}) == MaterialRef(raw, formula, family)
+
+
+def test_materials_members_of_a_defined_solid_solution() -> None:
+    defined = {"NSSiPx": "Na3 + xSc2SixP3 − xO12"}
+    assert expand_abbreviation("NSSiP0.05", defined) == "Na3.05O12P2.95Sc2Si0.05"
+    assert resolve_material("NSSiP0.4", defined).formula == "Na3.4O12P2.6Sc2Si0.4"
+    assert resolve_material("NSSiPx", defined).formula == "Na3+xSc2SixP3-xO12"
+    assert resolve_material("NSSiPx (x = 0.4)", defined).formula == "Na3.4O12P2.6Sc2Si0.4"
+    assert resolve_material("NSSiP0.4").formula is None  # an acronym is not read as elements
+    assert resolve_material("Na3 + xSc2(SiO4)x(PO4)3 − x (x = 0.4)").formula == (
+        "Na3.4O12P2.6Sc2Si0.4")
+    assert canonical_formula("Li2S - P2S5") is None  # two compounds, not one formula
 
 
 def test_materials_material_ref_is_frozen_and_validated() -> None:

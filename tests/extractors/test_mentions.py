@@ -1,7 +1,7 @@
 """Tests for extractors/mentions.py: inline conductivity values with material and temperature.
 
-Sentences are written here for each form; the gold values of the review replica and of pages of
-two real papers are annotated by hand below (read from the rendered pages), never in the library.
+Sentences are written here for each form; the gold values of the review replica and of four real
+papers are annotated by hand below (read from the rendered pages), never in the library.
 """
 
 from __future__ import annotations
@@ -250,6 +250,78 @@ def test_mentions_main_material_is_the_fallback(nlp):
     assert main_material("Li3PS4 Li7P3S11 Li10GeP2S12 Li3PS4") is None
 
 
+def test_mentions_solid_solution_member_given_by_its_variable(nlp):
+    text = ("The solid solution Na3 + xSc2(SiO4)x(PO4)3 − x with 0.05 ≤ x ≤ 0.8 was investigated. "
+            "One of the best NASICON materials to date was obtained for x = 0.4 "
+            "(σNa,Total = 6.9 × 10^-4 S cm^-1 at 25 °C).")
+    m = _one(text, nlp)
+    assert m.material_raw == "Na3 + xSc2(SiO4)x(PO4)3 − x (x = 0.4)"
+    assert mentions._mention_to_material(m.material_raw, {}).formula == "Na3.4O12P2.6Sc2Si0.4"
+
+
+def test_mentions_members_of_a_defined_solid_solution(nlp):
+    defined = {"NSSiPx": "Na3 + xSc2SixP3 − xO12"}
+    text = "Pellets of NSSiP0.4 reach 6.9 × 10^-4 S cm^-1 at 25 °C."
+    assert _one(text, nlp, defined_abbreviations=defined).material_raw == "NSSiP0.4"
+    assert mentions._mention_to_material("NSSiP0.4", defined).formula == "Na3.4O12P2.6Sc2Si0.4"
+    assert mentions._mention_to_material("NSSiP0.4", {}).formula is None  # no acronym as elements
+    assert mentions._mention_to_material("NSSiPx", defined).formula == "Na3+xSc2SixP3-xO12"
+    words = "NSSiPx NSSiP0.05 NSSiP0.4 NSSiP0.4 NSSiP0.8 NSSiPx Na3Sc2(PO4)3 Na3Sc2(PO4)3"
+    assert main_material(words, defined=defined) == "NSSiPx"
+    assert main_material(words) is None
+
+
+def test_mentions_formulas_joined_by_a_dash_name_a_material(nlp):
+    text = ("Two examples are NaGe2(PO4)3 and NaSn-Ti(PO4)3. Both materials have very similar "
+            "conductivities at room temperature (1.1 × 10^-12 S cm^-1 and 6.9 × 10^-11 S cm^-1, "
+            "respectively).")
+    found = text_to_mentions(text, nlp)
+    assert [(m.material_raw, m.temperature_K) for m in found] == [
+        ("NaGe2(PO4)3", pytest.approx(RT)), ("NaSn-Ti(PO4)3", pytest.approx(RT))]
+
+
+@pytest.mark.parametrize(
+    ("text", "material"),
+    [
+        ("Among the series, (NdxZr1-x)4/(4-x)NbP3O12 shows the highest conductivity of "
+         "10^-4 S cm^-1 at 600 °C.", "(NdxZr1-x)4/(4-x)NbP3O12"),
+        ("The conductivity of Sc1/3Zr2(PO4)3 is 1 mS/cm.", "Sc1/3Zr2(PO4)3"),
+        ("Cells Li/Li6PS5Cl/Li show 2 mS cm^-1.", "Li6PS5Cl"),
+    ],
+)
+def test_mentions_formulas_with_a_slash_amount_stay_whole(nlp, text, material):
+    assert _one(text, nlp).material_raw == material
+
+
+def test_mentions_sample_names_the_paper_defines(nlp):
+    text = ("Herein, a separator (PCELS) is proposed. Polypropylene (PP) is the reference. "
+            "Spark plasma sintering (SPS) and impedance spectroscopy (EIS) were used. "
+            "PCELS, PP, SPS, SPS, EIS, EIS and PCELS again; PP.")
+    assert mentions.find_sample_names(text) == {"PCELS", "PP"}
+    sentence = "Moreover, the PCELS showed an even higher ionic conductivity of 1.954 mS cm^-1."
+    assert text_to_mentions(sentence, nlp) == []
+    assert _one(sentence, nlp, sample_names={"PCELS"}).material_raw == "PCELS"
+
+
+def test_mentions_described_compositions_as_the_subject(nlp):
+    text = ("In general, compositions with ≥2.5 mol sodium per formula unit show a high ionic "
+            "conductivity between 2 × 10^-5 and 8 × 10^-3 S cm^-1.")
+    m = _one(text, nlp)
+    assert m.material_raw == "compositions with ≥2.5 mol sodium per formula unit"
+    assert _ends(m) == pytest.approx((None, 2e-5, 8e-3, "range"))
+    assert text_to_mentions("We measured the samples, which show 0.1 mS cm^-1.", nlp) == []
+
+
+def test_mentions_temperature_shared_by_a_parallel_clause(nlp):
+    text = ("Two further examples are Na1.4In0.4Ti1.6(PO4)3 with a conductivity at room "
+            "temperature of 1.9 × 10^-8 S cm^-1 and Na1.4In0.4Sn1.6(PO4)3 with a conductivity of "
+            "2.7 × 10^-8 S cm^-1.")
+    found = text_to_mentions(text, nlp)
+    assert [(m.material_raw, m.temperature_K) for m in found] == [
+        ("Na1.4In0.4Ti1.6(PO4)3", pytest.approx(RT)),
+        ("Na1.4In0.4Sn1.6(PO4)3", pytest.approx(RT))]
+
+
 # --- temperature ---------------------------------------------------------------------------------
 
 
@@ -345,6 +417,12 @@ def test_mentions_times_sign_read_as_nine_is_flagged(nlp):
     m = _one("Maximum conductivity of 4 9 10^-3 S cm^-1 at 300 °C was observed for "
              "Na2.3ZrFe0.2(PO4)3.", nlp)
     assert m.conductivity.sigma_S_per_cm == pytest.approx(4e-3)
+    assert m.flags == ("unsure_times_sign",)
+
+
+def test_mentions_times_sign_read_as_nine_after_a_qualifier(nlp):
+    m = _one("Glassy Na3Zr2Si2PO12 has a high conductivity (*2 9 10^-3 S cm^-1 at 300 °C).", nlp)
+    assert _ends(m) == pytest.approx((2e-3, 2e-3, 2e-3, "approx"))
     assert m.flags == ("unsure_times_sign",)
 
 
@@ -455,8 +533,10 @@ def test_mentions_review_inline_values(review_records, replica):
     records = review_records[replica]
     s = score(records, REVIEW_GOLD)
     print(f"{replica}: {len(records)} records, {s}")
-    assert s.recall >= 0.95
-    assert s.precision >= 0.95
+    # measured 29/30 on both replicas: the DME solution "later Mg[B(OCH(CF3)2] in DME" of the
+    # sentence before is still read as that sentence's subject, Mg(BH4)2
+    assert s.recall >= 29 / 30
+    assert s.precision >= 29 / 30
     assert s.temperature_accuracy == 1.0
 
 
@@ -553,10 +633,10 @@ def _real_records(name: str) -> tuple[ConductivityRecord, ...]:
 @pytest.mark.parametrize(
     ("name", "gold", "min_recall", "min_precision", "min_temperature"),
     [
-        ("nasicon-na3sc2-guin-ssi-2016.pdf", GUIN_GOLD, 0.6, 1.0, 1.0),
-        ("nasicon-na-transport-survey-jpowsour-2015.pdf", SURVEY_GOLD, 0.8, 0.85, 0.85),
-        ("separator-li-ion-conductivity-carbon-energy-2025.pdf", SEPARATOR_GOLD, 0.8, 0.8, 1.0),
-        pytest.param("mg-spinel-chalcogenides-canepa-natcommun-2017.pdf", SPINEL_GOLD, 0.8, 0.8,
+        ("nasicon-na3sc2-guin-ssi-2016.pdf", GUIN_GOLD, 1.0, 1.0, 1.0),
+        ("nasicon-na-transport-survey-jpowsour-2015.pdf", SURVEY_GOLD, 1.0, 1.0, 1.0),
+        ("separator-li-ion-conductivity-carbon-energy-2025.pdf", SEPARATOR_GOLD, 1.0, 1.0, 1.0),
+        pytest.param("mg-spinel-chalcogenides-canepa-natcommun-2017.pdf", SPINEL_GOLD, 1.0, 1.0,
                      1.0, marks=_SLOW),
     ],
 )
@@ -567,6 +647,27 @@ def test_mentions_real_papers(name, gold, min_recall, min_precision, min_tempera
     assert s.recall >= min_recall
     assert s.precision >= min_precision
     assert s.temperature_accuracy >= min_temperature
+
+
+@pytest.mark.shared
+def test_mentions_real_papers_pooled_reach_the_targets():
+    """Issue 4's targets over the annotated real papers read in seconds: recall ≥ 85 %,
+    precision ≥ 90 %, temperatures ≥ 95 % right (measured: all 20 values, no extra record)."""
+    records: list[ConductivityRecord] = []
+    matched = 0
+    right_t = 0.0
+    for name, gold in [("nasicon-na3sc2-guin-ssi-2016.pdf", GUIN_GOLD),
+                       ("nasicon-na-transport-survey-jpowsour-2015.pdf", SURVEY_GOLD),
+                       ("separator-li-ion-conductivity-carbon-energy-2025.pdf", SEPARATOR_GOLD)]:
+        found = list(_real_records(name))
+        s = score(found, gold)
+        records += found
+        matched += round(s.recall * len(gold))
+        right_t += s.temperature_accuracy * round(s.recall * len(gold))
+    n_gold = len(GUIN_GOLD) + len(SURVEY_GOLD) + len(SEPARATOR_GOLD)
+    assert matched / n_gold >= 0.85
+    assert matched / len(records) >= 0.90
+    assert right_t / matched >= 0.95
 
 
 @pytest.mark.shared
