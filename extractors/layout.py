@@ -686,7 +686,7 @@ def _joined(lines: Sequence[Line], vocabulary: Vocabulary) -> tuple[str, list[in
             elif (word_end and next_word and text[-2].islower() and line.text[:1].islower()
                     and not vocabulary.keeps_hyphen(word_end.group(1), next_word.group(0))):
                 text, pages, boxes = text[:-1], pages[:-1], boxes[:-1]
-            elif not text.endswith(("-", "–", "—", "/", "(", "[")):
+            elif not text.endswith(("-", "–", "—", "−", "/", "(", "[")):
                 text += " "
                 pages.append(line.page)
                 boxes.append(boxes[-1])
@@ -815,14 +815,26 @@ def page_to_bands(boxes: Sequence[BBox], width: float,
     body columns with their gutter elsewhere. Neighbouring bands with the same gutter are one
     band, so a blank strip that happens to cross both columns does not cut them, and a band
     that keeps to one side of its neighbour's gutter (a column running on below the other's
-    end) joins that neighbour.
+    end) joins that neighbour. A band without a gutter is cut again at narrower strips (an
+    abstract set close above the columns), down to a quarter of ``gap``.
     """
     def crosses(band: list[int], gutter: float) -> bool:
         return any(boxes[k][0] < gutter - 1 < gutter + 1 < boxes[k][2] for k in band)
 
+    def bands_with_gutters(indices: list[int], gap: float) -> list[tuple[list[int], float | None]]:
+        found = []
+        for sub in split_bands([boxes[k] for k in indices], gap):
+            band = [indices[k] for k in sub]
+            gutter = find_gutter([boxes[k] for k in band], width)
+            if gutter is None and len(sub) < len(indices) and gap > min_gap:
+                found.extend(bands_with_gutters(band, gap / 2))
+            else:
+                found.append((band, gutter))
+        return found
+
+    min_gap = gap / 4
     out: list[tuple[list[int], float | None]] = []
-    for band in split_bands(boxes, gap):
-        gutter = find_gutter([boxes[k] for k in band], width)
+    for band, gutter in bands_with_gutters(list(range(len(boxes))), gap):
         prev = out[-1] if out else None
         if prev is not None and (
                 (gutter is not None and prev[1] is not None and abs(gutter - prev[1]) < 6)
