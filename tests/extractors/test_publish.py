@@ -34,11 +34,10 @@ from extractors.publish import (
 )
 from extractors.records import RECORD_COLUMNS
 from extractors.schemas import dataset_schema
+from tests.extractors.frames import SHA_A, SHA_B, documents_frame
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "datasets.md"
-SHA_A = "a" * 64
-SHA_B = "b" * 64
 
 
 def conductivity_frame(n: int, generation: int = 0) -> pd.DataFrame:
@@ -86,17 +85,6 @@ def test_publish_unchanged_input_makes_one_version(settings: PublishSettings) ->
     assert first.created and first.version == "version=0001" and first.parent_version is None
     assert not again.created and again.version == first.version
     assert list_versions("conductivity", settings) == ["version=0001"]
-
-
-def documents_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "doc_sha256": [SHA_A, SHA_B], "doc_name": ["ok.pdf", "broken.pdf"],
-        "size_bytes": [1234, 10], "pages": pd.array([14, None], dtype="Int64"),
-        "title": ["Mechanochemical Synthesis", None], "doi": ["10.3390/x", None],
-        "status": ["ok", "failed"], "error": [None, "not a PDF"],
-        "n_records": pd.array([7, None], dtype="Int64"), "extractor_version": ["0.1.0"] * 2,
-        "encrypted": pd.array([False, None], dtype="boolean"),
-    })
 
 
 def reconciliation_frame() -> pd.DataFrame:

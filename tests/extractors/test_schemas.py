@@ -13,6 +13,7 @@ import pytest
 from extractors.errors import DatasetError
 from extractors.records import RECORD_COLUMNS, ConductivityRecord, records_to_frame
 from extractors.schemas import SCHEMA_VERSION, SCHEMAS, dataset_schema, frame_to_table
+from tests.extractors.frames import documents_frame
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "datasets.md"
 
@@ -27,17 +28,6 @@ def _record(**changes: object) -> ConductivityRecord:
     }
     values.update(changes)
     return ConductivityRecord(**values)  # type: ignore[arg-type]
-
-
-def _documents_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "doc_sha256": ["a" * 64, "b" * 64], "doc_name": ["ok.pdf", "broken.pdf"],
-        "size_bytes": [1234, 10], "pages": pd.array([14, None], dtype="Int64"),
-        "title": ["Mechanochemical Synthesis", None], "doi": ["10.3390/x", None],
-        "status": ["ok", "failed"], "error": [None, "not a PDF"],
-        "n_records": pd.array([7, None], dtype="Int64"), "extractor_version": ["0.1.0"] * 2,
-        "encrypted": pd.array([False, None], dtype="boolean"),
-    })
 
 
 def _reconciliation_frame() -> pd.DataFrame:
@@ -85,7 +75,7 @@ def test_schemas_every_column_is_documented(name: str) -> None:
 
 
 def test_schemas_documents_keep_null_ints() -> None:
-    table = frame_to_table("documents", _documents_frame())
+    table = frame_to_table("documents", documents_frame())
     assert table.schema.field("pages").type == pa.int32()
     assert table.schema.field("size_bytes").type == pa.int64()
     assert table.column("pages").to_pylist() == [14, None]
@@ -98,19 +88,19 @@ def test_schemas_reconciliation_lists() -> None:
 
 
 def test_schemas_column_order_follows_schema() -> None:
-    df = _documents_frame()
+    df = documents_frame()
     table = frame_to_table("documents", df[list(reversed(df.columns))])
     assert table.column_names == dataset_schema("documents").names
 
 
 def test_schemas_missing_columns_are_named() -> None:
-    df = _documents_frame().drop(columns=["doi", "pages"])
+    df = documents_frame().drop(columns=["doi", "pages"])
     with pytest.raises(DatasetError, match=r"missing \['pages', 'doi'\]"):
         frame_to_table("documents", df)
 
 
 def test_schemas_extra_columns_are_rejected() -> None:
-    df = _documents_frame().assign(comment="x")
+    df = documents_frame().assign(comment="x")
     with pytest.raises(DatasetError, match=r"extra \['comment'\]"):
         frame_to_table("documents", df)
 
@@ -123,7 +113,7 @@ def test_schemas_extra_columns_are_rejected() -> None:
     ("status", ["ok", "skipped"], r"documents.status: values outside ok,failed: \['skipped'\]"),
 ])
 def test_schemas_bad_values_are_rejected(column: str, values: object, message: str) -> None:
-    df = _documents_frame()
+    df = documents_frame()
     df[column] = values
     with pytest.raises(DatasetError, match=message):
         frame_to_table("documents", df)
@@ -131,4 +121,4 @@ def test_schemas_bad_values_are_rejected(column: str, values: object, message: s
 
 def test_schemas_unknown_dataset() -> None:
     with pytest.raises(DatasetError, match="unknown dataset 'records'"):
-        frame_to_table("records", _documents_frame())
+        frame_to_table("records", documents_frame())
