@@ -7,17 +7,17 @@ a later extractor picks (a value, a material) can be traced back to its place on
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
 from extractors._typing import BBox
 
 BlockKind = Literal[
-    "title", "heading", "paragraph", "caption", "table", "header", "footer", "figure", "sidebar",
+    "title", "heading", "paragraph", "caption", "table", "header", "footer", "figure",
 ]
 #: Kinds whose text belongs to the article's running text (what `ionlit text` prints first).
-BODY_KINDS: frozenset[str] = frozenset({"title", "heading", "paragraph", "caption", "sidebar"})
+BODY_KINDS: frozenset[str] = frozenset({"title", "heading", "paragraph", "caption"})
 
 
 def union_box(boxes: Sequence[BBox]) -> BBox:
@@ -188,7 +188,6 @@ class Document:
     title: str | None = None
     doi: str | None = None
     encrypted: bool = False
-    warnings: tuple[str, ...] = field(default=())
 
     @property
     def n_pages(self) -> int:

@@ -430,10 +430,6 @@ def find_running_lines(pages: Sequence[tuple[int, float, Sequence[Line]]],
     return running
 
 
-def _overlap_x(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return min(a[1], b[1]) - max(a[0], b[0])
-
-
 def find_gutter(boxes: Sequence[BBox], width: float) -> float | None:
     """The x of the gap between two text columns, or None for a single-column band.
 

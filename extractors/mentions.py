@@ -79,7 +79,7 @@ DEFAULT_MAX_FORMULA_TOKENS = 7
 #: How many words may sit between "conductivity of" and the material it names.
 DEFAULT_OF_WINDOW = 4
 #: Block kinds read for mentions; tables belong to the table extractor, headers/footers to no one.
-TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption", "sidebar"})
+TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption"})
 
 _UNSURE_EXPONENT = "unsure_exponent"
 _UNSURE_TIMES = "unsure_times_sign"

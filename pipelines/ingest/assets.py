@@ -42,7 +42,7 @@ def read_pdf(context: dg.AssetExecutionContext,
                     metadata={"status": "ok", "pages": doc.n_pages, "title": doc.title or "",
                               "doi": doc.doi or ""})
     yield dg.Output(doc, "layout", metadata={"pages": doc.n_pages, "blocks": len(doc.blocks),
-                                             "warnings": len(doc.warnings)})
+                                             "encrypted": doc.encrypted})
 
 
 @dg.asset(group_name="ingest", kinds={"pandas"},
