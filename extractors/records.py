@@ -11,6 +11,8 @@ from extractors import EXTRACTOR_VERSION
 
 QUALIFIERS = ("exact", "approx", "range", "lower_bound", "upper_bound")
 SOURCES = ("table", "text")
+#: What the document says the value measures; ``unspecified`` when it does not say.
+CONDUCTIVITY_KINDS = ("total", "bulk", "grain_boundary", "electronic", "unspecified")
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,8 @@ class ConductivityRecord:
     family: str | None = None
     reference: str | None = None
     flags: str | None = None
+    conductivity_kind: str = "unspecified"
+    work_id: str | None = None
     extractor_version: str = EXTRACTOR_VERSION
 
     def __post_init__(self) -> None:
@@ -46,6 +50,9 @@ class ConductivityRecord:
             raise ValueError(f"source must be one of {SOURCES}, not {self.source!r}")
         if self.qualifier not in QUALIFIERS:
             raise ValueError(f"qualifier must be one of {QUALIFIERS}, not {self.qualifier!r}")
+        if self.conductivity_kind not in CONDUCTIVITY_KINDS:
+            raise ValueError(f"conductivity_kind must be one of {CONDUCTIVITY_KINDS}, "
+                             f"not {self.conductivity_kind!r}")
         if self.page < 1:
             raise ValueError(f"page is 1-based, got {self.page}")
 
@@ -67,7 +74,8 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "record_id", "doc_sha256", "doc_name", "source", "page", "x0", "top", "x1", "bottom",
     "table_id", "material_raw", "material_formula", "value_raw", "sigma_S_per_cm",
     "sigma_low_S_per_cm", "sigma_high_S_per_cm", "qualifier", "temperature_raw",
-    "temperature_K", "evidence", "extractor_version", "family", "reference", "flags",
+    "temperature_K", "evidence", "extractor_version", "conductivity_kind", "work_id", "family",
+    "reference", "flags",
 )
 
 _DTYPES = {

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from extractors.errors import DatasetError
-from extractors.records import QUALIFIERS, RECORD_COLUMNS, SOURCES
+from extractors.records import CONDUCTIVITY_KINDS, QUALIFIERS, RECORD_COLUMNS, SOURCES
 
 #: Bump on any rename, removal or type change of a column (CONTRACT.md: a new schema version).
 SCHEMA_VERSION = "1"
@@ -82,13 +82,19 @@ _CONDUCTIVITY_COLUMNS: dict[str, tuple[pa.DataType, bool, str]] = {
                                     "298.15."),
     "evidence": (_STRING, False, "The sentence or table row the value was read from."),
     "extractor_version": (_STRING, False, "Version of the code that produced the row."),
+    "conductivity_kind": (_STRING, False, "What the value measures where the document says so: "
+                                          "total, bulk, grain_boundary, electronic; else "
+                                          "unspecified."),
+    "work_id": (_STRING, True, "The work the PDF belongs to (`doi:…` when known, else a title "
+                               "or text fingerprint): two PDFs of one paper share it."),
     "family": (_STRING, True, "Material family named beside the value (e.g. `NASICON`), if any."),
     "reference": (_STRING, True, "Citation the document gives for the value (e.g. `[162]`), "
                                  "if any."),
     "flags": (_STRING, True, "Extraction caveats worth a curator's look, if any."),
 }
 
-_ALLOWED: dict[str, tuple[str, ...]] = {"source": SOURCES, "qualifier": QUALIFIERS}
+_ALLOWED: dict[str, tuple[str, ...]] = {"source": SOURCES, "qualifier": QUALIFIERS,
+                                        "conductivity_kind": CONDUCTIVITY_KINDS}
 
 _CONDUCTIVITY = _schema(
     "One row per stated ionic-conductivity value, with its provenance in the PDF.",
