@@ -54,6 +54,7 @@ def conductivity_frame(n: int, generation: int = 0) -> pd.DataFrame:
         "sigma_low_S_per_cm": sigma, "sigma_high_S_per_cm": sigma, "qualifier": "exact",
         "temperature_raw": "RT", "temperature_K": 298.15, "evidence": "Li7P3S11 shows ...",
         "extractor_version": "0.1.0", "family": None, "reference": "[162]", "flags": None,
+        "conductivity_kind": np.where(i % 4 == 0, "bulk", "unspecified"), "work_id": "doi:10.1/x",
     }
     return pd.DataFrame(columns)[list(RECORD_COLUMNS)]
 
