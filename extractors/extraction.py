@@ -9,14 +9,16 @@ from typing import Any
 import pandas as pd
 
 from extractors import EXTRACTOR_VERSION, mentions, tables
+from extractors.citations import document_to_references, resolve_citations
 from extractors.document import Document
 from extractors.errors import DocumentError, EncryptedPdfError
 from extractors.layout import read_document, sha256_of
 from extractors.records import ConductivityRecord, records_to_frame
+from extractors.works import document_to_work_id, with_work_id
 
 #: Columns of a :func:`document_to_row` row, in the ``documents`` dataset's order.
-DOCUMENT_COLUMNS = ("doc_sha256", "doc_name", "size_bytes", "pages", "title", "doi", "status",
-                    "error", "n_records", "extractor_version", "encrypted")
+DOCUMENT_COLUMNS = ("doc_sha256", "doc_name", "size_bytes", "pages", "title", "doi", "work_id",
+                    "status", "error", "n_records", "extractor_version", "encrypted")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ def document_to_row(path: Path, doc: Document | None, n_records: int | None,
         "pages": doc.n_pages if doc else None,
         "title": doc.title if doc else None,
         "doi": doc.doi if doc else None,
+        "work_id": document_to_work_id(doc) if doc else None,
         "status": "ok" if error is None else "failed",
         "error": None if error is None else f"{error.reason}: {error.detail}",
         "n_records": n_records,
@@ -51,11 +54,17 @@ def document_to_row(path: Path, doc: Document | None, n_records: int | None,
     }
 
 
-def document_to_records(doc: Document, nlp: Any) -> tuple[list[ConductivityRecord], pd.DataFrame]:
+def records_of_document(doc: Document, records: list[ConductivityRecord]) -> pd.DataFrame:
+    """Records as the dataset frame, tagged with their work and the DOIs they cite."""
+    frame = with_work_id(records_to_frame(records), document_to_work_id(doc))
+    return resolve_citations(frame, document_to_references(doc))
+
+
+def document_to_records(doc: Document, nlp: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Table and text records of a read document, and its table cells."""
     found = tables.document_to_tables(doc)
     records = tables.tables_to_records(doc, found) + mentions.document_to_records(doc, nlp)
-    return records, tables.tables_to_cells(doc, found)
+    return records_of_document(doc, records), tables.tables_to_cells(doc, found)
 
 
 def extract_document(path: Path | str, nlp: Any = None) -> DocumentExtraction:
@@ -67,8 +76,7 @@ def extract_document(path: Path | str, nlp: Any = None) -> DocumentExtraction:
         return DocumentExtraction(document_to_row(path, None, None, exc), records_to_frame([]),
                                   pd.DataFrame(columns=list(tables.CELL_COLUMNS)))
     records, cells = document_to_records(doc, nlp if nlp is not None else mentions.load_nlp())
-    return DocumentExtraction(document_to_row(path, doc, len(records)),
-                              records_to_frame(records), cells)
+    return DocumentExtraction(document_to_row(path, doc, len(records)), records, cells)
 
 
 def rows_to_documents(rows: list[dict[str, Any]], records: pd.DataFrame) -> pd.DataFrame:

@@ -43,6 +43,7 @@ class ConductivityRecord:
     flags: str | None = None
     conductivity_kind: str = "unspecified"
     work_id: str | None = None
+    cited_doi: str | None = None
     extractor_version: str = EXTRACTOR_VERSION
 
     def __post_init__(self) -> None:
@@ -75,7 +76,7 @@ RECORD_COLUMNS: tuple[str, ...] = (
     "table_id", "material_raw", "material_formula", "value_raw", "sigma_S_per_cm",
     "sigma_low_S_per_cm", "sigma_high_S_per_cm", "qualifier", "temperature_raw",
     "temperature_K", "evidence", "extractor_version", "conductivity_kind", "work_id", "family",
-    "reference", "flags",
+    "reference", "cited_doi", "flags",
 )
 
 _DTYPES = {

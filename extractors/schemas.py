@@ -20,15 +20,18 @@ from extractors.errors import DatasetError
 from extractors.records import CONDUCTIVITY_KINDS, QUALIFIERS, RECORD_COLUMNS, SOURCES
 
 #: Bump on any rename, removal or type change of a column (CONTRACT.md: a new schema version).
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 DOCUMENT_STATUSES: tuple[str, ...] = ("ok", "failed")
 #: Reconciliation statuses from the comparison, then the ones curators' decisions add.
-RECONCILIATION_STATUSES: tuple[str, ...] = (
+COMPARISON_STATUSES: tuple[str, ...] = (
     "agrees", "rounding", "value_conflict", "unit_slip", "temperature_conflict",
     "only_in_document", "only_in_curated",
 )
+RECONCILIATION_STATUSES = COMPARISON_STATUSES
 DECISIONS: tuple[str, ...] = ("accepted", "rejected", "corrected")
+#: What a reconciliation row compared (see the ``scope`` column).
+SCOPES: tuple[str, ...] = ("within_work", "across_works", "curated", "unmatched")
 
 _STRING = pa.string()
 _FLOAT = pa.float64()
@@ -90,6 +93,8 @@ _CONDUCTIVITY_COLUMNS: dict[str, tuple[pa.DataType, bool, str]] = {
     "family": (_STRING, True, "Material family named beside the value (e.g. `NASICON`), if any."),
     "reference": (_STRING, True, "Citation the document gives for the value (e.g. `[162]`), "
                                  "if any."),
+    "cited_doi": (_STRING, True, "DOI of the reference list entry the value cites (``|``-joined "
+                                 "when several), if the work prints one."),
     "flags": (_STRING, True, "Extraction caveats worth a curator's look, if any."),
 }
 
@@ -112,6 +117,9 @@ _DOCUMENTS = _schema("One row per input PDF, read or not.", [
     _field("title", _STRING, "Title from the PDF metadata or first page, if found.",
            nullable=True),
     _field("doi", _STRING, "DOI found in the document, if any.", nullable=True),
+    _field("work_id", _STRING, "The work the PDF belongs to: `doi:…`, else a title or text "
+           "fingerprint; PDFs of one paper share it. Null when the PDF could not be read.",
+           nullable=True),
     _field("status", _STRING, "`ok` when records were extracted, `failed` otherwise.",
            allowed=DOCUMENT_STATUSES),
     _field("error", _STRING, "One-line reason of the failure (not a PDF, encrypted, ...); "
@@ -142,45 +150,102 @@ _TABLES = _schema("One row per extracted table cell.", [
 ])
 
 _RECONCILIATION = _schema(
-    "One row per compared material/value: document records against the curated sheet.", [
-        _field("reconciliation_id", _STRING, "Stable id of the comparison."),
+    "One row per comparison of two statements of one material (inside a work, across works, or "
+    "against a curated source), or per statement or curated value left without a partner.", [
+        _field("reconciliation_id", _STRING, "Stable id of the comparison: the same two "
+               "statements (or statement and curated row) give the same id across runs."),
         _field("status", _STRING, "Outcome of the comparison, or the curator's decision once "
                                   "one is recorded.",
                allowed=RECONCILIATION_STATUSES + DECISIONS),
-        _field("explanation", _STRING, "Human-readable reason for the status."),
+        _field("original_status", _STRING, "The comparison's own verdict, kept when a "
+               "curator's decision replaces `status`.", allowed=RECONCILIATION_STATUSES),
+        _field("explanation", _STRING, "What was compared and why the status, in a sentence "
+                                       "a curator can act on."),
+        _field("scope", _STRING, "What was compared: `within_work` (text vs table, table vs "
+               "table), `across_works`, `curated` (a statement against a curated row) or "
+               "`unmatched` (only_in_document / only_in_curated).", allowed=SCOPES),
+        _field("material_key", _STRING, "Key the materials were matched on: `formula:`, "
+               "`composite:`, `name:` or `class:` (a statement about a class of materials)."),
         _field("material_raw", _STRING, "The material as written in the document (in the "
-                                        "curated sheet for only_in_curated)."),
-        _field("material_formula", _STRING, "Canonical formula both sides were matched on.",
+                                        "curated source for only_in_curated)."),
+        _field("material_formula", _STRING, "Canonical formula of the document's material.",
                nullable=True),
-        _field("record_ids", _STRING_LIST, "conductivity.record_id values involved (empty for "
-                                           "only_in_curated)."),
-        _field("curated_ids", _STRING_LIST, "Curated sheet ids involved (empty for "
-                                            "only_in_document)."),
-        _field("doc_sha256", _STRING, "sha256 of the document; null for only_in_curated.",
+        _field("is_statement_about_class", pa.bool_(), "The value is about a class of "
+               "materials or an ion (`solid electrolytes`, `Li^+`), not one material."),
+        _field("work_id", _STRING, "Work of the statement (conductivity.work_id); null for "
+                                   "only_in_curated.", nullable=True),
+        _field("statement_id", _STRING, "The statement compared: one value as written in one "
+               "work, however many PDFs of the work state it.", nullable=True),
+        _field("record_ids", _STRING_LIST, "conductivity.record_id values of the statement "
+                                           "(one per PDF and place that states it)."),
+        _field("doc_sha256", _STRING, "sha256 of the first PDF stating the statement.",
                nullable=True),
-        _field("document_sigma_S_per_cm", _FLOAT, "Conductivity stated in the document, S/cm.",
+        _field("other_statement_id", _STRING, "The statement it was compared with, when the "
+               "other side is a document statement.", nullable=True),
+        _field("other_record_ids", _STRING_LIST, "conductivity.record_id values of the other "
+                                                 "statement."),
+        _field("curated_ids", _STRING_LIST, "Curated rows involved: the one compared first, "
+               "then curated rows of other sources that disagree with it."),
+        _field("curated_source", _STRING, "The curated row compared: source dataset, id and "
+                                          "the primary source it cites.", nullable=True),
+        _field("same_citation", _STRING, "How both sides cite the same paper (`doi:…` or "
+               "`[179]`), the strongest match there is; null otherwise.", nullable=True),
+        _field("document_sigma_S_per_cm", _FLOAT, "The statement's conductivity, S/cm.",
                nullable=True),
-        _field("curated_sigma_S_per_cm", _FLOAT, "Conductivity in the curated sheet, S/cm.",
+        _field("document_temperature_K", _FLOAT, "The statement's temperature, K.",
                nullable=True),
-        _field("factor", _FLOAT, "document_sigma_S_per_cm / curated_sigma_S_per_cm.",
+        _field("other_sigma_S_per_cm", _FLOAT, "The other side's conductivity (statement or "
+                                               "curated row), S/cm.", nullable=True),
+        _field("other_temperature_K", _FLOAT, "The other side's temperature, K.",
                nullable=True),
-        _field("document_temperature_K", _FLOAT, "Temperature stated in the document, K.",
+        _field("factor", _FLOAT, "document_sigma_S_per_cm / other_sigma_S_per_cm.",
                nullable=True),
-        _field("curated_temperature_K", _FLOAT, "Temperature in the curated sheet, K.",
-               nullable=True),
-        _field("temperature_diff_K", _FLOAT, "document_temperature_K - curated_temperature_K; "
+        _field("temperature_diff_K", _FLOAT, "document_temperature_K - other_temperature_K; "
                                              "null when either is unknown.", nullable=True),
-        _field("curated_source", _STRING, "Primary source the curated value cites.",
-               nullable=True),
         _field("decision", _STRING, "Curator's decision, null until one is recorded.",
                nullable=True, allowed=DECISIONS),
         _field("decision_note", _STRING, "Curator's note on the decision.", nullable=True),
-        _field("original_status", _STRING, "The comparison's own status, kept when a "
-               "curator's decision replaces `status`.", allowed=RECONCILIATION_STATUSES),
+        _field("decided_by", _STRING, "Curator who decided.", nullable=True),
+        _field("decided_at", _STRING, "ISO date of the decision.", nullable=True),
         _field("corrected_sigma_S_per_cm", _FLOAT, "Curator's corrected value (decision "
                "`corrected`), S/cm.", nullable=True),
         _field("corrected_temperature_K", _FLOAT, "Curator's corrected temperature (decision "
                "`corrected`), K.", nullable=True),
+    ])
+
+_CURATED_VIEW = _schema(
+    "Every conductivity record with what curation made of it: the value to use, the verdict "
+    "of its comparisons and the curator's decision.", [
+        _field("record_id", _STRING, "conductivity.record_id."),
+        _field("statement_id", _STRING, "The statement the record states "
+               "(reconciliation.statement_id).", nullable=True),
+        _field("work_id", _STRING, "conductivity.work_id.", nullable=True),
+        _field("doc_sha256", _STRING, "sha256 of the PDF."),
+        _field("doc_name", _STRING, "File name of the PDF."),
+        _field("source", _STRING, "`table` or `text`.", allowed=SOURCES),
+        _field("page", _INT32, "1-based page of the evidence."),
+        _field("material_raw", _STRING, "The material as written."),
+        _field("material_formula", _STRING, "Canonical formula, if any.", nullable=True),
+        _field("conductivity_kind", _STRING, "total, bulk, grain_boundary, electronic or "
+               "unspecified.", allowed=CONDUCTIVITY_KINDS),
+        _field("value_raw", _STRING, "The value as written."),
+        _field("temperature_raw", _STRING, "The temperature as written.", nullable=True),
+        _field("review_status", _STRING, "The most pressing verdict any comparison gave the "
+               "record's statement.", allowed=RECONCILIATION_STATUSES),
+        _field("decision", _STRING, "Curator's decision on the statement, if any.",
+               nullable=True, allowed=DECISIONS),
+        _field("usable", pa.bool_(), "False when a curator rejected the value."),
+        _field("sigma_S_per_cm", _FLOAT, "The value to use, S/cm: the corrected one when a "
+               "curator corrected it, else as extracted.", nullable=True),
+        _field("temperature_K", _FLOAT, "The temperature to use, K (corrected when given).",
+               nullable=True),
+        _field("original_sigma_S_per_cm", _FLOAT, "The value as extracted, S/cm.",
+               nullable=True),
+        _field("original_temperature_K", _FLOAT, "The temperature as extracted, K.",
+               nullable=True),
+        _field("decision_note", _STRING, "Curator's note.", nullable=True),
+        _field("decided_by", _STRING, "Curator who decided.", nullable=True),
+        _field("decided_at", _STRING, "ISO date of the decision.", nullable=True),
     ])
 
 #: The published datasets by name.
@@ -189,7 +254,12 @@ SCHEMAS: Mapping[str, pa.Schema] = MappingProxyType({
     "conductivity": _CONDUCTIVITY,
     "tables": _TABLES,
     "reconciliation": _RECONCILIATION,
+    "curated": _CURATED_VIEW,
 })
+
+#: Column order of the reconciliation and curated-view datasets (the schemas are the source).
+RECONCILIATION_COLUMNS: tuple[str, ...] = tuple(_RECONCILIATION.names)
+CURATED_VIEW_COLUMNS: tuple[str, ...] = tuple(_CURATED_VIEW.names)
 
 
 def dataset_schema(name: str) -> pa.Schema:

@@ -13,7 +13,9 @@ import extractors
 from extractors import EXTRACTOR_VERSION
 
 #: Modules that never run per document.
-CORPUS_ONLY = frozenset({"publish.py", "schemas.py", "reconcile.py"})
+CORPUS_ONLY = frozenset({"publish.py", "schemas.py", "reconcile.py", "comparison.py",
+                         "statements.py", "curated.py", "decisions.py", "report.py",
+                         "material_classes.txt"})
 SOURCE_SUFFIXES = frozenset({".py", ".txt", ".csv", ".jsonl", ".cfg", ".json"})
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import dagster as dg
 from dagster._core.execution.job_execution_result import JobExecutionResult
 
+from extractors.schemas import SCHEMAS
 from pipelines.code_version import CODE_VERSION
 from pipelines.definitions import defs, resources_config
 from pipelines.ingest.partitions import document_partitions, keys_to_run
@@ -114,7 +115,7 @@ def run_pipeline(seeds: Path, outputs: Path) -> int:
             _say(f"corpus: FAILED: {_failure(result)}")
             return 1
         done = _materialized(result)
-    for name in ("documents", "conductivity", "tables", "reconciliation"):
+    for name in SCHEMAS:
         published = done[f"{name}_dataset"]
         state = "new" if published["created"] else "unchanged"
         print(f"{name}: {published['version']} ({state}, {published['dagster/row_count']} rows) "

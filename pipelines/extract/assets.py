@@ -10,6 +10,7 @@ import pandas as pd
 
 from extractors import mentions, tables
 from extractors.document import Document
+from extractors.extraction import records_of_document
 from extractors.records import records_to_frame
 from extractors.tables import Table
 from pipelines.code_version import CODE_VERSION
@@ -43,7 +44,7 @@ def table_cells(context: dg.AssetExecutionContext, layout: Document,
 def table_records(context: dg.AssetExecutionContext, layout: Document,
                   found_tables: list[Table]) -> pd.DataFrame:
     """Conductivity records read from the document's tables."""
-    df = records_to_frame(tables.tables_to_records(layout, found_tables))
+    df = records_of_document(layout, tables.tables_to_records(layout, found_tables))
     context.add_output_metadata(frame_metadata(df))
     return df
 
@@ -52,7 +53,7 @@ def table_records(context: dg.AssetExecutionContext, layout: Document,
 def text_records(context: dg.AssetExecutionContext, layout: Document,
                  nlp: SpacyNlp) -> pd.DataFrame:
     """Conductivity records stated in the running text and captions."""
-    df = records_to_frame(mentions.document_to_records(layout, nlp.load()))
+    df = records_of_document(layout, mentions.document_to_records(layout, nlp.load()))
     context.add_output_metadata(frame_metadata(df))
     return df
 

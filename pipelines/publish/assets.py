@@ -22,17 +22,28 @@ def publishable(name: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     return df.drop(columns=extra), extra
 
 
+#: The corpus asset each dataset is published from, where the names differ.
+SOURCE_ASSETS = {"curated": "curated_view"}
+
+
 def publish_asset(name: str) -> dg.AssetsDefinition:
-    """The asset publishing the corpus frame ``name`` as dataset ``name``."""
+    """The asset publishing the corpus frame ``name`` as dataset ``name``.
+
+    Every dataset waits for the reconciliation and the curated view: a bad decisions file or a
+    failed reconciliation publishes nothing, so the datasets never go out of step.
+    """
+    source = SOURCE_ASSETS.get(name, name)
+    waits = [a for a in ("reconciliation", "curated_view") if a != source]
 
     @dg.asset(name=f"{name}_dataset", group_name="publish", kinds={"parquet"},
-              ins={"frame": dg.AssetIn(name)},
+              ins={"frame": dg.AssetIn(source)}, deps=waits,
               description=f"The `{name}` dataset: outputs/datasets/{name}/version=<NNNN>/.")
     def _publish(context: dg.AssetExecutionContext, frame: pd.DataFrame,
                  store: DatasetStore) -> dg.MaterializeResult:
         df, extra = publishable(name, frame)
         result = publish_dataset(name, df, settings=store.settings(),
-                                 source_documents=sorted(df["doc_sha256"].dropna().unique()),
+                                 source_documents=sorted(df["doc_sha256"].dropna().unique())
+                                 if "doc_sha256" in df else [],
                                  code_version=CODE_VERSION)
         context.log.info(f"{name}: {result.version} "
                          f"({'new' if result.created else 'unchanged'}), {result.row_count} rows")

@@ -5,13 +5,13 @@ import pandas as pd
 
 from extractors.errors import DatasetError
 from extractors.schemas import SCHEMAS, frame_to_table
-from pipelines.publish.assets import publishable
+from pipelines.publish.assets import SOURCE_ASSETS, publishable
 
 
 def schema_check(name: str) -> dg.AssetChecksDefinition:
     """ERROR (blocking the publish) when frame ``name`` does not fit; WARN for extra columns."""
 
-    @dg.asset_check(asset=name, name="matches_schema", blocking=True,
+    @dg.asset_check(asset=SOURCE_ASSETS.get(name, name), name="matches_schema", blocking=True,
                     description=f"The frame fits the `{name}` schema (extractors.schemas).")
     def _check(frame: pd.DataFrame) -> dg.AssetCheckResult:
         df, extra = publishable(name, frame)

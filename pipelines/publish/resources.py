@@ -7,7 +7,7 @@ from fsspec.implementations.local import LocalFileSystem
 from extractors.publish import DEFAULT_ROOT, PublishSettings
 
 DEFAULT_REPORTS = "outputs/reports"
-REPORT_NAME = "reconciliation.md"
+REPORT_NAME = "reconciliation"
 
 
 class DatasetStore(dg.ConfigurableResource):
@@ -21,10 +21,19 @@ class DatasetStore(dg.ConfigurableResource):
     def settings(self) -> PublishSettings:
         return PublishSettings(root=self.root, staging=self.staging, retention=self.retention)
 
-    def write_report(self, markdown: str) -> str:
-        """Replace the curators' report; returns its path or URL."""
+    def write_report(self, html: str, csv: str) -> tuple[str, str]:
+        """Replace the curators' report (HTML and CSV); their paths or URLs.
+
+        Each file is written under a temporary name and moved into place, so a reader never
+        sees half a report.
+        """
         fs, folder = url_to_fs(self.reports)
         fs.makedirs(folder, exist_ok=True)
-        path = f"{folder.rstrip('/')}/{REPORT_NAME}"
-        fs.pipe_file(path, markdown.encode("utf-8"))
-        return path if isinstance(fs, LocalFileSystem) else str(fs.unstrip_protocol(path))
+        written = []
+        for suffix, text in (("html", html), ("csv", csv)):
+            path = f"{folder.rstrip('/')}/{REPORT_NAME}.{suffix}"
+            fs.pipe_file(f"{path}.partial", text.encode("utf-8"))
+            fs.mv(f"{path}.partial", path)
+            written.append(path if isinstance(fs, LocalFileSystem)
+                           else str(fs.unstrip_protocol(path)))
+        return written[0], written[1]

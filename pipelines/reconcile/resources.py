@@ -5,7 +5,8 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from extractors import reconcile
+from extractors.curated import load_curated
+from extractors.decisions import load_decisions
 
 DEFAULT_CURATED_FOLDER = "seeds/curated"
 DEFAULT_DECISIONS_FILE = "seeds/decisions/decisions.csv"
@@ -21,7 +22,7 @@ class CuratedSources(dg.ConfigurableResource):
         return sorted(Path(self.curated_folder).glob("*.csv"))
 
     def load_curated(self) -> pd.DataFrame:
-        return reconcile.load_curated(self.curated_paths())
+        return load_curated(self.curated_paths())
 
     def load_decisions(self) -> pd.DataFrame:
-        return reconcile.load_decisions(self.decisions_file)
+        return load_decisions(self.decisions_file)

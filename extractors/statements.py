@@ -1,0 +1,209 @@
+"""From records to statements: what a work says about a material, however many PDFs say it.
+
+A statement is one value of one material in one work, as written (same source kind, value and
+temperature): the two replicas of a review give two records of ``0.79 S cm^-1 at 550 K`` but one
+statement, compared once and decided once. Materials are matched on a key: the reduced
+formula, the components of a composite, or the normalised name; values about a class
+("solid electrolytes", "PEO-based", ``Li^+``) are statements about no material at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+import pandas as pd
+
+from extractors.citations import citation_keys
+from extractors.comparison import Value, written_figures
+from extractors.materials import normalise_material_text, reduced_formula, resolve_material
+
+#: Shortest spelling for which one dropped subscript digit is taken as a typo, not a material.
+DEFAULT_MIN_TYPO_LENGTH = 5
+#: The ``flags`` word an extractor sets on a value about a class of materials.
+CLASS_FLAG = "class_statement"
+_ION = re.compile(r"^[A-Z][a-z]?(?:\^?\d*[+-]|\s*ions?)$")
+_COMPOSITE = re.compile(r"composite|\bwt\s*\.?\s*%|\bvol\s*\.?\s*%|\bCSEs?\b|\bfiller", re.I)
+_COMPONENT_SPLIT = re.compile(r"[\s/,;:+]+|(?<=\))-|-(?=\()")
+
+
+@cache
+def _class_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(class nouns, polymer hosts) from package data."""
+    text = files("extractors").joinpath("data/material_classes.txt").read_text("utf-8")
+    sections: dict[str, set[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+        elif line and not line.startswith("#"):
+            sections.setdefault(current, set()).update(w.casefold() for w in line.split(","))
+    clean = {k: frozenset(w.strip() for w in v if w.strip()) for k, v in sections.items()}
+    return clean.get("class_nouns", frozenset()), clean.get("polymer_hosts", frozenset())
+
+
+def is_class_statement(material_raw: str, material_formula: str | None,
+                       flags: str | None = None) -> bool:
+    """A value about a class of materials or an ion, not about one material."""
+    if flags and CLASS_FLAG in flags:
+        return True
+    raw = material_raw.strip()
+    if _ION.match(raw):
+        return True
+    if material_formula:
+        return False
+    nouns, hosts = _class_words()
+    words = re.findall(r"[a-z][a-z-]*", raw.casefold())
+    if not words:
+        return False
+    if words[-1] in nouns or words[-1].endswith("-based"):
+        return True
+    return " ".join(words).removesuffix("-based") in hosts
+
+
+def _components(material_raw: str) -> list[str]:
+    """Reduced formulas of the inorganic parts named in a composite description."""
+    nouns, _ = _class_words()
+    found = []
+    for token in _COMPONENT_SPLIT.split(material_raw.replace("(", " ").replace(")", " ")):
+        token = token.strip(".")
+        if len(token) < 2 or not token[0].isupper() or token.casefold() in nouns:
+            continue
+        formula = resolve_material(token).formula
+        reduced = reduced_formula(formula) if formula else None
+        if reduced and len(re.findall(r"[A-Z]", reduced)) >= 2:
+            found.append(reduced)
+    return sorted(set(found))
+
+
+def material_key(material_raw: str, material_formula: str | None,
+                 flags: str | None = None) -> str:
+    """The key materials are matched on: ``class:``, ``composite:``, ``formula:`` or ``name:``."""
+    raw = str(material_raw or "")
+    if is_class_statement(raw, material_formula, flags):
+        return f"class:{normalise_material_text(raw)}"
+    if _COMPOSITE.search(raw):
+        parts = _components(raw)
+        return f"composite:{'+'.join(parts)}" if parts else f"name:{normalise_material_text(raw)}"
+    reduced = reduced_formula(material_formula) if material_formula else None
+    return f"formula:{reduced}" if reduced else f"name:{normalise_material_text(raw)}"
+
+
+def dropped_digit(short: str, long: str, *, min_length: int = DEFAULT_MIN_TYPO_LENGTH) -> bool:
+    """``long`` is ``short`` with one more digit: a subscript lost in typesetting.
+
+    ``β''-Al2O`` vs ``β''-Al2O3``, ``Mg(en)1(BH4)`` vs ``Mg(en)1(BH4)2``. Substitutions
+    (``Li6PS5Cl`` vs ``Li5PS5Cl``) are different materials and do not count.
+    """
+    if len(long) != len(short) + 1 or len(short) < min_length:
+        return False
+    return any(long[i].isdigit() and long[:i] + long[i + 1:] == short
+               for i in range(len(long)))
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One value of one material in one work, with every record that states it."""
+
+    statement_id: str
+    work_id: str
+    source: str
+    material_key: str
+    material_raw: str
+    material_formula: str | None
+    is_class: bool
+    value_raw: str
+    value: Value
+    conductivity_kind: str
+    record_ids: tuple[str, ...]
+    doc_sha256: str
+    page: int
+    table_id: str | None
+    citations: tuple[str, ...]
+    cited_dois: tuple[str, ...]
+    spellings: frozenset[str]
+
+    def where(self) -> str:
+        """``the table p11-t1 (p. 12)`` / ``the text on p. 9``: where a curator looks."""
+        if self.source == "table":
+            return f"the table {self.table_id or ''} (p. {self.page})".replace("  ", " ")
+        return f"the text on p. {self.page}"
+
+
+def _text(value: object) -> str | None:
+    return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
+
+
+def _float(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
+
+
+def _rounded(value: object) -> str:
+    number = _float(value)
+    return "" if number is None else f"{number:.6g}"
+
+
+def _statement_key(r: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """Work, source kind, material, value (or range) and temperature: what is stated, not
+    where or how it is spelled (``RT`` and ``room temperature`` say the same)."""
+    value = "/".join(_rounded(r.get(c)) for c in (
+        "sigma_S_per_cm", "sigma_low_S_per_cm", "sigma_high_S_per_cm"))
+    if value == "//":
+        value = " ".join(str(r["value_raw"]).split())
+    return (str(r.get("work_id") or f"sha256:{r['doc_sha256']}"), str(r["source"]), key, value,
+            _rounded(r.get("temperature_K")), str(r.get("conductivity_kind") or "unspecified"))
+
+
+def _statement(group: Sequence[Mapping[str, Any]], key: str) -> Statement:
+    first = group[0]
+    parts = _statement_key(first, key)
+    sigma = _float(first.get("sigma_S_per_cm"))
+    citations = citation_keys(_text(first.get("reference")), _text(first.get("evidence")))
+    dois = tuple(dict.fromkeys(d for r in group for d in str(r.get("cited_doi") or "").split("|")
+                               if d))
+    raw = str(first["material_raw"])
+    label = "the table" if first["source"] == "table" else "the text"
+    return Statement(
+        statement_id=hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:20],
+        work_id=parts[0], source=str(first["source"]), material_key=key, material_raw=raw,
+        material_formula=_text(first.get("material_formula")),
+        is_class=key.startswith("class:"), value_raw=" ".join(str(first["value_raw"]).split()),
+        value=Value(sigma, _float(first.get("sigma_low_S_per_cm")),
+                    _float(first.get("sigma_high_S_per_cm")), _float(first.get("temperature_K")),
+                    _text(first.get("temperature_raw")),
+                    written_figures(str(first["value_raw"]), sigma),
+                    f"{label} (p. {int(first['page'])})"),
+        conductivity_kind=parts[5], record_ids=tuple(str(r["record_id"]) for r in group),
+        doc_sha256=str(first["doc_sha256"]), page=int(first["page"]),
+        table_id=_text(first.get("table_id")), citations=citations, cited_dois=dois,
+        spellings=frozenset({normalise_material_text(raw), key.partition(":")[2].casefold()}),
+    )
+
+
+def records_to_statements(records: pd.DataFrame) -> list[Statement]:
+    """Records grouped into statements, in the order of their first record."""
+    groups: dict[tuple[str, ...], tuple[str, list[Mapping[str, Any]]]] = {}
+    for r in records.to_dict("records"):
+        key = material_key(str(r["material_raw"]), _text(r.get("material_formula")),
+                           _text(r.get("flags")))
+        groups.setdefault(_statement_key(r, key), (key, []))[1].append(r)
+    return [_statement(rows, key) for key, rows in groups.values()]
+
+
+def typo_aliases(spellings_by_key: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Keys to merge into another key whose spelling has one more subscript digit."""
+    keys = sorted(spellings_by_key)
+    aliases: dict[str, str] = {}
+    for a in keys:
+        for b in keys:
+            if a != b and a not in aliases and not a.startswith("class:") and any(
+                    dropped_digit(s, t) for s in spellings_by_key[a]
+                    for t in spellings_by_key[b]):
+                aliases[a] = aliases.get(b, b)
+    return aliases
