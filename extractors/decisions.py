@@ -363,8 +363,8 @@ def _row_to_decision(row: _Row, columns: Mapping[str, int], path: str, limits: D
     text = values.get("decided_at")
     decided_at = _parse_decided_at(text) if text else None
     if text and decided_at is None:
-        problem("decided_at", f"decided_at {text!r} is not an ISO date (YYYY-MM-DD) or date and "
-                              f"time (YYYY-MM-DDTHH:MM[:SS][+HH:MM])")
+        problem("decided_at", f"decided_at {text!r} is not a valid ISO date (YYYY-MM-DD) or date "
+                              f"and time (YYYY-MM-DDTHH:MM[:SS][+HH:MM])")
     return _Decision(row.fields[0], fields, values, numbers[_SIGMA], numbers[_TEMPERATURE],
                      decided_at, valid=not problems), problems
 
