@@ -7,18 +7,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from extractors import EXTRACTOR_VERSION
-
-if TYPE_CHECKING:
-    from extractors.decisions import KnownIds
-
-#: Kept here, not imported, so ``ionlit --help`` stays fast (no pandas-heavy imports to parse).
-DEFAULT_DECISIONS_FILE = "seeds/decisions/decisions.csv"
-DEFAULT_DATASETS_ROOT = "outputs/datasets"
+from extractors.decisions import DEFAULT_DECISIONS_FILE, KnownIds
+from extractors.publish import DEFAULT_ROOT as DEFAULT_DATASETS_ROOT
 
 
 def _extract(args: argparse.Namespace) -> int:
