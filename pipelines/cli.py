@@ -11,8 +11,16 @@ from pathlib import Path
 import pandas as pd
 
 from extractors import EXTRACTOR_VERSION
-from extractors.decisions import DEFAULT_DECISIONS_FILE, KnownIds
+from extractors.decisions import (
+    DEFAULT_DECISIONS_FILE,
+    KnownIds,
+    check_decisions,
+    load_decisions,
+    reconciliation_to_known_ids,
+)
+from extractors.errors import DatasetError
 from extractors.publish import DEFAULT_ROOT as DEFAULT_DATASETS_ROOT
+from extractors.publish import PublishSettings, latest_version, read_dataset
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -71,10 +79,6 @@ def _run(args: argparse.Namespace) -> int:
 
 def _known_ids(root: str) -> tuple[KnownIds | None, str]:
     """Ids of the latest ``reconciliation`` version published under ``root``, and a note."""
-    from extractors.decisions import reconciliation_to_known_ids
-    from extractors.errors import DatasetError
-    from extractors.publish import PublishSettings, latest_version, read_dataset
-
     settings = PublishSettings(root=root)
     try:
         version = latest_version("reconciliation", settings)
@@ -88,8 +92,6 @@ def _known_ids(root: str) -> tuple[KnownIds | None, str]:
 
 
 def _decisions_check(args: argparse.Namespace) -> int:
-    from extractors.decisions import check_decisions, load_decisions
-
     path = Path(args.file)
     if not path.exists():
         print(f"{path}: no such file (the pipeline reads a missing file as no decisions)",
