@@ -1,5 +1,13 @@
 """One error hierarchy for ionlit; each error also inherits the builtin it refines."""
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for the annotation: errors.py imports nothing of ionlit at run time
+    from extractors.decisions import DecisionProblem
+
 
 class IonlitError(Exception):
     """Root of every error ionlit raises on purpose."""
@@ -49,4 +57,12 @@ class CuratedDataError(ValueError, IonlitError):
 
 
 class DecisionError(ValueError, IonlitError):
-    """A curators' decision row that is invalid; the message names the file and line."""
+    """An invalid curators' decisions file; the message names the file and line.
+
+    ``problems`` holds every problem when the whole file was checked
+    (:func:`extractors.decisions.load_decisions`), and is empty otherwise.
+    """
+
+    def __init__(self, message: str, problems: Sequence[DecisionProblem] = ()) -> None:
+        super().__init__(message)
+        self.problems: tuple[DecisionProblem, ...] = tuple(problems)

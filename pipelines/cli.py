@@ -1,4 +1,4 @@
-"""The ``ionlit`` command: ``extract`` and ``text`` need no Dagster instance, ``run`` does."""
+"""The ``ionlit`` command: ``run`` needs a Dagster instance, the other commands do not."""
 
 from __future__ import annotations
 
@@ -11,6 +11,16 @@ from pathlib import Path
 import pandas as pd
 
 from extractors import EXTRACTOR_VERSION
+from extractors.decisions import (
+    DEFAULT_DECISIONS_FILE,
+    KnownIds,
+    check_decisions,
+    load_decisions,
+    reconciliation_to_known_ids,
+)
+from extractors.errors import DatasetError
+from extractors.publish import DEFAULT_ROOT as DEFAULT_DATASETS_ROOT
+from extractors.publish import PublishSettings, latest_version, read_dataset
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -67,6 +77,39 @@ def _run(args: argparse.Namespace) -> int:
     return run_pipeline(seeds=Path(args.seeds), outputs=Path(args.outputs))
 
 
+def _known_ids(root: str) -> tuple[KnownIds | None, str]:
+    """Ids of the latest ``reconciliation`` version published under ``root``, and a note."""
+    settings = PublishSettings(root=root)
+    try:
+        version = latest_version("reconciliation", settings)
+        if version is None:
+            return None, f"{root}: no published reconciliation dataset; ids not checked"
+        df = read_dataset("reconciliation", settings, version)
+    except (DatasetError, OSError, ValueError) as exc:
+        return None, f"{root}: reconciliation dataset unreadable ({exc}); ids not checked"
+    source = f"{root}/reconciliation/{version}"
+    return reconciliation_to_known_ids(df, source), f"ids checked against {source}"
+
+
+def _decisions_check(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.exists():
+        print(f"{path}: no such file (the pipeline reads a missing file as no decisions)",
+              file=sys.stderr)
+        return 1
+    known, note = _known_ids(args.reconciliation)
+    print(note, file=sys.stderr)
+    problems = check_decisions(path, known)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{path}: {len(problems)} problem{'s' if len(problems) > 1 else ''}",
+              file=sys.stderr)
+        return 1
+    print(f"{path}: ok, {len(load_decisions(path))} decisions")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ionlit", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ionlit {EXTRACTOR_VERSION}")
@@ -86,6 +129,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seeds", default="seeds", help="folder with pdfs/, curated/, decisions/")
     p.add_argument("--outputs", default="outputs", help="where datasets/ and reports/ go")
     p.set_defaults(func=_run)
+
+    p = sub.add_parser("decisions", help="curators' decisions (seeds/decisions/decisions.csv)")
+    decisions = p.add_subparsers(dest="decisions_command", required=True)
+    p = decisions.add_parser("check", help="validate curators' decisions; file:line:column errors")
+    p.add_argument("file", nargs="?", default=DEFAULT_DECISIONS_FILE, metavar="FILE",
+                   help=f"the decisions CSV (default {DEFAULT_DECISIONS_FILE})")
+    p.add_argument("--reconciliation", default=DEFAULT_DATASETS_ROOT, metavar="DIR",
+                   help="published datasets root whose latest reconciliation version gives the "
+                        f"known ids (default {DEFAULT_DATASETS_ROOT}; skipped when absent)")
+    p.set_defaults(func=_decisions_check)
     return parser
 
 
