@@ -1,48 +1,52 @@
-"""Tests for extractors.reconcile: curated loading, statuses, decisions, reports."""
+"""Tests for extractors.reconcile (with comparison, statements, curated): each verdict pinned on
+small data built here, then the review's own slips on the replicas end to end."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 
+from extractors.comparison import CompareSettings, Value, compare
+from extractors.curated import CURATED_COLUMNS, bracketed_citations, load_curated
+from extractors.decisions import load_decisions
 from extractors.errors import CuratedDataError, DecisionError
 from extractors.materials import resolve_material
 from extractors.reconcile import (
-    CURATED_COLUMNS,
-    RECONCILIATION_COLUMNS,
     STATUSES,
     ReconcileSettings,
-    load_curated,
-    load_decisions,
+    curated_view,
     reconcile,
-    reconciliation_to_markdown,
     summarise_reconciliation,
     unmatched_decisions,
 )
-from extractors.records import RECORD_COLUMNS, ConductivityRecord, records_to_frame
+from extractors.records import ConductivityRecord, records_to_frame
+from extractors.schemas import frame_to_table
+from extractors.statements import dropped_digit, material_key, records_to_statements
+from tests.conftest import REPLICAS, SEEDS, shared_path
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT / "seeds"
-SHARED_CURATED = ROOT.parent / "shared" / "curated"
-DOC = "d" * 64
+DOC_A, DOC_B, DOC_C = "a" * 64, "b" * 64, "c" * 64
+WORK = "doi:10.1/review"
 
 
 def _record(material: str, value_raw: str, sigma: float | None, temperature_K: float | None,
-            *, low: float | None = None, high: float | None = None, qualifier: str = "exact",
-            top: float = 100.0, page: int = 3, doc: str = DOC) -> ConductivityRecord:
+            *, source: str = "table", page: int = 3, doc: str = DOC_A, work: str = WORK,
+            top: float = 100.0, temperature_raw: str | None = None, low: float | None = None,
+            high: float | None = None, reference: str | None = None,
+            evidence: str | None = None) -> ConductivityRecord:
     ref = resolve_material(material)
     return ConductivityRecord(
-        doc_sha256=doc, doc_name="review.pdf", source="table", page=page, x0=50.0, top=top,
+        doc_sha256=doc, doc_name=f"{doc[:4]}.pdf", source=source, page=page, x0=50.0, top=top,
         x1=300.0, bottom=top + 10, material_raw=material, value_raw=value_raw,
-        qualifier=qualifier, evidence=f"{material} {value_raw}", table_id="p3-t1",
-        material_formula=ref.formula, family=ref.family, sigma_S_per_cm=sigma,
-        sigma_low_S_per_cm=low if sigma is None else sigma,
-        sigma_high_S_per_cm=high if sigma is None else sigma,
-        temperature_K=temperature_K)
+        qualifier="exact" if sigma is not None else "range",
+        evidence=evidence or f"{material} {value_raw}",
+        table_id="p3-t1" if source == "table" else None, material_formula=ref.formula,
+        sigma_S_per_cm=sigma, sigma_low_S_per_cm=low if sigma is None else sigma,
+        sigma_high_S_per_cm=high if sigma is None else sigma, temperature_K=temperature_K,
+        temperature_raw=temperature_raw, reference=reference, work_id=work)
 
 
 def _records(*records: ConductivityRecord) -> pd.DataFrame:
@@ -58,310 +62,407 @@ def _curated(*rows: dict[str, Any]) -> pd.DataFrame:
             "material_formula": resolve_material(row["material"]).formula,
             "sigma_low_S_per_cm": sigma, "sigma_high_S_per_cm": sigma, "temperature_K": 298.15,
             "source_dataset": "curators_sheet", "primary_source": "test", "doi": None,
-            "expected_in_corpus": True, "note": None, **row})
+            "citations": None, "expected_in_corpus": True, "note": None, **row})
     return pd.DataFrame(full, columns=list(CURATED_COLUMNS))
 
 
-def _one(result: pd.DataFrame) -> pd.Series:
-    assert len(result) == 1, result[["status", "explanation"]]
-    return result.iloc[0]
+NO_CURATED = _curated()
 
 
-@pytest.mark.parametrize(("value_raw", "sigma", "doc_t", "cur_sigma", "cur_t", "status"), [
-    ("1.25 × 10^-1", 1.25e-1, 573.0, 1.25e-1, 573.15, "agrees"),
-    ("1.0 × 10^-3", 1.0e-3, 300.0, 1.0e-3, 298.15, "agrees"),
-    ("5.2 × 10^-4", 5.2e-4, 298.15, 5.24e-4, 298.15, "rounding"),
-    ("3 × 10^-3", 3e-3, 298.15, 3.4e-3, 298.15, "rounding"),
-    ("125", 125.0, 573.0, 1.25e-1, 573.15, "unit_slip"),
-    ("0.17", 1.7e-3, 298.15, 1.7e-2, 298.15, "unit_slip"),
-    ("3.2 × 10^-3", 3.2e-3, 298.15, 1.7e-2, 298.15, "value_conflict"),
-    ("5.4 × 10^-4", 5.4e-4, 298.15, 5.2e-4, 298.15, "value_conflict"),
-    ("1.25 × 10^-1", 1.25e-1, 298.15, 1.25e-1, 573.15, "temperature_conflict"),
-    ("1.2 × 10^-2", 1.2e-2, 310.0, 1.2e-2, 300.15, "temperature_conflict"),
-    ("1.2 × 10^-2", 1.2e-2, None, 1.2e-2, 300.15, "agrees"),
+# --- the verdicts -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("a", "b", "status"), [
+    (Value(1.25e-1, temperature_K=573.0), Value(1.25e-1, temperature_K=573.15), "agrees"),
+    (Value(5.2e-4, figures=2, temperature_K=298.15), Value(5.24e-4, temperature_K=298.15),
+     "rounding"),
+    (Value(1e-5, figures=1), Value(1.03e-5, figures=3, temperature_K=298.0), "rounding"),
+    (Value(125.0, temperature_K=573.0), Value(1.25e-1, temperature_K=573.15), "unit_slip"),
+    (Value(1e-7), Value(1e-1, temperature_K=529.0), "unit_slip"),
+    (Value(1.7e-3), Value(1.7e-2), "value_conflict"),  # a factor 10 is no unit slip
+    (Value(3.2e-3), Value(1.7e-2), "value_conflict"),
+    (Value(3.3e-4, temperature_K=343.15), Value(3.3e-4, temperature_K=353.0),
+     "temperature_conflict"),
+    (Value(1e-3, temperature_K=573.15), Value(1e-3, temperature_K=300.0),
+     "temperature_conflict"),
+    (Value(2e-3, temperature_K=573.15, temperature_raw="300 K"),
+     Value(5e-5, temperature_K=300.0, temperature_raw="300 °C"), "temperature_conflict"),
+    (Value(2e-3, temperature_K=343.15, temperature_raw="70 °C"),
+     Value(5e-5, temperature_K=70.0, temperature_raw="70 K"), "temperature_conflict"),
+    (Value(None, 1e-6, 1e-5), Value(3e-6), "agrees"),
+    (Value(None, 1e-6, 1e-5), Value(3e-4), "value_conflict"),
+    (Value(None, None, 1e-10), Value(1e-11), "agrees"),
 ])
-def test_reconcile_status_of_single_values(value_raw: str, sigma: float, doc_t: float | None,
-                                           cur_sigma: float, cur_t: float,
-                                           status: str) -> None:
-    records = _records(_record("Li7P3S11", value_raw, sigma, doc_t))
-    curated = _curated({"material": "Li7P3S11", "sigma_S_per_cm": cur_sigma,
-                        "temperature_K": cur_t})
-    row = _one(reconcile(records, curated))
-    assert row["status"] == status
-    assert row["original_status"] == status
-    assert f": {status}" in row["explanation"]
-    assert row["curated_ids"] == ["C001"]
-    assert row["record_ids"] == list(records["record_id"])
-    assert row["factor"] == pytest.approx(sigma / cur_sigma)
+def test_comparison_verdicts(a: Value, b: Value, status: str) -> None:
+    verdict = compare(a, b)
+    assert verdict is not None and verdict.status == status, verdict
 
 
-def test_reconcile_explanation_reads_as_a_sentence() -> None:
-    records = _records(_record("Li14Zn(GeO4)4", "1.25 × 10^-1", 1.25e-1, 573.0))
-    curated = _curated({"material": "Li14ZnGe4O16", "sigma_S_per_cm": 1.25e-1,
-                        "temperature_K": 573.15})
-    row = _one(reconcile(records, curated))
-    assert row["explanation"] == (
-        "document 1.25e-1 S/cm at 573 K vs curated 1.25e-1 at 573.15 K (C001): agrees")
-    assert row["temperature_diff_K"] == pytest.approx(-0.15)
-    assert row["curated_source"] == "curators_sheet: test"
+def test_comparison_different_values_at_different_temperatures_are_two_measurements() -> None:
+    assert compare(Value(1e-3, temperature_K=373.15), Value(1e-5, temperature_K=298.15)) is None
 
 
-@pytest.mark.parametrize(("low", "high", "qualifier", "cur_sigma", "status"), [
-    (1e-6, 1e-5, "range", 5e-6, "agrees"),
-    (1e-6, 1e-5, "range", 5e-5, "value_conflict"),
-    (1e-4, None, "lower_bound", 2e-4, "agrees"),
-    (None, 1e-7, "upper_bound", 2e-4, "value_conflict"),
+def test_comparison_says_which_temperature_is_missing() -> None:
+    verdict = compare(Value(1e-7, label="the table (p. 12)"),
+                      Value(1e-1, temperature_K=529.0, label="the text (p. 9)"))
+    assert verdict is not None
+    assert "no temperature stated in the table (p. 12)" in verdict.reason
+    assert "10^6 apart, a unit slip" in verdict.reason and "in the table (p. 12)" in verdict.reason
+
+
+@pytest.mark.parametrize("bad", [{"relative_tolerance": -1.0}, {"unit_slip_exponents": ()},
+                                 {"nonsense": 1.0}])
+def test_reconcile_settings_are_validated(bad: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        ReconcileSettings.resolve(bad)
+    with pytest.raises(ValueError):
+        CompareSettings.resolve(bad)
+
+
+# --- statements and materials -----------------------------------------------------------------
+
+def test_statements_two_pdfs_of_one_work_state_one_statement() -> None:
+    records = _records(_record("Li7P3S11", "45.66", 4.566e-2, None, doc=DOC_A),
+                       _record("Li7P3S11", "45.66", 4.566e-2, None, doc=DOC_B, page=8))
+    (statement,) = records_to_statements(records)
+    assert len(statement.record_ids) == 2
+
+
+def test_statements_of_two_works_stay_two() -> None:
+    records = _records(_record("Li7P3S11", "45.66", 4.566e-2, None, doc=DOC_A),
+                       _record("Li7P3S11", "45.66", 4.566e-2, None, doc=DOC_B, work="doi:x"))
+    assert len(records_to_statements(records)) == 2
+
+
+@pytest.mark.parametrize(("raw", "prefix"), [
+    ("solid electrolyte", "class:"), ("superionic conductors", "class:"), ("Li^+", "class:"),
+    ("Mg^2+", "class:"), ("PEO", "class:"), ("PEO-based", "class:"),
+    ("LiClO4-PEO", "name:"), ("LiPON", "name:"), ("Li7P3S11", "formula:"),
+    ("Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)", "composite:"),
 ])
-def test_reconcile_ranges_compare_by_containment(low: float | None, high: float | None,
-                                                 qualifier: str, cur_sigma: float,
-                                                 status: str) -> None:
-    records = _records(_record("Na3PS4", "range", None, 298.15, low=low, high=high,
-                               qualifier=qualifier))
-    curated = _curated({"material": "Na3PS4", "sigma_S_per_cm": cur_sigma})
-    row = _one(reconcile(records, curated))
-    assert row["status"] == status
-    assert pd.isna(row["factor"])
+def test_statements_material_keys(raw: str, prefix: str) -> None:
+    assert material_key(raw, resolve_material(raw).formula).startswith(prefix)
 
 
-@pytest.mark.parametrize(("sigma", "status"), [(5e-11, "agrees"), (3e-9, "value_conflict")])
-def test_reconcile_curated_bound_compares_by_containment(sigma: float, status: str) -> None:
-    records = _records(_record("Li4P2O7", "value", sigma, 298.15))
-    curated = _curated({"material": "Li4P2O7", "sigma_S_per_cm": None,
-                        "sigma_low_S_per_cm": None, "sigma_high_S_per_cm": 1e-10})
-    assert _one(reconcile(records, curated))["status"] == status
+def test_statements_composite_is_not_its_filler() -> None:
+    composite = "Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)"
+    curated = "polyether / Na3Zr2Si2PO12 composite (30 wt.% NZSP)"
+    assert material_key(composite, "Na3Zr2PSi2O12") == material_key(curated, None)
+    assert material_key(composite, "Na3Zr2PSi2O12") != material_key("NZSP", "Na3Zr2PSi2O12")
 
 
-@pytest.mark.parametrize(("document", "curated"), [
-    ("Li14P6S22", "Li7P3S11"),
-    ("LISICON Li14Zn(GeO4)4", "Li14ZnGe4O16"),
-    ("β′′-Al2O3", "β''-Al2O3"),
-    ("LiPON", "LiPON"),
-    ("Na2−x(CB11H12)x(B12H12)1−x", "Na2-x(CB11H12)x(B12H12)1-x"),
-    ("Mg(BH4)2•NH3", "Mg(BH4)2·NH3"),
+@pytest.mark.parametrize(("short", "long", "same"), [
+    ("β''-Al2O", "β''-Al2O3", True), ("mg(en)1(bh4)", "mg(en)1(bh4)2", True),
+    ("li6ps5cl", "li5ps5cl", False), ("li7p3s11", "li7p3s1", False), ("abc", "abc1", False),
 ])
-def test_reconcile_matches_equivalent_materials(document: str, curated: str) -> None:
-    records = _records(_record(document, "2 × 10^-6", 2e-6, 298.15))
-    row = _one(reconcile(records, _curated({"material": curated, "sigma_S_per_cm": 2e-6})))
-    assert row["status"] == "agrees"
+def test_statements_dropped_subscript_digit(short: str, long: str, same: bool) -> None:
+    assert dropped_digit(short, long) is same
+
+
+def test_curated_bracketed_citations_expand_ranges() -> None:
+    assert bracketed_citations("refs [179]/[232]") == ("179", "232")
+    assert bracketed_citations("refs [217]-[220]") == ("217", "218", "219", "220")
+
+
+# --- reconciling ------------------------------------------------------------------------------
+
+def test_reconcile_text_vs_table_unit_slip_is_not_an_agreement() -> None:
+    """The review's slip: the table says 0.0001 mS/cm, the text 0.1 S/cm above 529 K; the
+    curated value agrees with the text. The table value must not hide in an agreeing row."""
+    records = _records(
+        _record("Na2B12H12", "0.0001", 1e-7, None, reference="[179]"),
+        _record("Na2B12H12", "0.1 S cm^-1", 1e-1, 529.0, source="text", page=9,
+                temperature_raw="around 529 K"))
+    curated = _curated({"material": "Na2B12H12", "sigma_S_per_cm": 1e-1, "temperature_K": 529.0,
+                        "citations": "179"})
+    out = reconcile(records, curated)
+    by_scope = {r.scope: r for r in out.itertuples()}
+    assert by_scope["within_work"].status == "unit_slip"
+    assert "10^6 apart" in by_scope["within_work"].explanation
+    assert "the table" in by_scope["within_work"].explanation.split(":")[-1]
+    statuses = sorted(out["status"])
+    assert statuses == ["agrees", "unit_slip", "unit_slip"]
+    table_id = records.loc[records["source"] == "table", "record_id"].iloc[0]
+    for row in out[out["status"] == "agrees"].itertuples():
+        assert table_id not in row.record_ids and table_id not in row.other_record_ids
+    slip = out[(out["scope"] == "curated") & (out["status"] == "unit_slip")].iloc[0]
+    assert slip["same_citation"] == "[179]"
+
+
+def test_reconcile_temperature_conflict_between_text_and_table() -> None:
+    records = _records(
+        _record("Mg(BH4)2NH3", "0.33 (70 °C)", 3.3e-4, 343.15, temperature_raw="70 °C"),
+        _record("Mg(BH4)2NH3", "3.3·10^-4 S cm^-1", 3.3e-4, 353.0, source="text",
+                temperature_raw="353 K"))
+    (row,) = reconcile(records, NO_CURATED).itertuples()
+    assert row.status == "temperature_conflict" and row.temperature_diff_K == pytest.approx(-9.85)
+
+
+def test_reconcile_no_agreeing_row_holds_a_value_more_than_3x_off() -> None:
+    """Many values of one material in one work and the curated sheet: every row pairs exactly
+    two values, and an agreeing row's values are within the tolerance."""
+    values = [1e-3, 1.001e-3, 3e-3, 1e-6, 1e-4, 2e-3]
+    records = _records(*[_record("Li3YCl6", f"{v:g}", v, 298.15, top=10.0 * i,
+                                 source="table" if i % 2 else "text")
+                         for i, v in enumerate(values)])
+    curated = _curated({"material": "Li3YCl6", "sigma_S_per_cm": 1e-3})
+    out = reconcile(records, curated)
+    sigma = dict(zip(records["record_id"], records["sigma_S_per_cm"], strict=True))
+    for row in out[out["status"].isin(["agrees", "rounding"])].itertuples():
+        mine = [sigma[r] for r in row.record_ids]
+        theirs = [sigma[r] for r in row.other_record_ids] or [row.other_sigma_S_per_cm]
+        assert max(mine + theirs) / min(mine + theirs) < 3
+
+
+def test_reconcile_against_every_curated_source_and_their_disagreement() -> None:
+    records = _records(_record("Li7P3S11", "45.66", 4.566e-2, None))
+    curated = _curated(
+        {"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2},
+        {"material": "Li7P3S11", "sigma_S_per_cm": 3.2e-3, "source_dataset": "obelix",
+         "curated_id": "obelix:mdp", "doi": "10.1039/c3ee41655k", "expected_in_corpus": False})
+    out = reconcile(records, curated)
+    assert sorted(out["curated_source"].str.split(" ").str[0]) == ["OBELiX", "curators'"]
+    sheet = out[out["curated_ids"].map(lambda ids: ids[0] == "C001")].iloc[0]
+    assert sheet["status"] == "value_conflict"
+    assert "obelix:mdp" in sheet["curated_ids"]
+    assert "curated sources disagree" in sheet["explanation"]
+    assert "3.2e-3" in sheet["explanation"]
+
+
+def test_reconcile_same_doi_is_the_strongest_match() -> None:
+    """A paper's own value is paired with the curated row citing that paper, not the closest."""
+    records = _records(_record("Li7P3S11", "17", 1.7e-2, 298.15, work="doi:10.1039/c3ee41655k"))
+    curated = _curated(
+        {"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2, "source_dataset": "obelix",
+         "curated_id": "obelix:other", "doi": "10.1/other", "expected_in_corpus": False},
+        {"material": "Li7P3S11", "sigma_S_per_cm": 3.2e-3, "source_dataset": "obelix",
+         "curated_id": "obelix:mdp", "doi": "10.1039/c3ee41655k", "expected_in_corpus": False})
+    (row,) = reconcile(records, curated).itertuples()
+    assert row.curated_ids[0] == "obelix:mdp" and row.same_citation == "doi:10.1039/c3ee41655k"
+    assert row.status == "value_conflict"
+
+
+def test_reconcile_class_statements_are_set_apart() -> None:
+    records = _records(_record("solid electrolytes", "10^-3 S cm^-1", 1e-3, 298.15,
+                               source="text"),
+                       _record("Li^+", "10^-3 S cm^-1", 1e-3, 298.15, source="text", top=300))
+    out = reconcile(records, _curated({"material": "Li", "sigma_S_per_cm": 1e-3}))
+    assert set(out.loc[out["is_statement_about_class"], "status"]) == {"only_in_document"}
+    assert out["is_statement_about_class"].sum() == 2
+    assert set(out.loc[~out["is_statement_about_class"], "status"]) == {"only_in_curated"}
+
+
+def test_reconcile_typo_of_one_subscript_is_the_same_material_inside_a_work() -> None:
+    records = _records(_record("β''-Al2O", "0.00024 (300 °C)", 2.4e-7, 573.15),
+                       _record("β′′-Al2O3", "0.24 S cm^-1", 2.4e-1, 573.0, source="text"))
+    (row,) = reconcile(records, NO_CURATED).itertuples()
+    assert row.status == "unit_slip"
+
+
+def test_reconcile_two_works_are_compared_across() -> None:
+    records = _records(_record("Li7P3S11", "17", 1.7e-2, 298.15, doc=DOC_A),
+                       _record("Li7P3S11", "3.2", 3.2e-3, 298.15, doc=DOC_C, work="doi:x"))
+    (row,) = reconcile(records, NO_CURATED).itertuples()
+    assert (row.scope, row.status) == ("across_works", "value_conflict")
 
 
 def test_reconcile_only_in_document_and_only_in_curated() -> None:
-    records = _records(_record("Li3InCl6", "1 × 10^-3", 1e-3, 298.15))
-    curated = _curated({"material": "Li3YCl6", "sigma_S_per_cm": 5.1e-4},
-                       {"material": "Sm0.95Ca0.05F2.95", "sigma_S_per_cm": None,
-                        "temperature_K": None})
-    result = reconcile(records, curated).set_index("status")
-    assert sorted(result.index) == ["only_in_curated", "only_in_document"]
-    only_doc = result.loc["only_in_document"]
-    assert only_doc["curated_ids"] == [] and only_doc["record_ids"] == list(records["record_id"])
-    only_cur = result.loc["only_in_curated"]
-    assert only_cur["curated_ids"] == ["C001"] and only_cur["record_ids"] == []
-    assert only_cur["doc_sha256"] == DOC
-    assert "Li3YCl6" in only_cur["explanation"]
+    records = _records(_record("Li3InCl6", "1.49", 1.49e-3, 298.15))
+    curated = _curated({"material": "Li10GeP2S12", "sigma_S_per_cm": 1.2e-2},
+                       {"material": "Li3YCl6", "sigma_S_per_cm": 5.1e-4, "source_dataset":
+                        "obelix", "expected_in_corpus": False})
+    out = reconcile(records, curated)
+    assert sorted(out["status"]) == ["only_in_curated", "only_in_document"]
 
 
-def test_reconcile_public_datasets_compare_but_never_only_in_curated() -> None:
-    records = _records(_record("Li6PS5Cl", "1.9 × 10^-3", 1.9e-3, 298.15))
-    curated = _curated(
-        {"material": "Li6PS5Cl", "sigma_S_per_cm": 1.9e-3, "curated_id": "obelix:a",
-         "source_dataset": "obelix", "expected_in_corpus": False},
-        {"material": "Li6PS5Cl", "sigma_S_per_cm": 1.0e-3, "curated_id": "obelix:b",
-         "source_dataset": "obelix", "expected_in_corpus": False},
-        {"material": "Li7BiO6", "sigma_S_per_cm": 1.6e-6, "curated_id": "obelix:c",
-         "source_dataset": "obelix", "expected_in_corpus": False})
-    row = _one(reconcile(records, curated))
-    assert (row["status"], row["curated_ids"]) == ("agrees", ["obelix:a"])
-    assert row["curated_source"].startswith("obelix")
-    private = reconcile(records, curated, settings={"compare_public": False})
-    assert _one(private)["status"] == "only_in_document"
-
-
-def test_reconcile_pairs_closest_temperature_then_value() -> None:
-    records = _records(
-        _record("NaCB11H12 (NCB)", "4 × 10^-3", 4e-3, 298.15, top=100),
-        _record("NaCB11H12 (NCB)", "1 × 10^-8", 1e-8, 298.15, top=120),
-        _record("NaCB11H12 (NCB)", "7 × 10^-2", 7e-2, 400.0, top=140),
-        _record("Li7P3S11", "1.7 × 10^-2", 1.7e-2, 298.15, top=160),
-    )
-    curated = _curated({"material": "NaCB11H12", "sigma_S_per_cm": 4e-3},
-                       {"material": "NaCB11H12", "sigma_S_per_cm": 9.78e-9},
-                       {"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2},
-                       {"material": "Li7P3S11", "sigma_S_per_cm": 3.2e-3})
-    result = reconcile(records, curated)
-    result = result.set_index(result["curated_ids"].str[0])
-    ids = list(records["record_id"])
-    assert result.index.tolist() == ["C001", "C002", "C003", "C004"]
-    assert result.loc["C001", "record_ids"] == [ids[0], ids[2]]
-    assert "1 other document value" in result.loc["C001", "explanation"]
-    assert (result.loc["C002", "status"], result.loc["C002", "record_ids"]) == (
-        "rounding", [ids[1]])
-    assert result.loc["C003", "status"] == "agrees"
-    assert result.loc["C004", "status"] == "only_in_curated"
-
-
-def test_reconcile_ids_are_stable_and_unique() -> None:
-    records = _records(_record("Li7P3S11", "1.7 × 10^-2", 1.7e-2, 298.15),
-                       _record("Li3InCl6", "1 × 10^-3", 1e-3, 298.15, top=300))
-    curated = _curated({"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2},
-                       {"material": "Na3PS4", "sigma_S_per_cm": 2e-4})
-    first = reconcile(records, curated)
-    second = reconcile(records.iloc[::-1].reset_index(drop=True), curated)
-    assert first["reconciliation_id"].is_unique
-    assert sorted(first["reconciliation_id"]) == sorted(second["reconciliation_id"])
-    assert list(first.columns) == list(RECONCILIATION_COLUMNS)
-
-
-def test_reconcile_frame_has_a_stable_arrow_schema() -> None:
-    records = _records(_record("Li7P3S11", "1.7 × 10^-2", 1.7e-2, 298.15))
-    schema = pa.Table.from_pandas(
-        reconcile(records, _curated({"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2})),
-        preserve_index=False).schema
-    assert schema.field("record_ids").type == pa.list_(pa.string())
-    assert pa.types.is_string(schema.field("decision").type) or pa.types.is_large_string(
-        schema.field("decision").type)
-    assert schema.field("factor").type == pa.float64()
-
-
-def test_reconcile_empty_records_make_every_curated_value_missing() -> None:
-    records = records_to_frame([])
-    assert list(records.columns) == list(RECORD_COLUMNS)
+def test_reconcile_ids_are_stable_unique_and_the_frame_fits_its_schema() -> None:
+    records = _records(_record("Li7P3S11", "17", 1.7e-2, 298.15),
+                       _record("Li7P3S11", "17 mS", 1.7e-2, 298.15, source="text"))
     curated = _curated({"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2})
-    row = _one(reconcile(records, curated))
-    assert row["status"] == "only_in_curated" and pd.isna(row["doc_sha256"])
+    first, again = reconcile(records, curated), reconcile(records, curated)
+    assert list(first["reconciliation_id"]) == list(again["reconciliation_id"])
+    assert first["reconciliation_id"].is_unique
+    frame_to_table("reconciliation", first)
+    frame_to_table("reconciliation", reconcile(_records(), curated))
 
 
-def _write_decisions(tmp_path: Path, *lines: str) -> Path:
+def test_reconcile_summary_counts_every_status() -> None:
+    out = reconcile(_records(_record("Li7P3S11", "17", 1.7e-2, 298.15)),
+                    _curated({"material": "Li7P3S11", "sigma_S_per_cm": 1e-2}))
+    summary = summarise_reconciliation(out)
+    assert list(summary) == list(STATUSES) and summary["value_conflict"] == 1
+
+
+# --- decisions and the curated view -----------------------------------------------------------
+
+HEADER = ("reconciliation_id,record_id,curated_id,decision,corrected_sigma_S_per_cm,"
+          "corrected_temperature_K,curator,decided_at,note")
+
+
+def _decisions(tmp_path: Path, *lines: str) -> pd.DataFrame:
     path = tmp_path / "decisions.csv"
-    header = (SEEDS / "decisions" / "decisions.csv").read_text(encoding="utf-8")
-    path.write_text(header + "".join(f"{line}\n" for line in lines), encoding="utf-8")
-    return path
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return load_decisions(path)
 
 
-@pytest.mark.parametrize(("by_id", "decision", "corrected"), [
-    (True, "accepted", ""),
-    (False, "rejected", ""),
-    (False, "corrected", "1.25e-1"),
-])
-def test_reconcile_applies_decisions(tmp_path: Path, by_id: bool, decision: str,
-                                     corrected: str) -> None:
-    records = _records(_record("Li14ZnGe4O16", "125", 125.0, 573.0))
-    curated = _curated({"material": "Li14ZnGe4O16", "sigma_S_per_cm": 1.25e-1,
-                        "temperature_K": 573.15})
-    before = _one(reconcile(records, curated))
-    assert before["status"] == "unit_slip"
-    key = (f"{before['reconciliation_id']},," if by_id
-           else f",{before['record_ids'][0]},C001")
-    path = _write_decisions(
-        tmp_path, f"{key},{decision},{corrected},,jdoe,2026-11-20,value is in mS/cm")
-    after = _one(reconcile(records, curated, load_decisions(path)))
-    assert (after["status"], after["decision"]) == (decision, decision)
-    assert after["original_status"] == "unit_slip"
-    assert ": unit_slip" in after["explanation"] and "jdoe" in after["explanation"]
-    assert after["decision_note"] == "value is in mS/cm"
-    assert after["reconciliation_id"] == before["reconciliation_id"]
-    if corrected:
-        assert after["corrected_sigma_S_per_cm"] == pytest.approx(0.125)
+def _slip() -> tuple[pd.DataFrame, pd.DataFrame]:
+    records = _records(_record("Na2B12H12", "0.0001", 1e-7, None),
+                       _record("Na2B12H12", "0.1 S cm^-1", 1e-1, 529.0, source="text"))
+    return records, reconcile(records, NO_CURATED)
+
+
+def test_reconcile_decision_replaces_status_and_reaches_the_curated_view(tmp_path: Path) -> None:
+    records, out = _slip()
+    rid = out["reconciliation_id"].iloc[0]
+    decisions = _decisions(tmp_path, f"{rid},,,corrected,0.1,,jdoe,2026-11-20,mS not S")
+    decided = reconcile(records, NO_CURATED, decisions)
+    row = decided.iloc[0]
+    assert (row["status"], row["original_status"], row["decided_by"]) == (
+        "corrected", "unit_slip", "jdoe")
+    view = curated_view(records, decided).set_index("record_id")
+    table = records.loc[records["source"] == "table", "record_id"].iloc[0]
+    assert view.at[table, "sigma_S_per_cm"] == 0.1
+    assert view.at[table, "original_sigma_S_per_cm"] == 1e-7
+    assert view.at[table, "decision"] == "corrected" and view.at[table, "usable"]
+    frame_to_table("curated", view.reset_index())
+
+
+def test_reconcile_rejected_values_are_marked_unusable(tmp_path: Path) -> None:
+    records, out = _slip()
+    rid = out["reconciliation_id"].iloc[0]
+    view = curated_view(records, reconcile(records, NO_CURATED,
+                                           _decisions(tmp_path, f"{rid},,,rejected,,,,,")))
+    assert list(view.sort_values("source")["usable"]) == [False, True]
 
 
 def test_reconcile_latest_decision_wins(tmp_path: Path) -> None:
-    records = _records(_record("Li7P3S11", "3.2 × 10^-3", 3.2e-3, 298.15))
-    curated = _curated({"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2})
-    rid = _one(reconcile(records, curated))["reconciliation_id"]
-    path = _write_decisions(tmp_path, f"{rid},,,accepted,,,a,2026-11-21,",
-                            f"{rid},,,rejected,,,b,2026-11-20,")
-    assert _one(reconcile(records, curated, load_decisions(path)))["status"] == "accepted"
+    records, out = _slip()
+    rid = out["reconciliation_id"].iloc[0]
+    decisions = _decisions(tmp_path, f"{rid},,,accepted,,,,2026-11-21,",
+                           f"{rid},,,rejected,,,,2026-02-01,")
+    assert reconcile(records, NO_CURATED, decisions)["status"].iloc[0] == "accepted"
+
+
+def test_reconcile_contradicting_decisions_on_one_statement_are_an_error(tmp_path: Path) -> None:
+    records = _records(_record("Na2B12H12", "0.0001", 1e-7, None),
+                       _record("Na2B12H12", "0.1 S cm^-1", 1e-1, 529.0, source="text"))
+    curated = _curated({"material": "Na2B12H12", "sigma_S_per_cm": 1e-1, "temperature_K": 529.0})
+    out = reconcile(records, curated)
+    table_rows = out[out["statement_id"] == out["statement_id"].iloc[0]]
+    assert len(table_rows) == 2
+    first, second = table_rows["reconciliation_id"]
+    decisions = _decisions(tmp_path, f"{first},,,accepted,,,,2026-11-20,",
+                           f"{second},,,rejected,,,,2026-11-20,")
+    with pytest.raises(DecisionError, match="contradict"):
+        reconcile(records, curated, decisions)
 
 
 def test_reconcile_unmatched_decisions_are_reported(tmp_path: Path) -> None:
-    records = _records(_record("Li7P3S11", "3.2 × 10^-3", 3.2e-3, 298.15))
-    curated = _curated({"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2})
-    result = reconcile(records, curated)
-    rid, record_id = result.iloc[0]["reconciliation_id"], records.iloc[0]["record_id"]
-    path = _write_decisions(tmp_path, f"{rid},,,accepted,,,a,2026-11-21,",
-                            f",{record_id},C001,accepted,,,a,2026-11-21,",
-                            "stale0000,,,rejected,,,a,2026-11-21,",
-                            ",,C009,rejected,,,a,2026-11-21,")
-    stale = unmatched_decisions(result, load_decisions(path))
-    assert stale["reconciliation_id"].tolist()[0] == "stale0000"
-    assert stale["curated_id"].tolist()[1] == "C009"
-    assert len(stale) == 2
+    records, out = _slip()
+    decisions = _decisions(tmp_path, f"{out['reconciliation_id'].iloc[0]},,,accepted,,,,,",
+                           "stale,,,accepted,,,,,")
+    assert list(unmatched_decisions(out, decisions)["reconciliation_id"]) == ["stale"]
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("abc,,,approved,,,jdoe,2026-11-20,", r"line 3: decision 'approved'"),
-    (",,,accepted,,,jdoe,2026-11-20,", "line 3: needs reconciliation_id"),
-    ("abc,,,corrected,,,jdoe,2026-11-20,", "line 3: 'corrected' needs"),
-    ("abc,,,corrected,ten,,jdoe,2026-11-20,", "line 3: corrected_sigma_S_per_cm 'ten'"),
-])
-def test_reconcile_load_decisions_rejects_bad_rows(tmp_path: Path, line: str,
-                                                   message: str) -> None:
-    path = _write_decisions(tmp_path, "abc,,,accepted,,,jdoe,2026-11-20,ok", line)
-    with pytest.raises(DecisionError, match=message):
-        load_decisions(path)
+# --- curated sources --------------------------------------------------------------------------
+
+def test_curated_seed_files_load_with_citations() -> None:
+    curated = load_curated(sorted((SEEDS / "curated").glob("*.csv")))
+    assert set(curated["source_dataset"]) == {"curators_sheet", "obelix", "liverpool",
+                                              "laskowski2023"}
+    assert curated["curated_id"].is_unique
+    sheet = curated.set_index("curated_id")
+    assert sheet.at["C019", "citations"] == "179,232,242"
+    assert sheet.at["C001", "doi"] == "10.1016/0025-5408(78)90075-2"
+    assert math.isclose(curated.loc[curated["source_dataset"] == "liverpool",
+                                    "temperature_K"].median(), 303.15)
 
 
-def test_reconcile_load_decisions_seed_file_is_valid() -> None:
-    decisions = load_decisions(SEEDS / "decisions" / "decisions.csv")
-    assert decisions.empty and "decision" in decisions.columns
-
-
-def test_reconcile_summary_and_markdown_put_conflicts_first() -> None:
-    records = _records(_record("Li7P3S11", "3.2 × 10^-3", 3.2e-3, 298.15, page=7),
-                       _record("Na3PS4", "2 × 10^-4", 2e-4, 298.15, top=300))
-    curated = _curated({"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2},
-                       {"material": "Na3PS4", "sigma_S_per_cm": 2e-4})
-    result = reconcile(records, curated)
-    summary = summarise_reconciliation(result)
-    assert set(summary) == set(STATUSES)
-    assert (summary["value_conflict"], summary["agrees"], summary["rounding"]) == (1, 1, 0)
-    report = reconciliation_to_markdown(result, records)
-    assert report.index("## value_conflict") < report.index("## agrees")
-    assert "p. 7, table p3-t1" in report and "Li7P3S11 3.2 × 10^-3" in report
-    assert "p. 7" not in reconciliation_to_markdown(result)
-
-
-@pytest.mark.parametrize("bad", [{"relative_tolerance": -1}, {"max_unit_slip_exponent": 0},
-                                 {"temperature_tolerance_K": float("nan")}, {"nope": 1}])
-def test_reconcile_settings_are_validated(bad: dict[str, float]) -> None:
-    with pytest.raises(ValueError):
-        ReconcileSettings.resolve(bad)
-
-
-def test_reconcile_load_curated_seed_files() -> None:
-    curated = load_curated([SEEDS / "curated" / "curators_sheet.csv",
-                            SEEDS / "curated" / "obelix_all.csv",
-                            SEEDS / "curated" / "obelix_train.csv"])
-    assert list(curated.columns) == list(CURATED_COLUMNS)
-    counts = curated["source_dataset"].value_counts()
-    assert (counts["curators_sheet"], counts["obelix"]) == (25, 599)
-    sheet = curated[curated["source_dataset"] == "curators_sheet"].set_index("curated_id")
-    assert sheet["expected_in_corpus"].all()
-    assert sheet.loc["C001", "material_formula"] == "Ge4Li14O16Zn"
-    assert pd.isna(sheet.loc["C002", "material_formula"])
-    assert sheet.loc["C018", "doi"] == "10.1038/nmat3066"
-    obelix = curated[curated["source_dataset"] == "obelix"]
-    assert not obelix["expected_in_corpus"].any()
-    assert (obelix["temperature_K"] == 298.15).all()
-    bounds = obelix[obelix["sigma_S_per_cm"].isna()]
-    assert len(bounds) == 37 and bounds["sigma_high_S_per_cm"].notna().all()
-
-
-@pytest.mark.shared
-@pytest.mark.skipif(not SHARED_CURATED.is_dir(), reason="needs ../shared/curated")
-def test_reconcile_load_curated_public_datasets() -> None:
-    curated = load_curated([SHARED_CURATED / "liverpool_ionics_LiIonDatabase.csv",
-                            SHARED_CURATED / "laskowski2023_with_dois.csv"])
-    counts = curated["source_dataset"].value_counts()
-    assert (counts["liverpool"], counts["laskowski2023"]) == (820, 1346)
-    liverpool = curated[curated["source_dataset"] == "liverpool"].set_index("curated_id")
-    assert liverpool.loc["liverpool:1", "temperature_K"] == pytest.approx(573.15)
-    assert "liverpool:922#2" in liverpool.index
-    laskowski = curated[curated["source_dataset"] == "laskowski2023"]
-    assert (laskowski["temperature_K"] == 298.15).all()
-
-
-def test_reconcile_load_curated_rejects_unknown_layout(tmp_path: Path) -> None:
-    path = tmp_path / "other.csv"
+def test_curated_rejects_unknown_layout(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(CuratedDataError, match="unknown curated layout"):
         load_curated([path])
+
+
+def test_curated_shared_copy_matches_the_seeds() -> None:
+    shared = shared_path("curated", "curators_sheet.csv")
+    assert shared.read_bytes() == (SEEDS / "curated" / "curators_sheet.csv").read_bytes()
+
+
+# --- the review, end to end -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def review_reconciliation(replica_docs: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from extractors.extraction import document_to_records
+    from extractors.mentions import load_nlp
+
+    nlp = load_nlp()
+    records = pd.concat([document_to_records(replica_docs[p.stem], nlp)[0] for p in REPLICAS],
+                        ignore_index=True)
+    curated = load_curated(sorted((SEEDS / "curated").glob("*.csv")))
+    return records, reconcile(records, curated)
+
+
+def _rows(out: pd.DataFrame, material: str, scope: str) -> pd.DataFrame:
+    return out[(out["material_raw"] == material) & (out["scope"] == scope)]
+
+
+@pytest.mark.parametrize("material", ["Na2B12H12", "β''-Al2O", "LiNaB12H12"])
+def test_reconcile_review_table_slips_are_unit_slips_against_the_text(
+        review_reconciliation: tuple[pd.DataFrame, pd.DataFrame], material: str) -> None:
+    _, out = review_reconciliation
+    (status,) = _rows(out, material, "within_work")["status"]
+    assert status == "unit_slip"
+
+
+@pytest.mark.parametrize("material", ["Mg(diglyme)0.5(BH4)2", "Mg(BH4)2NH3"])
+def test_reconcile_review_temperature_conflicts(
+        review_reconciliation: tuple[pd.DataFrame, pd.DataFrame], material: str) -> None:
+    _, out = review_reconciliation
+    (status,) = _rows(out, material, "within_work")["status"]
+    assert status == "temperature_conflict"
+
+
+def test_reconcile_review_is_one_work_compared_once(
+        review_reconciliation: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    records, out = review_reconciliation
+    assert records["work_id"].nunique() == 1
+    compared = out[out["scope"] != "unmatched"]
+    assert compared["record_ids"].map(len).min() == 2  # each statement: both replicas
+    assert out["reconciliation_id"].is_unique
+
+
+def test_reconcile_review_li7p3s11_conflicts_with_the_sheet_and_shows_obelix(
+        review_reconciliation: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    _, out = review_reconciliation
+    rows = out[(out["material_raw"] == "Li7P3S11")
+               & out["curated_source"].str.startswith("curators' sheet")]
+    (row,) = rows.itertuples()
+    assert row.status == "value_conflict"
+    assert any(c.startswith("obelix:") for c in row.curated_ids)
+    assert "OBELiX gives" in row.explanation
+
+
+@pytest.mark.parametrize(("material", "status"), [
+    ("LiPON", "agrees"), ("Li14Zn(GeO4)4", "agrees"), ("Na3Zr2PSi2O12", "agrees"),
+    ("Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)", "rounding"),
+])
+def test_reconcile_review_agreements(review_reconciliation: tuple[pd.DataFrame, pd.DataFrame],
+                                     material: str, status: str) -> None:
+    _, out = review_reconciliation
+    rows = out[(out["material_raw"] == material) & (out["scope"] == "curated")
+               & out["curated_source"].str.startswith("curators' sheet")]
+    assert len(rows) and set(rows["status"]) == {status}
+
+
+def test_reconcile_review_no_agreeing_row_is_3x_off(
+        review_reconciliation: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    records, out = review_reconciliation
+    sigma = dict(zip(records["record_id"], records["sigma_S_per_cm"], strict=True))
+    for row in out[out["status"].isin(["agrees", "rounding"])].itertuples():
+        values = [sigma[r] for r in [*row.record_ids, *row.other_record_ids]
+                  if not pd.isna(sigma[r])]
+        if not pd.isna(row.other_sigma_S_per_cm):
+            values.append(row.other_sigma_S_per_cm)
+        if len(values) > 1:
+            assert max(values) / min(values) < 3, row.explanation

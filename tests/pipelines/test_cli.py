@@ -27,10 +27,15 @@ def _publish_reconciliation(root: Path, reconciliation_id: str, record_ids: list
     """One reconciliation row, every other column null or a placeholder."""
     row: dict[str, object] = {}
     for field in SCHEMAS["reconciliation"]:
+        allowed = (field.metadata or {}).get(b"allowed")
         if pa.types.is_floating(field.type) or (field.nullable and field.name != "decision"):
             row[field.name] = None
+        elif pa.types.is_boolean(field.type):
+            row[field.name] = False
+        elif pa.types.is_list(field.type):
+            row[field.name] = []
         else:
-            row[field.name] = "agrees" if field.name in ("status", "original_status") else "x"
+            row[field.name] = allowed.decode().split(",")[0] if allowed else "x"
     row.update(reconciliation_id=reconciliation_id, record_ids=record_ids,
                curated_ids=curated_ids, decision=None)
     df = pd.DataFrame([row])
