@@ -33,7 +33,7 @@ from extractors.publish import (
     read_manifest,
 )
 from extractors.records import RECORD_COLUMNS
-from extractors.schemas import dataset_schema
+from extractors.schemas import SCHEMA_VERSION, dataset_schema
 from tests.extractors.frames import SHA_A, SHA_B, documents_frame
 
 REPO = Path(__file__).resolve().parents[2]
@@ -55,6 +55,7 @@ def conductivity_frame(n: int, generation: int = 0) -> pd.DataFrame:
         "temperature_raw": "RT", "temperature_K": 298.15, "evidence": "Li7P3S11 shows ...",
         "extractor_version": "0.1.0", "family": None, "reference": "[162]", "flags": None,
         "conductivity_kind": np.where(i % 4 == 0, "bulk", "unspecified"), "work_id": "doi:10.1/x",
+        "cited_doi": None,
     }
     return pd.DataFrame(columns)[list(RECORD_COLUMNS)]
 
@@ -90,16 +91,22 @@ def test_publish_unchanged_input_makes_one_version(settings: PublishSettings) ->
 
 def reconciliation_frame() -> pd.DataFrame:
     return pd.DataFrame({
-        "reconciliation_id": ["r1", "r2"], "status": ["unit_slip", "only_in_curated"],
-        "explanation": ["factor 1000", "no document value"], "material_raw": ["LiPON", "LiPON"],
-        "material_formula": [None, None], "record_ids": [["rec1"], []],
-        "curated_ids": [["C002"], ["C003"]], "doc_sha256": [SHA_A, None],
-        "document_sigma_S_per_cm": [2e-3, None], "curated_sigma_S_per_cm": [2e-6, 3e-2],
-        "factor": [1000.0, None], "document_temperature_K": [298.15, None],
-        "curated_temperature_K": [298.15, 298.15], "temperature_diff_K": [0.0, None],
-        "curated_source": ["ref [154]", None], "decision": ["accepted", None],
-        "decision_note": [None, None], "original_status": ["unit_slip", "only_in_curated"],
-        "corrected_sigma_S_per_cm": [None, None], "corrected_temperature_K": [None, None],
+        "reconciliation_id": ["r1", "r2"], "status": ["corrected", "only_in_curated"],
+        "original_status": ["unit_slip", "only_in_curated"],
+        "explanation": ["factor 1000", "no document value"], "scope": ["curated", "unmatched"],
+        "material_key": ["name:lipon", "name:lipon"], "material_raw": ["LiPON", "LiPON"],
+        "material_formula": [None, None], "is_statement_about_class": [False, False],
+        "work_id": ["doi:10.1/x", None], "statement_id": ["s1", None],
+        "record_ids": [["rec1", "rec2"], []], "doc_sha256": [SHA_A, None],
+        "other_statement_id": [None, None], "other_record_ids": [[], []],
+        "curated_ids": [["C002"], ["C003"]], "curated_source": ["ref [154]", "C003"],
+        "same_citation": ["[154]", None],
+        "document_sigma_S_per_cm": [2e-3, None], "document_temperature_K": [298.15, None],
+        "other_sigma_S_per_cm": [2e-6, 3e-2], "other_temperature_K": [298.15, 298.15],
+        "factor": [1000.0, None], "temperature_diff_K": [0.0, None],
+        "decision": ["corrected", None], "decision_note": ["mS", None],
+        "decided_by": ["jdoe", None], "decided_at": ["2026-11-20", None],
+        "corrected_sigma_S_per_cm": [2e-6, None], "corrected_temperature_K": [None, None],
     })
 
 
@@ -140,7 +147,7 @@ def test_publish_manifest_describes_files(settings: PublishSettings) -> None:
         assert entry["bytes"] == len(data)
     assert sum(f["rows"] for f in manifest["files"]) == manifest["row_count"] == 1000
     assert datetime.fromisoformat(manifest["created_at"]).utcoffset() == timedelta(0)
-    assert manifest["schema_version"] == "1" and manifest["code_version"] == "test-1"
+    assert manifest["schema_version"] == SCHEMA_VERSION and manifest["code_version"] == "test-1"
     assert manifest["content_hash"].startswith("sha256:")
 
 

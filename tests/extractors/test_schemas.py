@@ -32,16 +32,22 @@ def _record(**changes: object) -> ConductivityRecord:
 
 def _reconciliation_frame() -> pd.DataFrame:
     return pd.DataFrame({
-        "reconciliation_id": ["r1", "r2"], "status": ["unit_slip", "only_in_curated"],
-        "explanation": ["factor 1000", "no document value"], "material_raw": ["LiPON", "LiPON"],
-        "material_formula": [None, None], "record_ids": [["rec1"], []],
-        "curated_ids": [("C002",), np.array(["C003"])], "doc_sha256": ["a" * 64, None],
-        "document_sigma_S_per_cm": [2e-3, None], "curated_sigma_S_per_cm": [2e-6, 3e-2],
-        "factor": [1000.0, None], "document_temperature_K": [298.15, None],
-        "curated_temperature_K": [298.15, 298.15], "temperature_diff_K": [0.0, None],
-        "curated_source": ["ref [154]", None], "decision": ["accepted", None],
-        "decision_note": [None, None], "original_status": ["unit_slip", "only_in_curated"],
-        "corrected_sigma_S_per_cm": [None, None], "corrected_temperature_K": [None, None],
+        "reconciliation_id": ["r1", "r2"], "status": ["corrected", "only_in_curated"],
+        "original_status": ["unit_slip", "only_in_curated"],
+        "explanation": ["factor 1000", "no document value"], "scope": ["curated", "unmatched"],
+        "material_key": ["name:lipon", "name:lipon"], "material_raw": ["LiPON", "LiPON"],
+        "material_formula": [None, None], "is_statement_about_class": [False, False],
+        "work_id": ["doi:10.1/x", None], "statement_id": ["s1", None],
+        "record_ids": [["rec1", "rec2"], []], "doc_sha256": ["a" * 64, None],
+        "other_statement_id": [None, None], "other_record_ids": [[], []],
+        "curated_ids": [["C002"], ["C003"]], "curated_source": ["ref [154]", "C003"],
+        "same_citation": ["[154]", None],
+        "document_sigma_S_per_cm": [2e-3, None], "document_temperature_K": [298.15, None],
+        "other_sigma_S_per_cm": [2e-6, 3e-2], "other_temperature_K": [298.15, 298.15],
+        "factor": [1000.0, None], "temperature_diff_K": [0.0, None],
+        "decision": ["corrected", None], "decision_note": ["mS", None],
+        "decided_by": ["jdoe", None], "decided_at": ["2026-11-20", None],
+        "corrected_sigma_S_per_cm": [2e-6, None], "corrected_temperature_K": [None, None],
     })
 
 
@@ -83,7 +89,7 @@ def test_schemas_documents_keep_null_ints() -> None:
 
 def test_schemas_reconciliation_lists() -> None:
     table = frame_to_table("reconciliation", _reconciliation_frame())
-    assert table.column("record_ids").to_pylist() == [["rec1"], []]
+    assert table.column("record_ids").to_pylist() == [["rec1", "rec2"], []]
     assert table.column("curated_ids").to_pylist() == [["C002"], ["C003"]]
 
 

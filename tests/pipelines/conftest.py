@@ -47,8 +47,9 @@ ASSETS = dg.load_assets_from_modules(
     [importlib.import_module(f"pipelines.{domain}.assets") for domain in DOMAINS])
 CHECKS = dg.load_asset_checks_from_modules(
     [importlib.import_module(f"pipelines.{domain}.checks") for domain in DOMAINS])
-CORPUS = ["documents", "conductivity", "tables", "reconciliation", "reconciliation_report",
-          "documents_dataset", "conductivity_dataset", "tables_dataset", "reconciliation_dataset"]
+CORPUS = ["documents", "conductivity", "tables", "decisions", "reconciliation", "curated_view",
+          "reconciliation_report", "documents_dataset", "conductivity_dataset", "tables_dataset",
+          "reconciliation_dataset", "curated_dataset"]
 
 
 def register(instance: dg.DagsterInstance, folder: Path) -> list[str]:

@@ -64,7 +64,8 @@ def test_assets_broken_pdf_fails_its_partition_removed_pdf_leaves_next_version(p
     assert published.loc[published["status"] == "failed", "error"].str.startswith(
         "not a PDF").all()
     assert latest_version("conductivity", settings) == "version=0001"
-    assert (project.outputs / "reports" / "reconciliation.md").is_file()
+    assert (project.outputs / "reports" / "reconciliation.html").is_file()
+    assert (project.outputs / "reports" / "reconciliation.csv").is_file()
 
     instance.delete_dynamic_partition(document_partitions.name, broken_key)  # PDF removed
     assert materialize(project, instance, CORPUS).success

@@ -6,8 +6,9 @@ from pipelines.definitions import defs
 
 PER_DOCUMENT = {"document", "layout", "found_tables", "table_cells", "table_records",
                 "text_records"}
-CORPUS = {"documents", "conductivity", "tables", "reconciliation", "reconciliation_report",
-          "documents_dataset", "conductivity_dataset", "tables_dataset", "reconciliation_dataset"}
+CORPUS = {"documents", "conductivity", "tables", "decisions", "reconciliation", "curated_view",
+          "reconciliation_report", "documents_dataset", "conductivity_dataset", "tables_dataset",
+          "reconciliation_dataset", "curated_dataset"}
 
 
 def test_definitions_load():
@@ -18,7 +19,7 @@ def test_definitions_load():
         assert graph.get(dg.AssetKey(key)).partitions_def is not None
     checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
     assert {(name, "matches_schema") for name in ("documents", "conductivity", "tables",
-                                                   "reconciliation")} <= checks
+                                                   "reconciliation", "curated_view")} <= checks
     assert {("documents", "documents_all_read"), ("documents", "documents_not_empty"),
             ("conductivity", "conductivity_not_empty"),
             ("reconciliation", "no_unreviewed_conflicts")} <= checks
