@@ -1,0 +1,182 @@
+"""Pictures for the curators' report: page crops of the evidence and per-material σ(T) plots.
+
+Both come back as ``data:image/png;base64,…`` URIs, so the report stays one self-contained
+file that opens offline and loads nothing from anywhere (its Content-Security-Policy allows
+``data:`` images only). Neither function raises on a bad PDF or a missing temperature: a
+report that fails on the one odd record is worse than a report with one crop missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+from matplotlib.figure import Figure
+
+from extractors._typing import BBox
+
+#: Most page crops one report embeds; each is ~10-40 kB, so the cap keeps the file openable.
+DEFAULT_MAX_CROPS = 200
+#: Points of page around the evidence box, so a curator sees the line above and below.
+DEFAULT_CROP_MARGIN_PT = 10.0
+#: Rendering resolution of a crop in dpi: sharp enough to read a superscript.
+DEFAULT_CROP_RESOLUTION = 110
+#: Plot size in inches and dpi: small enough to sit beside a material heading.
+DEFAULT_PLOT_SIZE_IN: tuple[float, float] = (4.4, 2.8)
+DEFAULT_PLOT_DPI = 90
+#: Marker per source; curated sources take the remaining ones in order of appearance.
+_DOCUMENT_MARKERS: Mapping[str, str] = {"text": "o", "table": "s"}
+_CURATED_MARKERS: tuple[str, ...] = ("^", "D", "v", "P", "X", "*", "h", "<", ">")
+
+
+@dataclass(frozen=True)
+class CropRequest:
+    """One evidence box to render: which PDF, which 1-based page, which box (PDF points)."""
+
+    record_id: str
+    pdf: Path
+    page: int
+    bbox: BBox
+
+
+@dataclass(frozen=True)
+class Crop:
+    """A rendered crop (``uri``) or why there is none (``note``)."""
+
+    uri: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class PlotPoint:
+    """One value on a material's plot; ``source`` is ``text``, ``table`` or a curated dataset."""
+
+    source: str
+    sigma_S_per_cm: float
+    temperature_K: float | None
+
+
+def png_to_data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def expand_bbox(bbox: BBox, margin: float, page_bbox: BBox) -> BBox:
+    """``bbox`` grown by ``margin`` on every side, clipped to the page (pdfplumber refuses
+    crops that leave the page)."""
+    x0, top, x1, bottom = bbox
+    px0, ptop, px1, pbottom = page_bbox
+    return (max(px0, x0 - margin), max(ptop, top - margin),
+            min(px1, x1 + margin), min(pbottom, bottom + margin))
+
+
+def requests_to_crops(requests: Iterable[CropRequest], *, max_crops: int = DEFAULT_MAX_CROPS,
+                      margin: float = DEFAULT_CROP_MARGIN_PT,
+                      resolution: int = DEFAULT_CROP_RESOLUTION) -> dict[str, Crop]:
+    """Render each request's crop, in the given order, until ``max_crops`` distinct crops.
+
+    The caller orders requests by importance (conflicts first), so the cap drops crops of
+    agreeing rows, not of the rows a curator must judge. Identical (pdf, page, box) requests,
+    e.g. one sentence holding two values, share one rendering and count once. Each PDF is
+    opened once for the whole batch.
+    """
+    crops: dict[str, Crop] = {}
+    rendered: dict[tuple[Path, int, BBox], Crop] = {}
+    with contextlib.ExitStack() as stack:
+        opened: dict[Path, Any] = {}
+        for req in requests:
+            key = (req.pdf, req.page, req.bbox)
+            if key in rendered:
+                crops[req.record_id] = rendered[key]
+                continue
+            if len(rendered) >= max_crops:
+                crops[req.record_id] = Crop(note=f"no crop: the report's cap of {max_crops} "
+                                                 "crops is reached")
+                continue
+            crop = _render(req, opened, stack, margin, resolution)
+            rendered[key] = crop
+            crops[req.record_id] = crop
+    return crops
+
+
+def _render(req: CropRequest, opened: dict[Path, Any], stack: contextlib.ExitStack,
+            margin: float, resolution: int) -> Crop:
+    if not all(math.isfinite(v) for v in req.bbox):
+        return Crop(note="no crop: the record has no box")
+    try:
+        if req.pdf not in opened:
+            opened[req.pdf] = stack.enter_context(pdfplumber.open(req.pdf))
+        pdf = opened[req.pdf]
+        if not 1 <= req.page <= len(pdf.pages):
+            return Crop(note=f"no crop: page {req.page} is not in {req.pdf.name}")
+        page = pdf.pages[req.page - 1]
+        box = expand_bbox(req.bbox, margin, page.bbox)
+        if box[0] >= box[2] or box[1] >= box[3]:
+            return Crop(note="no crop: the box lies outside the page")
+        image = page.crop(box).to_image(resolution=resolution).original
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=True)
+    except Exception as exc:  # any unreadable PDF: the report still shows the evidence text
+        return Crop(note=f"no crop: {type(exc).__name__}: {exc}")
+    return Crop(uri=png_to_data_uri(buffer.getvalue()))
+
+
+def points_to_plot(points: Sequence[PlotPoint], *, title: str,
+                   size_in: tuple[float, float] = DEFAULT_PLOT_SIZE_IN,
+                   dpi: int = DEFAULT_PLOT_DPI) -> str | None:
+    """log10 σ against 1000/T, one marker per source, as a PNG data URI.
+
+    A log axis makes a 10^3 or 10^6 unit slip a visible jump rather than a number to read.
+    Values without a temperature sit in a column at the right edge, labelled "no T", so they
+    are seen without pretending to a temperature. Returns None when nothing can be drawn
+    (no positive value).
+    """
+    usable = [p for p in points if p.sigma_S_per_cm > 0 and math.isfinite(p.sigma_S_per_cm)]
+    if not usable:
+        return None
+    xs = [1000.0 / p.temperature_K for p in usable
+          if p.temperature_K is not None and p.temperature_K > 0]
+    span = (max(xs) - min(xs)) if xs else 0.0
+    edge = (max(xs) + max(0.25 * span, 0.3)) if xs else 1.0
+    fig = Figure(figsize=size_in, dpi=dpi, layout="constrained")
+    ax = fig.subplots()
+    markers = _markers(p.source for p in usable)
+    for source, marker in markers.items():
+        mine = [p for p in usable if p.source == source]
+        x = [_x_of(p, edge) for p in mine]
+        y = [math.log10(p.sigma_S_per_cm) for p in mine]
+        ax.scatter(x, y, marker=marker, s=28, label=source, alpha=0.75)
+    if len(xs) < len(usable):
+        ax.axvline(edge, color="0.8", linestyle=":", linewidth=1)
+        ax.annotate("no T", (edge, 1.0), xycoords=("data", "axes fraction"), ha="center",
+                    va="bottom", fontsize=7, color="0.4")
+    ax.set_xlabel("1000 / T  (1/K)", fontsize=8)
+    ax.set_ylabel("log10 σ  (S/cm)", fontsize=8)
+    ax.set_title(title, fontsize=9)
+    ax.tick_params(labelsize=7)
+    ax.grid(True, color="0.92")
+    ax.legend(fontsize=7, loc="best", frameon=False)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return png_to_data_uri(buffer.getvalue())
+
+
+def _x_of(point: PlotPoint, edge: float) -> float:
+    t = point.temperature_K
+    return 1000.0 / t if t is not None and t > 0 else edge
+
+
+def _markers(sources: Iterable[str]) -> dict[str, str]:
+    """Stable marker per source: documents' text/table fixed, curated sources in order."""
+    markers: dict[str, str] = {}
+    curated = iter(_CURATED_MARKERS * 4)
+    for source in sources:
+        if source not in markers:
+            markers[source] = _DOCUMENT_MARKERS.get(source) or next(curated)
+    return markers
