@@ -135,6 +135,7 @@ class EvidenceView:
 class CuratedView:
     curated_id: str
     found: bool
+    compared: bool = True
     source_dataset: str = ""
     material: str = ""
     sigma: str = ""
@@ -363,11 +364,14 @@ def _evidence_view(record_id: str, records: Mapping[str, Mapping[str, Any]],
         crop=crops.get(record_id, Crop()))
 
 
-def _curated_view(curated_id: str, curated: Mapping[str, Mapping[str, Any]]) -> CuratedView:
+def _curated_view(curated_id: str, curated: Mapping[str, Mapping[str, Any]], *,
+                  compared: bool) -> CuratedView:
+    """A curated row; ``compared`` for the one the comparison is about, the others being
+    curated sources that disagree with it."""
     row = curated.get(curated_id)
     if row is None:
-        return CuratedView(curated_id, found=False)
-    return CuratedView(curated_id, True, _text(row.get("source_dataset")),
+        return CuratedView(curated_id, found=False, compared=compared)
+    return CuratedView(curated_id, True, compared, _text(row.get("source_dataset")),
                        _text(row.get("material")), format_sigma(row.get("sigma_S_per_cm")),
                        format_temperature(row.get("temperature_K")),
                        _text(row.get("primary_source")), _text(row.get("doi")))
@@ -379,24 +383,31 @@ def _comparison_view(row: Mapping[str, Any], records: Mapping[str, Mapping[str, 
     def evidence(column: str) -> tuple[EvidenceView, ...]:
         return tuple(_evidence_view(i, records, paths, crops) for i in _ids(row.get(column)))
 
-    left_is_curated = not _ids(row.get("record_ids")) and bool(_ids(row.get("curated_ids")))
-    left = SideView("Curated" if left_is_curated else "Document",
-                    _text(row.get("statement_id")),
+    curated_rows = tuple(_curated_view(i, curated, compared=n == 0)
+                         for n, i in enumerate(_ids(row.get("curated_ids"))))
+    if not _ids(row.get("record_ids")):  # only_in_curated: the curated value is all there is
+        sigma = row.get("other_sigma_S_per_cm")
+        kelvin = row.get("other_temperature_K")
+        if not _present(sigma):
+            sigma, kelvin = row.get("document_sigma_S_per_cm"), row.get("document_temperature_K")
+        return _view(row, SideView("Curated", "", format_sigma(sigma), format_temperature(kelvin),
+                                   curated=curated_rows), None)
+    left = SideView("Document", _text(row.get("statement_id")),
                     format_sigma(row.get("document_sigma_S_per_cm")),
                     format_temperature(row.get("document_temperature_K")),
-                    evidence=evidence("record_ids"),
-                    curated=tuple(_curated_view(i, curated) for i in _ids(row.get("curated_ids")))
-                    if left_is_curated else ())
+                    evidence=evidence("record_ids"))
     right: SideView | None = None
     other_records = _ids(row.get("other_record_ids"))
-    curated_ids = () if left_is_curated else _ids(row.get("curated_ids"))
-    if other_records or curated_ids or _present(row.get("other_sigma_S_per_cm")):
+    if other_records or curated_rows or _present(row.get("other_sigma_S_per_cm")):
         right = SideView("Other statement" if other_records else "Curated",
                          _text(row.get("other_statement_id")),
                          format_sigma(row.get("other_sigma_S_per_cm")),
                          format_temperature(row.get("other_temperature_K")),
-                         evidence=evidence("other_record_ids"),
-                         curated=tuple(_curated_view(i, curated) for i in curated_ids))
+                         evidence=evidence("other_record_ids"), curated=curated_rows)
+    return _view(row, left, right)
+
+
+def _view(row: Mapping[str, Any], left: SideView, right: SideView | None) -> ComparisonView:
     decision = {k: _text(row.get(k)) for k in ("decision", "decision_note", "decided_by",
                                                "decided_at")}
     if _present(row.get("corrected_sigma_S_per_cm")):
@@ -459,7 +470,7 @@ def reconciliation_to_parts(reconciliation: pd.DataFrame, records: pd.DataFrame,
     crops = requests_to_crops(_crop_requests(ordered, record_map, paths),
                               max_crops=settings.max_crops, margin=settings.crop_margin_pt,
                               resolution=settings.crop_resolution)
-    capped = sum(1 for c in crops.values() if c.uri is None and c.note and "cap" in c.note)
+    capped = sum(1 for c in crops.values() if c.capped)
     all_by_material: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if not _is_class(row):

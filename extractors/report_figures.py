@@ -24,8 +24,8 @@ from extractors._typing import BBox
 
 #: Most page crops one report embeds; each is ~10-40 kB, so the cap keeps the file openable.
 DEFAULT_MAX_CROPS = 200
-#: Points of page around the evidence box, so a curator sees the line above and below.
-DEFAULT_CROP_MARGIN_PT = 10.0
+#: Points of page above and below the evidence box: the line before and after, for context.
+DEFAULT_CROP_MARGIN_PT = 18.0
 #: Rendering resolution of a crop in dpi: sharp enough to read a superscript.
 DEFAULT_CROP_RESOLUTION = 110
 #: Plot size in inches and dpi: small enough to sit beside a material heading.
@@ -33,6 +33,8 @@ DEFAULT_PLOT_SIZE_IN: tuple[float, float] = (4.4, 2.8)
 DEFAULT_PLOT_DPI = 90
 #: Marker per source; curated sources take the remaining ones in order of appearance.
 _DOCUMENT_MARKERS: Mapping[str, str] = {"text": "o", "table": "s"}
+#: The evidence box drawn on its crop: translucent yellow, like a highlighter.
+_HIGHLIGHT_FILL, _HIGHLIGHT_STROKE = (255, 214, 0, 70), (230, 120, 0, 220)
 _CURATED_MARKERS: tuple[str, ...] = ("^", "D", "v", "P", "X", "*", "h", "<", ">")
 
 
@@ -48,10 +50,11 @@ class CropRequest:
 
 @dataclass(frozen=True)
 class Crop:
-    """A rendered crop (``uri``) or why there is none (``note``)."""
+    """A rendered crop (``uri``) or why there is none (``note``; ``capped`` when the cap)."""
 
     uri: str | None = None
     note: str | None = None
+    capped: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,13 +70,16 @@ def png_to_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def expand_bbox(bbox: BBox, margin: float, page_bbox: BBox) -> BBox:
-    """``bbox`` grown by ``margin`` on every side, clipped to the page (pdfplumber refuses
-    crops that leave the page)."""
-    x0, top, x1, bottom = bbox
+def crop_box(bbox: BBox, margin: float, page_bbox: BBox) -> BBox:
+    """The full-width strip of the page from ``margin`` above the evidence to ``margin`` below.
+
+    Evidence boxes are often just the value (a table cell, the words of a mention); the whole
+    line shows the material column of a table row, or the sentence around a value. Clipped to
+    the page, which pdfplumber requires of a crop.
+    """
+    _, top, _, bottom = bbox
     px0, ptop, px1, pbottom = page_bbox
-    return (max(px0, x0 - margin), max(ptop, top - margin),
-            min(px1, x1 + margin), min(pbottom, bottom + margin))
+    return (px0, max(ptop, top - margin), px1, min(pbottom, bottom + margin))
 
 
 def requests_to_crops(requests: Iterable[CropRequest], *, max_crops: int = DEFAULT_MAX_CROPS,
@@ -97,7 +103,7 @@ def requests_to_crops(requests: Iterable[CropRequest], *, max_crops: int = DEFAU
                 continue
             if len(rendered) >= max_crops:
                 crops[req.record_id] = Crop(note=f"no crop: the report's cap of {max_crops} "
-                                                 "crops is reached")
+                                                 "crops is reached", capped=True)
                 continue
             crop = _render(req, opened, stack, margin, resolution)
             rendered[key] = crop
@@ -116,12 +122,15 @@ def _render(req: CropRequest, opened: dict[Path, Any], stack: contextlib.ExitSta
         if not 1 <= req.page <= len(pdf.pages):
             return Crop(note=f"no crop: page {req.page} is not in {req.pdf.name}")
         page = pdf.pages[req.page - 1]
-        box = expand_bbox(req.bbox, margin, page.bbox)
-        if box[0] >= box[2] or box[1] >= box[3]:
+        box = crop_box(req.bbox, margin, page.bbox)
+        if box[1] >= box[3]:
             return Crop(note="no crop: the box lies outside the page")
-        image = page.crop(box).to_image(resolution=resolution).original
+        image = page.crop(box).to_image(resolution=resolution)
+        highlight = (max(req.bbox[0], box[0]), max(req.bbox[1], box[1]),
+                     min(req.bbox[2], box[2]), min(req.bbox[3], box[3]))
+        image.draw_rect(highlight, fill=_HIGHLIGHT_FILL, stroke=_HIGHLIGHT_STROKE)
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", optimize=True)
+        image.annotated.save(buffer, format="PNG", optimize=True)
     except Exception as exc:  # any unreadable PDF: the report still shows the evidence text
         return Crop(note=f"no crop: {type(exc).__name__}: {exc}")
     return Crop(uri=png_to_data_uri(buffer.getvalue()))
@@ -156,6 +165,8 @@ def points_to_plot(points: Sequence[PlotPoint], *, title: str,
         ax.axvline(edge, color="0.8", linestyle=":", linewidth=1)
         ax.annotate("no T", (edge, 1.0), xycoords=("data", "axes fraction"), ha="center",
                     va="bottom", fontsize=7, color="0.4")
+    _pad_limits(ax, [_x_of(p, edge) for p in usable],
+                [math.log10(p.sigma_S_per_cm) for p in usable])
     ax.set_xlabel("1000 / T  (1/K)", fontsize=8)
     ax.set_ylabel("log10 σ  (S/cm)", fontsize=8)
     ax.set_title(title, fontsize=9)
@@ -165,6 +176,15 @@ def points_to_plot(points: Sequence[PlotPoint], *, title: str,
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", metadata={"Software": None})
     return png_to_data_uri(buffer.getvalue())
+
+
+def _pad_limits(ax: Any, xs: Sequence[float], ys: Sequence[float]) -> None:
+    """At least 0.4 of 1000/T and one decade of σ in view: two values at 550 and 553 K, or
+    two equal values, must not fill the plot as if they were far apart."""
+    x_pad = max(0.2, 0.08 * (max(xs) - min(xs)))
+    y_pad = max(0.5, 0.08 * (max(ys) - min(ys)))
+    ax.set_xlim(min(xs) - x_pad, max(xs) + x_pad)
+    ax.set_ylim(min(ys) - y_pad, max(ys) + y_pad)
 
 
 def _x_of(point: PlotPoint, edge: float) -> float:

@@ -26,7 +26,13 @@ from extractors.report import (
     reconciliation_to_parts,
     write_report,
 )
-from extractors.report_figures import CropRequest, PlotPoint, points_to_plot, requests_to_crops
+from extractors.report_figures import (
+    CropRequest,
+    PlotPoint,
+    crop_box,
+    points_to_plot,
+    requests_to_crops,
+)
 from tests.pdfbuild import Page, sup, write_pdf
 
 SHA_A, SHA_B = "a" * 64, "b" * 64
@@ -125,7 +131,7 @@ def _frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
              other_sigma_S_per_cm=5e-4, other_temperature_K=298.15),
         _row("rec-nps", "Na3PS4", status="only_in_curated", scope="unmatched",
              explanation="Not found in the corpus.", curated_ids=["c-nps"], work_id=None,
-             document_sigma_S_per_cm=2e-4),
+             other_sigma_S_per_cm=2e-4),
         _row("rec-round", "LiPON", status="rounding", explanation="Equal up to rounding.",
              record_ids=["r-round"], curated_ids=["c-round"], document_sigma_S_per_cm=3.3e-6,
              other_sigma_S_per_cm=3.3e-6, document_temperature_K=298.15),
@@ -272,6 +278,21 @@ def test_report_shows_both_values_with_units_and_temperatures() -> None:
     assert "same citation [179]" in slip
     assert "obelix: doi:10.1039/c3ee41655k" in slip
     assert "p.&nbsp;1" in slip
+
+
+def test_report_only_in_curated_shows_the_curated_value() -> None:
+    html = _html()
+    row = html[html.index('id="r-rec-nps"'):]
+    row = row[:row.index("</article>")]
+    assert "2e-4 S/cm" in row and "liverpool" in row and "T not stated" in row
+    assert "No other statement" in row
+
+
+def test_report_crop_is_the_full_width_strip_around_the_evidence() -> None:
+    assert crop_box((300.0, 100.0, 350.0, 110.0), 18.0, (0.0, 0.0, 595.0, 842.0)) == \
+        (0.0, 82.0, 595.0, 128.0)
+    assert crop_box((300.0, 5.0, 350.0, 830.0), 18.0, (0.0, 0.0, 595.0, 842.0)) == \
+        (0.0, 0.0, 595.0, 842.0)
 
 
 @pytest.mark.parametrize(("value", "text"), [(0.125, "1.25e-1 S/cm"), (1.7e-8, "1.7e-8 S/cm"),
