@@ -40,6 +40,7 @@ from extractors.report_figures import (
     DEFAULT_CROP_MARGIN_PT,
     DEFAULT_CROP_RESOLUTION,
     DEFAULT_MAX_CROPS,
+    DEFAULT_MAX_PLOTS,
     DEFAULT_PLOT_DPI,
     Crop,
     CropRequest,
@@ -104,10 +105,12 @@ class ReportSettings:
     crop_margin_pt: float = DEFAULT_CROP_MARGIN_PT
     crop_resolution: int = DEFAULT_CROP_RESOLUTION
     plot_dpi: int = DEFAULT_PLOT_DPI
+    max_plots: int = DEFAULT_MAX_PLOTS
 
     def __post_init__(self) -> None:
-        if self.max_crops < 0:
-            raise ValueError(f"max_crops must be >= 0, got {self.max_crops}")
+        if self.max_crops < 0 or self.max_plots < 0:
+            raise ValueError(f"max_crops and max_plots must be >= 0, got {self.max_crops}, "
+                             f"{self.max_plots}")
         if self.crop_margin_pt < 0:
             raise ValueError(f"crop_margin_pt must be >= 0, got {self.crop_margin_pt}")
         if self.crop_resolution <= 0 or self.plot_dpi <= 0:
@@ -457,43 +460,70 @@ def _by_id(frame: pd.DataFrame, column: str) -> dict[str, dict[str, Any]]:
     return {str(r[column]): r for r in frame.to_dict("records")}
 
 
+@dataclass(frozen=True)
+class ReportBody:
+    """The parts in reading order, and how many crops and plots the caps left out."""
+
+    parts: tuple[PartView, ...]
+    crops_capped: int = 0
+    plots_capped: int = 0
+
+
 def reconciliation_to_parts(reconciliation: pd.DataFrame, records: pd.DataFrame,
                             curated: pd.DataFrame, *, paths: Mapping[str, Path],
-                            settings: ReportSettings) -> tuple[tuple[PartView, ...], int]:
-    """The report's parts in reading order, and how many records lost their crop to the cap."""
+                            settings: ReportSettings) -> ReportBody:
+    """Rows into parts and material groups, with crops and plots rendered in reading order,
+    so the caps only ever leave out pictures of the rows further down."""
     rows = _sorted_rows(reconciliation)
     by_part: dict[str, list[dict[str, Any]]] = {key: [] for key, *_ in PARTS}
     for row in rows:
         by_part[row_to_part(_text(row.get("status")), _is_class(row))].append(row)
-    ordered = [row for key, *_ in PARTS for row in _grouped_rows(by_part[key])]
+    grouped = {key: _groups(by_part[key]) for key, *_ in PARTS}
+    ordered = [row for key, *_ in PARTS for _, members in grouped[key] for row in members]
     record_map, curated_map = _by_id(records, "record_id"), _by_id(curated, "curated_id")
     crops = requests_to_crops(_crop_requests(ordered, record_map, paths),
                               max_crops=settings.max_crops, margin=settings.crop_margin_pt,
                               resolution=settings.crop_resolution)
-    capped = sum(1 for c in crops.values() if c.capped)
-    all_by_material: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        if not _is_class(row):
-            all_by_material.setdefault(_material_key(row), []).append(row)
-    plotted: set[str] = set()
+    plots, plots_capped = _plots(rows, [m for key, *_ in PARTS if key != "classes"
+                                        for m, _ in grouped[key]],
+                                 record_map, curated_map, settings)
     parts = []
     for key, title, _, blurb in PARTS:
         groups = []
-        for material, members in _groups(by_part[key]):
-            plot = None
-            if key != "classes" and material not in plotted:
-                plotted.add(material)
-                points = material_points(all_by_material[material], record_map, curated_map)
-                if len(points) > 1:
-                    plot = points_to_plot(points, title=_material_label(members[0]),
-                                          dpi=settings.plot_dpi)
+        for material, members in grouped[key]:
             aliases = tuple(sorted({_text(r.get("material_raw")) for r in members} - {""}))
             groups.append(MaterialGroup(
-                material, _material_label(members[0]), aliases, plot,
+                material, _material_label(members[0]), aliases,
+                plots.pop(material, None) if key != "classes" else None,
                 tuple(_comparison_view(r, record_map, curated_map, paths, crops)
                       for r in members)))
         parts.append(PartView(key, title, blurb, tuple(groups)))
-    return tuple(parts), capped
+    return ReportBody(tuple(parts), sum(1 for c in crops.values() if c.capped), plots_capped)
+
+
+def _plots(rows: list[dict[str, Any]], materials: list[str],
+           records: Mapping[str, Mapping[str, Any]], curated: Mapping[str, Mapping[str, Any]],
+           settings: ReportSettings) -> tuple[dict[str, str], int]:
+    """One plot per material with several values, drawn from all its rows (whatever their
+    status), first materials first until ``max_plots``; and how many the cap left out."""
+    by_material: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        if not _is_class(row):
+            by_material.setdefault(_material_key(row), []).append(row)
+    plots: dict[str, str] = {}
+    capped = 0
+    for material in dict.fromkeys(materials):
+        points = material_points(by_material[material], records, curated)
+        if len(points) < 2:
+            continue
+        if len(plots) >= settings.max_plots:
+            capped += 1
+            continue
+        plot = points_to_plot(points, title=_material_label(by_material[material][0]),
+                              dpi=settings.plot_dpi)
+        if plot is not None:
+            plots[material] = plot
+    return plots, capped
 
 
 def _groups(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -502,11 +532,6 @@ def _groups(rows: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]
     for row in rows:
         groups.setdefault(_material_key(row), []).append(row)
     return sorted(groups.items(), key=lambda kv: (_material_label(kv[1][0]).casefold(), kv[0]))
-
-
-def _grouped_rows(rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    for _, members in _groups(rows):
-        yield from members
 
 
 def _works(documents: pd.DataFrame, paths: Mapping[str, Path]) -> list[dict[str, Any]]:
@@ -574,8 +599,8 @@ def reconciliation_to_html(reconciliation: pd.DataFrame, records: pd.DataFrame,
         settings: crop cap, crop and plot resolution.
     """
     paths = document_paths(context.documents, pdf_paths)
-    parts, capped = reconciliation_to_parts(reconciliation, records, curated, paths=paths,
-                                            settings=settings)
+    body = reconciliation_to_parts(reconciliation, records, curated, paths=paths,
+                                   settings=settings)
     script = _script()
     counts = status_counts(reconciliation)
     csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
@@ -584,7 +609,7 @@ def reconciliation_to_html(reconciliation: pd.DataFrame, records: pd.DataFrame,
         csp=csp, script=Markup(script), generated_at=context.generated_at,
         dataset_versions=dict(context.dataset_versions), works=_works(context.documents, paths),
         counts=counts, conflict_statuses=CONFLICT_STATUSES,
-        parts=[p for p in parts if p.groups], capped=capped, max_crops=settings.max_crops,
+        parts=[p for p in body.parts if p.groups], body=body, settings=settings,
         n_rows=len(reconciliation))
 
 

@@ -212,8 +212,8 @@ def test_report_parts_in_reading_order() -> None:
 
 def test_report_groups_conflicts_by_material() -> None:
     reconciliation, records, curated = _frames()
-    parts, _ = reconciliation_to_parts(reconciliation, records, curated, paths={},
-                                       settings=ReportSettings())
+    parts = reconciliation_to_parts(reconciliation, records, curated, paths={},
+                                    settings=ReportSettings()).parts
     conflicts = parts[0]
     assert conflicts.key == "conflicts"
     assert [g.label for g in conflicts.groups] == ["Li7P3S11", "LLZO"]
@@ -223,8 +223,8 @@ def test_report_groups_conflicts_by_material() -> None:
 
 def test_report_statements_about_classes_stand_apart() -> None:
     reconciliation, records, curated = _frames()
-    parts, _ = reconciliation_to_parts(reconciliation, records, curated, paths={},
-                                       settings=ReportSettings())
+    parts = reconciliation_to_parts(reconciliation, records, curated, paths={},
+                                    settings=ReportSettings()).parts
     by_key = {p.key: p for p in parts}
     assert [r.reconciliation_id for g in by_key["classes"].groups for r in g.rows] == ["rec-class"]
     assert all(r.reconciliation_id != "rec-class"
@@ -285,7 +285,7 @@ def test_report_only_in_curated_shows_the_curated_value() -> None:
     row = html[html.index('id="r-rec-nps"'):]
     row = row[:row.index("</article>")]
     assert "2e-4 S/cm" in row and "liverpool" in row and "T not stated" in row
-    assert "No other statement" in row
+    assert row.count('class="side"') == 1  # nothing to compare it with
 
 
 def test_report_crop_is_the_full_width_strip_around_the_evidence() -> None:
@@ -377,12 +377,19 @@ def test_report_crop_of_unreadable_pdf_is_a_note(tmp_path: Path) -> None:
 
 def test_report_plots_materials_with_several_values() -> None:
     reconciliation, records, curated = _frames()
-    parts, _ = reconciliation_to_parts(reconciliation, records, curated, paths={},
-                                       settings=ReportSettings())
+    parts = reconciliation_to_parts(reconciliation, records, curated, paths={},
+                                    settings=ReportSettings()).parts
     plots = {g.label: g.plot for p in parts for g in p.groups}
     assert str(plots["LLZO"]).startswith("data:image/png;base64,")  # one value has no T
     assert str(plots["Li7P3S11"]).startswith("data:image/png;base64,")
     assert plots["Na3PS4"] is None  # one value: nothing to compare
+
+
+def test_report_caps_plots_and_says_so() -> None:
+    html = _html(settings=ReportSettings(max_plots=1))
+    plots = [a for t, a in _tags(html) if t == "img" and a.get("class") == "plot"]
+    assert len(plots) == 1 and "Plots are capped at 1 per report" in html
+    assert html.index('class="plot"') < html.index('id="r-rec-slip"')  # the first conflict's
 
 
 def test_report_plot_survives_missing_temperatures_and_bad_values() -> None:
