@@ -65,7 +65,8 @@ PARTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("only_in_document", "Only in documents", ("only_in_document",),
      "Document values no curated source or other statement covers."),
 )
-#: Every status in the order the report shows them; unknown statuses go last, never dropped.
+#: Every status in the order the report shows them; a status unknown here ranks first and
+#: lands among the conflicts (:func:`row_to_part`): new, so a curator should see it.
 STATUS_ORDER: tuple[str, ...] = (*CONFLICT_STATUSES, "only_in_curated", "rounding", "agrees",
                                  *DECISIONS, "only_in_document")
 _SCOPES: Mapping[str, str] = {"within_work": "within one work", "across_works": "across works",

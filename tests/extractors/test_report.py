@@ -13,7 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from extractors.report import (
@@ -24,6 +26,7 @@ from extractors.report import (
     reconciliation_to_csv,
     reconciliation_to_html,
     reconciliation_to_parts,
+    row_to_part,
     write_report,
 )
 from extractors.report_figures import (
@@ -423,6 +426,44 @@ def test_report_write_report_replaces_both_files(tmp_path: Path) -> None:
     assert html_path.read_text("utf-8") == "<p>new ×</p>" and csv_path.read_text() == "a\n2\n"
     assert sorted(p.name for p in folder.iterdir()) == ["reconciliation.csv",
                                                         "reconciliation.html"]
+
+
+def test_report_write_report_keeps_the_old_file_when_the_write_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    html_path, _ = write_report(tmp_path, "<p>old</p>", "a\n")
+
+    def fail(*_: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("extractors.report.os.replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_report(tmp_path, "<p>new</p>", "b\n")
+    assert html_path.read_text() == "<p>old</p>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reconciliation.csv",
+                                                          "reconciliation.html"]
+
+
+def test_report_reads_list_columns_back_from_parquet() -> None:
+    reconciliation, records, curated = _frames()
+    table = pa.Table.from_pandas(reconciliation, preserve_index=False)
+    roundtrip = table.to_pandas()  # list cells come back as numpy arrays
+    html = reconciliation_to_html(roundtrip, records, curated, _context())
+    assert _article_ids(html) == _article_ids(_html())
+    assert "r1;r2" in reconciliation_to_csv(roundtrip.assign(
+        record_ids=[np.array(["r1", "r2"], dtype=object)] * len(roundtrip)))
+
+
+def test_report_of_no_comparisons_is_still_a_page() -> None:
+    reconciliation, records, curated = _frames()
+    html = reconciliation_to_html(reconciliation.iloc[0:0], records, curated, _context())
+    assert "0 comparisons" in html and not _article_ids(html)
+
+
+@pytest.mark.parametrize(("status", "is_class", "part"), [
+    ("unit_slip", False, "conflicts"), ("agrees", True, "classes"),
+    ("corrected", False, "decided"), ("brand_new_status", False, "conflicts")])
+def test_report_row_to_part(status: str, is_class: bool, part: str) -> None:
+    assert row_to_part(status, is_class) == part
 
 
 def test_report_context_needs_document_ids() -> None:
