@@ -21,12 +21,8 @@ import pytest
 from extractors.report import (
     ReportContext,
     ReportSettings,
-    format_sigma,
-    format_temperature,
     reconciliation_to_csv,
     reconciliation_to_html,
-    reconciliation_to_parts,
-    row_to_part,
     write_report,
 )
 from extractors.report_figures import (
@@ -35,6 +31,12 @@ from extractors.report_figures import (
     crop_box,
     points_to_plot,
     requests_to_crops,
+)
+from extractors.report_views import (
+    format_sigma,
+    format_temperature,
+    reconciliation_to_parts,
+    row_to_part,
 )
 from tests.pdfbuild import Page, sup, write_pdf
 
