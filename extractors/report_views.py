@@ -72,6 +72,7 @@ class ReportSettings:
         if self.crop_resolution <= 0 or self.plot_dpi <= 0:
             raise ValueError("crop_resolution and plot_dpi must be > 0")
 
+
 @dataclass(frozen=True)
 class EvidenceView:
     """One evidence record as shown: where it is, what it says, its crop."""
@@ -151,6 +152,7 @@ class PartView:
     @property
     def n_rows(self) -> int:
         return sum(len(g.rows) for g in self.groups)
+
 
 DEFAULT_SETTINGS = ReportSettings()
 
