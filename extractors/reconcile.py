@@ -34,6 +34,7 @@ from extractors.curated import SOURCE_LABELS
 from extractors.errors import DecisionError
 from extractors.schemas import (
     COMPARISON_STATUSES,
+    CONFLICT_STATUSES,
     CURATED_VIEW_COLUMNS,
     DECISIONS,
     RECONCILIATION_COLUMNS,
@@ -42,8 +43,6 @@ from extractors.statements import Statement, material_key, records_to_statements
 from extractors.units import ROOM_TEMPERATURE_K
 
 DEFAULT_COMPARE_PUBLIC = True
-#: Statuses a curator has to look at, in the order the report shows them.
-CONFLICT_STATUSES: tuple[str, ...] = ("value_conflict", "unit_slip", "temperature_conflict")
 STATUSES: tuple[str, ...] = (*COMPARISON_STATUSES, *DECISIONS)
 _FLOAT_COLUMNS = ("document_sigma_S_per_cm", "document_temperature_K", "other_sigma_S_per_cm",
                   "other_temperature_K", "factor", "temperature_diff_K",

@@ -27,9 +27,8 @@ from extractors.report_figures import (
     points_to_plot,
     requests_to_crops,
 )
-from extractors.schemas import DECISIONS, RECONCILIATION_STATUSES
+from extractors.schemas import CONFLICT_STATUSES, DECISIONS, RECONCILIATION_STATUSES
 
-CONFLICT_STATUSES: tuple[str, ...] = ("value_conflict", "unit_slip", "temperature_conflict")
 #: Report parts in reading order: (key, title, statuses it holds, why a curator looks).
 PARTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
     ("conflicts", "Conflicts", CONFLICT_STATUSES,

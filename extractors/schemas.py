@@ -29,6 +29,8 @@ COMPARISON_STATUSES: tuple[str, ...] = (
     "only_in_document", "only_in_curated",
 )
 RECONCILIATION_STATUSES = COMPARISON_STATUSES
+#: Statuses a curator has to look at, in the order the report shows them.
+CONFLICT_STATUSES: tuple[str, ...] = ("value_conflict", "unit_slip", "temperature_conflict")
 DECISIONS: tuple[str, ...] = ("accepted", "rejected", "corrected")
 #: What a reconciliation row compared (see the ``scope`` column).
 SCOPES: tuple[str, ...] = ("within_work", "across_works", "curated", "unmatched")

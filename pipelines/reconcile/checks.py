@@ -4,11 +4,9 @@ import dagster as dg
 import pandas as pd
 
 from extractors import reconcile
+from extractors.schemas import CONFLICT_STATUSES
 from pipelines.metadata import examples
 from pipelines.reconcile.resources import CuratedSources
-
-#: Statuses a curator has to look at; a decision replaces them with its own.
-CONFLICT_STATUSES = ("value_conflict", "unit_slip", "temperature_conflict")
 
 
 @dg.asset_check(asset="reconciliation",

@@ -357,7 +357,7 @@ def test_reconcile_contradicting_decisions_on_one_statement_are_an_error(tmp_pat
 
 
 def test_reconcile_unmatched_decisions_are_reported(tmp_path: Path) -> None:
-    records, out = _slip()
+    _, out = _slip()
     decisions = _decisions(tmp_path, f"{out['reconciliation_id'].iloc[0]},,,accepted,,,,,",
                            "stale,,,accepted,,,,,")
     assert list(unmatched_decisions(out, decisions)["reconciliation_id"]) == ["stale"]
