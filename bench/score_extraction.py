@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -38,6 +39,7 @@ GOLD_COLUMNS = ("page", "source", "material", "material_formula", "sigma_S_per_c
 KINDS = frozenset({"total", "bulk", "grain_boundary", "electronic", "unspecified"})
 SOURCES = frozenset({"text", "table"})
 REL_TOL = 0.02
+Row = dict[str, Any]  # one record or gold row, as from DataFrame.to_dict("records")
 KELVIN_TOL = 1.0
 
 
@@ -67,7 +69,8 @@ def load_gold(path: Path | str) -> pd.DataFrame:
         if row["conductivity_kind"] not in KINDS:
             raise ValueError(f"{where}: kind {row['conductivity_kind']!r}")
         single = not math.isnan(row["sigma_S_per_cm"])
-        ends = not (math.isnan(row["sigma_low_S_per_cm"]) and math.isnan(row["sigma_high_S_per_cm"]))
+        ends = not (math.isnan(row["sigma_low_S_per_cm"])
+                    and math.isnan(row["sigma_high_S_per_cm"]))
         if single == ends:
             raise ValueError(f"{where}: give either sigma_S_per_cm or low/high, not both or none")
     return out[list(GOLD_COLUMNS)]
@@ -93,7 +96,7 @@ def close(a: float | None, b: float | None, rel: float = REL_TOL) -> bool:
     return abs(a - b) <= rel * max(abs(a), abs(b))
 
 
-def value_distance(record: dict, gold: dict, rel: float = REL_TOL) -> float | None:
+def value_distance(record: Row, gold: Row, rel: float = REL_TOL) -> float | None:
     """Relative distance of a record's value from a gold value, or None when they don't match.
 
     A gold single value is compared with the record's ``sigma_S_per_cm``; a gold range/bound
@@ -116,7 +119,7 @@ def value_distance(record: dict, gold: dict, rel: float = REL_TOL) -> float | No
                default=0.0)
 
 
-def temperature_right(record: dict, gold: dict) -> bool | None:
+def temperature_right(record: Row, gold: Row) -> bool | None:
     """None when gold states no temperature; else whether the record's is within 1 K."""
     g = _num(gold.get("temperature_K"))
     if g is None:
@@ -125,8 +128,8 @@ def temperature_right(record: dict, gold: dict) -> bool | None:
     return r is not None and abs(r - g) <= KELVIN_TOL
 
 
-def kind_right(record: dict, gold: dict) -> bool:
-    return str(record.get("conductivity_kind") or "unspecified") == gold["conductivity_kind"]
+def kind_right(record: Row, gold: Row) -> bool:
+    return str(record.get("conductivity_kind") or "unspecified") == str(gold["conductivity_kind"])
 
 
 def _formula_key(s: str) -> str:
@@ -139,7 +142,7 @@ def _formula_key(s: str) -> str:
     return canon or "".join(s.split())
 
 
-def formula_right(record: dict, gold: dict) -> bool | None:
+def formula_right(record: Row, gold: Row) -> bool | None:
     """None when gold gives no formula; else whether the record's formula is the same."""
     g = gold.get("material_formula")
     if g is None or (isinstance(g, float) and math.isnan(g)) or not str(g).strip():
@@ -215,11 +218,9 @@ def score_records(records: pd.DataFrame, gold: pd.DataFrame, paper: str = "",
     pairs = match(records, gold, rel)
     recs = records.to_dict("records")
     golds = gold.to_dict("records")
-    temps = [temperature_right(recs[ri], golds[gi]) for ri, gi in pairs]
-    temps = [t for t in temps if t is not None]
+    temps = [t for ri, gi in pairs if (t := temperature_right(recs[ri], golds[gi])) is not None]
     kinds = [kind_right(recs[ri], golds[gi]) for ri, gi in pairs]
-    forms = [formula_right(recs[ri], golds[gi]) for ri, gi in pairs]
-    forms = [f for f in forms if f is not None]
+    forms = [f for ri, gi in pairs if (f := formula_right(recs[ri], golds[gi])) is not None]
     return PaperScore(
         paper=paper, n_gold=len(golds), n_records=len(recs), n_matched=len(pairs),
         recall=_ratio(len(pairs), len(golds)), precision=_ratio(len(pairs), len(recs)),
