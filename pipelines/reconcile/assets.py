@@ -17,13 +17,22 @@ from pipelines.publish.resources import DatasetStore
 from pipelines.reconcile.resources import CuratedSources
 
 
+def _one_line(exc: DecisionError) -> str:
+    """``file:line:column: message``, and how many more problems ``decisions check`` lists."""
+    if not exc.problems:
+        return str(exc).splitlines()[0]
+    more = len(exc.problems) - 1
+    return str(exc.problems[0]) + (f" (and {more} more: run `ionlit decisions check`)"
+                                   if more else "")
+
+
 @dg.asset(group_name="reconcile", kinds={"csv"})
 def decisions(context: dg.AssetExecutionContext, curated: CuratedSources) -> pd.DataFrame:
     """The curators' decisions, validated: a bad file stops the run before anything publishes."""
     try:
         df = curated.load_decisions()
     except DecisionError as exc:
-        raise dg.Failure(description=str(exc).splitlines()[0], allow_retries=False,
+        raise dg.Failure(description=_one_line(exc), allow_retries=False,
                          metadata={"problems": dg.MetadataValue.md(str(exc))}) from exc
     context.add_output_metadata({"n_decisions": len(df)})
     return df

@@ -11,9 +11,9 @@ from pipelines.code_version import CODE_VERSION, extractors_code_version
 from pipelines.jobs import document_job
 from pipelines.run import run_pipeline
 from tests.conftest import REPLICAS
-from tests.pipelines.conftest import Project, broken_pdf
+from tests.pipelines.conftest import Project, broken_pdf, tiny_pdf
 
-DATASETS = ("documents", "conductivity", "tables", "reconciliation")
+DATASETS = ("documents", "conductivity", "tables", "reconciliation", "curated")
 
 
 def document_runs() -> int:
@@ -51,3 +51,55 @@ def test_run_publishes_good_documents_records_broken_one_then_reuses_them(
     for name in DATASETS:
         assert list_versions(name, settings) == ["version=0001"]
         assert f"{name}: version=0001 (unchanged" in second.out
+
+
+DECISIONS_HEADER = ("reconciliation_id,record_id,curated_id,decision,corrected_sigma_S_per_cm,"
+                    "corrected_temperature_K,curator,decided_at,note")
+
+
+@pytest.mark.parametrize(("line", "where"), [
+    ("abc,,,corrected,inf,,jdoe,2026-11-20,x", ":2:17:"),
+    ("abc,,,corrected,-5,,jdoe,2026-11-20,x", ":2:17:"),
+    ("abc,,,accepted,,,jdoe,2026-2-01,x", ":2:"),
+    ("abc,,,maybe,,,jdoe,2026-11-20,x", ":2:7:"),
+    ("abc,,,accepted,,,jdoe", ":2:"),
+])
+def test_run_bad_decisions_publish_nothing_and_say_why(
+        project: Project, dagster_home: Path, capsys: pytest.CaptureFixture[str],
+        line: str, where: str):
+    tiny_pdf(project.pdfs / "tiny.pdf")
+    settings = PublishSettings(root=str(project.outputs / "datasets"))
+    assert run_pipeline(project.seeds, project.outputs) == 0
+    capsys.readouterr()
+    tiny_pdf(project.pdfs / "other.pdf", material="Na3PS4")  # something new to publish
+    decisions = project.seeds / "decisions" / "decisions.csv"
+    decisions.write_text(f"{DECISIONS_HEADER}\n{line}\n", encoding="utf-8")
+    assert run_pipeline(project.seeds, project.outputs) == 1
+    err = capsys.readouterr().err
+    failure = next(x for x in err.splitlines() if x.startswith("corpus: FAILED"))
+    assert f"decisions.csv{where}" in failure
+    for name in DATASETS:  # all datasets stay on the first run's version, in step
+        assert list_versions(name, settings) == ["version=0001"]
+
+
+def test_run_decision_reaches_report_and_curated_view(
+        project: Project, dagster_home: Path, capsys: pytest.CaptureFixture[str]):
+    tiny_pdf(project.pdfs / "tiny.pdf")
+    settings = PublishSettings(root=str(project.outputs / "datasets"))
+    assert run_pipeline(project.seeds, project.outputs) == 0
+    reconciliation = read_dataset("reconciliation", settings)
+    row = reconciliation[reconciliation["status"] == "value_conflict"].iloc[0]
+    decisions = project.seeds / "decisions" / "decisions.csv"
+    decisions.write_text(f"{DECISIONS_HEADER}\n{row['reconciliation_id']},,,corrected,"
+                         "1.7e-2,298.15,jdoe,2026-11-20,checked against the paper\n",
+                         encoding="utf-8")
+    assert run_pipeline(project.seeds, project.outputs) == 0
+    decided = read_dataset("reconciliation", settings).set_index("reconciliation_id")
+    assert decided.at[row["reconciliation_id"], "status"] == "corrected"
+    assert decided.at[row["reconciliation_id"], "original_status"] == "value_conflict"
+    view = read_dataset("curated", settings).set_index("record_id")
+    record = row["record_ids"][0]
+    assert view.at[record, "decision"] == "corrected"
+    assert view.at[record, "sigma_S_per_cm"] == 1.7e-2
+    report = (project.outputs / "reports" / "reconciliation.html").read_text(encoding="utf-8")
+    assert "checked against the paper" in report and "jdoe" in report
