@@ -10,6 +10,7 @@ import pandas as pd
 
 from extractors import EXTRACTOR_VERSION, mentions, tables
 from extractors.document import Document
+from extractors.document_facts import document_to_facts
 from extractors.errors import DocumentError, EncryptedPdfError
 from extractors.layout import read_document, sha256_of
 from extractors.records import ConductivityRecord, records_to_frame
@@ -54,7 +55,8 @@ def document_to_row(path: Path, doc: Document | None, n_records: int | None,
 def document_to_records(doc: Document, nlp: Any) -> tuple[list[ConductivityRecord], pd.DataFrame]:
     """Table and text records of a read document, and its table cells."""
     found = tables.document_to_tables(doc)
-    records = tables.tables_to_records(doc, found) + mentions.document_to_records(doc, nlp)
+    facts = document_to_facts(doc)
+    records = tables.tables_to_records(doc, found, facts) + mentions.document_to_records(doc, nlp)
     return records, tables.tables_to_cells(doc, found)
 
 

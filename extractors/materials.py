@@ -345,6 +345,12 @@ def _compact_operators(text: str) -> str:
     return re.sub(rf"(?<=[\w)\]])\s+([+\-])\s+(?=[\d.{DEFAULT_VARIABLE_SYMBOLS}])", r"\1", text)
 
 
+def normalise_formula_text(s: str) -> str:
+    """A formula as the parser reads it: NFC, ASCII dashes, subscript digits, and the spaced
+    ``+``/``−`` of variable amounts closed up (``Na3 + xSc2SixP3 − xO12``)."""
+    return _compact_operators(_normalise_text(s))
+
+
 def _is_acronym_with_amount(body: str) -> bool:
     """``NSSiP0.4``: an acronym (three capitals in a row) with a sample's composition appended.
 

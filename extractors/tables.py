@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -29,12 +29,15 @@ import pandas as pd
 from extractors._typing import BBox
 from extractors.document import Document, Line, PageLayout, Rule, union_box
 from extractors.errors import UnitParseError
-from extractors.materials import (
-    canonical_formula,
-    find_abbreviation_definitions,
-    resolve_material,
-    split_family_prefix,
+from extractors.compositions import (
+    CompositionTemplate,
+    template_to_formula,
+    text_to_labels,
+    text_to_placeholder_values,
+    written_templates,
 )
+from extractors.document_facts import DocumentFacts, document_to_facts
+from extractors.materials import resolve_material, split_family_prefix
 from extractors.records import ConductivityRecord
 from extractors.units import (
     Conductivity,
@@ -89,12 +92,30 @@ _MATERIAL_HEADER = re.compile(
 _FAMILY_HEADER = re.compile(r"^(?:type|family|class|category)\b", re.I)
 _REFERENCE_HEADER = re.compile(r"^ref(?:erence)?s?\.?$", re.I)
 _VARIABLE_HEADER = re.compile(r"^[a-zA-Z]$")
-_VARIABLE_LABEL = re.compile(r"^(?P<var>[a-zδ])\s*=\s*(?P<value>\d*\.?\d+)$")
+_LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
 _NUMBER = re.compile(r"^\d*\.?\d+$")
 _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
 _LOST_TIMES = re.compile(r"(?<=\d)\s*\ufffd\s*(?=10\^)")
 _NOTE_START = re.compile(r"^(?:[a-z]\s+[A-Z]|\^[a-z*†‡§]|[*†‡§]|Notes?\b)")
-_VARIABLE_FORMULA = re.compile(r"[A-Z][A-Za-z0-9().+\-−–]*[xyz][A-Za-z0-9().+\-−–]*")
+_NOMINAL_HEADER = re.compile(r"nominal|starting|intended|target", re.I)
+_REFINED_HEADER = re.compile(r"refine|rietveld|analy[sz]|measured|actual|experimental|EDX|EDS|"
+                             r"ICP|XRF|found", re.I)
+# σ may be printed as "s" (Elsevier, Wiley symbol fonts); its subscript follows it inline.
+_SIGMA = r"(?:σ|\bs|sigma)\s*_?\s*"
+_KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("grain_boundary", re.compile(r"grain[\s-]*boundar", re.I)),
+    ("bulk", re.compile(r"\bbulk\b|\bintra-?grain", re.I)),
+    ("total", re.compile(r"\btotal\b|\boverall\b", re.I)),
+    ("electronic", re.compile(r"\belectronic\b", re.I)),
+)
+_KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("grain_boundary", re.compile(_SIGMA + r"(?:gb|g\.b\.|grain)(?![a-z])|grain[\s-]*boundar",
+                                  re.I)),
+    ("bulk", re.compile(_SIGMA + r"(?:b|bulk|bu)(?![a-z])|\bbulk\b", re.I)),
+    ("total", re.compile(_SIGMA + r"(?:t|tot|total)(?![a-z])|\btotal\b", re.I)),
+    ("electronic", re.compile(_SIGMA + r"(?:e|el|elec|eon|electronic)(?![a-z])|\belectronic\b",
+                              re.I)),
+)
 
 
 @dataclass(frozen=True)
@@ -823,54 +844,137 @@ def _reference_column(body: Sequence[Sequence[Cell]], skip: set[int]) -> int | N
     return None
 
 
-def _variable_formula(table: Table) -> str | None:
-    """A formula with variable amounts in the caption or header (``Na1+xTi2−xAlx(PO4)3``)."""
+def _caption_labels(caption: str) -> dict[str, str]:
+    """Substitutions a caption fixes for the whole table (``(x = 0.2)``), lists left out."""
+    lists = {k for k, v in text_to_placeholder_values(caption).items() if len(v) > 1}
+    return {k: v for k, v in text_to_labels(caption).items() if k not in lists}
+
+
+def _table_templates(table: Table, facts: DocumentFacts) -> list[CompositionTemplate]:
+    """Templates the caption, then the header, writes (read past unreadable glyphs)."""
     for text in (table.caption or "", *table.header):
-        for m in _VARIABLE_FORMULA.finditer(text):
-            token = m.group(0).rstrip(".,;)")
-            if canonical_formula(token) is not None:
-                return token
+        found = written_templates(text, list(facts.templates))
+        if found:
+            return [facts.find_template(t.text) or t for t in found]
+    return []
+
+
+def _pick_template(templates: Sequence[CompositionTemplate], symbols: set[str],
+                   facts: DocumentFacts) -> CompositionTemplate | None:
+    """The template a row's labels fill: exact symbols first, then the first that they cover;
+    without one in the table, the document's only template with exactly those symbols."""
+    for t in templates:
+        if t.symbols == symbols:
+            return t
+    for t in templates:
+        if t.symbols <= symbols:
+            return t
+    if templates:
+        return templates[0]
+    return facts.template_with(symbols) if symbols else None
+
+
+def _cell_labels(text: str, templates: Sequence[CompositionTemplate],
+                 facts: DocumentFacts) -> dict[str, str] | None:
+    """A material cell that holds only substitutions (``M = Ti, x = 0.4``), or a bare amount
+    where the series has a single variable (samples "hereafter denoted x"); else None."""
+    labels = text_to_labels(text)
+    if labels and not re.sub(r"[\s,;()]", "", _LABEL_TEXT.sub("", text)):
+        return labels
+    if _NUMBER.match(text):
+        series = [t for t in templates if len(t.variables) == 1] or (
+            [facts.variable_template] if facts.variable_template else [])
+        if series:
+            (variable,) = series[0].variables
+            return {variable: text}
     return None
 
 
+def _labels_to_material(labels: dict[str, str], template: CompositionTemplate | None,
+                        ) -> tuple[str, str | None, str | None]:
+    """A row named by its substitutions under the series' template: raw and concrete formula.
+
+    ``material_raw`` keeps the template and the labels as written
+    (``Na1+xM2-xInx(PO4)3, M = Ti, x = 0.4``); the formula stays None unless every symbol of the
+    template has a value.
+    """
+    spec = ", ".join(f"{k} = {v}" for k, v in labels.items())
+    if template is None:
+        return spec, None, None
+    written = template.written or template.text
+    return f"{written}, {spec}", template_to_formula(template, labels), None
+
+
 def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols: Sequence[int],
-              previous: dict[int, str]) -> tuple[str, str | None, str | None] | None:
-    """(material_raw, formula, family) of a row; row labels such as ``x = 0.4`` are resolved.
+              previous: dict[int, str], facts: DocumentFacts,
+              ) -> tuple[str, str | None, str | None, bool] | None:
+    """(material_raw, formula, family, named by labels) of a row; labels fill the template.
 
     An empty material or label cell repeats the one above (a cell spanning rows).
     """
     for c in (*label_cols, *([] if mat_col is None else [mat_col])):
         if row[c].text:
             previous[c] = row[c].text
+    templates = _table_templates(table, facts)
+    labels = _caption_labels(table.caption or "")
     if mat_col is None:
-        values = {table.header[c].strip(): previous[c] for c in label_cols if c in previous}
-        return _labels_to_material(values, _variable_formula(table)) if values else None
-    raw = previous.get(mat_col, "")
-    if not raw:
-        return None
-    if m := _VARIABLE_LABEL.match(raw):
-        return _labels_to_material({m["var"]: m["value"]}, _variable_formula(table))
-    family, rest = split_family_prefix(raw)
-    return rest or raw, None, family
+        row_labels = {table.header[c].strip(): previous[c] for c in label_cols if c in previous}
+        if not row_labels:
+            return None
+    else:
+        raw = previous.get(mat_col, "")
+        if not raw:
+            return None
+        found = _cell_labels(raw, templates, facts)
+        if found is None:
+            family, rest = split_family_prefix(raw)
+            return rest or raw, None, family, False
+        row_labels = found
+    labels = {k: v for k, v in labels.items() if k not in row_labels}
+    labels.update(row_labels)
+    return (*_labels_to_material(labels, _pick_template(templates, set(labels), facts)), True)
 
 
-def _labels_to_material(values: dict[str, str], formula: str | None,
-                        ) -> tuple[str, str | None, str | None]:
-    """A row named by its variables (``x = 0.4``) under a formula with those variables."""
-    spec = ", ".join(f"{k} = {v}" for k, v in values.items())
-    if formula is None:
-        return spec, None, None
-    numeric = {k: float(v) for k, v in values.items() if _NUMBER.match(v)}
-    written = formula
-    for k, v in values.items():
-        if k not in numeric:
-            written = written.replace(k, v)
-    return f"{formula} ({spec})", canonical_formula(written, numeric), None
+def header_to_kind(header: str) -> str:
+    """What a conductivity column measures, from its header: ``σ_bulk``, ``σb``, ``σgb``,
+    ``σ_total``, ``σt``, ``σe``, or the words (``bulk``, ``grain boundary``, ``total``,
+    ``electronic``); ``unspecified`` when it does not say. σ printed as ``s`` is read too."""
+    found = {kind for kind, pattern in _KIND_PATTERNS if pattern.search(_BRACKETED.sub(" ", header))}
+    return found.pop() if len(found) == 1 else "unspecified"
+
+
+def caption_to_kind(caption: str) -> str:
+    """The one kind a caption names in words (``Total conductivities of ...``), else
+    ``unspecified`` (none, or several: a table of bulk and total values)."""
+    found = {kind for kind, pattern in _KIND_WORDS if pattern.search(caption)}
+    return found.pop() if len(found) == 1 else "unspecified"
+
+
+def _composition_columns(header: Sequence[str], exclude: set[int],
+                         ) -> tuple[int | None, str | None]:
+    """The material column and a flag: with a nominal and a refined/analysed composition column
+    both printed, the nominal one (``composition_nominal``)."""
+    candidates = [c for c, h in enumerate(header) if c not in exclude and _MATERIAL_HEADER.search(h)]
+    nominal = [c for c in candidates if _NOMINAL_HEADER.search(header[c])]
+    refined = [c for c in candidates if _REFINED_HEADER.search(header[c])]
+    if nominal and refined:
+        return nominal[0], "composition_nominal"
+    return (candidates[0] if candidates else None), None
 
 
 def table_to_records(doc: Document, table: Table,
-                     abbreviations: dict[str, str] | None = None) -> list[ConductivityRecord]:
-    """Conductivity records of one table: one per value cell of each conductivity column."""
+                     facts: DocumentFacts | Mapping[str, str] | None = None,
+                     ) -> list[ConductivityRecord]:
+    """Conductivity records of one table: one per value cell of each conductivity column.
+
+    Args:
+        doc: the document the table is in.
+        table: the structured table.
+        facts: the document's facts (:func:`document_to_facts`); a plain
+            ``{abbreviation: formula}`` mapping is accepted too.
+    """
+    if facts is None or not isinstance(facts, DocumentFacts):
+        facts = DocumentFacts(tuple((facts or {}).items()))
     header = table.header
     columns = [c for c in (header_to_column(k, h) for k, h in enumerate(header)) if c is not None]
     if not columns or not table.body:
@@ -882,18 +986,19 @@ def table_to_records(doc: Document, table: Table,
     family_col = _pick_column(header, _FAMILY_HEADER, value_cols)
     first_value = min(value_cols)
     label_cols = [c for c in range(first_value) if _VARIABLE_HEADER.match(header[c].strip())]
-    mat_col = _pick_column(header, _MATERIAL_HEADER, value_cols | {ref_col or -1})
+    mat_col, composition_flag = _composition_columns(header, value_cols | {ref_col or -1})
     if mat_col is None and not label_cols:
         mat_col = next((c for c in range(first_value) if c != family_col), 0)
+    table_kind = caption_to_kind(table.caption or "")
     records: list[ConductivityRecord] = []
     previous: dict[int, str] = {}
     for row in table.body:
-        material = _material(row, table, mat_col, label_cols, previous)
+        material = _material(row, table, mat_col, label_cols, previous, facts)
         if material is None:
             continue
-        raw, formula, family = material
-        if formula is None and not label_cols:
-            ref = resolve_material(raw, abbreviations or {})
+        raw, formula, family, by_labels = material
+        if not by_labels:
+            ref = resolve_material(raw, facts.abbreviation_map)
             formula = ref.formula
             family = family or ref.family
         if family_col is not None and row[family_col].text and family is None:
@@ -907,7 +1012,9 @@ def table_to_records(doc: Document, table: Table,
             sigma, temperature_text = read
             temperature = (parse_temperature(temperature_text) if temperature_text
                            else column.temperature)
-            flags = "unsure_exponent" if sigma.unsure or column.unsure else None
+            flags = [f for f in ("unsure_exponent" if sigma.unsure or column.unsure else None,
+                                 composition_flag) if f]
+            kind = header_to_kind(header[column.col])
             records.append(ConductivityRecord(
                 doc_sha256=doc.sha256, doc_name=doc.name, source="table", page=cell.page,
                 x0=cell.bbox[0], top=cell.bbox[1], x1=cell.bbox[2], bottom=cell.bbox[3],
@@ -919,13 +1026,15 @@ def table_to_records(doc: Document, table: Table,
                 temperature_raw=temperature.raw if temperature else None,
                 temperature_K=temperature.kelvin if temperature else None, family=family,
                 reference=row[ref_col].text or None if ref_col is not None else None,
-                flags=flags))
+                flags=",".join(flags) or None,
+                conductivity_kind=kind if kind != "unspecified" else table_kind))
     return records
 
 
-def tables_to_records(doc: Document, tables: list[Table]) -> list[ConductivityRecord]:
-    """Conductivity records read from the tables."""
+def tables_to_records(doc: Document, tables: list[Table],
+                      facts: DocumentFacts | None = None) -> list[ConductivityRecord]:
+    """Conductivity records read from the tables; ``facts`` are read from ``doc`` when None."""
     if not tables:
         return []
-    abbreviations = find_abbreviation_definitions(doc.text)
-    return [r for t in tables for r in table_to_records(doc, t, abbreviations)]
+    facts = facts if facts is not None else document_to_facts(doc)
+    return [r for t in tables for r in table_to_records(doc, t, facts)]

@@ -309,8 +309,8 @@ def test_tables_row_label_resolves_header_formula() -> None:
     table = _hand_table(["x", "σ (S cm^-1)"], [["0.4", "1.2 × 10^-3"], ["0.6", "2 × 10^-3"]],
                         "Table 3. Conductivity of Na1+xTi2−xAlx(PO4)3 at 25 °C")
     records = table_to_records(_doc(), table)
-    assert [r.material_raw for r in records] == ["Na1+xTi2−xAlx(PO4)3 (x = 0.4)",
-                                                 "Na1+xTi2−xAlx(PO4)3 (x = 0.6)"]
+    assert [r.material_raw for r in records] == ["Na1+xTi2−xAlx(PO4)3, x = 0.4",
+                                                 "Na1+xTi2−xAlx(PO4)3, x = 0.6"]
     assert records[0].material_formula == canonical_formula("Na1.4Ti1.6Al0.4(PO4)3")
     assert records[0].sigma_S_per_cm == pytest.approx(1.2e-3)
 
