@@ -36,6 +36,8 @@ _CODE_DEFINITION = re.compile(
     r"(?<!\S)(?P<formula>\S+(?:\s[+\-−–]\s\S+)*)\s*[(,]\s*(?:" + _LATER + r"\s+)?(?:" + _NAMING
     + r"(?:\s+" + _LATER + r")?(?:\s+as)?|" + _LATER + r")\s+[\"“‘']?"
     r"(?P<code>[A-Za-z][A-Za-z0-9'\-:/.]{0,15}?)[\"”’']?\s*[),;]")
+# "Li5La3Sb2O12 PDF-80-1251": a diffraction card or database entry, not a name for the phase.
+_CATALOGUE_NUMBER = re.compile(r"^(?:PDF|ICSD|JCPDS|COD|ICDD|CIF)\b|^\D*\d+[-/]\d{3,}")
 _CODE_SHAPE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9'\-:/.]{1,15}$")
 
 
@@ -105,7 +107,8 @@ def _variable_named_template(text: str, templates: Iterable[CompositionTemplate]
 
 def text_to_facts(text: str) -> DocumentFacts:
     """The facts a document's text defines (see :class:`DocumentFacts`)."""
-    abbreviations = find_abbreviation_definitions(text)
+    abbreviations = {name: formula for name, formula in find_abbreviation_definitions(text).items()
+                     if not _CATALOGUE_NUMBER.match(name)}
     for code, formula in text_to_sample_codes(text).items():
         abbreviations.setdefault(code, formula)
     placeholders = text_to_placeholder_values(text)

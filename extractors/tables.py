@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import pandas as pd
@@ -37,7 +37,13 @@ from extractors.compositions import (
     written_templates,
 )
 from extractors.document_facts import DocumentFacts, document_to_facts
-from extractors.materials import resolve_material, split_family_prefix
+from extractors.materials import (
+    canonical_formula,
+    formula_variables,
+    is_formula,
+    resolve_material,
+    split_family_prefix,
+)
 from extractors.records import ConductivityRecord
 from extractors.units import (
     Conductivity,
@@ -95,7 +101,14 @@ _VARIABLE_HEADER = re.compile(r"^[a-zA-Z]$")
 _LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
 _NUMBER = re.compile(r"^\d*\.?\d+$")
 _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
-_LOST_TIMES = re.compile(r"(?<=\d)\s*\ufffd\s*(?=10\^)")
+# Symbol fonts leave × unmapped (\ufffd) or as a letter ("3.37F10^-4") and the exponent's minus
+# unmapped ("10^\ufffd4"); a conductivity of 10^+4 S/cm does not exist, so the minus is assumed
+# (and flagged).
+_LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|[A-Z])\s*(?=10\^)")
+_LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)\ufffd(?=\d)")
+_TEMPERATURE_HEADER = re.compile(
+    r"^(?:T|Temp\.?|Temperature)(?![A-Za-z])\s*(?:[\[(/,]\s*(?P<unit>[^\])]*?)\s*[\])]?)?$")
+_CELSIUS_UNIT = re.compile(r"^(?:\^?[°º◦˚8\ufffd]?\s*C|℃)$")
 _NOTE_START = re.compile(r"^(?:[a-z]\s+[A-Z]|\^[a-z*†‡§]|[*†‡§]|Notes?\b)")
 _NOMINAL_HEADER = re.compile(r"nominal|starting|intended|target", re.I)
 _REFINED_HEADER = re.compile(r"refine|rietveld|analy[sz]|measured|actual|experimental|EDX|EDS|"
@@ -776,13 +789,14 @@ def _unit_candidates(header: str) -> list[str]:
 
 def _read_unit(candidate: str) -> tuple[str, bool] | None:
     """A conductivity unit and whether its exponent sign had to be assumed (lost glyph)."""
-    text = candidate.replace("^\ufffd", "").replace("\ufffd", "")
-    for allow in (False, True):
-        try:
-            conductivity_unit_to_factor(text, allow_unsure=allow)
-        except UnitParseError:
-            continue
-        return text, allow or text != candidate
+    stripped = candidate.replace("^\ufffd", "").replace("\ufffd", "")
+    for text in dict.fromkeys((stripped, re.sub(r"(?<![A-Za-z])(m?S)(?=c?m)", r"\1 ", stripped))):
+        for allow in (False, True):
+            try:
+                conductivity_unit_to_factor(text, allow_unsure=allow)
+            except UnitParseError:
+                continue
+            return text, allow or text != candidate
     return None
 
 
@@ -812,23 +826,41 @@ def header_to_column(col: int, header: str) -> ConductivityColumn | None:
     return None
 
 
-def _clean_value(text: str) -> str:
-    """Drop footnote marks; read an unmapped glyph between a number and ``10^`` as ×."""
-    return _LOST_TIMES.sub(" × ", _FOOTNOTE_MARK.sub("", text)).strip()
+def _clean_value(text: str) -> tuple[str, bool]:
+    """Drop footnote marks; read an unmapped glyph between a number and ``10^`` as ×, and an
+    unmapped exponent sign as minus (the flag says one was assumed)."""
+    text = _LOST_TIMES.sub(" × ", _FOOTNOTE_MARK.sub("", text)).strip()
+    restored = _LOST_EXPONENT_SIGN.sub("-", text)
+    return restored, restored != text
+
+
+def header_to_temperature_unit(header: str) -> str | None:
+    """``°C`` or ``K`` for a column of measurement temperatures (``T [°C]``, ``Temperature (K)``,
+    ``T [8C]`` with the degree sign printed as 8), else None."""
+    m = _TEMPERATURE_HEADER.match(header.strip())
+    if m is None or not m["unit"]:
+        return None
+    unit = m["unit"].strip()
+    if unit == "K":
+        return "K"
+    return "°C" if _CELSIUS_UNIT.match(unit) else None
 
 
 def cell_to_conductivity(text: str, column: ConductivityColumn,
                          ) -> tuple[Conductivity, str | None] | None:
     """A cell's conductivity and its own temperature text, or None when it holds no value."""
-    value, temperature = split_value_temperature(_clean_value(text))
+    cleaned, assumed = _clean_value(text)
+    value, temperature = split_value_temperature(cleaned)
     if not value or not re.search(r"\d", value):
         return None
     try:
         if column.log:
-            return parse_log_conductivity(value, column.unit), temperature
-        return parse_conductivity(value, column.unit), temperature
+            sigma = parse_log_conductivity(value, column.unit)
+        else:
+            sigma = parse_conductivity(value, column.unit)
     except (UnitParseError, ValueError):
         return None
+    return (replace(sigma, unsure=True) if assumed else sigma), temperature
 
 
 def _pick_column(header: Sequence[str], pattern: re.Pattern[str], exclude: set[int]) -> int | None:
@@ -871,6 +903,9 @@ def _pick_template(templates: Sequence[CompositionTemplate], symbols: set[str],
             return t
     if templates:
         return templates[0]
+    named = facts.variable_template
+    if named is not None and named.symbols == symbols:
+        return named
     return facts.template_with(symbols) if symbols else None
 
 
@@ -962,6 +997,30 @@ def _composition_columns(header: Sequence[str], exclude: set[int],
     return (candidates[0] if candidates else None), None
 
 
+def _row_temperature(row: Sequence[Cell], temperature_cols: Mapping[int, str],
+                     previous: dict[int, str]) -> Temperature | None:
+    """The row's measurement temperature from a ``T [°C]`` column (a spanning cell repeats)."""
+    for c, unit in temperature_cols.items():
+        if row[c].text:
+            previous[c] = row[c].text
+        text = previous.get(c, "")
+        if _NUMBER.match(text):
+            return parse_temperature(f"{text} {unit}")
+    return None
+
+
+def _caption_material(table: Table, mat_col: int, facts: DocumentFacts) -> str | None:
+    """The one formula a caption names (``Impedance data of Li7La3Zr2O12``) when the first
+    column, taken for want of a material header, names no material (``thick pellet``)."""
+    cells = {row[mat_col].text for row in table.body if row[mat_col].text}
+    if any(resolve_material(t, facts.abbreviation_map).formula for t in cells):
+        return None
+    named = list(dict.fromkeys(
+        w for w in re.findall(r"\S+", table.caption or "") if is_formula(w.strip(".,;:()"))
+        and not formula_variables(w.strip(".,;:()"))))
+    return named[0].strip(".,;:()") if len(named) == 1 else None
+
+
 def table_to_records(doc: Document, table: Table,
                      facts: DocumentFacts | Mapping[str, str] | None = None,
                      ) -> list[ConductivityRecord]:
@@ -984,11 +1043,18 @@ def table_to_records(doc: Document, table: Table,
     if ref_col is None:
         ref_col = _reference_column(table.body, value_cols)
     family_col = _pick_column(header, _FAMILY_HEADER, value_cols)
+    temperature_cols = {c: u for c, h in enumerate(header)
+                        if c not in value_cols and (u := header_to_temperature_unit(h))}
     first_value = min(value_cols)
-    label_cols = [c for c in range(first_value) if _VARIABLE_HEADER.match(header[c].strip())]
-    mat_col, composition_flag = _composition_columns(header, value_cols | {ref_col or -1})
+    label_cols = [c for c in range(first_value) if _VARIABLE_HEADER.match(header[c].strip())
+                  and c not in temperature_cols]
+    mat_col, composition_flag = _composition_columns(
+        header, value_cols | set(temperature_cols) | {ref_col or -1})
+    caption_material = None
     if mat_col is None and not label_cols:
-        mat_col = next((c for c in range(first_value) if c != family_col), 0)
+        mat_col = next((c for c in range(first_value) if c not in (family_col, *temperature_cols)),
+                       0)
+        caption_material = _caption_material(table, mat_col, facts)
     table_kind = caption_to_kind(table.caption or "")
     records: list[ConductivityRecord] = []
     previous: dict[int, str] = {}
@@ -997,7 +1063,9 @@ def table_to_records(doc: Document, table: Table,
         if material is None:
             continue
         raw, formula, family, by_labels = material
-        if not by_labels:
+        if caption_material is not None:
+            raw, formula = f"{caption_material} ({raw})", canonical_formula(caption_material)
+        elif not by_labels:
             ref = resolve_material(raw, facts.abbreviation_map)
             formula = ref.formula
             family = family or ref.family
@@ -1011,7 +1079,8 @@ def table_to_records(doc: Document, table: Table,
                 continue
             sigma, temperature_text = read
             temperature = (parse_temperature(temperature_text) if temperature_text
-                           else column.temperature)
+                           else column.temperature or _row_temperature(row, temperature_cols,
+                                                                       previous))
             flags = [f for f in ("unsure_exponent" if sigma.unsure or column.unsure else None,
                                  composition_flag) if f]
             kind = header_to_kind(header[column.col])

@@ -8,6 +8,7 @@ import pytest
 
 from extractors import tables
 from extractors.document import Document
+from extractors.document_facts import text_to_facts
 from extractors.materials import canonical_formula
 from extractors.records import records_to_frame
 from extractors.schemas import frame_to_table
@@ -17,8 +18,11 @@ from extractors.tables import (
     Table,
     TablePart,
     TableSettings,
+    caption_to_kind,
     cell_to_conductivity,
     header_to_column,
+    header_to_kind,
+    header_to_temperature_unit,
     header_to_temperature,
     parts_to_groups,
     table_to_records,
@@ -330,6 +334,130 @@ def test_tables_spanning_material_cell_repeats_down() -> None:
     assert [r.material_raw for r in records] == ["Na3Sc2(PO4)3", "Na3Sc2(PO4)3"]
 
 
+def test_tables_template_labels_fill_placeholder_and_variable() -> None:
+    table = _hand_table(["M", "x", "σ600K/S cm^-1"],
+                        [["Ti", "0", "2.3 × 10^-5"], ["", "0.4", "4.86 × 10^-4"]],
+                        "Table 2. Conductivity Parameters for Na1+xM2-xInx(PO4)3")
+    records = table_to_records(_doc(), table)
+    assert [(r.material_raw, r.material_formula) for r in records] == [
+        ("Na1+xM2-xInx(PO4)3, M = Ti, x = 0", canonical_formula("NaTi2(PO4)3")),
+        ("Na1+xM2-xInx(PO4)3, M = Ti, x = 0.4", canonical_formula("Na1.4Ti1.6In0.4(PO4)3"))]
+
+
+def test_tables_template_half_resolved_stays_null() -> None:
+    table = _hand_table(["x", "σ (S cm^-1)"], [["0.4", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xM2-xInx(PO4)3")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_raw == "Na1+xM2-xInx(PO4)3, x = 0.4"
+    assert record.material_formula is None
+
+
+def test_tables_template_caption_fixes_a_placeholder() -> None:
+    table = _hand_table(["x", "σ (S cm^-1)"], [["0.4", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xM2-xInx(PO4)3 (M = Zr)")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Na1.4Zr1.6In0.4(PO4)3")
+
+
+def test_tables_template_caption_glyph_lost_read_from_document() -> None:
+    facts = text_to_facts("five environments in Na1+xM2-xInx(PO4)3 phases (M ) Ti, Sn)")
+    table = _hand_table(["M", "x", "σ400K/S cm^-1"], [["Sn", "0.4", "3.9 × 10^-6"]],
+                        "Table 2. Parameters for `a1+xM2-xInx(PO4)3")
+    (record,) = table_to_records(_doc(), table, facts)
+    assert record.material_raw == "Na1+xM2-xInx(PO4)3, M = Sn, x = 0.4"
+    assert record.material_formula == canonical_formula("Na1.4Sn1.6In0.4(PO4)3")
+
+
+def test_tables_labels_in_material_cell() -> None:
+    table = _hand_table(["Sample", "σ (S cm^-1)"], [["M = Hf, x = 0.4", "7.7 × 10^-6"]],
+                        "Table 2. Conductivity of Na1+xM2-xInx(PO4)3")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Na1.4Hf1.6In0.4(PO4)3")
+
+
+def test_tables_sample_codes_resolve_through_document_facts() -> None:
+    facts = text_to_facts("Na3 + xSc2SixP3 − xO12 (abbreviated hereafter as NSSiPx) and "
+                          "Li1.5Al0.5Ti1.5(PO4)3 (LATP)")
+    table = _hand_table(["Sample", "σRT (S cm^-1)"],
+                        [["NSSiP0.4", "8 × 10^-4"], ["LATP", "1 × 10^-3"]], "Table 1. σ")
+    records = table_to_records(_doc(), table, facts)
+    assert [r.material_formula for r in records] == ["Na3.4O12P2.6Sc2Si0.4",
+                                                     canonical_formula("Li1.5Al0.5Ti1.5(PO4)3")]
+
+
+def test_tables_bare_amount_of_a_series_named_by_x() -> None:
+    facts = text_to_facts("Samples of Li7-xLa3Zr2-xTaxO12 (hereafter denoted x) and Li1+xAlxGe2-x(PO4)3 were "
+                          "sintered.")
+    table = _hand_table(["Sample", "σRT (S cm^-1)"], [["0.5", "4 × 10^-4"]], "Table 1. σ")
+    (record,) = table_to_records(_doc(), table, facts)
+    assert record.material_formula == canonical_formula("Li6.5La3Zr1.5Ta0.5O12")
+
+
+def test_tables_nominal_composition_preferred() -> None:
+    table = _hand_table(["Nominal composition", "Refined composition", "σ (S cm^-1)"],
+                        [["Li6.5La3Zr1.5Ta0.5O12", "Li6.42La3Zr1.5Ta0.5O12", "4 × 10^-4"]],
+                        "Table 1. σ")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Li6.5La3Zr1.5Ta0.5O12")
+    assert record.flags == "composition_nominal"
+
+
+def test_tables_composite_gets_no_formula() -> None:
+    table = _hand_table(["Solid Electrolyte", "σ (mS cm^-1)"],
+                        [["Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)",
+                          "0.01"]], "Table 2. σ")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula is None
+    assert record.material_raw.startswith("Composite of polyether")
+
+
+@pytest.mark.parametrize(("header", "kind"), [
+    ("σbulk [S cm^-1]", "bulk"), ("sbulk (S cm^-1)", "bulk"), ("σb (S/cm)", "bulk"),
+    ("σ_gb (S/cm)", "grain_boundary"), ("σgb (S/cm)", "grain_boundary"),
+    ("Grain boundary conductivity (S/cm)", "grain_boundary"),
+    ("stotal [Scm^-1]", "total"), ("σt (S/cm)", "total"), ("Total σ (S cm^-1)", "total"),
+    ("σe (S/cm)", "electronic"), ("Electronic conductivity (S/cm)", "electronic"),
+    ("σ (S/cm)", "unspecified"), ("σRT (mS cm^-1)", "unspecified"),
+    ("σ400K/S cm^-1", "unspecified"), ("Ionic Conductivity (mS cm^-1)", "unspecified"),
+    ("σ at 300 °C (S cm^-1)", "unspecified"),
+])
+def test_tables_header_kind(header: str, kind: str) -> None:
+    assert header_to_kind(header) == kind
+
+
+@pytest.mark.parametrize(("caption", "kind"), [
+    ("Table 2. Total conductivities of the garnets", "total"),
+    ("Table 3. Bulk and total conductivities", "unspecified"),
+    ("Table 1. Impedance data of Li7La3Zr2O12 measured in air", "unspecified"),
+])
+def test_tables_caption_kind(caption: str, kind: str) -> None:
+    assert caption_to_kind(caption) == kind
+
+
+@pytest.mark.parametrize(("header", "unit"), [
+    ("T [8C]", "°C"), ("Temperature (8C)", "°C"), ("T (°C)", "°C"), ("T/K", "K"),
+    ("Type", None), ("T", None), ("Thickness (cm)", None),
+])
+def test_tables_header_temperature_unit(header: str, unit: str | None) -> None:
+    assert header_to_temperature_unit(header) == unit
+
+
+def test_tables_caption_material_kinds_and_temperature_column() -> None:
+    table = _hand_table(["Pellet type", "T [8C]", "sbulk [Scm^\ufffd1]", "stotal [Scm^\ufffd1]"],
+                        [["thick pellet", "18", "3.37F10^\ufffd4", "1.90F10^\ufffd4"],
+                         ["", "25", "4.67F10^\ufffd4", "2.44F10^\ufffd4"]],
+                        "Table 1: Impedance data of Li7La3Zr2O12 measured in air.^[a]")
+    records = table_to_records(_doc(), table)
+    assert [(r.material_raw, r.conductivity_kind, r.temperature_K) for r in records] == [
+        ("Li7La3Zr2O12 (thick pellet)", "bulk", 18 + C),
+        ("Li7La3Zr2O12 (thick pellet)", "total", 18 + C),
+        ("Li7La3Zr2O12 (thick pellet)", "bulk", 25 + C),
+        ("Li7La3Zr2O12 (thick pellet)", "total", 25 + C)]
+    assert records[2].sigma_S_per_cm == pytest.approx(4.67e-4)
+    assert {r.material_formula for r in records} == {canonical_formula("Li7La3Zr2O12")}
+    assert all(r.flags == "unsure_exponent" for r in records)
+
+
 def test_tables_settings_validate() -> None:
     with pytest.raises(ValueError):
         TableSettings(span_noise=0.7)
@@ -386,6 +514,42 @@ def test_tables_real_unruled_scanned_table(real_doc) -> None:
                                                    0.100, 0.045, 0.081, 0.009]
     assert {r.table_id for r in records} == {"p3-t1"}
 
+
+
+def test_tables_real_template_rows(real_doc) -> None:
+    doc = real_doc("nasicon-na-in-po4-losilla-chemmater-1998.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert len(records) == 16
+    first, _, third = records[:3]
+    assert first.material_raw == "Na1+xM2-xInx(PO4)3, M = Ti, x = 0"
+    assert first.material_formula == canonical_formula("NaTi2(PO4)3")
+    assert third.material_raw == "Na1+xM2-xInx(PO4)3, M = Ti, x = 0.4"
+    assert third.material_formula == canonical_formula("Na1.4Ti1.6In0.4(PO4)3")
+    assert third.sigma_S_per_cm == pytest.approx(2.8e-6) and third.temperature_K == 400.0
+    assert records[-1].material_formula == canonical_formula("Na1.4Zr1.6In0.4(PO4)3")
+
+
+def test_tables_real_bulk_and_total_columns(real_doc) -> None:
+    doc = real_doc("llzo-garnet-murugan-angew-2007.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert [r.conductivity_kind for r in records] == ["bulk", "total"] * 6
+    at_25 = [r for r in records if r.temperature_K == 25 + C
+             and r.material_raw == "Li7La3Zr2O12 (thick pellet)"]
+    assert [(r.conductivity_kind, r.sigma_S_per_cm) for r in at_25] == [
+        ("bulk", pytest.approx(4.67e-4)), ("total", pytest.approx(2.44e-4))]
+    assert {r.material_formula for r in records} == {canonical_formula("Li7La3Zr2O12")}
+
+
+def test_tables_real_sigma_printed_as_s(real_doc) -> None:
+    doc = real_doc("garnet-li5la3sb2o12-murugan-matresbull-2008.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert [(r.material_formula, r.conductivity_kind, r.temperature_K, r.sigma_S_per_cm)
+            for r in records[:4]] == [
+        (canonical_formula("Li5La3Sb2O12"), "bulk", 24 + C, pytest.approx(8.2e-6)),
+        (canonical_formula("Li5La3Sb2O12"), "total", 24 + C, pytest.approx(7.8e-6)),
+        (canonical_formula("Li5La3Sb2O12"), "bulk", 58 + C, pytest.approx(4.3e-5)),
+        (canonical_formula("Li5La3Sb2O12"), "total", 58 + C, pytest.approx(4.1e-5))]
+    assert len(records) == 8 and records[-1].material_raw == "Li6SrLa2Sb2O12"
 
 
 def _part(page: int, x0: float, x1: float, caption: str | None, *, open_end: bool) -> TablePart:
