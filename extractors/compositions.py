@@ -156,6 +156,7 @@ def text_to_labels(text: str) -> dict[str, str]:
     """Substitutions written as labels: ``M = Ti, x = 0.4`` → {M: Ti, x: 0.4}; ACS ``)`` too."""
     text = re.sub(r"(?<![A-Za-z])((?:Ln|RE|Me|[AEGJLMQRTXZ]))\s*\)\s*(?=[A-Z][a-z]?\b)",
                   r"\1 = ", text.translate(_HOMOGLYPHS))
+    text = re.sub(r"(?<![A-Za-z(])([xyzδ])\s+\)\s*(?=\d*\.?\d)", r"\1 = ", text)
     return {m["sym"]: m["value"] for m in _LABEL.finditer(text)}
 
 

@@ -97,7 +97,8 @@ _MATERIAL_HEADER = re.compile(
     r"material|compound|electrolyte|composition|sample|formula|system|phase", re.I)
 _FAMILY_HEADER = re.compile(r"^(?:type|family|class|category)\b", re.I)
 _REFERENCE_HEADER = re.compile(r"^ref(?:erence)?s?\.?$", re.I)
-_VARIABLE_HEADER = re.compile(r"^[a-zA-Z]$")
+# A column of substitutions: "x", "M", or "x in Li7-xLa3Zr2-xTaxO12" / "x (Na1+xTi2-xAlx(PO4)3)".
+_VARIABLE_HEADER = re.compile(r"^(?P<sym>[a-zA-Zδ]|Ln|RE|Me)(?:$|\s+(?:in|of|for)\s+\S|\s*[(\[,]\s*\S)")
 _LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
 _NUMBER = re.compile(r"^\d*\.?\d+$")
 _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
@@ -115,8 +116,14 @@ _REFINED_HEADER = re.compile(r"refine|rietveld|analy[sz]|measured|actual|experim
                              r"ICP|XRF|found", re.I)
 # σ may be printed as "s" (Elsevier, Wiley symbol fonts); its subscript follows it inline.
 _SIGMA = r"(?:σ|\bs|sigma)\s*_?\s*"
+# In a caption the words must qualify the conductivity ("bulk and total conductivities"; "bulk
+# samples" says nothing).
+_KIND_WORD = (r"(?:grain[\s-]*boundary|bulk|intra-?grain|total|overall|electronic)")
+_CAPTION_KINDS = re.compile(
+    r"\b(" + _KIND_WORD + r"(?:\s*(?:,|/|&|\band\b|\bor\b)\s*" + _KIND_WORD + r")*)"
+    r"\s+(?:(?:ionic|ion|Li|Na|lithium|sodium|[A-Z][a-z]?[-‐]ion)\s+)?(?:conductivit|σ)", re.I)
 _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("grain_boundary", re.compile(r"grain[\s-]*boundar", re.I)),
+    ("grain_boundary", re.compile(r"grain[\s-]*boundary", re.I)),
     ("bulk", re.compile(r"\bbulk\b|\bintra-?grain", re.I)),
     ("total", re.compile(r"\btotal\b|\boverall\b", re.I)),
     ("electronic", re.compile(r"\belectronic\b", re.I)),
@@ -940,6 +947,12 @@ def _labels_to_material(labels: dict[str, str], template: CompositionTemplate | 
     return f"{written}, {spec}", template_to_formula(template, labels), None
 
 
+def _label_symbol(header: str) -> str:
+    """The symbol a substitution column gives values for (``x`` of ``x in Li7-xLa3...``)."""
+    m = _VARIABLE_HEADER.match(header.strip())
+    return m["sym"] if m else header.strip()
+
+
 def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols: Sequence[int],
               previous: dict[int, str], facts: DocumentFacts,
               ) -> tuple[str, str | None, str | None, bool] | None:
@@ -953,7 +966,8 @@ def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols
     templates = _table_templates(table, facts)
     labels = _caption_labels(table.caption or "")
     if mat_col is None:
-        row_labels = {table.header[c].strip(): previous[c] for c in label_cols if c in previous}
+        row_labels = {_label_symbol(table.header[c]): previous[c] for c in label_cols
+                      if c in previous}
         if not row_labels:
             return None
     else:
@@ -981,7 +995,8 @@ def header_to_kind(header: str) -> str:
 def caption_to_kind(caption: str) -> str:
     """The one kind a caption names in words (``Total conductivities of ...``), else
     ``unspecified`` (none, or several: a table of bulk and total values)."""
-    found = {kind for kind, pattern in _KIND_WORDS if pattern.search(caption)}
+    found = {kind for m in _CAPTION_KINDS.finditer(caption) for kind, pattern in _KIND_WORDS
+             if pattern.search(m.group(1))}
     return found.pop() if len(found) == 1 else "unspecified"
 
 

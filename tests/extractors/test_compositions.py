@@ -60,6 +60,7 @@ def test_compositions_spaced_template_in_text() -> None:
 @pytest.mark.parametrize(("text", "expected"), [
     ("M = Ti, x = 0.4", {"M": "Ti", "x": "0.4"}),
     ("M ) Ti, x = 0", {"M": "Ti", "x": "0"}),  # ACS fonts print "=" as ")"
+    ("x ) 0.4", {"x": "0.4"}),
     ("x = 0.25", {"x": "0.25"}),
     ("thick pellet", {}),
 ])

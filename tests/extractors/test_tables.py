@@ -368,6 +368,14 @@ def test_tables_template_caption_glyph_lost_read_from_document() -> None:
     assert record.material_formula == canonical_formula("Na1.4Sn1.6In0.4(PO4)3")
 
 
+def test_tables_template_in_the_substitution_header() -> None:
+    table = _hand_table(["x in Li7-xLa3Zr2-xTaxO12", "σRT (S cm^-1)"], [["0.5", "4 × 10^-4"]],
+                        "Table 1. Conductivity at room temperature")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_raw == "Li7-xLa3Zr2-xTaxO12, x = 0.5"
+    assert record.material_formula == canonical_formula("Li6.5La3Zr1.5Ta0.5O12")
+
+
 def test_tables_labels_in_material_cell() -> None:
     table = _hand_table(["Sample", "σ (S cm^-1)"], [["M = Hf, x = 0.4", "7.7 × 10^-6"]],
                         "Table 2. Conductivity of Na1+xM2-xInx(PO4)3")
@@ -428,6 +436,8 @@ def test_tables_header_kind(header: str, kind: str) -> None:
 @pytest.mark.parametrize(("caption", "kind"), [
     ("Table 2. Total conductivities of the garnets", "total"),
     ("Table 3. Bulk and total conductivities", "unspecified"),
+    ("Table 4. Bulk ionic conductivity of the pellets", "bulk"),
+    ("Table 5. Conductivity of bulk samples", "unspecified"),
     ("Table 1. Impedance data of Li7La3Zr2O12 measured in air", "unspecified"),
 ])
 def test_tables_caption_kind(caption: str, kind: str) -> None:
