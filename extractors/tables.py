@@ -916,14 +916,15 @@ def _pick_template(templates: Sequence[CompositionTemplate], symbols: set[str],
     return facts.template_with(symbols) if symbols else None
 
 
-def _cell_labels(text: str, templates: Sequence[CompositionTemplate],
-                 facts: DocumentFacts) -> dict[str, str] | None:
+def _cell_labels(text: str, templates: Sequence[CompositionTemplate], facts: DocumentFacts,
+                 named_column: bool) -> dict[str, str] | None:
     """A material cell that holds only substitutions (``M = Ti, x = 0.4``), or a bare amount
-    where the series has a single variable (samples "hereafter denoted x"); else None."""
+    in a ``Sample``/``Composition`` column where the series has a single variable (samples
+    "hereafter denoted x"); else None."""
     labels = text_to_labels(text)
     if labels and not re.sub(r"[\s,;()]", "", _LABEL_TEXT.sub("", text)):
         return labels
-    if _NUMBER.match(text):
+    if named_column and _NUMBER.match(text):
         series = [t for t in templates if len(t.variables) == 1] or (
             [facts.variable_template] if facts.variable_template else [])
         if series:
@@ -974,7 +975,8 @@ def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols
         raw = previous.get(mat_col, "")
         if not raw:
             return None
-        found = _cell_labels(raw, templates, facts)
+        found = _cell_labels(raw, templates, facts,
+                             bool(_MATERIAL_HEADER.search(table.header[mat_col])))
         if found is None:
             family, rest = split_family_prefix(raw)
             return rest or raw, None, family, False

@@ -139,6 +139,13 @@ def test_tables_replica_table1_ranges_per_class(replica_tables, name: str) -> No
     assert table.header[2] == "Conductivity [S cm^-1]"
 
 
+def test_tables_replica_composite_has_no_formula(replica_tables) -> None:
+    _, _, records = replica_tables["replica-1col"]
+    by_raw = {r.material_raw: r.material_formula for r in records}
+    assert by_raw["Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)"] is None
+    assert by_raw["Na11Sn2PSe12 (NSPSe)"] == canonical_formula("Na11Sn2PSe12")
+
+
 def test_tables_replica_table2_one_table_over_pages(replica_tables) -> None:
     _, found, records = replica_tables["replica-1col"]
     table = _table(found, 2)
