@@ -109,7 +109,7 @@ def text_to_template(token: str, placeholders: frozenset[str] | None = None,
     text = normalise_formula_text(token.translate(_HOMOGLYPHS)).rstrip(".,;:")
     if text.count("(") < text.count(")") and text.endswith(")"):
         text = text[:-1]
-    if not text or not text[0].isupper() and text[0] not in "([":
+    if not text or (not text[0].isupper() and text[0] not in "(["):
         return None
     probe, found = _fill(text, {s: _PROBE_ELEMENT for s in allowed}, allowed)
     if canonical_formula(probe) is None or len(found) > 2:

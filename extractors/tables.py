@@ -27,8 +27,6 @@ from itertools import pairwise
 import pandas as pd
 
 from extractors._typing import BBox
-from extractors.document import Document, Line, PageLayout, Rule, union_box
-from extractors.errors import UnitParseError
 from extractors.compositions import (
     CompositionTemplate,
     template_to_formula,
@@ -36,7 +34,9 @@ from extractors.compositions import (
     text_to_placeholder_values,
     written_templates,
 )
+from extractors.document import Document, Line, PageLayout, Rule, union_box
 from extractors.document_facts import DocumentFacts, document_to_facts
+from extractors.errors import UnitParseError
 from extractors.materials import (
     canonical_formula,
     formula_variables,
@@ -98,7 +98,8 @@ _MATERIAL_HEADER = re.compile(
 _FAMILY_HEADER = re.compile(r"^(?:type|family|class|category)\b", re.I)
 _REFERENCE_HEADER = re.compile(r"^ref(?:erence)?s?\.?$", re.I)
 # A column of substitutions: "x", "M", or "x in Li7-xLa3Zr2-xTaxO12" / "x (Na1+xTi2-xAlx(PO4)3)".
-_VARIABLE_HEADER = re.compile(r"^(?P<sym>[a-zA-Zδ]|Ln|RE|Me)(?:$|\s+(?:in|of|for)\s+\S|\s*[(\[,]\s*\S)")
+_VARIABLE_HEADER = re.compile(
+    r"^(?P<sym>[a-zA-Zδ]|Ln|RE|Me)(?:$|\s+(?:in|of|for)\s+\S|\s*[(\[,]\s*\S)")
 _LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
 _NUMBER = re.compile(r"^\d*\.?\d+$")
 _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
@@ -990,7 +991,8 @@ def header_to_kind(header: str) -> str:
     """What a conductivity column measures, from its header: ``σ_bulk``, ``σb``, ``σgb``,
     ``σ_total``, ``σt``, ``σe``, or the words (``bulk``, ``grain boundary``, ``total``,
     ``electronic``); ``unspecified`` when it does not say. σ printed as ``s`` is read too."""
-    found = {kind for kind, pattern in _KIND_PATTERNS if pattern.search(_BRACKETED.sub(" ", header))}
+    text = _BRACKETED.sub(" ", header)
+    found = {kind for kind, pattern in _KIND_PATTERNS if pattern.search(text)}
     return found.pop() if len(found) == 1 else "unspecified"
 
 
@@ -1006,7 +1008,8 @@ def _composition_columns(header: Sequence[str], exclude: set[int],
                          ) -> tuple[int | None, str | None]:
     """The material column and a flag: with a nominal and a refined/analysed composition column
     both printed, the nominal one (``composition_nominal``)."""
-    candidates = [c for c, h in enumerate(header) if c not in exclude and _MATERIAL_HEADER.search(h)]
+    candidates = [c for c, h in enumerate(header)
+                  if c not in exclude and _MATERIAL_HEADER.search(h)]
     nominal = [c for c in candidates if _NOMINAL_HEADER.search(header[c])]
     refined = [c for c in candidates if _REFINED_HEADER.search(header[c])]
     if nominal and refined:

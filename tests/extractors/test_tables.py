@@ -22,8 +22,8 @@ from extractors.tables import (
     cell_to_conductivity,
     header_to_column,
     header_to_kind,
-    header_to_temperature_unit,
     header_to_temperature,
+    header_to_temperature_unit,
     parts_to_groups,
     table_to_records,
     visual_lines_to_rows,
@@ -401,8 +401,8 @@ def test_tables_sample_codes_resolve_through_document_facts() -> None:
 
 
 def test_tables_bare_amount_of_a_series_named_by_x() -> None:
-    facts = text_to_facts("Samples of Li7-xLa3Zr2-xTaxO12 (hereafter denoted x) and Li1+xAlxGe2-x(PO4)3 were "
-                          "sintered.")
+    facts = text_to_facts("Samples of Li7-xLa3Zr2-xTaxO12 (hereafter denoted x) and "
+                          "Li1+xAlxGe2-x(PO4)3 were sintered.")
     table = _hand_table(["Sample", "σRT (S cm^-1)"], [["0.5", "4 × 10^-4"]], "Table 1. σ")
     (record,) = table_to_records(_doc(), table, facts)
     assert record.material_formula == canonical_formula("Li6.5La3Zr1.5Ta0.5O12")
