@@ -33,7 +33,8 @@ _NAMING = (r"(?:abbreviated|denoted|referred\s+to|designated|labell?ed|named|cal
            r"|written)")
 _LATER = r"(?:hereafter|hereinafter|henceforth|below|in\s+the\s+following)"
 _CODE_DEFINITION = re.compile(
-    r"(?<!\S)(?P<formula>\S+(?:\s[+\-−–]\s\S+)*)\s*[(,]\s*(?:" + _LATER + r"\s+)?(?:" + _NAMING
+    r"(?<!\S)(?P<formula>\S+(?:\s[+\-−–]\s\S+)*)\s*[(,]\s*(?:[^()]{0,60}?[;,]\s*)?(?:" + _LATER
+    + r"\s+)?(?:" + _NAMING
     + r"(?:\s+" + _LATER + r")?(?:\s+as)?|" + _LATER + r")\s+[\"“‘']?"
     r"(?P<code>[A-Za-z][A-Za-z0-9'\-:/.]{0,15}?)[\"”’']?\s*[),;]")
 # "Li5La3Sb2O12 PDF-80-1251": a diffraction card or database entry, not a name for the phase.

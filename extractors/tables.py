@@ -100,6 +100,8 @@ _REFERENCE_HEADER = re.compile(r"^ref(?:erence)?s?\.?$", re.I)
 # A column of substitutions: "x", "M", or "x in Li7-xLa3Zr2-xTaxO12" / "x (Na1+xTi2-xAlx(PO4)3)".
 _VARIABLE_HEADER = re.compile(
     r"^(?P<sym>[a-zA-Zδ]|Ln|RE|Me)(?:$|\s+(?:in|of|for)\s+\S|\s*[(\[,]\s*\S)")
+# "(x = 0.2, 0.4 and 0.6)", "x = 0.1–0.5": a caption listing the series, not fixing a member.
+_AMOUNT_LIST = re.compile(r"(?<![A-Za-z])([a-zδ])\s*=\s*\d*\.?\d+\s*(?:,|and|or|to|[–-])\s*\d")
 _LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
 _NUMBER = re.compile(r"^\d*\.?\d+$")
 _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
@@ -887,6 +889,7 @@ def _reference_column(body: Sequence[Sequence[Cell]], skip: set[int]) -> int | N
 def _caption_labels(caption: str) -> dict[str, str]:
     """Substitutions a caption fixes for the whole table (``(x = 0.2)``), lists left out."""
     lists = {k for k, v in text_to_placeholder_values(caption).items() if len(v) > 1}
+    lists |= set(_AMOUNT_LIST.findall(caption))
     return {k: v for k, v in text_to_labels(caption).items() if k not in lists}
 
 
@@ -1029,16 +1032,30 @@ def _row_temperature(row: Sequence[Cell], temperature_cols: Mapping[int, str],
     return None
 
 
-def _caption_material(table: Table, mat_col: int, facts: DocumentFacts) -> str | None:
-    """The one formula a caption names (``Impedance data of Li7La3Zr2O12``) when the first
-    column, taken for want of a material header, names no material (``thick pellet``)."""
-    cells = {row[mat_col].text for row in table.body if row[mat_col].text}
-    if any(resolve_material(t, facts.abbreviation_map).formula for t in cells):
-        return None
+def _caption_material(table: Table, mat_col: int | None, facts: DocumentFacts,
+                      ) -> tuple[str, str | None] | None:
+    """(raw, formula) of the one material a caption names, for a table whose rows name none:
+    ``Impedance data of Li7La3Zr2O12`` over rows ``thick pellet``/``thin pellet``, or
+    ``Conductivity of Na1+xTi2-xAlx(PO4)3 (x = 0.4)`` over rows of temperatures only.
+
+    Only used when the first column was taken for want of a material header (or there is
+    none) and none of its cells resolves to a formula.
+    """
+    if mat_col is not None:
+        cells = {row[mat_col].text for row in table.body if row[mat_col].text}
+        if any(resolve_material(t, facts.abbreviation_map).formula for t in cells):
+            return None
+    caption = table.caption or ""
     named = list(dict.fromkeys(
-        w for w in re.findall(r"\S+", table.caption or "") if is_formula(w.strip(".,;:()"))
+        w.strip(".,;:()") for w in re.findall(r"\S+", caption) if is_formula(w.strip(".,;:()"))
         and not formula_variables(w.strip(".,;:()"))))
-    return named[0].strip(".,;:()") if len(named) == 1 else None
+    templates = _table_templates(Table(table.table_id, caption=caption), facts)
+    if len(named) == 1 and not templates:
+        return named[0], canonical_formula(named[0])
+    if len(templates) == 1 and not named:
+        raw, formula, _ = _labels_to_material(_caption_labels(caption), templates[0])
+        return raw.rstrip(", "), formula
+    return None
 
 
 def table_to_records(doc: Document, table: Table,
@@ -1073,18 +1090,24 @@ def table_to_records(doc: Document, table: Table,
     caption_material = None
     if mat_col is None and not label_cols:
         mat_col = next((c for c in range(first_value) if c not in (family_col, *temperature_cols)),
-                       0)
+                       None)
         caption_material = _caption_material(table, mat_col, facts)
+        if mat_col is None and caption_material is None:
+            mat_col = 0
     table_kind = caption_to_kind(table.caption or "")
     records: list[ConductivityRecord] = []
     previous: dict[int, str] = {}
     for row in table.body:
-        material = _material(row, table, mat_col, label_cols, previous, facts)
+        if caption_material is not None and mat_col is None:
+            material: tuple[str, str | None, str | None, bool] | None = (*caption_material,
+                                                                          None, True)
+        else:
+            material = _material(row, table, mat_col, label_cols, previous, facts)
         if material is None:
             continue
         raw, formula, family, by_labels = material
-        if caption_material is not None:
-            raw, formula = f"{caption_material} ({raw})", canonical_formula(caption_material)
+        if caption_material is not None and mat_col is not None:
+            raw, formula = f"{caption_material[0]} ({raw})", caption_material[1]
         elif not by_labels:
             ref = resolve_material(raw, facts.abbreviation_map)
             formula = ref.formula

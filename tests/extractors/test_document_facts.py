@@ -31,6 +31,13 @@ def test_document_facts_sample_code_shapes() -> None:
         == {"LLZO-1/2": "Li7La3Zr2O12"}
 
 
+def test_document_facts_series_code_after_the_amounts() -> None:
+    facts = text_to_facts("Li7 − xLa3Zr2 − xTaxO12 (x = 0.25–1; hereafter LLZT-x) was sintered")
+    assert facts.abbreviation_map == {"LLZT-x": "Li7 − xLa3Zr2 − xTaxO12"}
+    assert resolve_material("LLZT-0.5", facts.abbreviation_map).formula == (
+        "La3Li6.5O12Ta0.5Zr1.5")
+
+
 def test_document_facts_variable_named_template() -> None:
     facts = text_to_facts("Samples of Li7-xLa3Zr2-xTaxO12 (hereafter denoted x) were sintered.")
     assert facts.variable_template is not None

@@ -366,6 +366,23 @@ def test_tables_template_caption_fixes_a_placeholder() -> None:
     assert record.material_formula == canonical_formula("Na1.4Zr1.6In0.4(PO4)3")
 
 
+def test_tables_template_caption_listing_the_series_fixes_nothing() -> None:
+    table = _hand_table(["T (°C)", "σ (S cm^-1)"], [["25", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xTi2-xAlx(PO4)3 (x = 0.2, 0.4 and 0.6)")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_raw == "Na1+xTi2-xAlx(PO4)3"
+    assert record.material_formula is None
+    assert record.temperature_K == 25 + C
+
+
+def test_tables_template_caption_fixes_the_member_of_a_temperature_table() -> None:
+    table = _hand_table(["T (°C)", "σ (S cm^-1)"], [["25", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xTi2-xAlx(PO4)3 (x = 0.4)")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_raw == "Na1+xTi2-xAlx(PO4)3, x = 0.4"
+    assert record.material_formula == canonical_formula("Na1.4Ti1.6Al0.4(PO4)3")
+
+
 def test_tables_template_caption_glyph_lost_read_from_document() -> None:
     facts = text_to_facts("five environments in Na1+xM2-xInx(PO4)3 phases (M ) Ti, Sn)")
     table = _hand_table(["M", "x", "σ400K/S cm^-1"], [["Sn", "0.4", "3.9 × 10^-6"]],
