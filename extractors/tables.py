@@ -32,6 +32,7 @@ from extractors.compositions import (
     template_to_formula,
     text_to_labels,
     text_to_placeholder_values,
+    text_to_templates,
     written_templates,
 )
 from extractors.document import Document, Line, PageLayout, Rule, union_box
@@ -97,9 +98,16 @@ _MATERIAL_HEADER = re.compile(
     r"material|compound|electrolyte|composition|sample|formula|system|phase", re.I)
 _FAMILY_HEADER = re.compile(r"^(?:type|family|class|category)\b", re.I)
 _REFERENCE_HEADER = re.compile(r"^ref(?:erence)?s?\.?$", re.I)
-# A column of substitutions: "x", "M", or "x in Li7-xLa3Zr2-xTaxO12" / "x (Na1+xTi2-xAlx(PO4)3)".
-_VARIABLE_HEADER = re.compile(
-    r"^(?P<sym>[a-zA-Zδ]|Ln|RE|Me)(?:$|\s+(?:in|of|for)\s+\S|\s*[(\[,]\s*\S)")
+# A column of substitutions: "x", "M", "x in Li7-xLa3Zr2-xTaxO12", "x (Na1+xTi2-xAlx(PO4)3)",
+# "x value", "content x", or a spanning template above it ("Na3+xSc2SixP3-xO12 x").
+_SYMBOL = r"(?P<sym>[a-zA-Zδ]|Ln|RE|Me)"
+_VARIABLE_HEADERS = (
+    re.compile(r"^" + _SYMBOL + r"$"),
+    re.compile(r"^" + _SYMBOL + r"(?:\s+(?:in|of|for)\s+|\s*[(\[,]\s*)(?P<template>.+)$"),
+    re.compile(r"^(?:(?:value|content|amount)\s+(?:of\s+)?)" + _SYMBOL + r"$", re.I),
+    re.compile(r"^" + _SYMBOL + r"\s+(?:value|content|amount)s?$", re.I),
+    re.compile(r"^(?P<template>\S+)\s+" + _SYMBOL + r"$"),
+)
 # "(x = 0.2, 0.4 and 0.6)", "x = 0.1–0.5": a caption listing the series, not fixing a member.
 _AMOUNT_LIST = re.compile(r"(?<![A-Za-z])([a-zδ])\s*=\s*\d*\.?\d+\s*(?:,|and|or|to|[–-])\s*\d")
 _LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
@@ -952,10 +960,15 @@ def _labels_to_material(labels: dict[str, str], template: CompositionTemplate | 
     return f"{written}, {spec}", template_to_formula(template, labels), None
 
 
-def _label_symbol(header: str) -> str:
-    """The symbol a substitution column gives values for (``x`` of ``x in Li7-xLa3...``)."""
-    m = _VARIABLE_HEADER.match(header.strip())
-    return m["sym"] if m else header.strip()
+def header_to_symbol(header: str) -> str | None:
+    """The symbol a column of substitutions gives values for (``x`` of ``x in Li7-xLa3...``,
+    ``M``, ``x value``), or None when the header is no such column."""
+    text = header.strip()
+    for pattern in _VARIABLE_HEADERS:
+        m = pattern.match(text)
+        if m and ("template" not in m.groupdict() or text_to_templates(m["template"])):
+            return m["sym"]
+    return None
 
 
 def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols: Sequence[int],
@@ -971,8 +984,8 @@ def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols
     templates = _table_templates(table, facts)
     labels = _caption_labels(table.caption or "")
     if mat_col is None:
-        row_labels = {_label_symbol(table.header[c]): previous[c] for c in label_cols
-                      if c in previous}
+        row_labels = {header_to_symbol(table.header[c]) or table.header[c].strip(): previous[c]
+                      for c in label_cols if c in previous}
         if not row_labels:
             return None
     else:
@@ -1083,7 +1096,7 @@ def table_to_records(doc: Document, table: Table,
     temperature_cols = {c: u for c, h in enumerate(header)
                         if c not in value_cols and (u := header_to_temperature_unit(h))}
     first_value = min(value_cols)
-    label_cols = [c for c in range(first_value) if _VARIABLE_HEADER.match(header[c].strip())
+    label_cols = [c for c in range(first_value) if header_to_symbol(header[c])
                   and c not in temperature_cols]
     mat_col, composition_flag = _composition_columns(
         header, value_cols | set(temperature_cols) | {ref_col or -1})

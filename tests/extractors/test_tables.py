@@ -22,6 +22,7 @@ from extractors.tables import (
     cell_to_conductivity,
     header_to_column,
     header_to_kind,
+    header_to_symbol,
     header_to_temperature,
     header_to_temperature_unit,
     parts_to_groups,
@@ -398,6 +399,16 @@ def test_tables_template_in_the_substitution_header() -> None:
     (record,) = table_to_records(_doc(), table)
     assert record.material_raw == "Li7-xLa3Zr2-xTaxO12, x = 0.5"
     assert record.material_formula == canonical_formula("Li6.5La3Zr1.5Ta0.5O12")
+
+
+@pytest.mark.parametrize(("header", "symbol"), [
+    ("x", "x"), ("M", "M"), ("x in Li7-xLa3Zr2-xTaxO12", "x"), ("x (Na1+xTi2-xAlx(PO4)3)", "x"),
+    ("x value", "x"), ("Content of y", "y"), ("Na3+xSc2SixP3-xO12 x", "x"),
+    ("Sample", None), ("Li7La3Zr2O12 pellet", None), ("Ea [eV]", None), ("a/Å", None),
+    ("a (Å)", None), ("c [Å]", None),
+])
+def test_tables_header_to_symbol(header: str, symbol: str | None) -> None:
+    assert header_to_symbol(header) == symbol
 
 
 def test_tables_labels_in_material_cell() -> None:
