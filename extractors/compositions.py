@@ -177,9 +177,10 @@ def template_to_formula(template: CompositionTemplate, labels: Mapping[str, str]
             amounts[v] = float(labels[v])
         except ValueError:
             return None
-    sites = {p: labels[p] for p in template.placeholders}
-    if any(canonical_formula(value) is None and value not in ELEMENTS
-           for value in sites.values()):
+    # A site filled by several elements keeps its amount: A2 with A = Li0.5Na0.5 is (Li0.5Na0.5)2.
+    sites = {p: labels[p] if labels[p] in ELEMENTS else f"({labels[p]})"
+             for p in template.placeholders}
+    if any(canonical_formula(value) is None for value in sites.values()):
         return None
     allowed = frozenset(DEFAULT_PLACEHOLDER_SYMBOLS)
     written, _ = _fill(template.text, sites, allowed)

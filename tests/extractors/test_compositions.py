@@ -51,6 +51,13 @@ def test_compositions_template_to_formula(labels: dict[str, str], expected: str 
     assert template_to_formula(template, labels) == expected
 
 
+def test_compositions_site_filled_by_several_elements() -> None:
+    template = text_to_template("A2Ti2(PO4)3")
+    assert template is not None
+    assert template_to_formula(template, {"A": "Li0.5Na0.5"}) == canonical_formula(
+        "LiNaTi2(PO4)3")
+
+
 def test_compositions_spaced_template_in_text() -> None:
     (template,) = text_to_templates("the solid solution Na3 + xSc2SixP3 − xO12 (abbreviated)")
     assert template.text == "Na3+xSc2SixP3-xO12"
