@@ -39,7 +39,9 @@ _LABEL = re.compile(r"(?<![A-Za-z])(?P<sym>Ln|RE|Me|[AEGJLMQRTXZ]|[a-zδ])\s*=\s
                     r"(?P<value>\d*\.?\d+|" + _ELEMENT + r")(?![A-Za-z\d.])")
 _TOKEN = re.compile(r"\S+")
 #: Characters a PDF font may leave unmapped in place of a letter (``\ufffd``, ``` ` ```).
-_UNREADABLE = frozenset("\ufffd`´¢�")
+_UNREADABLE = frozenset("\ufffd`´¢")
+#: pdfplumber's text for a glyph without a Unicode mapping.
+_CID = re.compile(r"\(cid:\d+\)")
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def written_templates(text: str, known: list[CompositionTemplate],
     if found:
         return found
     out: list[CompositionTemplate] = []
-    for m in _TOKEN.finditer(text):
+    for m in _TOKEN.finditer(_CID.sub("\ufffd", text)):
         token = m.group().rstrip(".,;:")
         if not any(c in _UNREADABLE for c in token):
             continue

@@ -118,15 +118,17 @@ _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
 # (and flagged).
 _LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|[A-Z])\s*(?=10\^)")
 _LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)\ufffd(?=\d)")
+# The measurement temperature, not a sintering or annealing one.
 _TEMPERATURE_HEADER = re.compile(
-    r"^(?:T|Temp\.?|Temperature)(?![A-Za-z])\s*(?:[\[(/,]\s*(?P<unit>[^\])]*?)\s*[\])]?)?$")
+    r"^(?:(?:[Mm]easur(?:ement|ing)|[Tt]est(?:ing)?)\s+)?(?:T|Temp\.?|[Tt]emperature)(?![A-Za-z])"
+    r"\s*(?:[\[(/,]\s*(?P<unit>[^\])]*?)\s*[\])]?)?$")
 _CELSIUS_UNIT = re.compile(r"^(?:\^?[°º◦˚8\ufffd]?\s*C|℃)$")
 _NOTE_START = re.compile(r"^(?:[a-z]\s+[A-Z]|\^[a-z*†‡§]|[*†‡§]|Notes?\b)")
 _NOMINAL_HEADER = re.compile(r"nominal|starting|intended|target", re.I)
 _REFINED_HEADER = re.compile(r"refine|rietveld|analy[sz]|measured|actual|experimental|EDX|EDS|"
                              r"ICP|XRF|found", re.I)
 # σ may be printed as "s" (Elsevier, Wiley symbol fonts); its subscript follows it inline.
-_SIGMA = r"(?:σ|\bs|sigma)\s*_?\s*"
+_SIGMA = r"(?:σ|\bs|\b[Ss]igma)\s*_?\s*"
 # In a caption the words must qualify the conductivity ("bulk and total conductivities"; "bulk
 # samples" says nothing).
 _KIND_WORD = (r"(?:grain[\s-]*boundary|bulk|intra-?grain|total|overall|electronic)")
@@ -139,13 +141,14 @@ _KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("total", re.compile(r"\btotal\b|\boverall\b", re.I)),
     ("electronic", re.compile(r"\belectronic\b", re.I)),
 )
+# Case matters after σ: "σT" is σ times T (Arrhenius plots), "σt" the total conductivity.
 _KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("grain_boundary", re.compile(_SIGMA + r"(?:gb|g\.b\.|grain)(?![a-z])|grain[\s-]*boundar",
-                                  re.I)),
-    ("bulk", re.compile(_SIGMA + r"(?:b|bulk|bu)(?![a-z])|\bbulk\b", re.I)),
-    ("total", re.compile(_SIGMA + r"(?:t|tot|total)(?![a-z])|\btotal\b", re.I)),
-    ("electronic", re.compile(_SIGMA + r"(?:e|el|elec|eon|electronic)(?![a-z])|\belectronic\b",
-                              re.I)),
+    ("grain_boundary", re.compile(_SIGMA + r"(?:gb|GB|g\.b\.|[Gg]rain)(?![a-z])"
+                                  r"|[Gg]rain[\s-]*[Bb]oundar|GRAIN[\s-]*BOUNDAR")),
+    ("bulk", re.compile(_SIGMA + r"(?:b|[Bb]ulk|bu)(?![a-z])|\b(?:[Bb]ulk|BULK)\b")),
+    ("total", re.compile(_SIGMA + r"(?:t|[Tt]ot|[Tt]otal)(?![a-z])|\b(?:[Tt]otal|TOTAL)\b")),
+    ("electronic", re.compile(_SIGMA + r"(?:e|el|elec|eon|[Ee]lectronic)(?![a-z])"
+                              r"|\b(?:[Ee]lectronic|ELECTRONIC)\b")),
 )
 
 
@@ -1007,8 +1010,7 @@ def header_to_kind(header: str) -> str:
     """What a conductivity column measures, from its header: ``σ_bulk``, ``σb``, ``σgb``,
     ``σ_total``, ``σt``, ``σe``, or the words (``bulk``, ``grain boundary``, ``total``,
     ``electronic``); ``unspecified`` when it does not say. σ printed as ``s`` is read too."""
-    text = _BRACKETED.sub(" ", header)
-    found = {kind for kind, pattern in _KIND_PATTERNS if pattern.search(text)}
+    found = {kind for kind, pattern in _KIND_PATTERNS if pattern.search(header)}
     return found.pop() if len(found) == 1 else "unspecified"
 
 
@@ -1042,6 +1044,8 @@ def _row_temperature(row: Sequence[Cell], temperature_cols: Mapping[int, str],
         text = previous.get(c, "")
         if _NUMBER.match(text):
             return parse_temperature(f"{text} {unit}")
+        if text and (found := parse_temperature(text)) is not None:  # "25 °C", "RT"
+            return found
     return None
 
 

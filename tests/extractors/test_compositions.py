@@ -87,6 +87,7 @@ def test_compositions_unreadable_glyph_matches_known_template() -> None:
     assert same_but_unreadable("`a1+xM2-xInx(PO4)3", known.text)
     assert not same_but_unreadable("`a1+xM2-xGax(PO4)3", known.text)
     assert written_templates("Parameters for `a1+xM2-xInx(PO4)3", [known]) == [known]
+    assert written_templates("for (cid:3)a1+xM2-xInx(PO4)3", [known]) == [known]
 
 
 def test_compositions_template_needs_a_symbol() -> None:

@@ -462,7 +462,9 @@ def test_tables_composite_gets_no_formula() -> None:
     ("σe (S/cm)", "electronic"), ("Electronic conductivity (S/cm)", "electronic"),
     ("σ (S/cm)", "unspecified"), ("σRT (mS cm^-1)", "unspecified"),
     ("σ400K/S cm^-1", "unspecified"), ("Ionic Conductivity (mS cm^-1)", "unspecified"),
-    ("σ at 300 °C (S cm^-1)", "unspecified"),
+    ("σ at 300 °C (S cm^-1)", "unspecified"), ("log σT (S K cm^-1)", "unspecified"),
+    ("σ_total, S cm^-1", "total"), ("σ (bulk) (S cm^-1)", "bulk"),
+    ("σ (S cm^-1)", "unspecified"), ("σ [mS cm^-1]", "unspecified"), ("σ (S·cm^-1)", "unspecified"),
 ])
 def test_tables_header_kind(header: str, kind: str) -> None:
     assert header_to_kind(header) == kind
@@ -481,7 +483,8 @@ def test_tables_caption_kind(caption: str, kind: str) -> None:
 
 @pytest.mark.parametrize(("header", "unit"), [
     ("T [8C]", "°C"), ("Temperature (8C)", "°C"), ("T (°C)", "°C"), ("T/K", "K"),
-    ("Type", None), ("T", None), ("Thickness (cm)", None),
+    ("Type", None), ("T", None), ("Thickness (cm)", None), ("Measurement temperature (K)", "K"),
+    ("Sintering temperature (°C)", None),
 ])
 def test_tables_header_temperature_unit(header: str, unit: str | None) -> None:
     assert header_to_temperature_unit(header) == unit
