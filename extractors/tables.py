@@ -119,6 +119,9 @@ _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
 _LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|[A-Z])\s*(?=10\^)")
 _LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)\ufffd(?=\d)")
 # The measurement temperature, not a sintering or annealing one.
+# "50 °C: 1.53 × 10^-7": one cell per temperature; a symbol font may lose the degree sign.
+_LEADING_TEMPERATURE = re.compile(r"^(?P<temperature>[^:]{1,24}?)\s*:\s*(?P<value>\S.*)$")
+_LOST_DEGREE = re.compile(r"(?<=\d)\s*\ufffd\s*(?=C\b)")
 _TEMPERATURE_HEADER = re.compile(
     r"^(?:(?:[Mm]easur(?:ement|ing)|[Tt]est(?:ing)?)\s+)?(?:T|Temp\.?|[Tt]emperature)(?![A-Za-z])"
     r"\s*(?:[\[(/,]\s*(?P<unit>[^\])]*?)\s*[\])]?)?$")
@@ -872,6 +875,10 @@ def cell_to_conductivity(text: str, column: ConductivityColumn,
     """A cell's conductivity and its own temperature text, or None when it holds no value."""
     cleaned, assumed = _clean_value(text)
     value, temperature = split_value_temperature(cleaned)
+    if temperature is None and (m := _LEADING_TEMPERATURE.match(cleaned)):
+        lead = _LOST_DEGREE.sub(" °", m["temperature"])
+        if parse_temperature(lead) is not None:  # "50 °C: 1.53 × 10^-7"
+            value, temperature = m["value"], lead
     if not value or not re.search(r"\d", value):
         return None
     try:

@@ -244,6 +244,8 @@ def test_tables_header_lost_degree_reads_celsius() -> None:
     ("4.50E-06", "S cm^-1", 4.5e-6, None),
     ("2.8(3)", "mS cm^-1", 0.0028, None),
     ("3.7 \ufffd 10^-7", "S cm^-1", 3.7e-7, None),
+    ("50 °C: 1.53 × 10^-7", "S cm^-1", 1.53e-7, "50 °C"),
+    ("300 \ufffd C: 3.76 \ufffd 10^-3", "S cm^-1", 3.76e-3, "300 °C"),
 ])
 def test_tables_cell_values(cell: str, unit: str, sigma: float | tuple[float, float],
                             temperature: str | None) -> None:
@@ -598,6 +600,16 @@ def test_tables_real_sigma_printed_as_s(real_doc) -> None:
         (canonical_formula("Li5La3Sb2O12"), "bulk", 58 + C, pytest.approx(4.3e-5)),
         (canonical_formula("Li5La3Sb2O12"), "total", 58 + C, pytest.approx(4.1e-5))]
     assert len(records) == 8 and records[-1].material_raw == "Li6SrLa2Sb2O12"
+
+
+def test_tables_real_one_cell_per_temperature(real_doc) -> None:
+    doc = real_doc("li7mo6-hexaoxometalates-muhle-inorgchem-2004.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    bi = [(r.temperature_K, r.sigma_S_per_cm) for r in records if r.material_raw == "Li7BiO6"]
+    assert bi == [(50 + C, pytest.approx(43.48e-7)), (300 + C, pytest.approx(18.64e-3)),
+                  (700 + C, pytest.approx(0.2631))]  # literature values in parentheses skipped
+    assert {r.material_formula for r in records} == {
+        canonical_formula(f) for f in ("Li7TaO6", "Li7SbO6", "Li7BiO6")}
 
 
 def _part(page: int, x0: float, x1: float, caption: str | None, *, open_end: bool) -> TablePart:
