@@ -116,8 +116,8 @@ _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
 # Symbol fonts leave × unmapped (\ufffd) or as a letter ("3.37F10^-4") and the exponent's minus
 # unmapped ("10^\ufffd4"); a conductivity of 10^+4 S/cm does not exist, so the minus is assumed
 # (and flagged).
-_LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|[A-Z])\s*(?=10\^)")
-_LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)\ufffd(?=\d)")
+_LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|\(cid:\d+\)|[A-Z])\s*(?=10\^)")
+_LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)(?:\ufffd|\(cid:\d+\))(?=\d)")
 # The measurement temperature, not a sintering or annealing one.
 # "50 °C: 1.53 × 10^-7": one cell per temperature; a symbol font may lose the degree sign.
 _LEADING_TEMPERATURE = re.compile(r"^(?P<temperature>[^:]{1,24}?)\s*:\s*(?P<value>\S.*)$")
@@ -813,7 +813,7 @@ def _unit_candidates(header: str) -> list[str]:
 
 def _read_unit(candidate: str) -> tuple[str, bool] | None:
     """A conductivity unit and whether its exponent sign had to be assumed (lost glyph)."""
-    stripped = candidate.replace("^\ufffd", "").replace("\ufffd", "")
+    stripped = re.sub(r"\^?(?:\ufffd|\(cid:\d+\))", "", candidate)
     for text in dict.fromkeys((stripped, re.sub(r"(?<![A-Za-z])(m?S)(?=c?m)", r"\1 ", stripped))):
         for allow in (False, True):
             try:

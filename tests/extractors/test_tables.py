@@ -223,6 +223,13 @@ def test_tables_header_not_conductivity(header: str) -> None:
     assert header_to_column(0, header) is None
 
 
+def test_tables_cell_lost_exponent_sign_is_flagged() -> None:
+    read = cell_to_conductivity("8.2 \ufffd 10^\ufffd6", ConductivityColumn(1, "S cm^-1"))
+    assert read is not None and read[0].unsure and read[0].sigma_S_per_cm == pytest.approx(8.2e-6)
+    read = cell_to_conductivity("8.2 × 10^-6", ConductivityColumn(1, "S cm^-1"))
+    assert read is not None and not read[0].unsure
+
+
 def test_tables_header_lost_minus_is_flagged() -> None:
     column = header_to_column(1, "sRT [S cm^\ufffd1]")
     assert column is not None and column.unsure
@@ -246,6 +253,8 @@ def test_tables_header_lost_degree_reads_celsius() -> None:
     ("3.7 \ufffd 10^-7", "S cm^-1", 3.7e-7, None),
     ("50 °C: 1.53 × 10^-7", "S cm^-1", 1.53e-7, "50 °C"),
     ("300 \ufffd C: 3.76 \ufffd 10^-3", "S cm^-1", 3.76e-3, "300 °C"),
+    ("3.37F10^\ufffd4", "S cm^-1", 3.37e-4, None),
+    ("8.2 (cid:2) 10^(cid:3)6", "S cm^-1", 8.2e-6, None),
 ])
 def test_tables_cell_values(cell: str, unit: str, sigma: float | tuple[float, float],
                             temperature: str | None) -> None:
