@@ -1032,13 +1032,16 @@ def caption_to_kind(caption: str) -> str:
 def _composition_columns(header: Sequence[str], exclude: set[int],
                          ) -> tuple[int | None, str | None]:
     """The material column and a flag: with a nominal and a refined/analysed composition column
-    both printed, the nominal one (``composition_nominal``)."""
+    both printed, the nominal one (``composition_nominal``); a refined one alone is flagged
+    ``composition_refined``."""
     candidates = [c for c, h in enumerate(header)
                   if c not in exclude and _MATERIAL_HEADER.search(h)]
     nominal = [c for c in candidates if _NOMINAL_HEADER.search(header[c])]
     refined = [c for c in candidates if _REFINED_HEADER.search(header[c])]
     if nominal and refined:
         return nominal[0], "composition_nominal"
+    if candidates and candidates[0] in refined:
+        return candidates[0], "composition_refined"
     return (candidates[0] if candidates else None), None
 
 

@@ -456,6 +456,14 @@ def test_tables_nominal_composition_preferred() -> None:
     assert record.flags == "composition_nominal"
 
 
+def test_tables_refined_composition_alone_is_flagged() -> None:
+    table = _hand_table(["Composition (Rietveld)", "σ (S cm^-1)"],
+                        [["Li6.42La3Zr1.5Ta0.5O12", "4 × 10^-4"]], "Table 1. σ")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Li6.42La3Zr1.5Ta0.5O12")
+    assert record.flags == "composition_refined"
+
+
 def test_tables_composite_gets_no_formula() -> None:
     table = _hand_table(["Solid Electrolyte", "σ (mS cm^-1)"],
                         [["Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)",
