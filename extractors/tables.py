@@ -118,10 +118,10 @@ _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
 # (and flagged).
 _LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|\(cid:\d+\)|[A-Z])\s*(?=10\^)")
 _LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)(?:\ufffd|\(cid:\d+\))(?=\d)")
-# The measurement temperature, not a sintering or annealing one.
 # "50 °C: 1.53 × 10^-7": one cell per temperature; a symbol font may lose the degree sign.
 _LEADING_TEMPERATURE = re.compile(r"^(?P<temperature>[^:]{1,24}?)\s*:\s*(?P<value>\S.*)$")
 _LOST_DEGREE = re.compile(r"(?<=\d)\s*\ufffd\s*(?=C\b)")
+# The measurement temperature, not a sintering or annealing one.
 _TEMPERATURE_HEADER = re.compile(
     r"^(?:(?:[Mm]easur(?:ement|ing)|[Tt]est(?:ing)?)\s+)?(?:T|Temp\.?|[Tt]emperature)(?![A-Za-z])"
     r"\s*(?:[\[(/,]\s*(?P<unit>[^\])]*?)\s*[\])]?)?$")
@@ -916,7 +916,7 @@ def _table_templates(table: Table, facts: DocumentFacts) -> list[CompositionTemp
     for text in (table.caption or "", *table.header):
         found = written_templates(text, list(facts.templates))
         if found:
-            return [facts.find_template(t.text) or t for t in found]
+            return found
     return []
 
 
