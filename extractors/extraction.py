@@ -11,6 +11,7 @@ import pandas as pd
 from extractors import EXTRACTOR_VERSION, mentions, tables
 from extractors.citations import document_to_references, resolve_citations
 from extractors.document import Document
+from extractors.document_facts import document_to_facts
 from extractors.errors import DocumentError, EncryptedPdfError
 from extractors.layout import read_document, sha256_of
 from extractors.records import ConductivityRecord, records_to_frame
@@ -63,7 +64,8 @@ def records_of_document(doc: Document, records: list[ConductivityRecord]) -> pd.
 def document_to_records(doc: Document, nlp: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Table and text records of a read document, and its table cells."""
     found = tables.document_to_tables(doc)
-    records = tables.tables_to_records(doc, found) + mentions.document_to_records(doc, nlp)
+    facts = document_to_facts(doc)
+    records = tables.tables_to_records(doc, found, facts) + mentions.document_to_records(doc, nlp)
     return records_of_document(doc, records), tables.tables_to_cells(doc, found)
 
 

@@ -74,6 +74,11 @@ _PHRASE_DEFINITION = re.compile(
     + r"(?:\s+" + _LATER + r")?(?:\s+as)?|" + _LATER + r")\s+[\"“‘']?([^\s()\"”’']+?)[\"”’']?\)")
 
 
+# "Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)": a mixture whose one
+# named component is not the material measured.
+_COMPOSITE = re.compile(r"\b(?:composites?|hybrids?|blends?|mixtures?)\b|\bwt\.?\s*%", re.I)
+
+
 @dataclass(frozen=True)
 class MaterialRef:
     """A material as written plus what it resolves to, ready for the record columns.
@@ -345,6 +350,12 @@ def _compact_operators(text: str) -> str:
     return re.sub(rf"(?<=[\w)\]])\s+([+\-])\s+(?=[\d.{DEFAULT_VARIABLE_SYMBOLS}])", r"\1", text)
 
 
+def normalise_formula_text(s: str) -> str:
+    """A formula as the parser reads it: NFC, ASCII dashes, subscript digits, and the spaced
+    ``+``/``−`` of variable amounts closed up (``Na3 + xSc2SixP3 − xO12``)."""
+    return _compact_operators(_normalise_text(s))
+
+
 def _is_acronym_with_amount(body: str) -> bool:
     """``NSSiP0.4``: an acronym (three capitals in a row) with a sample's composition appended.
 
@@ -614,7 +625,9 @@ def resolve_material(raw: str, defined_abbreviations: Mapping[str, str] | None =
                      ) -> MaterialRef:
     """Resolve a material as written into the ``material_*`` and ``family`` record columns.
 
-    Tries the cell without its family label (leading, or trailing as in ``Li7P3S11
+    A composite (``Composite of polymer/Na3Zr2Si2PO12 (NZSP)``, ``... 30 wt% NZSP``) gets no
+    formula: the formula it names is one component's. Otherwise tries the cell without its
+    family label (leading, or trailing as in ``Li7P3S11
     glass-ceramic``), then without a trailing parenthetical (``NaCB11H12 (NCB)``), then the
     parenthetical itself; each as an abbreviation first (so ``LiPON`` stays formula-less) and
     then as a formula.
@@ -629,6 +642,8 @@ def resolve_material(raw: str, defined_abbreviations: Mapping[str, str] | None =
     """
     defined = defined_abbreviations or {}
     family, rest = split_family_prefix(raw)
+    if _COMPOSITE.search(raw):
+        return MaterialRef(raw, None, family)
     text = rest or _normalise_text(raw)
     if family is None and " " in text:
         head, _, tail = text.rpartition(" ")

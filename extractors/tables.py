@@ -20,18 +20,28 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import pandas as pd
 
 from extractors._typing import BBox
+from extractors.compositions import (
+    CompositionTemplate,
+    template_to_formula,
+    text_to_labels,
+    text_to_placeholder_values,
+    text_to_templates,
+    written_templates,
+)
 from extractors.document import Document, Line, PageLayout, Rule, union_box
+from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.errors import UnitParseError
 from extractors.materials import (
     canonical_formula,
-    find_abbreviation_definitions,
+    formula_variables,
+    is_formula,
     resolve_material,
     split_family_prefix,
 )
@@ -88,13 +98,61 @@ _MATERIAL_HEADER = re.compile(
     r"material|compound|electrolyte|composition|sample|formula|system|phase", re.I)
 _FAMILY_HEADER = re.compile(r"^(?:type|family|class|category)\b", re.I)
 _REFERENCE_HEADER = re.compile(r"^ref(?:erence)?s?\.?$", re.I)
-_VARIABLE_HEADER = re.compile(r"^[a-zA-Z]$")
-_VARIABLE_LABEL = re.compile(r"^(?P<var>[a-zδ])\s*=\s*(?P<value>\d*\.?\d+)$")
+# A column of substitutions: "x", "M", "x in Li7-xLa3Zr2-xTaxO12", "x (Na1+xTi2-xAlx(PO4)3)",
+# "x value", "content x", or a spanning template above it ("Na3+xSc2SixP3-xO12 x").
+_SYMBOL = r"(?P<sym>[a-zA-Zδ]|Ln|RE|Me)"
+_VARIABLE_HEADERS = (
+    re.compile(r"^" + _SYMBOL + r"$"),
+    re.compile(r"^" + _SYMBOL + r"(?:\s+(?:in|of|for)\s+|\s*[(\[,]\s*)(?P<template>.+)$"),
+    re.compile(r"^(?:(?:value|content|amount)\s+(?:of\s+)?)" + _SYMBOL + r"$", re.I),
+    re.compile(r"^" + _SYMBOL + r"\s+(?:value|content|amount)s?$", re.I),
+    re.compile(r"^(?P<template>\S+)\s+" + _SYMBOL + r"$"),
+)
+# "(x = 0.2, 0.4 and 0.6)", "x = 0.1–0.5": a caption listing the series, not fixing a member.
+_AMOUNT_LIST = re.compile(r"(?<![A-Za-z])([a-zδ])\s*=\s*\d*\.?\d+\s*(?:,|and|or|to|[–-])\s*\d")
+_LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
 _NUMBER = re.compile(r"^\d*\.?\d+$")
 _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
-_LOST_TIMES = re.compile(r"(?<=\d)\s*\ufffd\s*(?=10\^)")
+# Symbol fonts leave × unmapped (\ufffd) or as a letter ("3.37F10^-4") and the exponent's minus
+# unmapped ("10^\ufffd4"); a conductivity of 10^+4 S/cm does not exist, so the minus is assumed
+# (and flagged).
+_LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|\(cid:\d+\)|[A-Z])\s*(?=10\^)")
+_LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)(?:\ufffd|\(cid:\d+\))(?=\d)")
+# "50 °C: 1.53 × 10^-7": one cell per temperature; a symbol font may lose the degree sign.
+_LEADING_TEMPERATURE = re.compile(r"^(?P<temperature>[^:]{1,24}?)\s*:\s*(?P<value>\S.*)$")
+_LOST_DEGREE = re.compile(r"(?<=\d)\s*\ufffd\s*(?=C\b)")
+# The measurement temperature, not a sintering or annealing one.
+_TEMPERATURE_HEADER = re.compile(
+    r"^(?:(?:[Mm]easur(?:ement|ing)|[Tt]est(?:ing)?)\s+)?(?:T|Temp\.?|[Tt]emperature)(?![A-Za-z])"
+    r"\s*(?:[\[(/,]\s*(?P<unit>[^\])]*?)\s*[\])]?)?$")
+_CELSIUS_UNIT = re.compile(r"^(?:\^?[°º◦˚8\ufffd]?\s*C|℃)$")
 _NOTE_START = re.compile(r"^(?:[a-z]\s+[A-Z]|\^[a-z*†‡§]|[*†‡§]|Notes?\b)")
-_VARIABLE_FORMULA = re.compile(r"[A-Z][A-Za-z0-9().+\-−–]*[xyz][A-Za-z0-9().+\-−–]*")
+_NOMINAL_HEADER = re.compile(r"nominal|starting|intended|target", re.I)
+_REFINED_HEADER = re.compile(r"refine|rietveld|analy[sz]|measured|actual|experimental|EDX|EDS|"
+                             r"ICP|XRF|found", re.I)
+# σ may be printed as "s" (Elsevier, Wiley symbol fonts); its subscript follows it inline.
+_SIGMA = r"(?:σ|\bs|\b[Ss]igma)\s*_?\s*"
+# In a caption the words must qualify the conductivity ("bulk and total conductivities"; "bulk
+# samples" says nothing).
+_KIND_WORD = (r"(?:grain[\s-]*boundary|bulk|intra-?grain|total|overall|electronic)")
+_CAPTION_KINDS = re.compile(
+    r"\b(" + _KIND_WORD + r"(?:\s*(?:,|/|&|\band\b|\bor\b)\s*" + _KIND_WORD + r")*)"
+    r"\s+(?:(?:ionic|ion|Li|Na|lithium|sodium|[A-Z][a-z]?[-‐]ion)\s+)?(?:conductivit|σ)", re.I)
+_KIND_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("grain_boundary", re.compile(r"grain[\s-]*boundary", re.I)),
+    ("bulk", re.compile(r"\bbulk\b|\bintra-?grain", re.I)),
+    ("total", re.compile(r"\btotal\b|\boverall\b", re.I)),
+    ("electronic", re.compile(r"\belectronic\b", re.I)),
+)
+# Case matters after σ: "σT" is σ times T (Arrhenius plots), "σt" the total conductivity.
+_KIND_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("grain_boundary", re.compile(_SIGMA + r"(?:gb|GB|g\.b\.|[Gg]rain)(?![a-z])"
+                                  r"|[Gg]rain[\s-]*[Bb]oundar|GRAIN[\s-]*BOUNDAR")),
+    ("bulk", re.compile(_SIGMA + r"(?:b|[Bb]ulk|bu)(?![a-z])|\b(?:[Bb]ulk|BULK)\b")),
+    ("total", re.compile(_SIGMA + r"(?:t|[Tt]ot|[Tt]otal)(?![a-z])|\b(?:[Tt]otal|TOTAL)\b")),
+    ("electronic", re.compile(_SIGMA + r"(?:e|el|elec|eon|[Ee]lectronic)(?![a-z])"
+                              r"|\b(?:[Ee]lectronic|ELECTRONIC)\b")),
+)
 
 
 @dataclass(frozen=True)
@@ -755,13 +813,14 @@ def _unit_candidates(header: str) -> list[str]:
 
 def _read_unit(candidate: str) -> tuple[str, bool] | None:
     """A conductivity unit and whether its exponent sign had to be assumed (lost glyph)."""
-    text = candidate.replace("^\ufffd", "").replace("\ufffd", "")
-    for allow in (False, True):
-        try:
-            conductivity_unit_to_factor(text, allow_unsure=allow)
-        except UnitParseError:
-            continue
-        return text, allow or text != candidate
+    stripped = re.sub(r"\^?(?:\ufffd|\(cid:\d+\))", "", candidate)
+    for text in dict.fromkeys((stripped, re.sub(r"(?<![A-Za-z])(m?S)(?=c?m)", r"\1 ", stripped))):
+        for allow in (False, True):
+            try:
+                conductivity_unit_to_factor(text, allow_unsure=allow)
+            except UnitParseError:
+                continue
+            return text, allow or text != candidate
     return None
 
 
@@ -791,23 +850,45 @@ def header_to_column(col: int, header: str) -> ConductivityColumn | None:
     return None
 
 
-def _clean_value(text: str) -> str:
-    """Drop footnote marks; read an unmapped glyph between a number and ``10^`` as ×."""
-    return _LOST_TIMES.sub(" × ", _FOOTNOTE_MARK.sub("", text)).strip()
+def _clean_value(text: str) -> tuple[str, bool]:
+    """Drop footnote marks; read an unmapped glyph between a number and ``10^`` as ×, and an
+    unmapped exponent sign as minus (the flag says one was assumed)."""
+    text = _LOST_TIMES.sub(" × ", _FOOTNOTE_MARK.sub("", text)).strip()
+    restored = _LOST_EXPONENT_SIGN.sub("-", text)
+    return restored, restored != text
+
+
+def header_to_temperature_unit(header: str) -> str | None:
+    """``°C`` or ``K`` for a column of measurement temperatures (``T [°C]``, ``Temperature (K)``,
+    ``T [8C]`` with the degree sign printed as 8), else None."""
+    m = _TEMPERATURE_HEADER.match(header.strip())
+    if m is None or not m["unit"]:
+        return None
+    unit = m["unit"].strip()
+    if unit == "K":
+        return "K"
+    return "°C" if _CELSIUS_UNIT.match(unit) else None
 
 
 def cell_to_conductivity(text: str, column: ConductivityColumn,
                          ) -> tuple[Conductivity, str | None] | None:
     """A cell's conductivity and its own temperature text, or None when it holds no value."""
-    value, temperature = split_value_temperature(_clean_value(text))
+    cleaned, assumed = _clean_value(text)
+    value, temperature = split_value_temperature(cleaned)
+    if temperature is None and (m := _LEADING_TEMPERATURE.match(cleaned)):
+        lead = _LOST_DEGREE.sub(" °", m["temperature"])
+        if parse_temperature(lead) is not None:  # "50 °C: 1.53 × 10^-7"
+            value, temperature = m["value"], lead
     if not value or not re.search(r"\d", value):
         return None
     try:
         if column.log:
-            return parse_log_conductivity(value, column.unit), temperature
-        return parse_conductivity(value, column.unit), temperature
+            sigma = parse_log_conductivity(value, column.unit)
+        else:
+            sigma = parse_conductivity(value, column.unit)
     except (UnitParseError, ValueError):
         return None
+    return (replace(sigma, unsure=True) if assumed else sigma), temperature
 
 
 def _pick_column(header: Sequence[str], pattern: re.Pattern[str], exclude: set[int]) -> int | None:
@@ -823,54 +904,200 @@ def _reference_column(body: Sequence[Sequence[Cell]], skip: set[int]) -> int | N
     return None
 
 
-def _variable_formula(table: Table) -> str | None:
-    """A formula with variable amounts in the caption or header (``Na1+xTi2−xAlx(PO4)3``)."""
+def _caption_labels(caption: str) -> dict[str, str]:
+    """Substitutions a caption fixes for the whole table (``(x = 0.2)``), lists left out."""
+    lists = {k for k, v in text_to_placeholder_values(caption).items() if len(v) > 1}
+    lists |= set(_AMOUNT_LIST.findall(caption))
+    return {k: v for k, v in text_to_labels(caption).items() if k not in lists}
+
+
+def _table_templates(table: Table, facts: DocumentFacts) -> list[CompositionTemplate]:
+    """Templates the caption, then the header, writes (read past unreadable glyphs)."""
     for text in (table.caption or "", *table.header):
-        for m in _VARIABLE_FORMULA.finditer(text):
-            token = m.group(0).rstrip(".,;)")
-            if canonical_formula(token) is not None:
-                return token
+        found = written_templates(text, list(facts.templates))
+        if found:
+            return found
+    return []
+
+
+def _pick_template(templates: Sequence[CompositionTemplate], symbols: set[str],
+                   facts: DocumentFacts) -> CompositionTemplate | None:
+    """The template a row's labels fill: exact symbols first, then the first that they cover;
+    without one in the table, the document's only template with exactly those symbols."""
+    for t in templates:
+        if t.symbols == symbols:
+            return t
+    for t in templates:
+        if t.symbols <= symbols:
+            return t
+    if templates:
+        return templates[0]
+    named = facts.variable_template
+    if named is not None and named.symbols == symbols:
+        return named
+    return facts.template_with(symbols) if symbols else None
+
+
+def _cell_labels(text: str, templates: Sequence[CompositionTemplate], facts: DocumentFacts,
+                 named_column: bool) -> dict[str, str] | None:
+    """A material cell that holds only substitutions (``M = Ti, x = 0.4``), or a bare amount
+    in a ``Sample``/``Composition`` column where the series has a single variable (samples
+    "hereafter denoted x"); else None."""
+    labels = text_to_labels(text)
+    if labels and not re.sub(r"[\s,;()]", "", _LABEL_TEXT.sub("", text)):
+        return labels
+    if named_column and _NUMBER.match(text):
+        series = [t for t in templates if len(t.variables) == 1] or (
+            [facts.variable_template] if facts.variable_template else [])
+        if series:
+            (variable,) = series[0].variables
+            return {variable: text}
+    return None
+
+
+def _labels_to_material(labels: dict[str, str], template: CompositionTemplate | None,
+                        ) -> tuple[str, str | None, str | None]:
+    """A row named by its substitutions under the series' template: raw and concrete formula.
+
+    ``material_raw`` keeps the template and the labels as written
+    (``Na1+xM2-xInx(PO4)3, M = Ti, x = 0.4``); the formula stays None unless every symbol of the
+    template has a value.
+    """
+    spec = ", ".join(f"{k} = {v}" for k, v in labels.items())
+    if template is None:
+        return spec, None, None
+    written = template.written or template.text
+    return f"{written}, {spec}", template_to_formula(template, labels), None
+
+
+def header_to_symbol(header: str) -> str | None:
+    """The symbol a column of substitutions gives values for (``x`` of ``x in Li7-xLa3...``,
+    ``M``, ``x value``), or None when the header is no such column."""
+    text = header.strip()
+    for pattern in _VARIABLE_HEADERS:
+        m = pattern.match(text)
+        if m and ("template" not in m.groupdict() or text_to_templates(m["template"])):
+            return m["sym"]
     return None
 
 
 def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols: Sequence[int],
-              previous: dict[int, str]) -> tuple[str, str | None, str | None] | None:
-    """(material_raw, formula, family) of a row; row labels such as ``x = 0.4`` are resolved.
+              previous: dict[int, str], facts: DocumentFacts,
+              ) -> tuple[str, str | None, str | None, bool] | None:
+    """(material_raw, formula, family, named by labels) of a row; labels fill the template.
 
     An empty material or label cell repeats the one above (a cell spanning rows).
     """
     for c in (*label_cols, *([] if mat_col is None else [mat_col])):
         if row[c].text:
             previous[c] = row[c].text
+    templates = _table_templates(table, facts)
+    labels = _caption_labels(table.caption or "")
     if mat_col is None:
-        values = {table.header[c].strip(): previous[c] for c in label_cols if c in previous}
-        return _labels_to_material(values, _variable_formula(table)) if values else None
-    raw = previous.get(mat_col, "")
-    if not raw:
-        return None
-    if m := _VARIABLE_LABEL.match(raw):
-        return _labels_to_material({m["var"]: m["value"]}, _variable_formula(table))
-    family, rest = split_family_prefix(raw)
-    return rest or raw, None, family
+        row_labels = {header_to_symbol(table.header[c]) or table.header[c].strip(): previous[c]
+                      for c in label_cols if c in previous}
+        if not row_labels:
+            return None
+    else:
+        raw = previous.get(mat_col, "")
+        if not raw:
+            return None
+        found = _cell_labels(raw, templates, facts,
+                             bool(_MATERIAL_HEADER.search(table.header[mat_col])))
+        if found is None:
+            family, rest = split_family_prefix(raw)
+            return rest or raw, None, family, False
+        row_labels = found
+    labels = {k: v for k, v in labels.items() if k not in row_labels}
+    labels.update(row_labels)
+    return (*_labels_to_material(labels, _pick_template(templates, set(labels), facts)), True)
 
 
-def _labels_to_material(values: dict[str, str], formula: str | None,
-                        ) -> tuple[str, str | None, str | None]:
-    """A row named by its variables (``x = 0.4``) under a formula with those variables."""
-    spec = ", ".join(f"{k} = {v}" for k, v in values.items())
-    if formula is None:
-        return spec, None, None
-    numeric = {k: float(v) for k, v in values.items() if _NUMBER.match(v)}
-    written = formula
-    for k, v in values.items():
-        if k not in numeric:
-            written = written.replace(k, v)
-    return f"{formula} ({spec})", canonical_formula(written, numeric), None
+def header_to_kind(header: str) -> str:
+    """What a conductivity column measures, from its header: ``σ_bulk``, ``σb``, ``σgb``,
+    ``σ_total``, ``σt``, ``σe``, or the words (``bulk``, ``grain boundary``, ``total``,
+    ``electronic``); ``unspecified`` when it does not say. σ printed as ``s`` is read too."""
+    found = {kind for kind, pattern in _KIND_PATTERNS if pattern.search(header)}
+    return found.pop() if len(found) == 1 else "unspecified"
+
+
+def caption_to_kind(caption: str) -> str:
+    """The one kind a caption names in words (``Total conductivities of ...``), else
+    ``unspecified`` (none, or several: a table of bulk and total values)."""
+    found = {kind for m in _CAPTION_KINDS.finditer(caption) for kind, pattern in _KIND_WORDS
+             if pattern.search(m.group(1))}
+    return found.pop() if len(found) == 1 else "unspecified"
+
+
+def _composition_columns(header: Sequence[str], exclude: set[int],
+                         ) -> tuple[int | None, str | None]:
+    """The material column and a flag: with a nominal and a refined/analysed composition column
+    both printed, the nominal one (``composition_nominal``); a refined one alone is flagged
+    ``composition_refined``."""
+    candidates = [c for c, h in enumerate(header)
+                  if c not in exclude and _MATERIAL_HEADER.search(h)]
+    nominal = [c for c in candidates if _NOMINAL_HEADER.search(header[c])]
+    refined = [c for c in candidates if _REFINED_HEADER.search(header[c])]
+    if nominal and refined:
+        return nominal[0], "composition_nominal"
+    if candidates and candidates[0] in refined:
+        return candidates[0], "composition_refined"
+    return (candidates[0] if candidates else None), None
+
+
+def _row_temperature(row: Sequence[Cell], temperature_cols: Mapping[int, str],
+                     previous: dict[int, str]) -> Temperature | None:
+    """The row's measurement temperature from a ``T [°C]`` column (a spanning cell repeats)."""
+    for c, unit in temperature_cols.items():
+        if row[c].text:
+            previous[c] = row[c].text
+        text = previous.get(c, "")
+        if _NUMBER.match(text):
+            return parse_temperature(f"{text} {unit}")
+        if text and (found := parse_temperature(text)) is not None:  # "25 °C", "RT"
+            return found
+    return None
+
+
+def _caption_material(table: Table, mat_col: int | None, facts: DocumentFacts,
+                      ) -> tuple[str, str | None] | None:
+    """(raw, formula) of the one material a caption names, for a table whose rows name none:
+    ``Impedance data of Li7La3Zr2O12`` over rows ``thick pellet``/``thin pellet``, or
+    ``Conductivity of Na1+xTi2-xAlx(PO4)3 (x = 0.4)`` over rows of temperatures only.
+
+    Only used when the first column was taken for want of a material header (or there is
+    none) and none of its cells resolves to a formula.
+    """
+    if mat_col is not None:
+        cells = {row[mat_col].text for row in table.body if row[mat_col].text}
+        if any(resolve_material(t, facts.abbreviation_map).formula for t in cells):
+            return None
+    caption = table.caption or ""
+    named = list(dict.fromkeys(
+        w.strip(".,;:()") for w in re.findall(r"\S+", caption) if is_formula(w.strip(".,;:()"))
+        and not formula_variables(w.strip(".,;:()"))))
+    templates = _table_templates(Table(table.table_id, caption=caption), facts)
+    if len(named) == 1 and not templates:
+        return named[0], canonical_formula(named[0])
+    if len(templates) == 1 and not named:
+        raw, formula, _ = _labels_to_material(_caption_labels(caption), templates[0])
+        return raw.rstrip(", "), formula
+    return None
 
 
 def table_to_records(doc: Document, table: Table,
-                     abbreviations: dict[str, str] | None = None) -> list[ConductivityRecord]:
-    """Conductivity records of one table: one per value cell of each conductivity column."""
+                     facts: DocumentFacts | Mapping[str, str] | None = None,
+                     ) -> list[ConductivityRecord]:
+    """Conductivity records of one table: one per value cell of each conductivity column.
+
+    Args:
+        doc: the document the table is in.
+        table: the structured table.
+        facts: the document's facts (:func:`document_to_facts`); a plain
+            ``{abbreviation: formula}`` mapping is accepted too.
+    """
+    if facts is None or not isinstance(facts, DocumentFacts):
+        facts = DocumentFacts(tuple((facts or {}).items()))
     header = table.header
     columns = [c for c in (header_to_column(k, h) for k, h in enumerate(header)) if c is not None]
     if not columns or not table.body:
@@ -880,20 +1107,36 @@ def table_to_records(doc: Document, table: Table,
     if ref_col is None:
         ref_col = _reference_column(table.body, value_cols)
     family_col = _pick_column(header, _FAMILY_HEADER, value_cols)
+    temperature_cols = {c: u for c, h in enumerate(header)
+                        if c not in value_cols and (u := header_to_temperature_unit(h))}
     first_value = min(value_cols)
-    label_cols = [c for c in range(first_value) if _VARIABLE_HEADER.match(header[c].strip())]
-    mat_col = _pick_column(header, _MATERIAL_HEADER, value_cols | {ref_col or -1})
+    label_cols = [c for c in range(first_value) if header_to_symbol(header[c])
+                  and c not in temperature_cols]
+    mat_col, composition_flag = _composition_columns(
+        header, value_cols | set(temperature_cols) | {ref_col or -1})
+    caption_material = None
     if mat_col is None and not label_cols:
-        mat_col = next((c for c in range(first_value) if c != family_col), 0)
+        mat_col = next((c for c in range(first_value) if c not in (family_col, *temperature_cols)),
+                       None)
+        caption_material = _caption_material(table, mat_col, facts)
+        if mat_col is None and caption_material is None:
+            mat_col = 0
+    table_kind = caption_to_kind(table.caption or "")
     records: list[ConductivityRecord] = []
     previous: dict[int, str] = {}
     for row in table.body:
-        material = _material(row, table, mat_col, label_cols, previous)
+        if caption_material is not None and mat_col is None:
+            material: tuple[str, str | None, str | None, bool] | None = (*caption_material,
+                                                                          None, True)
+        else:
+            material = _material(row, table, mat_col, label_cols, previous, facts)
         if material is None:
             continue
-        raw, formula, family = material
-        if formula is None and not label_cols:
-            ref = resolve_material(raw, abbreviations or {})
+        raw, formula, family, by_labels = material
+        if caption_material is not None and mat_col is not None:
+            raw, formula = f"{caption_material[0]} ({raw})", caption_material[1]
+        elif not by_labels:
+            ref = resolve_material(raw, facts.abbreviation_map)
             formula = ref.formula
             family = family or ref.family
         if family_col is not None and row[family_col].text and family is None:
@@ -906,8 +1149,11 @@ def table_to_records(doc: Document, table: Table,
                 continue
             sigma, temperature_text = read
             temperature = (parse_temperature(temperature_text) if temperature_text
-                           else column.temperature)
-            flags = "unsure_exponent" if sigma.unsure or column.unsure else None
+                           else column.temperature or _row_temperature(row, temperature_cols,
+                                                                       previous))
+            flags = [f for f in ("unsure_exponent" if sigma.unsure or column.unsure else None,
+                                 composition_flag) if f]
+            kind = header_to_kind(header[column.col])
             records.append(ConductivityRecord(
                 doc_sha256=doc.sha256, doc_name=doc.name, source="table", page=cell.page,
                 x0=cell.bbox[0], top=cell.bbox[1], x1=cell.bbox[2], bottom=cell.bbox[3],
@@ -919,13 +1165,15 @@ def table_to_records(doc: Document, table: Table,
                 temperature_raw=temperature.raw if temperature else None,
                 temperature_K=temperature.kelvin if temperature else None, family=family,
                 reference=row[ref_col].text or None if ref_col is not None else None,
-                flags=flags))
+                flags=",".join(flags) or None,
+                conductivity_kind=kind if kind != "unspecified" else table_kind))
     return records
 
 
-def tables_to_records(doc: Document, tables: list[Table]) -> list[ConductivityRecord]:
-    """Conductivity records read from the tables."""
+def tables_to_records(doc: Document, tables: list[Table],
+                      facts: DocumentFacts | None = None) -> list[ConductivityRecord]:
+    """Conductivity records read from the tables; ``facts`` are read from ``doc`` when None."""
     if not tables:
         return []
-    abbreviations = find_abbreviation_definitions(doc.text)
-    return [r for t in tables for r in table_to_records(doc, t, abbreviations)]
+    facts = facts if facts is not None else document_to_facts(doc)
+    return [r for t in tables for r in table_to_records(doc, t, facts)]

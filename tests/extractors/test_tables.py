@@ -8,6 +8,7 @@ import pytest
 
 from extractors import tables
 from extractors.document import Document
+from extractors.document_facts import text_to_facts
 from extractors.materials import canonical_formula
 from extractors.records import records_to_frame
 from extractors.schemas import frame_to_table
@@ -17,9 +18,13 @@ from extractors.tables import (
     Table,
     TablePart,
     TableSettings,
+    caption_to_kind,
     cell_to_conductivity,
     header_to_column,
+    header_to_kind,
+    header_to_symbol,
     header_to_temperature,
+    header_to_temperature_unit,
     parts_to_groups,
     table_to_records,
     visual_lines_to_rows,
@@ -135,6 +140,13 @@ def test_tables_replica_table1_ranges_per_class(replica_tables, name: str) -> No
     assert table.header[2] == "Conductivity [S cm^-1]"
 
 
+def test_tables_replica_composite_has_no_formula(replica_tables) -> None:
+    _, _, records = replica_tables["replica-1col"]
+    by_raw = {r.material_raw: r.material_formula for r in records}
+    assert by_raw["Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)"] is None
+    assert by_raw["Na11Sn2PSe12 (NSPSe)"] == canonical_formula("Na11Sn2PSe12")
+
+
 def test_tables_replica_table2_one_table_over_pages(replica_tables) -> None:
     _, found, records = replica_tables["replica-1col"]
     table = _table(found, 2)
@@ -211,6 +223,13 @@ def test_tables_header_not_conductivity(header: str) -> None:
     assert header_to_column(0, header) is None
 
 
+def test_tables_cell_lost_exponent_sign_is_flagged() -> None:
+    read = cell_to_conductivity("8.2 \ufffd 10^\ufffd6", ConductivityColumn(1, "S cm^-1"))
+    assert read is not None and read[0].unsure and read[0].sigma_S_per_cm == pytest.approx(8.2e-6)
+    read = cell_to_conductivity("8.2 × 10^-6", ConductivityColumn(1, "S cm^-1"))
+    assert read is not None and not read[0].unsure
+
+
 def test_tables_header_lost_minus_is_flagged() -> None:
     column = header_to_column(1, "sRT [S cm^\ufffd1]")
     assert column is not None and column.unsure
@@ -232,6 +251,10 @@ def test_tables_header_lost_degree_reads_celsius() -> None:
     ("4.50E-06", "S cm^-1", 4.5e-6, None),
     ("2.8(3)", "mS cm^-1", 0.0028, None),
     ("3.7 \ufffd 10^-7", "S cm^-1", 3.7e-7, None),
+    ("50 °C: 1.53 × 10^-7", "S cm^-1", 1.53e-7, "50 °C"),
+    ("300 \ufffd C: 3.76 \ufffd 10^-3", "S cm^-1", 3.76e-3, "300 °C"),
+    ("3.37F10^\ufffd4", "S cm^-1", 3.37e-4, None),
+    ("8.2 (cid:2) 10^(cid:3)6", "S cm^-1", 8.2e-6, None),
 ])
 def test_tables_cell_values(cell: str, unit: str, sigma: float | tuple[float, float],
                             temperature: str | None) -> None:
@@ -309,8 +332,8 @@ def test_tables_row_label_resolves_header_formula() -> None:
     table = _hand_table(["x", "σ (S cm^-1)"], [["0.4", "1.2 × 10^-3"], ["0.6", "2 × 10^-3"]],
                         "Table 3. Conductivity of Na1+xTi2−xAlx(PO4)3 at 25 °C")
     records = table_to_records(_doc(), table)
-    assert [r.material_raw for r in records] == ["Na1+xTi2−xAlx(PO4)3 (x = 0.4)",
-                                                 "Na1+xTi2−xAlx(PO4)3 (x = 0.6)"]
+    assert [r.material_raw for r in records] == ["Na1+xTi2−xAlx(PO4)3, x = 0.4",
+                                                 "Na1+xTi2−xAlx(PO4)3, x = 0.6"]
     assert records[0].material_formula == canonical_formula("Na1.4Ti1.6Al0.4(PO4)3")
     assert records[0].sigma_S_per_cm == pytest.approx(1.2e-3)
 
@@ -328,6 +351,178 @@ def test_tables_spanning_material_cell_repeats_down() -> None:
                         "Table 1. Conductivity")
     records = table_to_records(_doc(), table)
     assert [r.material_raw for r in records] == ["Na3Sc2(PO4)3", "Na3Sc2(PO4)3"]
+
+
+def test_tables_template_labels_fill_placeholder_and_variable() -> None:
+    table = _hand_table(["M", "x", "σ600K/S cm^-1"],
+                        [["Ti", "0", "2.3 × 10^-5"], ["", "0.4", "4.86 × 10^-4"]],
+                        "Table 2. Conductivity Parameters for Na1+xM2-xInx(PO4)3")
+    records = table_to_records(_doc(), table)
+    assert [(r.material_raw, r.material_formula) for r in records] == [
+        ("Na1+xM2-xInx(PO4)3, M = Ti, x = 0", canonical_formula("NaTi2(PO4)3")),
+        ("Na1+xM2-xInx(PO4)3, M = Ti, x = 0.4", canonical_formula("Na1.4Ti1.6In0.4(PO4)3"))]
+
+
+def test_tables_template_half_resolved_stays_null() -> None:
+    table = _hand_table(["x", "σ (S cm^-1)"], [["0.4", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xM2-xInx(PO4)3")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_raw == "Na1+xM2-xInx(PO4)3, x = 0.4"
+    assert record.material_formula is None
+
+
+def test_tables_template_caption_fixes_a_placeholder() -> None:
+    table = _hand_table(["x", "σ (S cm^-1)"], [["0.4", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xM2-xInx(PO4)3 (M = Zr)")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Na1.4Zr1.6In0.4(PO4)3")
+
+
+def test_tables_template_caption_listing_the_series_fixes_nothing() -> None:
+    table = _hand_table(["T (°C)", "σ (S cm^-1)"], [["25", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xTi2-xAlx(PO4)3 (x = 0.2, 0.4 and 0.6)")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_raw == "Na1+xTi2-xAlx(PO4)3"
+    assert record.material_formula is None
+    assert record.temperature_K == 25 + C
+
+
+def test_tables_template_caption_fixes_the_member_of_a_temperature_table() -> None:
+    table = _hand_table(["T (°C)", "σ (S cm^-1)"], [["25", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xTi2-xAlx(PO4)3 (x = 0.4)")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_raw == "Na1+xTi2-xAlx(PO4)3, x = 0.4"
+    assert record.material_formula == canonical_formula("Na1.4Ti1.6Al0.4(PO4)3")
+
+
+def test_tables_template_caption_glyph_lost_read_from_document() -> None:
+    facts = text_to_facts("five environments in Na1+xM2-xInx(PO4)3 phases (M ) Ti, Sn)")
+    table = _hand_table(["M", "x", "σ400K/S cm^-1"], [["Sn", "0.4", "3.9 × 10^-6"]],
+                        "Table 2. Parameters for `a1+xM2-xInx(PO4)3")
+    (record,) = table_to_records(_doc(), table, facts)
+    assert record.material_raw == "Na1+xM2-xInx(PO4)3, M = Sn, x = 0.4"
+    assert record.material_formula == canonical_formula("Na1.4Sn1.6In0.4(PO4)3")
+
+
+def test_tables_template_in_the_substitution_header() -> None:
+    table = _hand_table(["x in Li7-xLa3Zr2-xTaxO12", "σRT (S cm^-1)"], [["0.5", "4 × 10^-4"]],
+                        "Table 1. Conductivity at room temperature")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_raw == "Li7-xLa3Zr2-xTaxO12, x = 0.5"
+    assert record.material_formula == canonical_formula("Li6.5La3Zr1.5Ta0.5O12")
+
+
+@pytest.mark.parametrize(("header", "symbol"), [
+    ("x", "x"), ("M", "M"), ("x in Li7-xLa3Zr2-xTaxO12", "x"), ("x (Na1+xTi2-xAlx(PO4)3)", "x"),
+    ("x value", "x"), ("Content of y", "y"), ("Na3+xSc2SixP3-xO12 x", "x"),
+    ("Sample", None), ("Li7La3Zr2O12 pellet", None), ("Ea [eV]", None), ("a/Å", None),
+    ("a (Å)", None), ("c [Å]", None),
+])
+def test_tables_header_to_symbol(header: str, symbol: str | None) -> None:
+    assert header_to_symbol(header) == symbol
+
+
+def test_tables_labels_in_material_cell() -> None:
+    table = _hand_table(["Sample", "σ (S cm^-1)"], [["M = Hf, x = 0.4", "7.7 × 10^-6"]],
+                        "Table 2. Conductivity of Na1+xM2-xInx(PO4)3")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Na1.4Hf1.6In0.4(PO4)3")
+
+
+def test_tables_sample_codes_resolve_through_document_facts() -> None:
+    facts = text_to_facts("Na3 + xSc2SixP3 − xO12 (abbreviated hereafter as NSSiPx) and "
+                          "Li1.5Al0.5Ti1.5(PO4)3 (LATP)")
+    table = _hand_table(["Sample", "σRT (S cm^-1)"],
+                        [["NSSiP0.4", "8 × 10^-4"], ["LATP", "1 × 10^-3"]], "Table 1. σ")
+    records = table_to_records(_doc(), table, facts)
+    assert [r.material_formula for r in records] == ["Na3.4O12P2.6Sc2Si0.4",
+                                                     canonical_formula("Li1.5Al0.5Ti1.5(PO4)3")]
+
+
+def test_tables_bare_amount_of_a_series_named_by_x() -> None:
+    facts = text_to_facts("Samples of Li7-xLa3Zr2-xTaxO12 (hereafter denoted x) and "
+                          "Li1+xAlxGe2-x(PO4)3 were sintered.")
+    table = _hand_table(["Sample", "σRT (S cm^-1)"], [["0.5", "4 × 10^-4"]], "Table 1. σ")
+    (record,) = table_to_records(_doc(), table, facts)
+    assert record.material_formula == canonical_formula("Li6.5La3Zr1.5Ta0.5O12")
+
+
+def test_tables_nominal_composition_preferred() -> None:
+    table = _hand_table(["Nominal composition", "Refined composition", "σ (S cm^-1)"],
+                        [["Li6.5La3Zr1.5Ta0.5O12", "Li6.42La3Zr1.5Ta0.5O12", "4 × 10^-4"]],
+                        "Table 1. σ")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Li6.5La3Zr1.5Ta0.5O12")
+    assert record.flags == "composition_nominal"
+
+
+def test_tables_refined_composition_alone_is_flagged() -> None:
+    table = _hand_table(["Composition (Rietveld)", "σ (S cm^-1)"],
+                        [["Li6.42La3Zr1.5Ta0.5O12", "4 × 10^-4"]], "Table 1. σ")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Li6.42La3Zr1.5Ta0.5O12")
+    assert record.flags == "composition_refined"
+
+
+def test_tables_composite_gets_no_formula() -> None:
+    table = _hand_table(["Solid Electrolyte", "σ (mS cm^-1)"],
+                        [["Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)",
+                          "0.01"]], "Table 2. σ")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula is None
+    assert record.material_raw.startswith("Composite of polyether")
+
+
+@pytest.mark.parametrize(("header", "kind"), [
+    ("σbulk [S cm^-1]", "bulk"), ("sbulk (S cm^-1)", "bulk"), ("σb (S/cm)", "bulk"),
+    ("σ_gb (S/cm)", "grain_boundary"), ("σgb (S/cm)", "grain_boundary"),
+    ("Grain boundary conductivity (S/cm)", "grain_boundary"),
+    ("stotal [Scm^-1]", "total"), ("σt (S/cm)", "total"), ("Total σ (S cm^-1)", "total"),
+    ("σe (S/cm)", "electronic"), ("Electronic conductivity (S/cm)", "electronic"),
+    ("σ (S/cm)", "unspecified"), ("σRT (mS cm^-1)", "unspecified"),
+    ("σ400K/S cm^-1", "unspecified"), ("Ionic Conductivity (mS cm^-1)", "unspecified"),
+    ("σ at 300 °C (S cm^-1)", "unspecified"), ("log σT (S K cm^-1)", "unspecified"),
+    ("σ_total, S cm^-1", "total"), ("σ (bulk) (S cm^-1)", "bulk"),
+    ("σ (S cm^-1)", "unspecified"), ("σ [mS cm^-1]", "unspecified"), ("σ (S·cm^-1)", "unspecified"),
+])
+def test_tables_header_kind(header: str, kind: str) -> None:
+    assert header_to_kind(header) == kind
+
+
+@pytest.mark.parametrize(("caption", "kind"), [
+    ("Table 2. Total conductivities of the garnets", "total"),
+    ("Table 3. Bulk and total conductivities", "unspecified"),
+    ("Table 4. Bulk ionic conductivity of the pellets", "bulk"),
+    ("Table 5. Conductivity of bulk samples", "unspecified"),
+    ("Table 1. Impedance data of Li7La3Zr2O12 measured in air", "unspecified"),
+])
+def test_tables_caption_kind(caption: str, kind: str) -> None:
+    assert caption_to_kind(caption) == kind
+
+
+@pytest.mark.parametrize(("header", "unit"), [
+    ("T [8C]", "°C"), ("Temperature (8C)", "°C"), ("T (°C)", "°C"), ("T/K", "K"),
+    ("Type", None), ("T", None), ("Thickness (cm)", None), ("Measurement temperature (K)", "K"),
+    ("Sintering temperature (°C)", None),
+])
+def test_tables_header_temperature_unit(header: str, unit: str | None) -> None:
+    assert header_to_temperature_unit(header) == unit
+
+
+def test_tables_caption_material_kinds_and_temperature_column() -> None:
+    table = _hand_table(["Pellet type", "T [8C]", "sbulk [Scm^\ufffd1]", "stotal [Scm^\ufffd1]"],
+                        [["thick pellet", "18", "3.37F10^\ufffd4", "1.90F10^\ufffd4"],
+                         ["", "25", "4.67F10^\ufffd4", "2.44F10^\ufffd4"]],
+                        "Table 1: Impedance data of Li7La3Zr2O12 measured in air.^[a]")
+    records = table_to_records(_doc(), table)
+    assert [(r.material_raw, r.conductivity_kind, r.temperature_K) for r in records] == [
+        ("Li7La3Zr2O12 (thick pellet)", "bulk", 18 + C),
+        ("Li7La3Zr2O12 (thick pellet)", "total", 18 + C),
+        ("Li7La3Zr2O12 (thick pellet)", "bulk", 25 + C),
+        ("Li7La3Zr2O12 (thick pellet)", "total", 25 + C)]
+    assert records[2].sigma_S_per_cm == pytest.approx(4.67e-4)
+    assert {r.material_formula for r in records} == {canonical_formula("Li7La3Zr2O12")}
+    assert all(r.flags == "unsure_exponent" for r in records)
 
 
 def test_tables_settings_validate() -> None:
@@ -386,6 +581,52 @@ def test_tables_real_unruled_scanned_table(real_doc) -> None:
                                                    0.100, 0.045, 0.081, 0.009]
     assert {r.table_id for r in records} == {"p3-t1"}
 
+
+
+def test_tables_real_template_rows(real_doc) -> None:
+    doc = real_doc("nasicon-na-in-po4-losilla-chemmater-1998.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert len(records) == 16
+    first, _, third = records[:3]
+    assert first.material_raw == "Na1+xM2-xInx(PO4)3, M = Ti, x = 0"
+    assert first.material_formula == canonical_formula("NaTi2(PO4)3")
+    assert third.material_raw == "Na1+xM2-xInx(PO4)3, M = Ti, x = 0.4"
+    assert third.material_formula == canonical_formula("Na1.4Ti1.6In0.4(PO4)3")
+    assert third.sigma_S_per_cm == pytest.approx(2.8e-6) and third.temperature_K == 400.0
+    assert records[-1].material_formula == canonical_formula("Na1.4Zr1.6In0.4(PO4)3")
+
+
+def test_tables_real_bulk_and_total_columns(real_doc) -> None:
+    doc = real_doc("llzo-garnet-murugan-angew-2007.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert [r.conductivity_kind for r in records] == ["bulk", "total"] * 6
+    at_25 = [r for r in records if r.temperature_K == 25 + C
+             and r.material_raw == "Li7La3Zr2O12 (thick pellet)"]
+    assert [(r.conductivity_kind, r.sigma_S_per_cm) for r in at_25] == [
+        ("bulk", pytest.approx(4.67e-4)), ("total", pytest.approx(2.44e-4))]
+    assert {r.material_formula for r in records} == {canonical_formula("Li7La3Zr2O12")}
+
+
+def test_tables_real_sigma_printed_as_s(real_doc) -> None:
+    doc = real_doc("garnet-li5la3sb2o12-murugan-matresbull-2008.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert [(r.material_formula, r.conductivity_kind, r.temperature_K, r.sigma_S_per_cm)
+            for r in records[:4]] == [
+        (canonical_formula("Li5La3Sb2O12"), "bulk", 24 + C, pytest.approx(8.2e-6)),
+        (canonical_formula("Li5La3Sb2O12"), "total", 24 + C, pytest.approx(7.8e-6)),
+        (canonical_formula("Li5La3Sb2O12"), "bulk", 58 + C, pytest.approx(4.3e-5)),
+        (canonical_formula("Li5La3Sb2O12"), "total", 58 + C, pytest.approx(4.1e-5))]
+    assert len(records) == 8 and records[-1].material_raw == "Li6SrLa2Sb2O12"
+
+
+def test_tables_real_one_cell_per_temperature(real_doc) -> None:
+    doc = real_doc("li7mo6-hexaoxometalates-muhle-inorgchem-2004.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    bi = [(r.temperature_K, r.sigma_S_per_cm) for r in records if r.material_raw == "Li7BiO6"]
+    assert bi == [(50 + C, pytest.approx(43.48e-7)), (300 + C, pytest.approx(18.64e-3)),
+                  (700 + C, pytest.approx(0.2631))]  # literature values in parentheses skipped
+    assert {r.material_formula for r in records} == {
+        canonical_formula(f) for f in ("Li7TaO6", "Li7SbO6", "Li7BiO6")}
 
 
 def _part(page: int, x0: float, x1: float, caption: str | None, *, open_end: bool) -> TablePart:
