@@ -26,7 +26,6 @@ from bench.score_extraction import (
 )
 from extractors.extraction import document_to_records
 from extractors.mentions import load_nlp
-from extractors.records import records_to_frame
 from tests.conftest import SEEDS, load_document, shared_path
 
 RT = 298.15
@@ -171,7 +170,7 @@ def nlp():
 
 def _score(pdf: Path, nlp) -> PaperScore:
     records, _ = document_to_records(load_document(pdf), nlp)
-    return score_records(records_to_frame(records), load_gold(GOLD_DIR / f"{pdf.stem}.csv"),
+    return score_records(records, load_gold(GOLD_DIR / f"{pdf.stem}.csv"),
                          pdf.stem)
 
 
