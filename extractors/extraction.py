@@ -15,11 +15,8 @@ from extractors.document_facts import document_to_facts
 from extractors.errors import DocumentError, EncryptedPdfError
 from extractors.layout import read_document, sha256_of
 from extractors.records import ConductivityRecord, records_to_frame
+from extractors.schemas import CELL_COLUMNS, DOCUMENT_COLUMNS
 from extractors.works import document_to_work_id, with_work_id
-
-#: Columns of a :func:`document_to_row` row, in the ``documents`` dataset's order.
-DOCUMENT_COLUMNS = ("doc_sha256", "doc_name", "size_bytes", "pages", "title", "doi", "work_id",
-                    "status", "error", "n_records", "extractor_version", "encrypted")
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ def extract_document(path: Path | str, nlp: Any = None) -> DocumentExtraction:
         doc = read_document(path)
     except DocumentError as exc:
         return DocumentExtraction(document_to_row(path, None, None, exc), records_to_frame([]),
-                                  pd.DataFrame(columns=list(tables.CELL_COLUMNS)))
+                                  pd.DataFrame(columns=list(CELL_COLUMNS)))
     records, cells = document_to_records(doc, nlp if nlp is not None else mentions.load_nlp())
     return DocumentExtraction(document_to_row(path, doc, len(records)), records, cells)
 

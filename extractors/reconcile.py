@@ -108,7 +108,7 @@ Side = Statement | CuratedValue
 
 
 def _float(value: object) -> float | None:
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if value is None or pd.isna(value):
         return None
     number = float(value)  # type: ignore[arg-type]
     return number if math.isfinite(number) else None
@@ -159,9 +159,8 @@ def same_citation(a: Side, b: Side) -> str | None:
 def _side_dois(side: Side, *, own: bool) -> set[str]:
     if isinstance(side, CuratedValue):
         return set(side.dois)
-    own_doi = own and side.work_id.startswith("doi:")
-    own = {side.work_id.removeprefix("doi:")} if own_doi else set()
-    return own | set(side.cited_dois)
+    mine = {side.work_id.removeprefix("doi:")} if own and side.work_id.startswith("doi:") else set()
+    return mine | set(side.cited_dois)
 
 
 def _side_numbers(side: Side) -> set[str]:
@@ -469,7 +468,7 @@ def decisions_for_rows(reconciliation: pd.DataFrame, decisions: pd.DataFrame,
     for idx, row in reconciliation.iterrows():
         matching = [d for d in listed if _decision_target(row, d)]
         if matching:
-            chosen[int(idx)] = max(matching, key=_decision_time)  # type: ignore[call-overload]
+            chosen[int(idx)] = max(matching, key=_decision_time)
     by_statement: dict[str, set[tuple[Any, ...]]] = {}
     for idx, d in chosen.items():
         statement = str(reconciliation.at[idx, "statement_id"])

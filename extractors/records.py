@@ -8,11 +8,10 @@ from dataclasses import asdict, dataclass, fields
 import pandas as pd
 
 from extractors import EXTRACTOR_VERSION
+from extractors.schemas import CONDUCTIVITY_KINDS, QUALIFIERS, RECORD_COLUMNS, SOURCES
 
-QUALIFIERS = ("exact", "approx", "range", "lower_bound", "upper_bound")
-SOURCES = ("table", "text")
-#: What the document says the value measures; ``unspecified`` when it does not say.
-CONDUCTIVITY_KINDS = ("total", "bulk", "grain_boundary", "electronic", "unspecified")
+__all__ = ["CONDUCTIVITY_KINDS", "QUALIFIERS", "RECORD_COLUMNS", "SOURCES", "ConductivityRecord",
+           "make_record_id", "records_to_frame"]
 
 
 @dataclass(frozen=True)
@@ -69,15 +68,6 @@ def make_record_id(doc_sha256: str, source: str, page: int, x0: float, top: floa
     key = f"{doc_sha256}|{source}|{page}|{x0:.1f}|{top:.1f}|{value_raw}"
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
-
-#: Column order of the conductivity dataset: CONTRACT.md's columns first, extensions after.
-RECORD_COLUMNS: tuple[str, ...] = (
-    "record_id", "doc_sha256", "doc_name", "source", "page", "x0", "top", "x1", "bottom",
-    "table_id", "material_raw", "material_formula", "value_raw", "sigma_S_per_cm",
-    "sigma_low_S_per_cm", "sigma_high_S_per_cm", "qualifier", "temperature_raw",
-    "temperature_K", "evidence", "extractor_version", "conductivity_kind", "work_id", "family",
-    "reference", "cited_doi", "flags",
-)
 
 _DTYPES = {
     "page": "int32",

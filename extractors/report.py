@@ -36,7 +36,6 @@ import pandas as pd
 from markupsafe import Markup
 
 from extractors.report_views import (
-    CONFLICT_STATUSES,
     DEFAULT_SETTINGS,
     ReportSettings,
     document_paths,
@@ -45,6 +44,7 @@ from extractors.report_views import (
     reconciliation_to_parts,
     status_counts,
 )
+from extractors.schemas import CONFLICT_STATUSES
 
 #: Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -17,12 +17,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from extractors.errors import DatasetError
-from extractors.records import CONDUCTIVITY_KINDS, QUALIFIERS, RECORD_COLUMNS, SOURCES
 
 #: Bump on any rename, removal or type change of a column (CONTRACT.md: a new schema version).
 SCHEMA_VERSION = "2"
 
 DOCUMENT_STATUSES: tuple[str, ...] = ("ok", "failed")
+#: Closed vocabularies of the conductivity record (CONTRACT.md).
+QUALIFIERS: tuple[str, ...] = ("exact", "approx", "range", "lower_bound", "upper_bound")
+SOURCES: tuple[str, ...] = ("table", "text")
+#: What the document says the value measures; ``unspecified`` when it does not say.
+CONDUCTIVITY_KINDS: tuple[str, ...] = ("total", "bulk", "grain_boundary", "electronic",
+                                       "unspecified")
 #: Reconciliation statuses from the comparison, then the ones curators' decisions add.
 COMPARISON_STATUSES: tuple[str, ...] = (
     "agrees", "rounding", "value_conflict", "unit_slip", "temperature_conflict",
@@ -57,7 +62,8 @@ def _schema(description: str, fields: list[pa.Field]) -> pa.Schema:
 
 _BOX = "PDF points, pdfplumber's top-down coordinates"
 
-#: (type, nullable, description) of each conductivity column; the order is RECORD_COLUMNS'.
+#: (type, nullable, description) of each conductivity column, in the dataset's column order:
+#: CONTRACT.md's columns first, extensions after.
 _CONDUCTIVITY_COLUMNS: dict[str, tuple[pa.DataType, bool, str]] = {
     "record_id": (_STRING, False, "Stable id: same document, same place and same value string "
                                   "give the same id across runs."),
@@ -106,8 +112,7 @@ _ALLOWED: dict[str, tuple[str, ...]] = {"source": SOURCES, "qualifier": QUALIFIE
 _CONDUCTIVITY = _schema(
     "One row per stated ionic-conductivity value, with its provenance in the PDF.",
     [_field(name, type_, description, nullable=nullable, allowed=_ALLOWED.get(name, ()))
-     for name in RECORD_COLUMNS
-     for type_, nullable, description in [_CONDUCTIVITY_COLUMNS[name]]],
+     for name, (type_, nullable, description) in _CONDUCTIVITY_COLUMNS.items()],
 )
 
 _DOCUMENTS = _schema("One row per input PDF, read or not.", [
@@ -259,7 +264,10 @@ SCHEMAS: Mapping[str, pa.Schema] = MappingProxyType({
     "curated": _CURATED_VIEW,
 })
 
-#: Column order of the reconciliation and curated-view datasets (the schemas are the source).
+#: Column order of each dataset (the schemas are the source).
+RECORD_COLUMNS: tuple[str, ...] = tuple(_CONDUCTIVITY.names)
+DOCUMENT_COLUMNS: tuple[str, ...] = tuple(_DOCUMENTS.names)
+CELL_COLUMNS: tuple[str, ...] = tuple(_TABLES.names)
 RECONCILIATION_COLUMNS: tuple[str, ...] = tuple(_RECONCILIATION.names)
 CURATED_VIEW_COLUMNS: tuple[str, ...] = tuple(_CURATED_VIEW.names)
 

@@ -46,6 +46,7 @@ from extractors.materials import (
     split_family_prefix,
 )
 from extractors.records import ConductivityRecord
+from extractors.schemas import CELL_COLUMNS
 from extractors.units import (
     Conductivity,
     Temperature,
@@ -55,9 +56,6 @@ from extractors.units import (
     parse_temperature,
     split_value_temperature,
 )
-
-CELL_COLUMNS = ("doc_sha256", "doc_name", "table_id", "page", "row", "col", "text", "is_header",
-                "x0", "top", "x1", "bottom", "caption")
 
 #: Shortest horizontal rule (pt) that can belong to a table.
 DEFAULT_MIN_RULE_WIDTH = 40.0

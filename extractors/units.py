@@ -17,7 +17,7 @@ from tokenize import TokenError
 import pint
 
 from extractors.errors import UnitParseError
-from extractors.records import QUALIFIERS
+from extractors.schemas import QUALIFIERS
 
 __all__ = [
     "DEFAULT_LOG_UNIT",

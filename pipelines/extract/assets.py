@@ -12,6 +12,7 @@ from extractors import mentions, tables
 from extractors.document import Document
 from extractors.extraction import records_of_document
 from extractors.records import records_to_frame
+from extractors.schemas import CELL_COLUMNS
 from extractors.tables import Table
 from pipelines.code_version import CODE_VERSION
 from pipelines.extract.resources import SpacyNlp
@@ -86,6 +87,6 @@ def conductivity(context: dg.AssetExecutionContext, document: dict[str, dict[str
 def all_tables(context: dg.AssetExecutionContext, document: dict[str, dict[str, object]],
                table_cells: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every table cell of every document read, in partition-key order."""
-    df = _gather(document, pd.DataFrame(columns=list(tables.CELL_COLUMNS)), table_cells)
+    df = _gather(document, pd.DataFrame(columns=list(CELL_COLUMNS)), table_cells)
     context.add_output_metadata(frame_metadata(df))
     return df

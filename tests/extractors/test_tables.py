@@ -11,7 +11,7 @@ from extractors.document import Document
 from extractors.document_facts import text_to_facts
 from extractors.materials import canonical_formula
 from extractors.records import records_to_frame
-from extractors.schemas import frame_to_table
+from extractors.schemas import CELL_COLUMNS, frame_to_table
 from extractors.tables import (
     Cell,
     ConductivityColumn,
@@ -179,7 +179,7 @@ def test_tables_record_boxes_hold_the_value(replica_tables) -> None:
 def test_tables_cells_match_the_schema(replica_tables) -> None:
     doc, found, _ = replica_tables["replica-2col"]
     cells = tables.tables_to_cells(doc, found)
-    assert list(cells.columns) == list(tables.CELL_COLUMNS)
+    assert list(cells.columns) == list(CELL_COLUMNS)
     frame_to_table("tables", cells)
     table2 = cells[cells["caption"].str.startswith("Table 2.", na=False)]
     assert table2["row"].max() == len(TABLE_2)  # header row 0, then one row per material
