@@ -39,8 +39,9 @@ CURATED_COLUMNS: tuple[str, ...] = (
 )
 
 DOI_PATTERN = re.compile(r"10\.\d{4,9}/[^\s,;|]+")
-#: ``ref [179]``, ``refs [179]/[232]/[242]``, ``refs [217]-[220]``.
-_BRACKETED = re.compile(r"\[(\d{1,4})\](?:\s*[-–]\s*\[(\d{1,4})\])?")
+#: ``ref [179]``, ``refs [179]/[232]/[242]``, ``[16,232]``, ``[21–23]``, ``refs [217]-[220]``.
+_BRACKETED = re.compile(r"\[(\d{1,4}(?:\s*[,–-]\s*\d{1,4})*)\](?:\s*[-–]\s*\[(\d{1,4})\])?")
+_RANGE = re.compile(r"(\d{1,4})\s*[–-]\s*(\d{1,4})")
 _MAX_CITATION_SPAN = 50
 
 
@@ -54,11 +55,15 @@ def bracketed_citations(text: str) -> tuple[str, ...]:
     """Reference numbers named in brackets, ranges expanded: ``[217]-[220]`` → 217..220."""
     found: list[str] = []
     for m in _BRACKETED.finditer(text or ""):
-        first, last = int(m.group(1)), int(m.group(2) or m.group(1))
-        if 0 <= last - first <= _MAX_CITATION_SPAN:
-            found += [str(n) for n in range(first, last + 1)]
-        else:
-            found += [str(first), str(last)]
+        inner = m.group(1) if m.group(2) is None else f"{m.group(1)}-{m.group(2)}"
+        for part in inner.split(","):
+            span = _RANGE.fullmatch(part.strip())
+            first, last = (int(span.group(1)), int(span.group(2))) if span else (
+                int(part), int(part))
+            if 0 <= last - first <= _MAX_CITATION_SPAN:
+                found += [str(n) for n in range(first, last + 1)]
+            else:
+                found += [str(first), str(last)]
     return tuple(dict.fromkeys(found))
 
 

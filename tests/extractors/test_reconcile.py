@@ -161,6 +161,7 @@ def test_statements_dropped_subscript_digit(short: str, long: str, same: bool) -
 def test_curated_bracketed_citations_expand_ranges() -> None:
     assert bracketed_citations("refs [179]/[232]") == ("179", "232")
     assert bracketed_citations("refs [217]-[220]") == ("217", "218", "219", "220")
+    assert bracketed_citations("[16, 232] and [21–23]") == ("16", "232", "21", "22", "23")
 
 
 # --- reconciling ------------------------------------------------------------------------------
