@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import pandas as pd
@@ -341,8 +341,6 @@ def _only_in_curated(c: CuratedValue) -> dict[str, Any]:
 
 def _unify_typos(statements: list[Statement]) -> list[Statement]:
     """Inside one work, a material spelled with one subscript digit fewer is the same one."""
-    from dataclasses import replace
-
     by_work: dict[str, dict[str, set[str]]] = {}
     for s in statements:
         by_work.setdefault(s.work_id, {}).setdefault(s.material_key, set()).update(s.spellings)

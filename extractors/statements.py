@@ -132,7 +132,8 @@ class Statement:
     def where(self) -> str:
         """``the table p11-t1 (p. 12)`` / ``the text on p. 9``: where a curator looks."""
         if self.source == "table":
-            return f"the table {self.table_id or ''} (p. {self.page})".replace("  ", " ")
+            return f"the table {self.table_id} (p. {self.page})" if self.table_id else (
+                f"a table on p. {self.page}")
         return f"the text on p. {self.page}"
 
 
