@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Self
 
 DEFAULT_RELATIVE_TOLERANCE = 1e-3
 DEFAULT_TEMPERATURE_TOLERANCE_K = 5.0
@@ -56,11 +56,11 @@ class CompareSettings:
                 raise ValueError(f"{f.name} must be >= 0, got {value!r}")
 
     @classmethod
-    def resolve(cls, settings: CompareSettings | Mapping[str, Any] | None) -> CompareSettings:
+    def resolve(cls, settings: Self | Mapping[str, Any] | None) -> Self:
         """Accept None (defaults), a dict of overrides or an instance."""
         if settings is None:
             return cls()
-        if isinstance(settings, CompareSettings):
+        if not isinstance(settings, Mapping):
             return settings
         unknown = set(settings) - {f.name for f in fields(cls)}
         if unknown:

@@ -51,36 +51,15 @@ _LIST_COLUMNS = ("record_ids", "other_record_ids", "curated_ids")
 
 
 @dataclass(frozen=True)
-class ReconcileSettings:
-    """Tolerances of the comparison (see :class:`extractors.comparison.CompareSettings`) and
+class ReconcileSettings(CompareSettings):
+    """The comparison's tolerances (:class:`extractors.comparison.CompareSettings`), and
     whether public datasets are compared besides the curators' sheet."""
 
-    relative_tolerance: float = CompareSettings.relative_tolerance
-    temperature_tolerance_K: float = CompareSettings.temperature_tolerance_K
-    unit_slip_tolerance: float = CompareSettings.unit_slip_tolerance
-    unit_slip_exponents: tuple[int, ...] = CompareSettings.unit_slip_exponents
-    kelvin_celsius_tolerance_K: float = CompareSettings.kelvin_celsius_tolerance_K
     compare_public: bool = DEFAULT_COMPARE_PUBLIC
-
-    def __post_init__(self) -> None:
-        self.compare_settings()  # validates the tolerances
 
     def compare_settings(self) -> CompareSettings:
         return CompareSettings(**{f.name: getattr(self, f.name)
                                   for f in fields(CompareSettings)})
-
-    @classmethod
-    def resolve(cls, settings: ReconcileSettings | Mapping[str, Any] | None,
-                ) -> ReconcileSettings:
-        """Accept None (defaults), a dict of overrides or an instance."""
-        if settings is None:
-            return cls()
-        if isinstance(settings, ReconcileSettings):
-            return settings
-        unknown = set(settings) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ValueError(f"unknown reconcile settings: {sorted(unknown)}")
-        return cls(**dict(settings))
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from extractors.publish import (
 )
 from extractors.records import RECORD_COLUMNS
 from extractors.schemas import SCHEMA_VERSION, dataset_schema
-from tests.extractors.frames import SHA_A, SHA_B, documents_frame
+from tests.extractors.frames import SHA_A, SHA_B, documents_frame, reconciliation_frame
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "datasets.md"
@@ -89,25 +89,6 @@ def test_publish_unchanged_input_makes_one_version(settings: PublishSettings) ->
     assert list_versions("conductivity", settings) == ["version=0001"]
 
 
-def reconciliation_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "reconciliation_id": ["r1", "r2"], "status": ["corrected", "only_in_curated"],
-        "original_status": ["unit_slip", "only_in_curated"],
-        "explanation": ["factor 1000", "no document value"], "scope": ["curated", "unmatched"],
-        "material_key": ["name:lipon", "name:lipon"], "material_raw": ["LiPON", "LiPON"],
-        "material_formula": [None, None], "is_statement_about_class": [False, False],
-        "work_id": ["doi:10.1/x", None], "statement_id": ["s1", None],
-        "record_ids": [["rec1", "rec2"], []], "doc_sha256": [SHA_A, None],
-        "other_statement_id": [None, None], "other_record_ids": [[], []],
-        "curated_ids": [["C002"], ["C003"]], "curated_source": ["ref [154]", "C003"],
-        "same_citation": ["[154]", None],
-        "document_sigma_S_per_cm": [2e-3, None], "document_temperature_K": [298.15, None],
-        "other_sigma_S_per_cm": [2e-6, 3e-2], "other_temperature_K": [298.15, 298.15],
-        "factor": [1000.0, None], "temperature_diff_K": [0.0, None],
-        "decision": ["corrected", None], "decision_note": ["mS", None],
-        "decided_by": ["jdoe", None], "decided_at": ["2026-11-20", None],
-        "corrected_sigma_S_per_cm": [2e-6, None], "corrected_temperature_K": [None, None],
-    })
 
 
 @pytest.mark.parametrize(("name", "make_frame"), [

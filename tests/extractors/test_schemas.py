@@ -12,7 +12,7 @@ import pytest
 from extractors.errors import DatasetError
 from extractors.records import RECORD_COLUMNS, ConductivityRecord, records_to_frame
 from extractors.schemas import SCHEMA_VERSION, SCHEMAS, dataset_schema, frame_to_table
-from tests.extractors.frames import documents_frame
+from tests.extractors.frames import documents_frame, reconciliation_frame
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "datasets.md"
 
@@ -29,25 +29,6 @@ def _record(**changes: object) -> ConductivityRecord:
     return ConductivityRecord(**values)  # type: ignore[arg-type]
 
 
-def _reconciliation_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "reconciliation_id": ["r1", "r2"], "status": ["corrected", "only_in_curated"],
-        "original_status": ["unit_slip", "only_in_curated"],
-        "explanation": ["factor 1000", "no document value"], "scope": ["curated", "unmatched"],
-        "material_key": ["name:lipon", "name:lipon"], "material_raw": ["LiPON", "LiPON"],
-        "material_formula": [None, None], "is_statement_about_class": [False, False],
-        "work_id": ["doi:10.1/x", None], "statement_id": ["s1", None],
-        "record_ids": [["rec1", "rec2"], []], "doc_sha256": ["a" * 64, None],
-        "other_statement_id": [None, None], "other_record_ids": [[], []],
-        "curated_ids": [["C002"], ["C003"]], "curated_source": ["ref [154]", "C003"],
-        "same_citation": ["[154]", None],
-        "document_sigma_S_per_cm": [2e-3, None], "document_temperature_K": [298.15, None],
-        "other_sigma_S_per_cm": [2e-6, 3e-2], "other_temperature_K": [298.15, 298.15],
-        "factor": [1000.0, None], "temperature_diff_K": [0.0, None],
-        "decision": ["corrected", None], "decision_note": ["mS", None],
-        "decided_by": ["jdoe", None], "decided_at": ["2026-11-20", None],
-        "corrected_sigma_S_per_cm": [2e-6, None], "corrected_temperature_K": [None, None],
-    })
 
 
 def test_schemas_conductivity_follows_records_module() -> None:
@@ -87,7 +68,7 @@ def test_schemas_documents_keep_null_ints() -> None:
 
 
 def test_schemas_reconciliation_lists() -> None:
-    table = frame_to_table("reconciliation", _reconciliation_frame())
+    table = frame_to_table("reconciliation", reconciliation_frame())
     assert table.column("record_ids").to_pylist() == [["rec1", "rec2"], []]
     assert table.column("curated_ids").to_pylist() == [["C002"], ["C003"]]
 
