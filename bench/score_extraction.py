@@ -36,8 +36,9 @@ if str(ROOT) not in sys.path:  # run as a script: bench/ is on the path, the rep
 GOLD_COLUMNS = ("page", "source", "material", "material_formula", "sigma_S_per_cm",
                 "sigma_low_S_per_cm", "sigma_high_S_per_cm", "temperature_K",
                 "conductivity_kind", "note")
-KINDS = frozenset({"total", "bulk", "grain_boundary", "electronic", "unspecified"})
-SOURCES = frozenset({"text", "table"})
+from extractors.schemas import CONDUCTIVITY_KINDS, SOURCES  # noqa: E402  (after the path)
+
+KINDS = frozenset(CONDUCTIVITY_KINDS)
 REL_TOL = 0.02
 Row = dict[str, Any]  # one record or gold row, as from DataFrame.to_dict("records")
 KELVIN_TOL = 1.0
