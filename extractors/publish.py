@@ -66,6 +66,8 @@ DEFAULT_CLAIM_ATTEMPTS = 20
 DEFAULT_READ_ATTEMPTS = 3
 
 LATEST_FILE = "_LATEST"
+#: At the dataset root: the versions of one run that belong together (written last).
+CORPUS_FILE = "_CORPUS.json"
 MANIFEST_FILE = "_manifest.json"
 VERSION_PREFIX = "version="
 
@@ -389,6 +391,81 @@ def _claim(store: _Store, staged: str, final: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class CorpusSnapshot:
+    """The dataset versions one run published, which belong together.
+
+    Each dataset's ``_LATEST`` moves as soon as that dataset is published, so a reader that
+    follows the ``_LATEST`` files while a run publishes can see a new ``conductivity`` beside an
+    old ``reconciliation``. The snapshot is written once every dataset of the run is complete;
+    readers that follow it (:func:`read_corpus_dataset`) never see a mix.
+    """
+
+    created_at: str
+    versions: dict[str, str]
+    run_id: str | None = None
+
+
+def commit_corpus(versions: dict[str, str], settings: PublishSettings = DEFAULT_SETTINGS, *,
+                  run_id: str | None = None) -> CorpusSnapshot:
+    """Name ``versions`` ({dataset: version}) as the corpus, after checking each is complete.
+
+    Raises:
+        DatasetError: a named version has no manifest (it was never completed, or pruned).
+    """
+    store = _settings_to_store(settings)
+    for name, version in versions.items():
+        if version not in _complete_versions(store, name):
+            raise DatasetError(f"{name}: {version} is not a complete version; corpus not "
+                               "committed")
+    snapshot = CorpusSnapshot(datetime.now(UTC).isoformat(), dict(sorted(versions.items())),
+                              run_id)
+    data = json.dumps(asdict(snapshot), indent=2).encode()
+    path = f"{store.root}/{CORPUS_FILE}"
+    if not store.local:
+        store.fs.pipe_file(path, data)
+        return snapshot
+    store.fs.makedirs(store.staging, exist_ok=True)
+    temp = _new_staging_path(store, "corpus")
+    store.fs.pipe_file(temp, data)
+    os.replace(temp, path)
+    return snapshot
+
+
+def read_corpus(settings: PublishSettings = DEFAULT_SETTINGS) -> CorpusSnapshot | None:
+    """The last committed corpus snapshot, or None before the first commit."""
+    raw = _read_corpus_file(_settings_to_store(settings))
+    if raw is None:
+        return None
+    return CorpusSnapshot(raw["created_at"], dict(raw["versions"]), raw.get("run_id"))
+
+
+def read_corpus_dataset(name: str, settings: PublishSettings = DEFAULT_SETTINGS,
+                        ) -> pd.DataFrame:
+    """Dataset ``name`` at the version the committed corpus names (consistent across datasets).
+
+    Raises:
+        DatasetError: no corpus committed yet, or it does not name ``name``.
+    """
+    snapshot = read_corpus(settings)
+    if snapshot is None or name not in snapshot.versions:
+        raise DatasetError(f"{name}: no committed corpus names this dataset")
+    return read_dataset(name, settings, snapshot.versions[name])
+
+
+def _read_corpus_file(store: _Store) -> dict[str, Any] | None:
+    try:
+        raw: dict[str, Any] = json.loads(store.fs.cat_file(f"{store.root}/{CORPUS_FILE}"))
+    except FileNotFoundError:
+        return None
+    return raw
+
+
+def _committed_version(store: _Store, name: str) -> str | None:
+    raw = _read_corpus_file(store)
+    return None if raw is None else raw.get("versions", {}).get(name)
+
+
 def _point_latest(store: _Store, name: str) -> None:
     """Make ``_LATEST`` name the newest complete version.
 
@@ -415,17 +492,18 @@ def _write_latest(store: _Store, name: str, version: str) -> None:
 
 
 def _prune(store: _Store, name: str, retention: int | None) -> tuple[str, ...]:
-    """Delete the oldest complete versions beyond ``retention``, never the one ``_LATEST`` names.
+    """Delete the oldest complete versions beyond ``retention``, never the one ``_LATEST`` names
+    nor the one the committed corpus names.
 
     Locally a version leaves ``<root>`` by one rename (to staging) before it is deleted, so
     readers never see a half-deleted folder; elsewhere its manifest goes first.
     """
     if retention is None:
         return ()
-    latest = _read_latest(store, name)
+    keep = {_read_latest(store, name), _committed_version(store, name)}
     pruned = []
     for version in _complete_versions(store, name)[:-retention]:
-        if version == latest:
+        if version in keep:
             continue
         folder = store.version_dir(name, version)
         try:

@@ -26,9 +26,12 @@ from extractors.publish import (
     MANIFEST_FILE,
     PublishResult,
     PublishSettings,
+    commit_corpus,
     latest_version,
     list_versions,
     publish_dataset,
+    read_corpus,
+    read_corpus_dataset,
     read_dataset,
     read_manifest,
 )
@@ -147,6 +150,33 @@ def test_publish_retention_prunes_oldest_and_keeps_latest(tmp_path: Path) -> Non
     assert latest_version("conductivity", settings) == "version=0004"
     assert len(read_dataset("conductivity", settings)) == 13
     assert not any((tmp_path / ".staging").iterdir())
+
+
+def test_publish_corpus_snapshot_names_versions_that_belong_together(tmp_path: Path) -> None:
+    """A reader following the committed corpus sees the run's versions, never a mix, even while
+    the next run has moved one dataset's _LATEST already."""
+    settings = PublishSettings(root=str(tmp_path / "datasets"))
+    assert read_corpus(settings) is None
+    conductivity = publish(conductivity_frame(10), settings)
+    documents = publish_dataset("documents", documents_frame(), settings=settings,
+                                source_documents=[SHA_A], code_version="t")
+    snapshot = commit_corpus({"conductivity": conductivity.version,
+                              "documents": documents.version}, settings, run_id="run-1")
+    assert read_corpus(settings) == snapshot
+    publish(conductivity_frame(11, 1), settings)  # the next run, half-way
+    assert latest_version("conductivity", settings) == "version=0002"
+    assert len(read_corpus_dataset("conductivity", settings)) == 10
+    with pytest.raises(DatasetError, match="not a complete version"):
+        commit_corpus({"conductivity": "version=0009"}, settings)
+    assert read_corpus(settings) == snapshot
+
+
+def test_publish_retention_keeps_the_committed_version(tmp_path: Path) -> None:
+    settings = PublishSettings(root=str(tmp_path / "datasets"), retention=1)
+    first = publish(conductivity_frame(10), settings)
+    commit_corpus({"conductivity": first.version}, settings)
+    publish(conductivity_frame(11, 1), settings)
+    assert list_versions("conductivity", settings) == ["version=0001", "version=0002"]
 
 
 def test_publish_memory_root_uses_same_code_path() -> None:
