@@ -16,14 +16,20 @@ import re
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
+from pdfminer.layout import LAParams, LTChar, LTPage
+from pdfminer.pdfcolor import PDFColorSpace
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
+from pdfminer.utils import Matrix
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors._typing import BBox
@@ -42,6 +48,7 @@ from extractors.errors import (
     NotAPdfError,
     NoTextLayerError,
 )
+from extractors.fonts import GlyphMap, font_to_glyph_map, is_unmapped
 from extractors.tables import TableSettings, page_to_parts, parts_to_groups
 
 DEFAULT_SCRIPT_SIZE_RATIO = 0.85
@@ -145,8 +152,10 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None) -> D
     pdf = open_pdf(path)
     try:
         encrypted = bool(getattr(pdf.doc, "encryption", None))
+        resources = GlyphResources()
         raw_pages = []
-        for page in pdf.pages:
+        for plain in pdf.pages:
+            page = GlyphPage(plain, resources)
             try:
                 raw_pages.append(RawPage(page.page_number, float(page.width),
                                          float(page.height), tuple(page_to_chars(page)),
@@ -154,12 +163,90 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None) -> D
             except (PSException, ValueError, KeyError, TypeError) as exc:
                 raise MalformedPdfError(
                     str(path), f"page {page.page_number}: {type(exc).__name__}: {exc}") from exc
+            finally:
+                page.close()
     finally:
         pdf.close()
     if not any(raw.chars for raw in raw_pages):
         raise NoTextLayerError(str(path), f"{len(raw_pages)} page(s), no characters "
                                           "(a scanned image needs OCR first)")
     return pages_to_document(sha, path.name, raw_pages, settings, encrypted=encrypted)
+
+
+class GlyphResources(PDFResourceManager):
+    """pdfminer's resource manager, keeping each font's glyph map beside the font.
+
+    pdfminer caches one font object per font dictionary for the whole document, so the map
+    (which may parse the embedded font program) is built once per font and document. The
+    font dictionary itself is only at hand here: pdfminer's font objects drop ``/Differences``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(caching=True)
+        self.glyph_maps: dict[int, tuple[PDFFont, GlyphMap]] = {}
+
+    def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
+        font = super().get_font(objid, spec)
+        if id(font) not in self.glyph_maps:  # the font is kept too, so its id stays unique
+            self.glyph_maps[id(font)] = (font, font_to_glyph_map(
+                str(getattr(font, "basefont", font.fontname)), spec, _tounicode_codes(font),
+                simple=not isinstance(font, PDFCIDFont)))
+        return font
+
+    def glyph_text(self, font: PDFFont, code: int, text: str) -> str:
+        entry = self.glyph_maps.get(id(font))
+        return entry[1].text(code, text) if entry else text
+
+
+def _tounicode_codes(font: PDFFont) -> frozenset[int]:
+    """Codes the font's ToUnicode map covers (pdfminer keeps it as ``unicode_map``)."""
+    mapping = getattr(getattr(font, "unicode_map", None), "cid2unichr", None)
+    return frozenset(mapping) if isinstance(mapping, dict) else frozenset()
+
+
+class GlyphDevice(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's layout device, with each character's text recovered from its font."""
+
+    def __init__(self, resources: GlyphResources, pageno: int,
+                 laparams: LAParams | None) -> None:
+        super().__init__(resources, pageno=pageno, laparams=laparams)
+        self.resources = resources
+
+    def render_char(self, matrix: Matrix, font: PDFFont, fontsize: float,
+                    scaling: float, rise: float, cid: int, ncs: PDFColorSpace,
+                    graphicstate: PDFGraphicState) -> float:
+        """pdfminer's ``render_char`` with the text passed through the font's glyph map."""
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        text = self.resources.glyph_text(font, cid, text)
+        item = LTChar(matrix, font, fontsize, scaling, rise, text, font.char_width(cid),
+                      font.char_disp(cid), ncs, graphicstate)
+        self.cur_item.add(item)
+        self.tag_cur_item()
+        return item.adv
+
+
+class GlyphPage(pdfplumber.page.Page):
+    """A pdfplumber page laid out by :class:`GlyphDevice`: its chars carry recovered text."""
+
+    def __init__(self, page: pdfplumber.page.Page, resources: GlyphResources) -> None:
+        super().__init__(page.pdf, page.page_obj, page_number=page.page_number,
+                         initial_doctop=page.initial_doctop)
+        self.resources = resources
+
+    @property
+    def layout(self) -> LTPage:
+        if hasattr(self, "_layout"):
+            return self._layout
+        device = GlyphDevice(self.resources, self.page_number, self.pdf.laparams)
+        try:
+            PDFPageInterpreter(self.resources, device).process_page(self.page_obj)
+        except Exception as e:
+            raise PdfminerException(e) from e
+        self._layout: LTPage = device.get_result()
+        return self._layout
 
 
 def page_to_chars(page: pdfplumber.page.Page) -> list[_Char]:
@@ -923,7 +1010,15 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
     blocks = merge_continued(blocks, vocabulary)
     return Document(sha, name, layouts, tuple(blocks),
                     title=next((b.text for b in blocks if b.kind == "title"), None),
-                    doi=find_doi(blocks), encrypted=encrypted)
+                    doi=find_doi(blocks), encrypted=encrypted,
+                    unmapped_share=pages_to_unmapped_share(raw_pages))
+
+
+def pages_to_unmapped_share(raw_pages: Sequence[RawPage]) -> float:
+    """Share of the characters still unmapped after glyph recovery (0 for no characters)."""
+    total = sum(len(p.chars) for p in raw_pages)
+    lost = sum(1 for p in raw_pages for c in p.chars if is_unmapped(c.text))
+    return lost / total if total else 0.0
 
 
 def find_doi(blocks: Sequence[Block]) -> str | None:
