@@ -44,6 +44,8 @@ _DATA = Path(__file__).parent / "data"
 
 #: Subset fonts carry six capitals and ``+`` before the family name (``EPLIOG+MathematicalPi``).
 SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
+#: A counter a producer appends to a duplicate font name (``TeX_CM_Maths_Symbols4``).
+DUPLICATE_COUNTER = re.compile(r"\d+$")
 #: Type1 cleartext: ``dup 51 /three put`` lines of a built-in encoding array.
 TYPE1_ENCODING_ENTRY = re.compile(rb"dup\s+(\d+)\s*/([^\s/\[\]{}()<>]+)\s+put")
 #: Font descriptor flag: the font uses glyphs outside the standard Latin set (PDF 32000 §9.8.2).
@@ -64,6 +66,16 @@ def font_family(basefont: str) -> str:
     """The base font name without its subset prefix: ``EPLIOG+MathematicalPi-One`` →
     ``MathematicalPi-One``."""
     return SUBSET_PREFIX.sub("", basefont)
+
+
+def table_family(family: str, table: SymbolFontTable) -> str:
+    """The table's name for a family: the family itself or, when only that is listed, the
+    family without the counter some producers append to duplicate font names
+    (``TeX_CM_Maths_Symbols4`` reads the rows of ``TeX_CM_Maths_Symbols``)."""
+    if family in table:
+        return family
+    stripped = DUPLICATE_COUNTER.sub("", family)
+    return stripped if stripped in table else family
 
 
 @cache
@@ -249,7 +261,7 @@ def font_to_glyph_map(basefont: str, spec: Mapping[str, Any], tounicode: frozens
         table: the symbol-font table (``data/symbol_fonts.csv`` when None).
     """
     table = table or load_symbol_fonts()
-    family = font_family(basefont)
+    family = table_family(font_family(basefont), table)
     if not simple:
         return GlyphMap(family)
     encoding = spec_to_encoding(spec)

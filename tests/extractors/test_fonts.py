@@ -18,6 +18,7 @@ from extractors.fonts import (
     is_unmapped,
     load_symbol_fonts,
     spec_to_encoding,
+    table_family,
     type1_to_names,
 )
 from extractors.layout import read_document
@@ -40,6 +41,7 @@ def differences(*items: int | str) -> dict[str, object]:
 @pytest.mark.parametrize(("name", "text"), [
     ("minus", "\u2212"), ("multiply", "\u00d7"), ("degree", "\u00b0"), ("sigma", "\u03c3"),
     ("plusminus", "\u00b1"), ("uni2212", "\u2212"), ("Delta1", "\u0394"), ("betatwo", "\u03b2"),
+    ("prime", "\u2032"),
 ])
 def test_fonts_glyph_name_to_text(name: str, text: str) -> None:
     assert glyph_name_to_text(name) == text
@@ -56,6 +58,13 @@ def test_fonts_glyph_name_without_meaning_gives_none(name: str) -> None:
 ])
 def test_fonts_family_drops_subset_prefix_only(basefont: str, family: str) -> None:
     assert font_family(basefont) == family
+
+
+@pytest.mark.parametrize(("family", "listed"), [
+    ("TestPi", "TestPi"), ("TestPi3", "TestPi"), ("TestPi-One", "TestPi-One"), ("Other2", "Other2"),
+])
+def test_fonts_table_family_reads_numbered_duplicates(family: str, listed: str) -> None:
+    assert table_family(family, TABLE) == listed
 
 
 @pytest.mark.parametrize(("text", "unmapped"), [
@@ -186,6 +195,8 @@ def real_doc(cache: dict[str, Document], name: str) -> Document:
     # Elsevier 2015: σ AdvP4721B4's s, + AdvP4C4E74's thorn
     ("nasicon-na-transport-survey-jpowsour-2015", r"σRT \[S cm\^-1\]"),
     ("nasicon-na-transport-survey-jpowsour-2015", r"1\.18E\+05"),
+    # Nature Materials 2019: TeX_CM_Maths_Symbols's C0, onequarter, eth, Thorn, the Italic's equal
+    ("solid-electrolytes-review-famprikis-natmater-2019", r"σ = q n u = σ0T\^me\^-Ea/kBT \(1\)"),
 ])
 def test_fonts_real_papers_read_their_symbols(real: dict[str, Document], name: str,
                                               expected: str) -> None:
