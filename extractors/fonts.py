@@ -151,7 +151,7 @@ def cff_to_names(data: bytes) -> dict[int, str]:
         fonts.decompile(io.BytesIO(data), None)
         top = fonts[fonts.fontNames[0]]
         encoding = getattr(top, "Encoding", None)
-    except Exception:
+    except Exception:  # a broken or unusual program only means no names
         return {}
     if not isinstance(encoding, list):
         return {}

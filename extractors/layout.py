@@ -188,9 +188,13 @@ class GlyphResources(PDFResourceManager):
     def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
         font = super().get_font(objid, spec)
         if id(font) not in self.glyph_maps:  # the font is kept too, so its id stays unique
-            self.glyph_maps[id(font)] = (font, font_to_glyph_map(
-                str(getattr(font, "basefont", font.fontname)), spec, _tounicode_codes(font),
-                simple=not isinstance(font, PDFCIDFont)))
+            basefont = str(getattr(font, "basefont", font.fontname))
+            try:
+                glyphs = font_to_glyph_map(basefont, spec, _tounicode_codes(font),
+                                           simple=not isinstance(font, PDFCIDFont))
+            except Exception:  # a font we cannot read keeps pdfminer's text
+                glyphs = GlyphMap(basefont)
+            self.glyph_maps[id(font)] = (font, glyphs)
         return font
 
     def glyph_text(self, font: PDFFont, code: int, text: str) -> str:
