@@ -13,8 +13,12 @@ This module recovers a code's text, most trusted source first:
    ``MathematicalPi-One`` puts × on the code and name of ``3``). A row names the family (the
    base font without its subset prefix) and either the glyph name the font gives (robust:
    subsets renumber codes, names stay) or, for fonts without usable names, the code. Each row
-   was checked against the rendered glyph outline and every use in a whole document.
-   These rows win over ToUnicode, which such fonts fill with the same wrong letters.
+   was checked against the rendered glyph outline and every use in a whole document
+   (``verified_in`` names the corpus papers). Glyph rows win over ToUnicode, which such fonts
+   fill with the same wrong letters; code rows hold only where the code keeps the font's own
+   layout (no ToUnicode or ``/Differences`` entry re-encodes it). A family missing from the
+   table reads the rows of its name without a producer's duplicate counter
+   (``TeX_CM_Maths_Symbols4`` → ``TeX_CM_Maths_Symbols``).
 2. The glyph name in the font's encoding (``/Differences``, ``/BaseEncoding`` or the built-in
    encoding of the embedded Type1/CFF program, as PDF 32000 §9.6.6 orders them), mapped to
    Unicode by the Adobe Glyph List (``fontTools.agl``) or ``data/glyph_names.csv`` for common
