@@ -233,11 +233,23 @@ class GlyphDevice(PDFPageAggregatorWithMarkedContent):
         except PDFUnicodeNotDefined:
             text = self.handle_undefined_char(font, cid)
         text = self.resources.glyph_text(font, cid, text)
-        item = LTChar(matrix, font, fontsize, scaling, rise, text, font.char_width(cid),
+        item = LTChar(matrix, font, fontsize, scaling, rise, text, glyph_width(font, cid, text),
                       font.char_disp(cid), ncs, graphicstate)
         self.cur_item.add(item)
         self.tag_cur_item()
         return item.adv
+
+
+def glyph_width(font: PDFFont, cid: int, text: str) -> float:
+    """pdfminer's width of a glyph, looked up by its recovered text when the code has none.
+
+    The metrics of the standard 14 fonts are keyed by character, so a Symbol degree pdfminer
+    reads as ``(cid:176)`` got width 0 and the text after it moved left ("50 ° C").
+    """
+    widths = font.widths
+    if cid not in widths and text in widths:
+        return float(widths[text]) * font.hscale
+    return font.char_width(cid)
 
 
 class GlyphPage(pdfplumber.page.Page):

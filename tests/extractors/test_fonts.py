@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from pdfminer.pdffont import PDFType1Font
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFStream
 from pdfminer.psparser import LIT
 
@@ -21,7 +23,7 @@ from extractors.fonts import (
     table_family,
     type1_to_names,
 )
-from extractors.layout import read_document
+from extractors.layout import glyph_width, read_document
 from tests.conftest import load_document, shared_path
 from tests.pdfbuild import Codes, Page, sup, write_pdf
 
@@ -132,6 +134,14 @@ def test_fonts_symbol_table_rejects_row_without_key(tmp_path: Path) -> None:
     path.write_text("family,glyph,code,char,unicode_name,verified_in\nX,,,a,,\n", encoding="utf-8")
     with pytest.raises(ValueError, match="needs a glyph or a code"):
         load_symbol_fonts(path)
+
+
+def test_fonts_recovered_glyph_keeps_its_width() -> None:
+    """pdfminer keys the standard 14 fonts' widths by character: Symbol's degree, unmapped
+    as (cid:176), had width 0 and pulled the following text onto it."""
+    symbol = PDFType1Font(PDFResourceManager(), {"Type": LIT("Font"), "BaseFont": LIT("Symbol")})
+    assert symbol.char_width(176) == 0
+    assert glyph_width(symbol, 176, "\u00b0") == pytest.approx(0.4)
 
 
 # --------------------------------------------------------------------------- built PDFs
