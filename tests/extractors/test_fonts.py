@@ -23,7 +23,8 @@ from extractors.fonts import (
     table_family,
     type1_to_names,
 )
-from extractors.layout import glyph_width, read_document
+from extractors.glyphs import glyph_width
+from extractors.layout import read_document
 from tests.conftest import load_document, shared_path
 from tests.pdfbuild import Codes, Page, sup, write_pdf
 
