@@ -188,6 +188,9 @@ class Document:
     title: str | None = None
     doi: str | None = None
     encrypted: bool = False
+    #: Share of the characters whose text neither the text layer nor the font's own data gives
+    #: (``(cid:N)``, U+FFFD, control or private-use characters): how much of the document is lost.
+    unmapped_share: float = 0.0
 
     @property
     def n_pages(self) -> int:

@@ -26,7 +26,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors._typing import BBox
+from extractors._typing import BBox, CharDict
 from extractors.document import (
     Block,
     BlockKind,
@@ -42,12 +42,17 @@ from extractors.errors import (
     NotAPdfError,
     NoTextLayerError,
 )
+from extractors.fonts import is_unmapped
+from extractors.glyphs import GlyphPage, GlyphResources
 from extractors.tables import TableSettings, page_to_parts, parts_to_groups
 
 DEFAULT_SCRIPT_SIZE_RATIO = 0.85
 DEFAULT_SUPERSCRIPT_RISE = 0.15
 DEFAULT_SUBSCRIPT_DROP = 0.08
 DEFAULT_WORD_GAP = 0.15
+#: How far (in font size) a glyph may overlap the one before it when the text layer puts a
+#: space character between them: tightly justified lines still part words at their spaces.
+DEFAULT_SPACE_OVERLAP = 0.15
 DEFAULT_FRAGMENT_GAP = 0.8
 DEFAULT_MARGIN_BAND = 0.08
 
@@ -74,6 +79,7 @@ class LayoutSettings:
     superscript_rise: float = DEFAULT_SUPERSCRIPT_RISE
     subscript_drop: float = DEFAULT_SUBSCRIPT_DROP
     word_gap: float = DEFAULT_WORD_GAP
+    space_overlap: float = DEFAULT_SPACE_OVERLAP
     fragment_gap: float = DEFAULT_FRAGMENT_GAP
     margin_band: float = DEFAULT_MARGIN_BAND
 
@@ -82,6 +88,8 @@ class LayoutSettings:
             raise ValueError("script_size_ratio must be in (0, 1]")
         if not 0 < self.word_gap < self.fragment_gap:
             raise ValueError("word_gap must be positive and below fragment_gap")
+        if self.space_overlap < 0:
+            raise ValueError("space_overlap must not be negative")
         if not 0 < self.margin_band < 0.5:
             raise ValueError("margin_band must be in (0, 0.5)")
         for name in ("superscript_rise", "subscript_drop"):
@@ -92,12 +100,14 @@ class LayoutSettings:
 class _Char:
     """A character reduced to what the reader needs (slots: pages hold thousands)."""
 
-    __slots__ = ("baseline", "bottom", "font", "size", "text", "top", "x0", "x1")
+    __slots__ = ("baseline", "bottom", "font", "size", "space_x0", "text", "top", "x0", "x1")
 
     def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float,
-                 size: float, baseline: float, font: str) -> None:
+                 size: float, baseline: float, font: str, space_x0: float | None = None) -> None:
         self.text, self.x0, self.x1, self.top, self.bottom = text, x0, x1, top, bottom
         self.size, self.baseline, self.font = size, baseline, font
+        #: Where the space character the text layer paints right before this one starts.
+        self.space_x0 = space_x0
 
     @property
     def box(self) -> BBox:
@@ -145,8 +155,10 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None) -> D
     pdf = open_pdf(path)
     try:
         encrypted = bool(getattr(pdf.doc, "encryption", None))
+        resources = GlyphResources()
         raw_pages = []
-        for page in pdf.pages:
+        for plain in pdf.pages:
+            page = GlyphPage(plain, resources)
             try:
                 raw_pages.append(RawPage(page.page_number, float(page.width),
                                          float(page.height), tuple(page_to_chars(page)),
@@ -154,6 +166,8 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None) -> D
             except (PSException, ValueError, KeyError, TypeError) as exc:
                 raise MalformedPdfError(
                     str(path), f"page {page.page_number}: {type(exc).__name__}: {exc}") from exc
+            finally:
+                page.close()
     finally:
         pdf.close()
     if not any(raw.chars for raw in raw_pages):
@@ -171,29 +185,42 @@ def page_to_chars(page: pdfplumber.page.Page) -> list[_Char]:
     """
     raw = []
     seen: set[tuple[str, int, int]] = set()
+    space: tuple[float, float] | None = None  # (x0, top) of a space character just painted
     for c in page.chars:
         text = str(c["text"])
-        if not c.get("upright", True) or not text or text.isspace():
+        if text.isspace() and c.get("upright", True):
+            space = (float(c["x0"]), float(c["top"]))
+            continue
+        if not c.get("upright", True) or not text:
             continue
         key = (text, round(float(c["x0"])), round(float(c["top"])))
         if key in seen:  # fake bold: the same glyph painted twice at (almost) one place
             continue
         seen.add(key)
         size = float(c["size"]) or float(c["bottom"]) - float(c["top"])
+        space_x0 = space[0] if space is not None and _space_precedes(space, c, size) else None
+        space = None
         if size > 0:
-            raw.append((c, text, size))
+            raw.append((c, text, size, space_x0))
     offsets: dict[str, list[float]] = defaultdict(list)
-    for c, _, size in raw:
+    for c, _, size, _ in raw:
         if c.get("matrix"):
             offsets[str(c.get("fontname"))].append((float(c["y0"]) - float(c["matrix"][5])) / size)
     descent = {font: statistics.median(v) for font, v in offsets.items()}
     out: list[_Char] = []
-    for c, text, size in raw:
+    for c, text, size, space_x0 in raw:
         font = str(c.get("fontname", ""))
         baseline = float(c["bottom"]) + descent.get(font, -0.2) * size
         out.append(_Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]),
-                         float(c["bottom"]), size, baseline, font))
+                         float(c["bottom"]), size, baseline, font, space_x0))
     return out
+
+
+def _space_precedes(space: tuple[float, float], c: CharDict, size: float) -> bool:
+    """Whether a space character painted just before ``c`` sits on its line, right before it."""
+    x0, top = space
+    return abs(top - float(str(c["top"]))) < 0.5 * size and (
+        float(str(c["x0"])) - 1.5 * size <= x0 <= float(str(c["x0"])) + 0.2 * size)
 
 
 def page_to_figures(page: pdfplumber.page.Page) -> tuple[BBox, ...]:
@@ -331,22 +358,35 @@ def _clean_glyph(text: str) -> str:
                    for ch in text)
 
 
+def _spaced(prev: _Char, c: _Char, settings: LayoutSettings) -> bool:
+    """Whether the text layer's own space character parts ``prev`` and ``c``: it starts at the
+    end of ``prev`` (an accent painted over a letter as a space does not), and ``c`` overlaps
+    ``prev`` by at most ``space_overlap``."""
+    slack = settings.space_overlap * min(prev.size, c.size)
+    return (c.space_x0 is not None and c.space_x0 >= prev.x1 - slack
+            and c.x0 - prev.x1 > -slack)
+
+
 def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings) -> Line:
-    """Reconstruct a run's text: ``^`` before superscripts, subscripts inline, spaces by gap."""
+    """Reconstruct a run's text: ``^`` before superscripts, subscripts inline, spaces by gap
+    or where the text layer has a space character (tightly set lines overlap their glyphs)."""
     size, baseline, font = _main_metrics(chars, settings)
     roles = [_script_role(c, size, baseline, settings) for c in chars]
     pieces: list[tuple[str, BBox]] = []
     i = 0
     prev: _Char | None = None
+    prev_role = "main"
     while i < len(chars):
         c = chars[i]
-        if prev is not None and c.x0 - prev.x1 > settings.word_gap * max(prev.size, c.size):
+        if prev is not None and (
+                c.x0 - prev.x1 > settings.word_gap * max(prev.size, c.size)
+                or (roles[i] == "main" and prev_role == "main" and _spaced(prev, c, settings))):
             gap_box = (prev.x1, min(prev.top, c.top), c.x0, max(prev.bottom, c.bottom))
             pieces.append((" ", gap_box))
         if roles[i] != "sup":
             for ch in _clean_glyph(c.text):
                 pieces.append((ch, c.box))
-            prev = c
+            prev, prev_role = c, roles[i]
             i += 1
             continue
         j = i
@@ -365,7 +405,7 @@ def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings
             for g in group:
                 for ch in _clean_glyph(g.text):
                     pieces.append(("-" if ch in MINUS_LIKE else ch, g.box))
-        prev = group[-1]
+        prev, prev_role = group[-1], "sup"
         i = j
     text = "".join(p[0] for p in pieces)
     return Line(page, text, tuple(p[1] for p in pieces), size, font, baseline)
@@ -923,7 +963,15 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
     blocks = merge_continued(blocks, vocabulary)
     return Document(sha, name, layouts, tuple(blocks),
                     title=next((b.text for b in blocks if b.kind == "title"), None),
-                    doi=find_doi(blocks), encrypted=encrypted)
+                    doi=find_doi(blocks), encrypted=encrypted,
+                    unmapped_share=pages_to_unmapped_share(raw_pages))
+
+
+def pages_to_unmapped_share(raw_pages: Sequence[RawPage]) -> float:
+    """Share of the characters still unmapped after glyph recovery (0 for no characters)."""
+    total = sum(len(p.chars) for p in raw_pages)
+    lost = sum(1 for p in raw_pages for c in p.chars if is_unmapped(c.text))
+    return lost / total if total else 0.0
 
 
 def find_doi(blocks: Sequence[Block]) -> str | None:

@@ -22,6 +22,16 @@ class Run:
     font: str = "regular"
 
 
+@dataclass(frozen=True)
+class Codes:
+    """Raw character codes in one of ``write_pdf``'s ``extra_fonts`` (a symbol font's codes)."""
+
+    font: str
+    codes: bytes
+    size: float = 10.0
+    rise: float = 0.0
+
+
 def sup(text: str, size: float = 7.0, rise: float = 3.5) -> Run:
     return Run(text, size, rise)
 
@@ -36,10 +46,13 @@ class Page:
     height: float = 842.0
     ops: list[str] = field(default_factory=list)
 
-    def text(self, x: float, top: float, *runs: Run | str) -> Page:
+    def text(self, x: float, top: float, *runs: Run | Codes | str) -> Page:
         """Write runs from (x, baseline at ``top`` points below the page's top edge)."""
         parts = [f"BT 1 0 0 1 {x:.2f} {self.height - top:.2f} Tm"]
         for run in runs:
+            if isinstance(run, Codes):
+                parts.append(f"/{run.font} {run.size:g} Tf {run.rise:g} Ts <{run.codes.hex()}> Tj")
+                continue
             r = Run(run) if isinstance(run, str) else run
             font = list(FONTS).index(r.font) + 1
             parts.append(f"/F{font} {r.size:g} Tf {r.rise:g} Ts ({_escape(r.text)}) Tj")
@@ -58,8 +71,12 @@ def _escape(text: str) -> str:
     return raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def write_pdf(path: Path, pages: list[Page]) -> Path:
-    """Write ``pages`` as a PDF 1.4 file with WinAnsi-encoded standard fonts."""
+def write_pdf(path: Path, pages: list[Page], extra_fonts: dict[str, str] | None = None) -> Path:
+    """Write ``pages`` as a PDF 1.4 file with WinAnsi-encoded standard fonts.
+
+    ``extra_fonts`` maps a resource name (what :class:`Codes` runs name) to the body of a font
+    dictionary written as is, e.g. a font with its own ``/Encoding /Differences``.
+    """
     objects: list[str] = []
 
     def add(body: str) -> int:
@@ -70,6 +87,8 @@ def write_pdf(path: Path, pages: list[Page]) -> Path:
     font_ids = [add(f"<< /Type /Font /Subtype /Type1 /BaseFont /{name} "
                     "/Encoding /WinAnsiEncoding >>") for name in FONTS.values()]
     fonts = " ".join(f"/F{i + 1} {fid} 0 R" for i, fid in enumerate(font_ids))
+    for key, body in (extra_fonts or {}).items():
+        fonts += f" /{key} {add(body)} 0 R"
     tree = add("")
     kids = []
     for page in pages:

@@ -73,6 +73,16 @@ def test_layout_primes_and_footnote_marks_are_not_exponents(tmp_path: Path) -> N
     assert "Popovic* wrote." in text
 
 
+
+def test_layout_space_characters_part_tightly_set_words(tmp_path: Path) -> None:
+    """Negative character spacing overlaps the words of a justified line; its spaces still
+    part them (Nature's "The method of reference" read "Themethodofreference")."""
+    page = Page()
+    page.ops.append("BT 1 0 0 1 72 742 Tm /F1 10 Tf -1.5 Tc "
+                    "(The method of reference is spark plasma sintering.) Tj 0 Tc ET")
+    text = body_text(write_pdf(tmp_path / "tight.pdf", [page]))
+    assert "The method of reference is spark plasma sintering." in text
+
 # --------------------------------------------------------------------------- reading order
 
 

@@ -1,0 +1,114 @@
+"""Pages whose characters carry the text their fonts' own data gives (see ``fonts``).
+
+pdfminer decides a character's text inside ``render_char`` and keeps neither the character
+code nor the font dictionary, so recovery has to happen there: :class:`GlyphPage` is a
+pdfplumber page laid out by :class:`GlyphDevice`, which passes each character's text through
+the glyph map :class:`GlyphResources` builds once per font and document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pdfplumber
+from pdfminer.layout import LAParams, LTChar, LTPage
+from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFUnicodeNotDefined
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.utils import Matrix
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extractors.fonts import GlyphMap, font_to_glyph_map
+
+
+class GlyphResources(PDFResourceManager):
+    """pdfminer's resource manager, keeping each font's glyph map beside the font.
+
+    pdfminer caches one font object per font dictionary for the whole document, so the map
+    (which may parse the embedded font program) is built once per font and document. The
+    font dictionary itself is only at hand here: pdfminer's font objects drop ``/Differences``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(caching=True)
+        self.glyph_maps: dict[int, tuple[PDFFont, GlyphMap]] = {}
+
+    def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
+        font = super().get_font(objid, spec)
+        if id(font) not in self.glyph_maps:  # the font is kept too, so its id stays unique
+            basefont = str(getattr(font, "basefont", font.fontname))
+            try:
+                glyphs = font_to_glyph_map(basefont, spec, _tounicode_codes(font),
+                                           simple=not isinstance(font, PDFCIDFont))
+            except Exception:  # a font we cannot read keeps pdfminer's text
+                glyphs = GlyphMap(basefont)
+            self.glyph_maps[id(font)] = (font, glyphs)
+        return font
+
+    def glyph_text(self, font: PDFFont, code: int, text: str) -> str:
+        entry = self.glyph_maps.get(id(font))
+        return entry[1].text(code, text) if entry else text
+
+
+def _tounicode_codes(font: PDFFont) -> frozenset[int]:
+    """Codes the font's ToUnicode map covers (pdfminer keeps it as ``unicode_map``)."""
+    mapping = getattr(getattr(font, "unicode_map", None), "cid2unichr", None)
+    return frozenset(mapping) if isinstance(mapping, dict) else frozenset()
+
+
+class GlyphDevice(PDFPageAggregatorWithMarkedContent):
+    """pdfplumber's layout device, with each character's text recovered from its font."""
+
+    def __init__(self, resources: GlyphResources, pageno: int,
+                 laparams: LAParams | None) -> None:
+        super().__init__(resources, pageno=pageno, laparams=laparams)
+        self.resources = resources
+
+    def render_char(self, matrix: Matrix, font: PDFFont, fontsize: float,
+                    scaling: float, rise: float, cid: int, ncs: PDFColorSpace,
+                    graphicstate: PDFGraphicState) -> float:
+        """pdfminer's ``render_char`` with the text passed through the font's glyph map."""
+        try:
+            text = font.to_unichr(cid)
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        text = self.resources.glyph_text(font, cid, text)
+        item = LTChar(matrix, font, fontsize, scaling, rise, text, glyph_width(font, cid, text),
+                      font.char_disp(cid), ncs, graphicstate)
+        self.cur_item.add(item)
+        self.tag_cur_item()
+        return item.adv
+
+
+def glyph_width(font: PDFFont, cid: int, text: str) -> float:
+    """pdfminer's width of a glyph, looked up by its recovered text when the code has none.
+
+    The metrics of the standard 14 fonts are keyed by character, so a Symbol degree pdfminer
+    reads as ``(cid:176)`` got width 0 and the text after it moved left ("50 ° C").
+    """
+    widths = font.widths
+    if cid not in widths and text in widths:
+        return float(widths[text]) * font.hscale
+    return font.char_width(cid)
+
+
+class GlyphPage(pdfplumber.page.Page):
+    """A pdfplumber page laid out by :class:`GlyphDevice`: its chars carry recovered text."""
+
+    def __init__(self, page: pdfplumber.page.Page, resources: GlyphResources) -> None:
+        super().__init__(page.pdf, page.page_obj, page_number=page.page_number,
+                         initial_doctop=page.initial_doctop)
+        self.resources = resources
+
+    @property
+    def layout(self) -> LTPage:
+        if hasattr(self, "_layout"):
+            return self._layout
+        device = GlyphDevice(self.resources, self.page_number, self.pdf.laparams)
+        try:
+            PDFPageInterpreter(self.resources, device).process_page(self.page_obj)
+        except Exception as e:
+            raise PdfminerException(e) from e
+        self._layout: LTPage = device.get_result()
+        return self._layout
