@@ -47,6 +47,7 @@ def document_to_row(path: Path, doc: Document | None, n_records: int | None,
         "error": None if error is None else f"{error.reason}: {error.detail}",
         "n_records": n_records,
         "extractor_version": EXTRACTOR_VERSION,
+        "unmapped_share": doc.unmapped_share if doc else None,
         "encrypted": doc.encrypted if doc else (True if isinstance(error, EncryptedPdfError)
                                                 else None),
     }

@@ -134,6 +134,9 @@ _DOCUMENTS = _schema("One row per input PDF, read or not.", [
     _field("n_records", _INT32, "Number of conductivity records; null when failed.",
            nullable=True),
     _field("extractor_version", _STRING, "Version of the code that read the document."),
+    _field("unmapped_share", _FLOAT, "Share of the characters whose text neither the PDF's "
+           "text layer nor the font's own data gives (left as U+FFFD); null when the PDF could "
+           "not be read.", nullable=True),
     _field("encrypted", pa.bool_(), "Whether the PDF is encrypted (read with an empty "
            "password); null when it could not be opened.", nullable=True),
 ])
