@@ -40,7 +40,7 @@ from extractors.materials import (
     match_variable_abbreviation,
     resolve_material,
 )
-from extractors.records import ConductivityRecord
+from extractors.records import CONDUCTIVITY_KINDS, ConductivityRecord
 from extractors.units import Conductivity, Temperature, parse_conductivity, parse_temperature
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "DEFAULT_OF_WINDOW",
     "DEFAULT_SAMPLE_NAME_MIN_COUNT",
     "DEFAULT_TEMPERATURE_WINDOW",
+    "MATERIAL_KINDS",
     "TEXT_BLOCK_KINDS",
     "Mention",
     "MentionSettings",
@@ -80,6 +81,13 @@ DEFAULT_MAX_FORMULA_TOKENS = 7
 DEFAULT_OF_WINDOW = 4
 #: Block kinds read for mentions; tables belong to the table extractor, headers/footers to no one.
 TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption"})
+
+#: What ``Mention.material_raw`` names: one material, a composite/solution phrase, or a class.
+MATERIAL_KINDS = ("specific", "composite", "class")
+#: Flag of a value stated for a class of materials ("superionic conductors ... 10^-2 S cm^-1").
+CLASS_STATEMENT = "class_statement"
+#: Flag of a list item whose power of ten is written once, on the last item ("2.3 and 1.3 × 10^-10").
+SHARED_EXPONENT = "shared_exponent"
 
 _UNSURE_EXPONENT = "unsure_exponent"
 _UNSURE_TIMES = "unsure_times_sign"
@@ -149,17 +157,25 @@ registry.tokenizers.register("ionlit.tokenizer.v1", func=make_tokenizer)
 # --- pattern spans -------------------------------------------------------------------------------
 
 
+def read_patterns(names: str | Sequence[str]) -> list[dict[str, Any]]:
+    """The ``{label, pattern}`` rows of JSONL files in ``extractors/patterns`` (one or several)."""
+    rows: list[dict[str, Any]] = []
+    for name in [names] if isinstance(names, str) else names:
+        for line in (_PATTERNS / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
 class PatternSpans:
     """Matcher over the package-data patterns; overlapping matches are all kept in ``spans_key``."""
 
-    def __init__(self, vocab: Vocab, patterns: str, spans_key: str) -> None:
+    def __init__(self, vocab: Vocab, patterns: str | Sequence[str], spans_key: str) -> None:
         self.spans_key = spans_key
         self.matcher = Matcher(vocab)
         grouped: dict[str, list[list[dict[str, Any]]]] = {}
-        for line in (_PATTERNS / patterns).read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                row = json.loads(line)
-                grouped.setdefault(row["label"], []).append(row["pattern"])
+        for row in read_patterns(patterns):
+            grouped.setdefault(row["label"], []).append(row["pattern"])
         for label, label_patterns in grouped.items():
             self.matcher.add(label, label_patterns)
 
@@ -170,7 +186,8 @@ class PatternSpans:
 
 @Language.factory("ionlit_pattern_spans_v1", assigns=["doc.spans"],
                   default_config={"patterns": "mentions.jsonl", "spans_key": "ionlit"})
-def make_pattern_spans(nlp: Language, name: str, patterns: str, spans_key: str) -> PatternSpans:
+def make_pattern_spans(nlp: Language, name: str, patterns: str | list[str],
+                       spans_key: str) -> PatternSpans:
     """Spans for units, numbers, qualifiers, temperatures and material words (JSONL patterns)."""
     return PatternSpans(nlp.vocab, patterns, spans_key)
 
@@ -201,6 +218,10 @@ class Mention:
     """One stated conductivity value in a text, with what it is attached to.
 
     ``start``/``end`` are character offsets of the value (number and unit) in the text.
+    ``kind`` is what the sentence says the value measures (:data:`CONDUCTIVITY_KINDS`);
+    ``material_kind`` says whether ``material_raw`` names one material (``specific``), a
+    composite, solution or polymer electrolyte written out as a phrase (``composite``) or a
+    class of materials (``class``): only a ``specific`` material has a formula.
     """
 
     start: int
@@ -211,12 +232,18 @@ class Mention:
     temperature: Temperature | None
     sentence: str
     flags: tuple[str, ...] = ()
+    kind: str = "unspecified"
+    material_kind: str = "specific"
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad mention offsets {self.start}..{self.end}")
         if not self.material_raw.strip():
             raise ValueError("a mention needs a material")
+        if self.kind not in CONDUCTIVITY_KINDS:
+            raise ValueError(f"Mention.kind must be one of {CONDUCTIVITY_KINDS}, not {self.kind!r}")
+        if self.material_kind not in MATERIAL_KINDS:
+            raise ValueError(f"Mention.material_kind must be one of {MATERIAL_KINDS}")
 
     @property
     def temperature_K(self) -> float | None:
@@ -238,7 +265,9 @@ class _Material:
     start: int
     end: int
     raw: str
-    kind: str  # "specific", "class", "anaphor" or "ion" (only after "of" / "for": Li^+ conductors)
+    # "specific", "composite", "component" (a salt, host or solvent alone), "class", "anaphor"
+    # or "ion" (never a value's material: "10 mS cm^-1 for Li^+" names no material)
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -248,6 +277,37 @@ class _Value:
     text: str
     conductivity: Conductivity
     flags: tuple[str, ...]
+    tokens: tuple[int, int] = (0, 0)  # the number's tokens (without the unit)
+
+
+@dataclass(frozen=True)
+class _Pick:
+    """A value's material: as written, and whether it is one material, a composite or a class."""
+
+    raw: str
+    kind: str = "specific"
+
+
+#: A rule's answer that drops the value: it is stated for an ion and no material.
+_DROP = _Pick("(dropped)", "dropped")
+#: Material kinds that name something a value can belong to (not classes, ions or anaphors).
+_NAMED_KINDS = ("specific", "composite", "component")
+
+
+def _pick(m: _Material) -> _Pick:
+    """A component (salt, host or solvent named alone) is the specific material it names."""
+    return _Pick(m.raw, "specific" if m.kind == "component" else m.kind)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """A value being linked: its sentence, token range, the sentence's materials, its clause."""
+
+    sent: Span
+    start: int
+    end: int
+    mats: Sequence[_Material]
+    seg_start: int
 
 
 class ConductivityLinker:
@@ -308,6 +368,7 @@ class _Linking:
         self.numbers = {t for s in self.spans("NUMBER") for t in range(s.start, s.end)}
         self.sentences = list(doc.sents)
         self._materials: dict[int, list[_Material]] = {}
+        self.value_first: dict[int, int] = {}  # a value's character offset → its first token
         self.units = filter_spans(self.spans("COND_UNIT"))
         self.taken = {t for s in [*self.units, *self.spans("TEMPERATURE")]
                       for t in range(s.start, s.end)}
@@ -341,9 +402,19 @@ class _Linking:
             return found
         names = self.list_materials(sent, groups[0][0], groups[-1][1], len(found))
         shared = next((m.temperature for m in found if m.temperature is not None), None)
-        return [replace(m, material_raw=name if names else m.material_raw,
-                        temperature=m.temperature or shared)
-                for m, name in zip(found, names or [""] * len(found), strict=True)]
+        kinds = self.respectively_kinds(sent, groups[0][0], groups[-1][1], len(found))
+        out = []
+        for i, m in enumerate(found):
+            if names:
+                flags = tuple(f for f in m.flags if f != CLASS_STATEMENT)
+                if names[i].kind == "class":
+                    flags += (CLASS_STATEMENT,)
+                m = replace(m, material_raw=names[i].raw, material_kind=names[i].kind,
+                            flags=flags)
+            if kinds and (m.kind == "unspecified" or len(set(kinds)) > 1):
+                m = replace(m, kind=self.direct_kind(self.value_first[m.start]) or kinds[i])
+            out.append(replace(m, temperature=m.temperature or shared))
+        return out
 
     def unit_to_mentions(self, unit: Span) -> tuple[int, int, list[Mention]] | None:
         """The values a unit closes: token range and mentions, or None."""
@@ -356,14 +427,139 @@ class _Linking:
         values = [v for v in (self.read_value(a, b, unit) for a, b in items) if v is not None]
         if not values:
             return None
+        values = self.share_exponent(values, unit)
         temperature = self.find_temperature(sent, start, unit.end)
         materials = self.find_materials(sent, start, unit.end, len(values))
         if materials is None:
             return None
+        kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
         return start, unit.end, [
-            Mention(value.start, value.end, value.text, value.conductivity, material,
-                    temperature, sent.text, value.flags)
-            for value, material in zip(values, materials, strict=True)]
+            Mention(value.start, value.end, value.text, value.conductivity, material.raw,
+                    temperature, sent.text,
+                    value.flags + ((CLASS_STATEMENT,) if material.kind == "class" else ()),
+                    kind, material.kind)
+            for value, material, kind in zip(values, materials, kinds, strict=True)]
+
+    def share_exponent(self, values: list[_Value], unit: Span) -> list[_Value]:
+        """"2.3, 1.8 and 1.3 × 10^-10 S cm^-1": the last item's power of ten is every item's."""
+        if len(values) < 2:
+            return values
+        last = self.doc[values[-1].tokens[0]:values[-1].tokens[1]]
+        joins = [t for t in last if t.text in ("×", "x", "X", "·", "⋅", "$")]
+        if not joins or joins[-1].i + 1 >= last.end:
+            return values
+        power = self.doc[joins[-1].i:last.end].text
+        out: list[_Value] = []
+        for v in values[:-1]:
+            bare = self.doc[v.tokens[0]:v.tokens[1]]
+            if len(bare) == 1 and bare[0].i in self.numbers and "10" not in bare.text[:2]:
+                shared = self.read_value(v.tokens[0], v.tokens[1], unit, suffix=f" {power}")
+                if shared is not None:
+                    v = replace(shared, flags=shared.flags + (SHARED_EXPONENT,))
+            out.append(v)
+        return [*out, values[-1]]
+
+    # -- what the value measures --
+
+    def group_kinds(self, sent: Span, start: int, firsts: Sequence[int]) -> list[str]:
+        """The conductivity kind of each value of a group (first tokens ``firsts``).
+
+        A kind written at the value ("bulk (8.2 × 10^-6 S cm^-1)", "σ_total = ...") wins;
+        otherwise the words before the conductivity word that governs the group: one kind
+        for all values, or one per value in order ("bulk and GB conductivities of A and B").
+        """
+        items = self.governing_kinds(sent, start)
+        n = len(firsts)
+        shared = items if len(items) == n else items[:1] * n if len(items) == 1 else [
+            "unspecified"] * n
+        return [self.direct_kind(f) or k for f, k in zip(firsts, shared, strict=True)]
+
+    def governing_word(self, sent: Span, start: int) -> Span | None:
+        """The nearest conductivity word before ``start`` with no other value between."""
+        words = [w for w in self.spans("COND_WORD", "NONIONIC")
+                 if w.start >= sent.start and w.end <= start
+                 and not any(w.end <= u.start < start for u in self.units)]
+        return max(words, key=lambda w: (w.end, len(w))) if words else None
+
+    def governing_kinds(self, sent: Span, start: int) -> list[str]:
+        word = self.governing_word(sent, start)
+        if word is None:
+            return []
+        own = _sigma_kind(word.text)
+        if own is not None:
+            return [own]
+        return self.kind_items(self.modifier_tokens(word.start, sent.start))
+
+    def modifier_tokens(self, i: int, floor: int) -> list[int]:
+        """Tokens of the kind words and joins right before token ``i`` (brackets skipped)."""
+        out: list[int] = []
+        k = i - 1
+        while k >= floor:
+            t = self.doc[k]
+            if t.text == ")":  # "total (bulk + grain-boundary) and bulk": skip the aside
+                depth = 0
+                while k >= floor:
+                    depth += (self.doc[k].text == ")") - (self.doc[k].text == "(")
+                    k -= 1
+                    if depth == 0:
+                        break
+                continue
+            if self.kind_of(k) is not None or t.lower_ in _KIND_JOINS or (
+                    k in self.taken and self.labelled(k, "TEMPERATURE")):
+                out.append(k)
+                k -= 1
+                continue
+            break
+        return out[::-1]
+
+    def kind_items(self, tokens: Sequence[int]) -> list[str]:
+        """Coordinated kinds: "bulk and GB" → [bulk, grain_boundary]; "bulk ionic" → [bulk]."""
+        items: list[list[str]] = [[]]
+        for k in tokens:
+            if self.doc[k].lower_ in _KIND_JOINS:
+                if items[-1]:
+                    items.append([])
+                continue
+            kind = self.kind_of(k)
+            if kind is not None:
+                items[-1].append(kind)
+        kinds = [next((k for k in item if k != "ionic"), "unspecified") for item in items if item]
+        return kinds
+
+    def kind_of(self, k: int) -> str | None:
+        """The kind a kind word at token ``k`` names ("ionic" for a plain ionic word)."""
+        for label, kind in _KIND_LABELS.items():
+            if self.labelled(k, label):
+                return kind
+        return None
+
+    def direct_kind(self, first: int) -> str | None:
+        """A kind written at the value: "bulk (8.2 ...)", "σ_gb = 1e-6 ...", "GB: 2e-6"."""
+        k = first - 1
+        qualifier = self.ending_at(first, *_QUALIFIER_TEXT)
+        if qualifier is not None:
+            k = qualifier.start - 1
+        if k < 1 or self.doc[k].text not in ("(", "=", ":", "≈", "~", "∼"):
+            return None
+        before = self.doc[k - 1]
+        own = _sigma_kind(before.text)
+        if own is not None:
+            return own
+        kind = self.kind_of(k - 1)
+        return kind if kind not in (None, "ionic") else None
+
+    def respectively_kinds(self, sent: Span, first: int, last: int, n: int) -> list[str] | None:
+        """Kinds listed for a "respectively" sentence's ``n`` values, before or after them."""
+        before = self.governing_kinds(sent, first)
+        if len(before) == n:
+            return before
+        resp = [s.start for s in self.spans("RESPECTIVELY") if last <= s.start < sent.end]
+        if not resp:
+            return None
+        after = [k for k in range(last, resp[0]) if self.kind_of(k) not in (None, "ionic")
+                 and any(self.labelled(j, "COND_WORD") for j in range(k + 1, min(k + 3, resp[0])))]
+        kinds = [self.kind_of(k) or "unspecified" for k in after]
+        return kinds if len(kinds) == n else None
 
     def walk_left(self, i: int, floor: int, lists: bool) -> int:
         """First token of the numbers and joins right before token ``i``."""
@@ -400,7 +596,7 @@ class _Linking:
             items.append((a, end))
         return items
 
-    def read_value(self, a: int, b: int, unit: Span) -> _Value | None:
+    def read_value(self, a: int, b: int, unit: Span, suffix: str = "") -> _Value | None:
         qualifier = self.ending_at(a, *_QUALIFIER_TEXT)
         parts = [_QUALIFIER_TEXT[qualifier.label_] if qualifier is not None else ""]
         for t in self.doc[a:b]:
@@ -411,7 +607,7 @@ class _Linking:
             if any(s.start < t.i < s.end and len(s) > 1 for s in self.spans("NUM_JOIN")):
                 continue
             parts.append(t.text_with_ws)
-        number_text = "".join(parts[1:]).strip()
+        number_text = "".join(parts[1:]).strip() + suffix
         unit_text = unit.text
         flags: list[str] = []
         if m := _TIMES_AS_NINE_RE.fullmatch(number_text):
@@ -429,11 +625,17 @@ class _Linking:
         if conductivity.unsure and _UNSURE_EXPONENT not in flags:
             flags.append(_UNSURE_EXPONENT)
         last = self.doc[unit.end - 1] if b == unit.start else self.doc[b - 1]
-        raw = self.doc[a:unit.end].text if b == unit.start else f"{self.doc[a:b].text} {unit.text}"
-        return _Value(self.doc[a].idx, last.idx + len(last), raw, conductivity, tuple(flags))
+        raw = self.doc[a:unit.end].text if b == unit.start else (
+            f"{self.doc[a:b].text}{suffix} {unit.text}")
+        self.value_first[self.doc[a].idx] = a
+        return _Value(self.doc[a].idx, last.idx + len(last), raw, conductivity, tuple(flags),
+                      (a, b))
 
     def is_non_ionic(self, sent: Span, start: int) -> bool:
-        """The conductivity word nearest before the value names electronic or thermal transport."""
+        """The conductivity word nearest before the value names thermal transport.
+
+        Electronic conductivities are kept, with kind ``electronic``, so users can filter them.
+        """
         words = [s for s in self.spans("COND_WORD", "NONIONIC")
                  if s.start >= sent.start and s.end <= start]
         if not words:
@@ -482,7 +684,25 @@ class _Linking:
 
     # -- material --
 
-    def find_materials(self, sent: Span, start: int, end: int, n: int) -> list[str] | None:
+    #: The rules that give a value its material, tried in this order; the first rule that
+    #: names one wins, and a rule may instead drop the value (it is stated for an ion and no
+    #: material). Rules that read the value's own sentence come before the paragraph's
+    #: subject; a material after the value only counts when it is not compared with it.
+    MATERIAL_RULES: tuple[str, ...] = (
+        "conductivity_of",     # "the conductivity of X is V", "conductivity of Li^+ in X"
+        "material_with",       # "X with a high conductivity of V"
+        "material_for_after",  # "V at 300 °C for X"
+        "clause_before",       # the first material of the value's clause
+        "sentence_before",     # the first material before the value in its sentence
+        "assigned_variable",   # "obtained for x = 0.4": that member of an earlier solid solution
+        "class_before",        # a class before the value: "superionic conductors ... V"
+        "after_in_clause",     # "V ... in X", but not "V, higher than X"
+        "paragraph_subject",   # the subject of an earlier sentence of the paragraph
+        "main_material",       # what the paper is about
+        "subject_phrase",      # a described subject: "compositions with ... show V"
+    )
+
+    def find_materials(self, sent: Span, start: int, end: int, n: int) -> list[_Pick] | None:
         """The material of each of ``n`` values at tokens ``start..end``, or None."""
         if n > 1:
             names = self.list_materials(sent, start, end, n)
@@ -491,22 +711,46 @@ class _Linking:
         one = self.find_material(sent, start, end)
         return None if one is None else [one] * n
 
-    def list_materials(self, sent: Span, start: int, end: int, n: int) -> list[str] | None:
-        """``n`` materials listed before the values (or after them) for a "respectively" list."""
+    def list_materials(self, sent: Span, start: int, end: int, n: int) -> list[_Pick] | None:
+        """``n`` materials listed before the values (or after them) for a "respectively" list.
+
+        A solid solution with a list of amounts ("Li6-xAgxPS5Cl (x = 0, 0.2, 0.4, 0.6)") lists
+        its members; so does an earlier sentence of the paragraph for "the given compositions".
+        """
         mats = self.materials_of(sent)
-        specific = [m.raw for m in mats if m.kind == "specific" and m.end <= start]
-        after = [m.raw for m in mats if m.kind == "specific" and m.start >= end]
-        acronyms = [t.text for t in self.doc[end:sent.end]
+        named = [m for m in mats if m.kind in _NAMED_KINDS]
+        specific = [_pick(m) for m in named if m.end <= start]
+        after = [_pick(m) for m in named if m.start >= end]
+        acronyms = [_Pick(t.text) for t in self.doc[end:sent.end]
                     if _ACRONYM_RE.match(t.text) and t.i not in self.taken]
-        index = next(i for i, s in enumerate(self.sentences) if s.start == sent.start)
-        earlier = [m.raw for m in self.materials_of(self.sentences[index - 1])
-                   if m.kind == "specific"] if index else []
-        for pool in (specific[-n:], after[:n], acronyms[:n], earlier[-n:]):
+        index = self.sentence_index(sent)
+        earlier = [_pick(m) for m in self.materials_of(self.sentences[index - 1])
+                   if m.kind in _NAMED_KINDS] if index else []
+        for pool in (specific[-n:], self.members(sent, n), after[:n], acronyms[:n],
+                     earlier[-n:]):
             if len(pool) == n:
                 return pool
+        lo = max(0, index - self.settings.lookback_sentences)
+        for e in self.sentences[lo:index][::-1]:
+            members = self.members(e, n)
+            if members:
+                return members
         return None
 
-    def find_material(self, sent: Span, start: int, end: int) -> str | None:
+    def members(self, sent: Span, n: int) -> list[_Pick]:
+        """``n`` members of a solid solution the sentence gives a list of amounts for."""
+        for var, values in _assigned_lists(sent).items():
+            if len(values) != n:
+                continue
+            for m in self.materials_of(sent):
+                if m.kind == "specific" and var in self.open_variables(m.raw):
+                    return [_Pick(f"{m.raw} ({var} = {v})") for v in values]
+        return []
+
+    def sentence_index(self, sent: Span) -> int:
+        return next(i for i, s in enumerate(self.sentences) if s.start == sent.start)
+
+    def find_material(self, sent: Span, start: int, end: int) -> _Pick | None:
         """The material of the value at ``start..end``, with the amounts the sentence gives it.
 
         "obtained for x = 0.4" makes the value that of the solid solution's x = 0.4 member:
@@ -514,45 +758,96 @@ class _Linking:
         """
         found = self.pick_material(sent, start, end)
         values = _assigned_values(sent)
-        if found is None or not values:
+        if found is None or found.kind != "specific" or not values:
             return found
-        given = [f"{v} = {values[v]}" for v in sorted(self.open_variables(found)) if v in values]
-        return f"{found} ({', '.join(given)})" if given else found
+        given = [f"{v} = {values[v]}" for v in sorted(self.open_variables(found.raw))
+                 if v in values]
+        return _Pick(f"{found.raw} ({', '.join(given)})") if given else found
 
-    def pick_material(self, sent: Span, start: int, end: int) -> str | None:
-        mats = self.materials_of(sent)
-        seg_start = max([u.end for u in self.units if sent.start <= u.end <= start] or
-                        [sent.start])
-        segment = [m for m in mats if seg_start <= m.start and m.end <= start]
-        named = self.conductivity_of(sent, seg_start, start, mats) or self.material_with(
-            seg_start, start, mats)
-        if named is not None:
-            return self.resolve(named, sent)
-        after = self.material_for_after(end, mats)
-        if after is not None:
-            return after.raw
-        for pool in (segment, [m for m in mats if m.end <= start]):
-            specific = [m for m in pool if m.kind == "specific"]
-            if specific:
-                return specific[0].raw
-            anaphors = [m for m in pool if m.kind == "anaphor"]
-            if anaphors:
-                return self.resolve(anaphors[-1], sent)
-        variables = _assigned_variables(sent)
-        if variables:  # "NASICON materials ... obtained for x = 0.4": the solid solution's member
-            member = self.look_back(sent, latter=False, variables=variables, only_variable=True)
-            if member is not None:
-                return member
-        classes = [m for m in mats if m.kind == "class" and m.end <= start]
-        if classes:
-            return classes[-1].raw
-        later = [m for m in mats if m.kind == "specific" and m.start >= end]
-        if later:
-            return later[0].raw
-        found = self.look_back(sent, latter=False, variables=_assigned_variables(sent))
-        if found is None:
-            found = self.doc.user_data.get("ionlit.main_material")
-        return found if found is not None else self.subject_phrase(sent, start)
+    def pick_material(self, sent: Span, start: int, end: int) -> _Pick | None:
+        """The first answer of :attr:`MATERIAL_RULES`; None when none names one or one drops it."""
+        context = _Context(sent, start, end, self.materials_of(sent), max(
+            [u.end for u in self.units if sent.start <= u.end <= start] or [sent.start]))
+        for rule in self.MATERIAL_RULES:
+            found = getattr(self, f"rule_{rule}")(context)
+            if found is _DROP:
+                return None
+            if found is not None:
+                return found
+        return None
+
+    def rule_conductivity_of(self, c: _Context) -> _Pick | None:
+        named = self.conductivity_of(c.sent, c.seg_start, c.start, c.mats)
+        if named is None:
+            return None
+        if named.kind == "ion":  # "conductivity of Li^+ in Li3PS4": the material after the ion
+            inside = [m for m in c.mats if named.end < m.start <= named.end + 2
+                      and m.end <= c.start and m.kind in _NAMED_KINDS]
+            if inside:
+                return _pick(inside[0])
+            # "of Li^+ in solids" is about a class; "of Li^+" alone leaves the material open
+            return _DROP if self.doc[named.end].lower_ == "in" else None
+        return self.resolve(named, c.sent) or _DROP
+
+    def rule_material_with(self, c: _Context) -> _Pick | None:
+        named = self.material_with(c.seg_start, c.start, c.mats)
+        return None if named is None else self.resolve(named, c.sent) or _DROP
+
+    def rule_material_for_after(self, c: _Context) -> _Pick | None:
+        after = self.material_for_after(c.end, c.mats)
+        if after is None:
+            return None
+        return _DROP if after.kind == "ion" else _pick(after)
+
+    def rule_clause_before(self, c: _Context) -> _Pick | None:
+        return self.first_named([m for m in c.mats if c.seg_start <= m.start
+                                 and m.end <= c.start], c.sent)
+
+    def rule_sentence_before(self, c: _Context) -> _Pick | None:
+        return self.first_named([m for m in c.mats if m.end <= c.start], c.sent)
+
+    def first_named(self, pool: Sequence[_Material], sent: Span) -> _Pick | None:
+        """A named material of the pool (a salt or host alone only last), or its anaphor's."""
+        named = [m for m in pool if m.kind in ("specific", "composite")]
+        if named:
+            return _pick(named[0])
+        anaphors = [m for m in pool if m.kind == "anaphor"]
+        if anaphors:
+            return self.resolve(anaphors[-1], sent)
+        components = [m for m in pool if m.kind == "component"]
+        return _pick(components[0]) if components else None
+
+    def rule_assigned_variable(self, c: _Context) -> _Pick | None:
+        variables = _assigned_variables(c.sent)
+        if not variables:
+            return None
+        return self.look_back(c.sent, latter=False, variables=variables, only_variable=True)
+
+    def rule_class_before(self, c: _Context) -> _Pick | None:
+        classes = [m for m in c.mats if m.kind == "class" and m.end <= c.start]
+        return _pick(classes[-1]) if classes else None
+
+    def rule_after_in_clause(self, c: _Context) -> _Pick | None:
+        """A material after the value, unless a comparison or a new clause comes between."""
+        for m in c.mats:
+            if m.kind not in _NAMED_KINDS or m.start < c.end:
+                continue
+            between = self.doc[c.end:m.start]
+            if any(t.text == ";" or self.labelled(t.i, "COMPARISON") for t in between):
+                return None
+            return _pick(m)
+        return None
+
+    def rule_paragraph_subject(self, c: _Context) -> _Pick | None:
+        return self.look_back(c.sent, latter=False, variables=_assigned_variables(c.sent))
+
+    def rule_main_material(self, c: _Context) -> _Pick | None:
+        main = self.doc.user_data.get("ionlit.main_material")
+        return _Pick(main) if main else None
+
+    def rule_subject_phrase(self, c: _Context) -> _Pick | None:
+        phrase = self.subject_phrase(c.sent, c.start)
+        return _Pick(phrase, "class") if phrase else None
 
     def subject_phrase(self, sent: Span, start: int) -> str | None:
         """A described material as the clause's subject: "compositions with ... show X".
@@ -594,7 +889,7 @@ class _Linking:
         """The material in "MATERIAL with [a high ...] conductivity" before the value."""
         words = [w for w in self.spans("COND_WORD") if lo <= w.start and w.end <= start]
         for m in mats:
-            if not (m.kind == "specific" and lo <= m.start and m.end + 1 < start):
+            if not (m.kind in _NAMED_KINDS and lo <= m.start and m.end + 1 < start):
                 continue
             comma = int(self.doc[m.end].text == ",")  # "2Na2O·ZrO2·3SiO2, with high conductivity"
             if (self.doc[m.end + comma].lower_ == "with"
@@ -609,38 +904,56 @@ class _Linking:
         for t in self.doc[end:limit]:
             if t.lower_ == "for":
                 follow = [m for m in mats if t.i < m.start <= t.i + 1 + self.settings.of_window * 2
-                          and m.kind in ("specific", "ion")]
+                          and m.kind in (*_NAMED_KINDS, "ion")]
                 return follow[0] if follow else None
             if (t.i in self.numbers and t.i not in self.taken) or t.text in ".;":
                 return None
         return None
 
-    def resolve(self, m: _Material, sent: Span) -> str | None:
+    def resolve(self, m: _Material, sent: Span) -> _Pick | None:
         if m.kind != "anaphor":
-            return m.raw
+            return _pick(m)
         return self.look_back(sent, latter=m.raw.lower().endswith(("latter", "it")))
 
     def look_back(self, sent: Span, *, latter: bool,
                   variables: frozenset[str] = frozenset(),
-                  only_variable: bool = False) -> str | None:
+                  only_variable: bool = False) -> _Pick | None:
         """The subject (or, for "the latter", the last material) of an earlier sentence.
 
         A value stated "for x = 20" belongs to the formula with that variable, even when a
         later sentence names one of its end members; ``only_variable`` finds nothing else.
+        A sentence whose subject is an anaphor ("It is related to Li3OCl") is about the
+        material before it, so it is passed over; a material introduced as a successor ("and
+        later X") is its sentence's subject.
         """
-        index = next(i for i, s in enumerate(self.sentences) if s.start == sent.start)
+        index = self.sentence_index(sent)
         earlier = self.sentences[max(0, index - self.settings.lookback_sentences):index][::-1]
-        specific = [[m for m in self.materials_of(e) if m.kind == "specific"] for e in earlier]
+        specific = [[m for m in self.materials_of(e) if m.kind in ("specific", "composite")]
+                    for e in earlier]
         for found in specific:
             variable = [m for m in found if variables & self.open_variables(m.raw)]
             if variable:
-                return variable[0].raw
+                return _pick(variable[0])
         if only_variable:
             return None
-        for found in specific:
+        for e, found in zip(earlier, specific, strict=True):
+            mats = self.materials_of(e)
+            if not latter and mats and mats[0].kind == "anaphor" and found:
+                continue
             if found:
-                return (found[-1] if latter else found[0]).raw
+                succeeding = [m for m in found if self.succeeds(m)]
+                if succeeding and not latter:
+                    return _pick(succeeding[-1])
+                return _pick(found[-1] if latter else found[0])
+        for e in earlier:
+            components = [m for m in self.materials_of(e) if m.kind == "component"]
+            if components:
+                return _pick(components[0])
         return None
+
+    def succeeds(self, m: _Material) -> bool:
+        """The material follows "later", "subsequently", ... (within two tokens)."""
+        return any(self.labelled(k, "SUCCESSION") for k in range(max(0, m.start - 2), m.start))
 
     def open_variables(self, raw: str) -> frozenset[str]:
         """Variables a material leaves open: its formula's, or its defined formula's."""
@@ -655,12 +968,23 @@ class _Linking:
         return self._materials[sent.start]
 
     def find_sentence_materials(self, sent: Span) -> Iterator[_Material]:
+        """Materials named in the sentence, each token in one at most.
+
+        Composites and solutions come first, so their host, salt, filler or solvent is not
+        also a material of its own; a salt, polymer host or solvent named alone is a
+        ``component``, which a value is given only when nothing else is named.
+        """
         covered: set[int] = set()
+        for a, b in self.find_composites(sent):
+            covered.update(range(a, b))
+            yield _Material(a, b, self.doc[a:b].text, "composite")
         for label, kind in (("ANAPHOR", "anaphor"), ("MATERIAL_CLASS", "class"),
                             ("MATERIAL_NAME", "specific")):
             for s in filter_spans([s for s in self.spans(label) if s.sent.start == sent.start]):
                 if covered.isdisjoint(range(s.start, s.end)):
                     covered.update(range(s.start, s.end))
+                    if kind == "specific" and self.is_component(s.start, s.end):
+                        kind = "component"
                     yield _Material(s.start, s.end, s.text, kind)
         for t in sent:
             if _CATION_RE.match(t.text) and t.i not in covered:
@@ -678,8 +1002,112 @@ class _Linking:
                     and _DOPANT_RE.match(self.doc[i - 2].text)):
                 first = i - 2  # "Eu^3+/NGS": the doped host
                 covered.update(range(first, i))
-            yield _Material(first, found, self.with_abbreviation(first, found), "specific")
+            kind = "component" if self.is_component(first, found) else "specific"
+            yield _Material(first, found, self.with_abbreviation(first, found), kind)
             i = found
+
+    # -- composites, solutions and polymer electrolytes --
+
+    def is_component(self, a: int, b: int) -> bool:
+        """Tokens ``a..b`` are a salt, polymer host or solvent (package-data vocabularies)."""
+        return any(s.start <= a and b <= s.end
+                   for s in self.spans("SALT", "POLYMER_HOST", "SOLVENT"))
+
+    def labelled(self, i: int, *labels: str) -> bool:
+        return any(s.start <= i < s.end for s in self.spans(*labels))
+
+    def find_composites(self, sent: Span) -> Iterator[tuple[int, int]]:
+        """Token ranges of composites and solutions written out in the sentence.
+
+        "CSEs containing 30 wt.% NZSP", "solid polymer electrolytes consisting of PEGDA and a
+        succinonitrile plasticizer", "Mg[B(OCH(CF3)2]2 in DME": a head, a marker from
+        ``patterns/materials.jsonl`` and what follows it up to the next verb or comma. A weak
+        marker ("including", "with") only counts after a composite noun or before an amount;
+        "in" only before a solvent.
+        """
+        end = sent.start
+        markers = sorted((s for s in self.spans("COMPOSITE_MARKER", "COMPOSITE_MARKER_WEAK",
+                                                "SOLUTION_MARKER")
+                          if s.sent.start == sent.start), key=lambda s: (s.start, -len(s)))
+        for m in markers:
+            if m.start < end:
+                continue
+            head = self.head_start(m.start, max(end, sent.start))
+            if head is None:
+                continue
+            a = head
+            comma = self.doc[m.start - 1].text == ","
+            head_end = m.start - comma
+            if not self.names_material(a, head_end):
+                continue
+            if m.label_ == "SOLUTION_MARKER":
+                if m.end >= sent.end or not self.labelled(m.end, "SOLVENT"):
+                    continue
+            elif m.label_ == "COMPOSITE_MARKER_WEAK":
+                amount = (m.end + 1 < sent.end and m.end in self.numbers
+                          and self.labelled(m.end + 1, "AMOUNT_UNIT"))
+                if not amount and not any(self.labelled(k, "COMPOSITE_NOUN", "POLYMER_HOST")
+                                          for k in range(a, head_end)):
+                    continue
+            b = self.tail_end(m.end, sent.end)
+            if b <= m.end or not self.names_material(a, b):
+                continue
+            end = b
+            yield a, b
+
+    def head_start(self, marker: int, floor: int) -> int | None:
+        """First token of the noun phrase a composite marker follows, or None."""
+        k = marker - 1
+        if k >= floor and self.doc[k].text == ",":
+            k -= 1
+        start = None
+        while k >= floor and marker - k <= 7:
+            t = self.doc[k]
+            if (t.text in ",;:." or self.labelled(k, "PHRASE_STOP", "COND_WORD")
+                    or k in self.taken or t.i in self.numbers and not (
+                        k + 1 < marker and self.labelled(k + 1, "AMOUNT_UNIT"))):
+                break
+            start = k
+            k -= 1
+        if start is None:
+            return None
+        while self.doc[start].text in ")]":
+            start += 1
+        return start if start < marker else None
+
+    def tail_end(self, i: int, limit: int) -> int:
+        """End of the components after a composite marker: up to a verb, comma or value."""
+        end = i
+        k = i
+        while k < limit and k - i < 14:
+            t = self.doc[k]
+            if t.text in ",;:." or k in self.taken or self.labelled(k, "COND_WORD"):
+                break
+            if k in self.numbers and not (k + 1 < limit and self.labelled(k + 1, "AMOUNT_UNIT")):
+                break
+            if self.labelled(k, "PHRASE_STOP") and t.lower_ not in _COMPONENT_JOINS:
+                if not (t.lower_ == "in" and k + 1 < limit and self.labelled(k + 1, "SOLVENT")):
+                    break
+            k += 1
+            if t.lower_ not in _COMPONENT_JOINS and t.text not in "(":
+                end = k
+        depth = sum((c.text == "(") - (c.text == ")") for c in self.doc[i:end])
+        if depth > 0 and end < limit and self.doc[end].text == ")":
+            end += 1
+        return end
+
+    def names_material(self, a: int, b: int) -> bool:
+        """The range holds a material word: a formula, a known name, a host, salt or solvent."""
+        for k in range(a, b):
+            if self.labelled(k, "MATERIAL_NAME", "MATERIAL_CLASS", "POLYMER_HOST", "SALT",
+                             "SOLVENT", "COMPOSITE_NOUN"):
+                return True
+            text = self.doc[k].text
+            if (text in self.defined or text in self.samples
+                    or (is_formula(text) and _plausible_formula(text))
+                    or (_FORMULA_SHAPE_RE.match(text) and _plausible_formula(text))):
+                return True
+        return False
 
     def formula_at(self, i: int, limit: int, covered: set[int]) -> int | None:
         """End of the longest run of tokens from ``i`` that reads as a formula or abbreviation.
@@ -752,6 +1180,10 @@ def _compact(raw: str) -> str:
     return raw.replace(" ", "")
 
 
+# A formula the parser rejects (a bracket lost in print: "Mg[B(OCH(CF3)2]") still names a salt.
+_FORMULA_SHAPE_RE = re.compile(r"^[A-Z][a-z]?[A-Za-z0-9()\[\]{}·.+\-−]*\d[A-Za-z0-9()\[\]{}]*$")
+
+
 def _plausible_formula(text: str) -> bool:
     """Two elements at least: not a panel label (``3F``, ``S1``) that :func:`is_formula` accepts."""
     return sum(c.isupper() for c in text) >= 2
@@ -760,6 +1192,42 @@ def _plausible_formula(text: str) -> bool:
 def _assigned_variables(sent: Span) -> frozenset[str]:
     """Variables given a value in the sentence (``x = 20``)."""
     return frozenset(_assigned_values(sent))
+
+
+def _sigma_kind(text: str) -> str | None:
+    """The kind a σ's subscript names: ``σNa,Total`` → total, ``σ_gb`` → grain_boundary."""
+    if not text.startswith("σ") or len(text) < 2:
+        return None
+    sub = text[1:].lower().lstrip("_^{").rstrip("}")
+    if "total" in sub or sub.startswith("tot") or sub.endswith(",t"):
+        return "total"
+    if "gb" in sub or "grain" in sub:
+        return "grain_boundary"
+    if "bulk" in sub or sub in ("b", "bu"):
+        return "bulk"
+    if sub in ("e", "el", "e-", "elec", "electronic", "eon", "electron"):
+        return "electronic"
+    return None
+
+
+def _assigned_lists(sent: Span) -> dict[str, list[str]]:
+    """``{"x": ["0", "0.2", "0.4"]}`` for "(x = 0, 0.2, and 0.4)": a list of amounts."""
+    found: dict[str, list[str]] = {}
+    for t in sent[:-2]:
+        if not (t.text in "xyzδ" and t.nbor().text == "=" and _NUMBER_RE.match(t.nbor(2).text)):
+            continue
+        values = [t.nbor(2).text]
+        k = t.i + 3
+        while k + 1 < sent.end and t.doc[k].lower_ in (",", "and"):
+            k += 1 + (t.doc[k].text == "," and t.doc[k + 1].lower_ == "and")
+            if k < sent.end and _NUMBER_RE.match(t.doc[k].text):
+                values.append(t.doc[k].text)
+                k += 1
+            else:
+                break
+        if len(values) > 1:
+            found.setdefault(t.text, values)
+    return found
 
 
 def _assigned_values(sent: Span) -> dict[str, str]:
@@ -772,6 +1240,12 @@ def _assigned_values(sent: Span) -> dict[str, str]:
 
 
 _NUMBER_RE = re.compile(r"^\d*\.?\d+$")
+#: Pattern labels of kind words (``patterns/kinds.jsonl``) and the kind each names.
+_KIND_LABELS = {"KIND_GB": "grain_boundary", "KIND_BULK": "bulk", "KIND_TOTAL": "total",
+                "KIND_ELECTRONIC": "electronic", "KIND_IONIC": "ionic"}
+_KIND_JOINS = frozenset({"and", "or", ",", "/", "+", "&", "the"})
+# Words that join a composite's components ("PEO and non-zeolitic silica", "a succinonitrile").
+_COMPONENT_JOINS = frozenset({"and", "or", "a", "an", "the", "of"})
 _SUBJECT_NOUNS = frozenset({"compositions", "samples", "materials", "compounds", "phases",
                             "electrolytes", "conductors", "glasses", "ceramics", "membranes",
                             "separators", "films", "pellets"})
@@ -885,7 +1359,8 @@ def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord
     for block in doc.blocks_of(*TEXT_BLOCK_KINDS):
         for m in text_to_mentions(block.text, nlp, defined, main, samples):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
-            material = _mention_to_material(m.material_raw, defined)
+            material = (_mention_to_material(m.material_raw, defined)
+                        if m.material_kind == "specific" else MaterialRef(m.material_raw))
             c = m.conductivity
             records.append(ConductivityRecord(
                 doc_sha256=doc.sha256, doc_name=doc.name, source="text", page=page,
@@ -896,5 +1371,6 @@ def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord
                 sigma_high_S_per_cm=c.sigma_high_S_per_cm,
                 temperature_raw=m.temperature.raw if m.temperature else None,
                 temperature_K=m.temperature_K, flags=",".join(m.flags) or None,
+                conductivity_kind=m.kind,
             ))
     return records
