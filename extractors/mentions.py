@@ -268,6 +268,8 @@ class _Material:
     # "specific", "composite", "component" (a salt, host or solvent alone), "class", "anaphor"
     # or "ion" (never a value's material: "10 mS cm^-1 for Li^+" names no material)
     kind: str
+    # a solution in coordinated solvents ("LiPF6 in EC–DEC and EC–PC"), one per solvent
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -556,9 +558,10 @@ class _Linking:
         resp = [s.start for s in self.spans("RESPECTIVELY") if last <= s.start < sent.end]
         if not resp:
             return None
-        after = [k for k in range(last, resp[0]) if self.kind_of(k) not in (None, "ionic")
-                 and any(self.labelled(j, "COND_WORD") for j in range(k + 1, min(k + 3, resp[0])))]
-        kinds = [self.kind_of(k) or "unspecified" for k in after]
+        words = filter_spans([w for w in self.spans(*_KIND_LABELS) if last <= w.start
+                              and w.end <= resp[0] and w.label_ != "KIND_IONIC"])
+        kinds = [_KIND_LABELS[w.label_] for w in words
+                 if any(self.labelled(j, "COND_WORD") for j in range(w.end, w.end + 2))]
         return kinds if len(kinds) == n else None
 
     def walk_left(self, i: int, floor: int, lists: bool) -> int:
@@ -690,6 +693,7 @@ class _Linking:
     #: subject; a material after the value only counts when it is not compared with it.
     MATERIAL_RULES: tuple[str, ...] = (
         "conductivity_of",     # "the conductivity of X is V", "conductivity of Li^+ in X"
+        "conductivity_of_after",  # "the bulk (V1) and total (V2) conductivity of X"
         "material_with",       # "X with a high conductivity of V"
         "material_for_after",  # "V at 300 °C for X"
         "clause_before",       # the first material of the value's clause
@@ -726,8 +730,11 @@ class _Linking:
         index = self.sentence_index(sent)
         earlier = [_pick(m) for m in self.materials_of(self.sentences[index - 1])
                    if m.kind in _NAMED_KINDS] if index else []
+        solutions = [[_Pick(raw, "composite") for raw in m.alternatives]
+                     for e in (sent, self.sentences[index - 1] if index else sent)
+                     for m in self.materials_of(e) if len(m.alternatives) == n]
         for pool in (specific[-n:], self.members(sent, n), after[:n], acronyms[:n],
-                     earlier[-n:]):
+                     earlier[-n:], *solutions[:1]):
             if len(pool) == n:
                 return pool
         lo = max(0, index - self.settings.lookback_sentences)
@@ -788,6 +795,30 @@ class _Linking:
             # "of Li^+ in solids" is about a class; "of Li^+" alone leaves the material open
             return _DROP if self.doc[named.end].lower_ == "in" else None
         return self.resolve(named, c.sent) or _DROP
+
+    def rule_conductivity_of_after(self, c: _Context) -> _Pick | None:
+        """Values written before their conductivity word: "bulk (V1) and total (V2) conductivity
+        obtained for X". Only brackets, joins, kind words and other values may come between."""
+        k = c.end
+        while k < c.sent.end:
+            t = self.doc[k]
+            if self.labelled(k, "COND_WORD"):
+                break
+            if not (t.text in "(),;" or t.lower_ == "and" or k in self.numbers
+                    or k in self.taken or self.kind_of(k) is not None
+                    or self.labelled(k, "NUM_JOIN", *_QUALIFIER_TEXT)):
+                return None
+            k += 1
+        else:
+            return None
+        k += 1
+        if k < c.sent.end and self.doc[k].lower_ in _REPORTING_VERBS:
+            k += 1
+        if k >= c.sent.end or self.doc[k].lower_ not in ("of", "for"):
+            return None
+        follow = [m for m in c.mats if k < m.start <= k + 1 + self.settings.of_window
+                  and m.kind in _NAMED_KINDS]
+        return _pick(follow[0]) if follow else None
 
     def rule_material_with(self, c: _Context) -> _Pick | None:
         named = self.material_with(c.seg_start, c.start, c.mats)
@@ -975,9 +1006,9 @@ class _Linking:
         ``component``, which a value is given only when nothing else is named.
         """
         covered: set[int] = set()
-        for a, b in self.find_composites(sent):
+        for a, b, alternatives in self.find_composites(sent):
             covered.update(range(a, b))
-            yield _Material(a, b, self.doc[a:b].text, "composite")
+            yield _Material(a, b, self.doc[a:b].text, "composite", alternatives)
         for label, kind in (("ANAPHOR", "anaphor"), ("MATERIAL_CLASS", "class"),
                             ("MATERIAL_NAME", "specific")):
             for s in filter_spans([s for s in self.spans(label) if s.sent.start == sent.start]):
@@ -1016,7 +1047,7 @@ class _Linking:
     def labelled(self, i: int, *labels: str) -> bool:
         return any(s.start <= i < s.end for s in self.spans(*labels))
 
-    def find_composites(self, sent: Span) -> Iterator[tuple[int, int]]:
+    def find_composites(self, sent: Span) -> Iterator[tuple[int, int, tuple[str, ...]]]:
         """Token ranges of composites and solutions written out in the sentence.
 
         "CSEs containing 30 wt.% NZSP", "solid polymer electrolytes consisting of PEGDA and a
@@ -1053,7 +1084,27 @@ class _Linking:
             if b <= m.end or not self.names_material(a, b):
                 continue
             end = b
-            yield a, b
+            alternatives: tuple[str, ...] = ()
+            if m.label_ == "SOLUTION_MARKER":
+                parts = self.coordinated(m.end, b)
+                if len(parts) > 1 and all(any(self.labelled(k, "SOLVENT") for k in range(*p))
+                                          for p in parts):
+                    alternatives = tuple(f"{self.doc[a:m.end].text} {self.doc[p[0]:p[1]].text}"
+                                         for p in parts)
+            yield a, b, alternatives
+
+    def coordinated(self, a: int, b: int) -> list[tuple[int, int]]:
+        """Token ranges of ``a..b`` split at the "and"s outside brackets."""
+        parts: list[tuple[int, int]] = []
+        depth = 0
+        first = a
+        for t in self.doc[a:b]:
+            depth += (t.text == "(") - (t.text == ")")
+            if depth == 0 and t.lower_ == "and":
+                parts.append((first, t.i))
+                first = t.i + 1
+        parts.append((first, b))
+        return [p for p in parts if p[0] < p[1]]
 
     def head_start(self, marker: int, floor: int) -> int | None:
         """First token of the noun phrase a composite marker follows, or None."""
@@ -1243,6 +1294,8 @@ _NUMBER_RE = re.compile(r"^\d*\.?\d+$")
 #: Pattern labels of kind words (``patterns/kinds.jsonl``) and the kind each names.
 _KIND_LABELS = {"KIND_GB": "grain_boundary", "KIND_BULK": "bulk", "KIND_TOTAL": "total",
                 "KIND_ELECTRONIC": "electronic", "KIND_IONIC": "ionic"}
+_REPORTING_VERBS = frozenset({"obtained", "measured", "observed", "reported", "found",
+                              "determined", "achieved", "recorded", "calculated"})
 _KIND_JOINS = frozenset({"and", "or", ",", "/", "+", "&", "the"})
 # Words that join a composite's components ("PEO and non-zeolitic silica", "a succinonitrile").
 _COMPONENT_JOINS = frozenset({"and", "or", "a", "an", "the", "of"})
