@@ -104,7 +104,8 @@ if not Doc.has_extension("conductivity_mentions"):
 # --- tokenizer -----------------------------------------------------------------------------------
 
 _DASH = "-−–‐\ufffd"
-_PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]""")
+# "at293 K": the reader lost the space between "at" and a temperature.
+_PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
 _SUFFIX_RE = re.compile(
     rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!?\"”’)\]}}%]"
     r"|\.(?!\d))$"

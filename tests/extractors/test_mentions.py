@@ -323,6 +323,161 @@ def test_mentions_temperature_shared_by_a_parallel_clause(nlp):
         ("Na1.4In0.4Sn1.6(PO4)3", pytest.approx(RT))]
 
 
+# --- what the value measures (conductivity_kind) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Li7La3Zr2O12 shows bulk and GB conductivities of 1.02 × 10^-5 and 1.09 × 10^-6 "
+         "S cm^-1, respectively.", ["bulk", "grain_boundary"]),
+        ("Li5La3Sb2O12 exhibits the highest total (bulk + grain-boundary) and bulk ionic "
+         "conductivity of 7.8 × 10^-6 and 8.2 × 10^-6 S cm^-1, respectively, at 24 °C.",
+         ["total", "bulk"]),
+        ("Maximum room temperature conductivities, 1.39 × 10^-3 S cm^-1 and 1.12 × 10^-3 S cm^-1, "
+         "of grain boundary conductivity and total conductivity, respectively, were obtained for "
+         "Li1.4Al0.4Ti1.6(PO4)3.", ["grain_boundary", "total"]),
+        ("The highest RT bulk ionic conductivity of Na11Sn2PSe12 was 1.0 mS cm^-1.", ["bulk"]),
+        ("The intergranular conductivity of Li3PS4 is 10^-5 S cm^-1.", ["grain_boundary"]),
+        ("Na3.4Sc2(SiO4)0.4(PO4)2.6 has σNa,Total = 6.9 × 10^-4 S cm^-1 at 25 °C.", ["total"]),
+        ("The ionic and electronic conductivities of Li6PS5Cl are 2 mS cm^-1 and "
+         "10^-9 S cm^-1, respectively.", ["unspecified", "electronic"]),
+        ("Li7P3S11 has an ionic conductivity of 2 × 10^-6 S cm^-1.", ["unspecified"]),
+    ],
+)
+def test_mentions_kind_from_the_sentence(nlp, text, kinds):
+    assert [m.kind for m in text_to_mentions(text, nlp)] == kinds
+
+
+def test_mentions_kind_written_at_each_value(nlp):
+    text = ("The bulk (8.2 × 10^-6 S cm^-1) and total (7.8 × 10^-6 S cm^-1) conductivity obtained "
+            "for Li5La3Sb2O12 is slightly higher than the bulk (6.6 × 10^-6 S cm^-1) and total "
+            "(6.3 × 10^-6 S cm^-1) conductivity of Li6SrLa2Sb2O12 at 24 °C.")
+    found = text_to_mentions(text, nlp)
+    assert [(m.material_raw, m.kind) for m in found] == [
+        ("Li5La3Sb2O12", "bulk"), ("Li5La3Sb2O12", "total"),
+        ("Li6SrLa2Sb2O12", "bulk"), ("Li6SrLa2Sb2O12", "total")]
+
+
+def test_mentions_electronic_values_are_kept_as_electronic(nlp):
+    text = ("Whereas the ionic conductivities of Li5.4Ag0.6PS5Cl at these points were similar "
+            "(1.3 and 1.0 mS cm^-1, respectively), the electronic conductivities were completely "
+            "distinct (1.5 × 10^-10 and 2.5 × 10^-3 S cm^-1).")
+    found = text_to_mentions(text, nlp)
+    assert [(m.material_raw, m.conductivity.sigma_S_per_cm, m.kind) for m in found] == [
+        ("Li5.4Ag0.6PS5Cl", pytest.approx(1.3e-3), "unspecified"),
+        ("Li5.4Ag0.6PS5Cl", pytest.approx(1.0e-3), "unspecified"),
+        ("Li5.4Ag0.6PS5Cl", pytest.approx(1.5e-10), "electronic"),
+        ("Li5.4Ag0.6PS5Cl", pytest.approx(2.5e-3), "electronic")]
+    assert text_to_mentions("The thermal conductivity of Li3PS4 is 0.5 S cm^-1.", nlp) == []
+
+
+def test_mentions_shared_power_of_ten_in_a_list(nlp):
+    text = ("The ionic conductivities of Li6-xAgxPS5Cl (x = 0, 0.2, 0.4, 0.6) were 2.0, 1.7, 1.5, "
+            "and 1.3 mS cm^-1, respectively. In addition, the electronic conductivities of the "
+            "given compositions were 2.3, 1.8, 1.6, and 1.3 × 10^-10 S cm^-1, respectively.")
+    found = text_to_mentions(text, nlp)
+    members = [f"Li6-xAgxPS5Cl (x = {x})" for x in ("0", "0.2", "0.4", "0.6")]
+    assert [m.material_raw for m in found] == members * 2
+    assert [m.kind for m in found] == ["unspecified"] * 4 + ["electronic"] * 4
+    assert [m.conductivity.sigma_S_per_cm for m in found[4:]] == pytest.approx(
+        [2.3e-10, 1.8e-10, 1.6e-10, 1.3e-10])
+    assert [mentions.SHARED_EXPONENT in m.flags for m in found[4:]] == [True] * 3 + [False]
+
+
+# --- sentence structure --------------------------------------------------------------------------
+
+
+def test_mentions_respectively_pairs_materials_and_values(nlp):
+    found = text_to_mentions("Li3OCl and Li3OBr show 1 and 2 mS cm^-1, respectively.", nlp)
+    assert [(m.material_raw, m.conductivity.sigma_S_per_cm) for m in found] == [
+        ("Li3OCl", pytest.approx(1e-3)), ("Li3OBr", pytest.approx(2e-3))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a material compared with the value is not its material: the paragraph's subject is
+        "Li3OCl was first reported in 2012. Li3OBr was prepared in the same way. The "
+        "conductivity reached 2 mS cm^-1 at RT, higher than Li3OCl.",
+        # a sentence whose subject is an anaphor is about the material before it
+        "Li3OBr was prepared by a solid-state route. Its structure is related to Li3OCl [12]. "
+        "The conductivity is 2 mS cm^-1 at RT.",
+        "Li3OCl shows 1 mS cm^-1. Li3OBr was made next; its conductivity reached 2 mS cm^-1.",
+    ],
+)
+def test_mentions_paragraph_subject_over_an_earlier_or_compared_material(nlp, text):
+    assert text_to_mentions(text, nlp)[-1].material_raw == "Li3OBr"
+
+
+def test_mentions_material_rules_are_an_ordered_list():
+    rules = mentions.ConductivityLinker  # the linker's rules live on its linking object
+    assert rules is not None
+    order = mentions._Linking.MATERIAL_RULES
+    assert order.index("conductivity_of") < order.index("clause_before")
+    assert order.index("after_in_clause") < order.index("paragraph_subject")
+    assert all(callable(getattr(mentions._Linking, f"rule_{r}")) for r in order)
+
+
+# --- composites, solutions, polymer electrolytes, classes and ions -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "material"),
+    [
+        ("The conductivity of CSEs containing 30 wt.% NZSP was high, 1.03 × 10^-5 S cm^-1 at "
+         "298 K.", "CSEs containing 30 wt.% NZSP"),
+        ("The utilization of LiTFSI salt was employed in the synthesis of various solid polymer "
+         "electrolytes consisting of poly(ethyleneglycol)diacrylate (PEGDA) and a succinonitrile "
+         "plasticizer, resulting in an ionic conductivity of 0.43 mS cm^-1.",
+         "solid polymer electrolytes consisting of poly(ethyleneglycol)diacrylate (PEGDA) and a "
+         "succinonitrile plasticizer"),
+        ("A battery using Mg(BH4)2 dissolved in tetrahydrofuran (THF), and later "
+         "Mg[B(OCH(CF3)2]2 in DME, was shown. It has a conductivity of 1.1·10^-2 S cm^-1.",
+         "Mg[B(OCH(CF3)2]2 in DME"),
+        ("Two composite solid electrolytes, including PEO and non-zeolitic silica particles, "
+         "were cast. These electrolytes show conductivities above 10^-4 S cm^-1 at 55 °C.",
+         "composite solid electrolytes, including PEO and non-zeolitic silica particles"),
+        ("PEO containing 20 wt.% Li7La3Zr2O12 reaches 0.1 mS cm^-1 at 60 °C.",
+         "PEO containing 20 wt.% Li7La3Zr2O12"),
+    ],
+)
+def test_mentions_composites_are_named_as_written(nlp, text, material):
+    m = _one(text, nlp)
+    assert (m.material_raw, m.material_kind) == (material, "composite")
+
+
+def test_mentions_solutions_in_listed_solvents_pair_with_respectively(nlp):
+    text = ("Fig. 2 includes data for 1 M LiPF6 in ethylene carbonate–diethyl carbonate (EC–DEC) "
+            "and ethylene carbonate–propylene carbonate (EC–PC). The room temperature "
+            "conductivities are 2.0 × 10^-2 and 1.7 × 10^-2 S cm^-1, respectively.")
+    assert [m.material_raw for m in text_to_mentions(text, nlp)] == [
+        "1 M LiPF6 in ethylene carbonate–diethyl carbonate (EC–DEC)",
+        "1 M LiPF6 in ethylene carbonate–propylene carbonate (EC–PC)"]
+
+
+def test_mentions_a_salt_or_host_alone_is_still_a_material(nlp):
+    m = _one("PEO shows an ionic conductivity of 10^-8 S cm^-1 at 25 °C.", nlp)
+    assert (m.material_raw, m.material_kind) == ("PEO", "specific")
+
+
+@pytest.mark.parametrize(
+    ("text", "material"),
+    [
+        ("Some of the reported superionic conductors show conductivities of 10^-6 to "
+         "10^-2 S cm^-1.", "superionic conductors"),
+        ("Complex hydrides exhibit ionic conductivity of approximately 1 mS cm^-1.",
+         "Complex hydrides"),
+        ("PEO-based electrolytes reach 10^-4 S cm^-1 at 60 °C.", "PEO-based electrolytes"),
+        ("Sulfide SEs exhibit a high ionic conductivity (10 mS/cm).", "Sulfide SEs"),
+    ],
+)
+def test_mentions_class_statements_are_flagged(nlp, text, material):
+    m = _one(text, nlp)
+    assert (m.material_raw, m.material_kind) == (material, "class")
+    assert mentions.CLASS_STATEMENT in m.flags
+
+
 # --- temperature ---------------------------------------------------------------------------------
 
 
@@ -558,6 +713,18 @@ def test_mentions_review_records_fit_the_contract(replica_docs, review_records, 
     assert document_to_records(doc, nlp) == records  # deterministic
 
 
+def test_mentions_review_composites_classes_and_kinds_in_records(review_records):
+    records = review_records["replica-2col"]
+    by_material = {r.material_raw: r for r in records}
+    for name in ("CSEs containing 30 wt.% NZSP", "Mg[B(OCH(CF3)2] in DME"):
+        assert by_material[name].material_formula is None
+    for name in ("superionic conductors", "complex hydrides", "solid electrolyte"):
+        assert by_material[name].material_formula is None
+        assert "class_statement" in by_material[name].flags.split(",")
+    assert by_material["NSPSe"].conductivity_kind == "bulk"  # "RT bulk ionic conductivity"
+    assert not any(r.material_raw.endswith("^+") for r in records)
+
+
 def test_mentions_review_skips_tables_and_headers(replica_docs, review_records):
     for name, doc in replica_docs.items():
         table_boxes = [(b.page, b.bbox) for b in doc.blocks_of("table", "header", "footer")]
@@ -620,6 +787,24 @@ SEPARATOR_GOLD: tuple[Gold, ...] = (
     _g("PCELS", 1.954e-3),  # "Moreover, the PCELS showed an even higher ionic conductivity of ..."
 )
 
+#: Choi et al., Nat. Commun. 2025 (Li6-xAgxPS5Cl), all text values read from the rendered pages:
+#: ionic values of the four members at 293 K, then the electronic ones of the same members and
+#: of one member at two potentials, and of a composite electrode (kind ``electronic``).
+_ARGYRODITE = "Li6-xAgxPS5Cl (x = {})"
+ARGYRODITE_GOLD: tuple[Gold, ...] = (
+    *(_g(_ARGYRODITE.format(x), v, kelvin=293.0)
+      for x, v in (("0", 2.0e-3), ("0.2", 1.7e-3), ("0.4", 1.5e-3), ("0.6", 1.3e-3))),
+    *(_g(_ARGYRODITE.format(x), v)
+      for x, v in (("0", 2.3e-10), ("0.2", 1.8e-10), ("0.4", 1.6e-10), ("0.6", 1.3e-10))),
+    _g("Li5.4Ag0.6PS5Cl", 1.3e-3),
+    _g("Li5.4Ag0.6PS5Cl", 1.0e-3),
+    _g("Li5.4Ag0.6PS5Cl", 1.5e-10),
+    _g("Li5.4Ag0.6PS5Cl", 2.5e-3),
+    _g("composite electrode composed of Li6PS5Cl and Ag nanoparticles", 1.0e-7),
+)
+#: Which of those values the paper says are electronic (S/cm).
+ARGYRODITE_ELECTRONIC = (2.3e-10, 1.8e-10, 1.6e-10, 1.3e-10, 1.5e-10, 2.5e-3, 1.0e-7)
+
 #: Reading the spinel paper's figure pages takes minutes (:func:`load_document` caches it on disk
 #: afterwards), so its check only runs with IONLIT_SLOW_TESTS=1.
 _SLOW = pytest.mark.skipif(not os.environ.get("IONLIT_SLOW_TESTS"),
@@ -639,6 +824,7 @@ def _real_records(name: str) -> tuple[ConductivityRecord, ...]:
         ("nasicon-na3sc2-guin-ssi-2016.pdf", GUIN_GOLD, 1.0, 1.0, 1.0),
         ("nasicon-na-transport-survey-jpowsour-2015.pdf", SURVEY_GOLD, 1.0, 1.0, 1.0),
         ("separator-li-ion-conductivity-carbon-energy-2025.pdf", SEPARATOR_GOLD, 1.0, 1.0, 1.0),
+        ("argyrodite-ag-doped-li6ps5cl-choi-natcommun-2025.pdf", ARGYRODITE_GOLD, 1.0, 1.0, 1.0),
         pytest.param("mg-spinel-chalcogenides-canepa-natcommun-2017.pdf", SPINEL_GOLD, 1.0, 1.0,
                      1.0, marks=_SLOW),
     ],
@@ -686,3 +872,38 @@ def test_mentions_real_paper_traps_stay_out():
     records = _real_records("nasicon-na3sc2-guin-ssi-2016.pdf")
     assert all(r.source == "text" for r in records)
     assert not any("Ohm" in r.value_raw or "F" in r.value_raw for r in records)
+
+
+@pytest.mark.shared
+def test_mentions_real_paper_electronic_values_are_kept_apart():
+    records = _real_records("argyrodite-ag-doped-li6ps5cl-choi-natcommun-2025.pdf")
+    electronic = sorted(r.sigma_S_per_cm for r in records if r.conductivity_kind == "electronic")
+    assert electronic == pytest.approx(sorted(ARGYRODITE_ELECTRONIC))
+    assert all(r.conductivity_kind == "unspecified" for r in records
+               if r.conductivity_kind != "electronic")
+
+
+@pytest.mark.shared
+def test_mentions_real_paper_values_for_an_ion_are_dropped():
+    """Famprikis et al.'s "10 mS cm^-1 for Li^+, 1 mS cm^-1 for Na^+ ..." names no material."""
+    records = _real_records("solid-electrolytes-review-famprikis-natmater-2019.pdf")
+    assert not any(r.material_raw.endswith("+") for r in records)
+
+
+@pytest.mark.shared
+def test_mentions_real_paper_kinds_listed_after_the_values():
+    """J. Mater. Sci. review: "1.39 × 10^-3 and 1.12 × 10^-3 S cm^-1, of grain boundary
+    conductivity and total conductivity, respectively" (× printed as 9)."""
+    records = _real_records("nasicon-review-jmatersci-2011.pdf")
+    kinds = {round(r.sigma_S_per_cm, 6): r.conductivity_kind for r in records
+             if r.sigma_S_per_cm is not None}
+    assert kinds[0.00139] == "grain_boundary"
+    assert kinds[0.00112] == "total"
+
+
+@pytest.mark.shared
+def test_mentions_real_paper_total_conductivity_of_guin():
+    records = _real_records("nasicon-na3sc2-guin-ssi-2016.pdf")
+    best = [r for r in records if r.sigma_S_per_cm == pytest.approx(6.9e-4)]
+    assert len(best) == 3
+    assert {r.conductivity_kind for r in best} == {"total"}
