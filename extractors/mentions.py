@@ -556,6 +556,12 @@ class _Linking:
         before = self.governing_kinds(sent, first)
         if len(before) == n:
             return before
+        # "the bulk and grain boundary contributions to the total ionic conductivity"
+        for word in self.spans("COND_WORD", "KIND_NOUN"):
+            if sent.start <= word.start and word.end <= first:
+                listed = self.kind_items(self.modifier_tokens(word.start, sent.start))
+                if len(listed) == n:
+                    return listed
         resp = [s.start for s in self.spans("RESPECTIVELY") if last <= s.start < sent.end]
         if not resp:
             return None

@@ -338,6 +338,9 @@ def test_mentions_temperature_shared_by_a_parallel_clause(nlp):
          "of grain boundary conductivity and total conductivity, respectively, were obtained for "
          "Li1.4Al0.4Ti1.6(PO4)3.", ["grain_boundary", "total"]),
         ("The highest RT bulk ionic conductivity of Na11Sn2PSe12 was 1.0 mS cm^-1.", ["bulk"]),
+        ("Using two RC elements, the bulk and grain boundary contributions to the total ionic "
+         "conductivity of Mg0.5Si2(PO4)3 were ∼5.74 × 10^-5 S/cm and ∼2.69 × 10^-6 S/cm at room "
+         "temperature, respectively.", ["bulk", "grain_boundary"]),
         ("The intergranular conductivity of Li3PS4 is 10^-5 S cm^-1.", ["grain_boundary"]),
         ("Na3.4Sc2(SiO4)0.4(PO4)2.6 has σNa,Total = 6.9 × 10^-4 S cm^-1 at 25 °C.", ["total"]),
         ("The ionic and electronic conductivities of Li6PS5Cl are 2 mS cm^-1 and "
