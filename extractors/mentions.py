@@ -1,12 +1,15 @@
 """Inline conductivity mentions: values stated in running text, with material and temperature.
 
 A blank English spaCy pipeline (no downloaded model) built from ``extractors/nlp/config.cfg``:
-a tokenizer that keeps formulas, powers of ten and units whole, the sentencizer, a Matcher fed
-with the package-data patterns in ``extractors/patterns/mentions.jsonl`` (units, numbers,
-qualifiers, temperatures, material names, back-references) and the linker, which joins those
-spans into stated values and attaches to each its material and measurement temperature. Reading
-the numbers is left to :mod:`extractors.units`, so a value whose exponent the document does not
-show is dropped or flagged there, never guessed here.
+a tokenizer that keeps formulas, powers of ten and units whole, the sentencizer, spaCy's
+``span_ruler`` fed at ``initialize`` with the package-data patterns in ``extractors/patterns/``
+(``mentions.jsonl``: units, numbers, qualifiers, temperatures, material names, back-references;
+``kinds.jsonl``: bulk, grain-boundary, total, electronic; ``materials.jsonl``: the polymer hosts,
+salts, solvents and markers that make a composite) and the linker, which joins those spans into
+stated values and attaches to each its material (by the ordered
+:attr:`_Linking.MATERIAL_RULES`), measurement temperature and conductivity kind. Reading the
+numbers is left to :mod:`extractors.units`, so a value whose exponent the document does not show
+is dropped or flagged there, never guessed here.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ from itertools import accumulate
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, load_config_from_str, load_model_from_config, registry
@@ -168,29 +170,12 @@ def read_patterns(names: str | Sequence[str]) -> list[dict[str, Any]]:
     return rows
 
 
-class PatternSpans:
-    """Matcher over the package-data patterns; overlapping matches are all kept in ``spans_key``."""
-
-    def __init__(self, vocab: Vocab, patterns: str | Sequence[str], spans_key: str) -> None:
-        self.spans_key = spans_key
-        self.matcher = Matcher(vocab)
-        grouped: dict[str, list[list[dict[str, Any]]]] = {}
-        for row in read_patterns(patterns):
-            grouped.setdefault(row["label"], []).append(row["pattern"])
-        for label, label_patterns in grouped.items():
-            self.matcher.add(label, label_patterns)
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.spans_key] = self.matcher(doc, as_spans=True)
-        return doc
+def make_pattern_reader(names: list[str]) -> list[dict[str, Any]]:
+    """Patterns for spaCy's built-in ``span_ruler``, read at ``initialize`` (see config.cfg)."""
+    return [{"label": row["label"], "pattern": row["pattern"]} for row in read_patterns(names)]
 
 
-@Language.factory("ionlit_pattern_spans_v1", assigns=["doc.spans"],
-                  default_config={"patterns": "mentions.jsonl", "spans_key": "ionlit"})
-def make_pattern_spans(nlp: Language, name: str, patterns: str | list[str],
-                       spans_key: str) -> PatternSpans:
-    """Spans for units, numbers, qualifiers, temperatures and material words (JSONL patterns)."""
-    return PatternSpans(nlp.vocab, patterns, spans_key)
+registry.misc.register("ionlit.read_patterns.v1", func=make_pattern_reader)
 
 
 # --- mentions ------------------------------------------------------------------------------------
@@ -1322,7 +1307,9 @@ _SUBJECT_SPAN = 12
 def load_nlp() -> Language:
     """The mentions pipeline, built once from ``extractors/nlp/config.cfg``."""
     config = load_config_from_str(_CONFIG.read_text(encoding="utf-8"))
-    return load_model_from_config(config, auto_fill=True, validate=True)
+    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.initialize()  # the span_ruler reads its patterns here ([initialize.components])
+    return nlp
 
 
 def text_to_mentions(text: str, nlp: Language,
