@@ -998,9 +998,9 @@ class _Linking:
         ``component``, which a value is given only when nothing else is named.
         """
         covered: set[int] = set()
-        for a, b, alternatives in self.find_composites(sent):
+        for a, b, kind, alternatives in self.find_composites(sent):
             covered.update(range(a, b))
-            yield _Material(a, b, self.doc[a:b].text, "composite", alternatives)
+            yield _Material(a, b, self.doc[a:b].text, kind, alternatives)
         for label, kind in (("ANAPHOR", "anaphor"), ("MATERIAL_CLASS", "class"),
                             ("MATERIAL_NAME", "specific")):
             for s in filter_spans([s for s in self.spans(label) if s.sent.start == sent.start]):
@@ -1039,14 +1039,16 @@ class _Linking:
     def labelled(self, i: int, *labels: str) -> bool:
         return any(s.start <= i < s.end for s in self.spans(*labels))
 
-    def find_composites(self, sent: Span) -> Iterator[tuple[int, int, tuple[str, ...]]]:
-        """Token ranges of composites and solutions written out in the sentence.
+    def find_composites(self, sent: Span) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
+        """Composites and solutions written out in the sentence: range, kind, alternatives.
 
         "CSEs containing 30 wt.% NZSP", "solid polymer electrolytes consisting of PEGDA and a
         succinonitrile plasticizer", "Mg[B(OCH(CF3)2]2 in DME": a head, a marker from
-        ``patterns/materials.jsonl`` and what follows it up to the next verb or comma. A weak
-        marker ("including", "with") only counts after a composite noun or before an amount;
-        "in" only before a solvent.
+        ``patterns/materials.jsonl`` and components up to the next verb, comma or value. The
+        components must name a material or an amount. "with" only counts before an amount,
+        "including" and "based on" only after a composite noun or polymer host, "in" only
+        before a solvent. "X, containing ..." after a formula describes X, and a class
+        "containing" no named material ("SEs containing diverse cations") stays a class.
         """
         end = sent.start
         markers = sorted((s for s in self.spans("COMPOSITE_MARKER", "COMPOSITE_MARKER_WEAK",
@@ -1055,35 +1057,46 @@ class _Linking:
         for m in markers:
             if m.start < end:
                 continue
-            head = self.head_start(m.start, max(end, sent.start))
-            if head is None:
+            a = self.head_start(m.start, max(end, sent.start))
+            if a is None:
                 continue
-            a = head
             comma = self.doc[m.start - 1].text == ","
             head_end = m.start - comma
             if not self.names_material(a, head_end):
                 continue
+            amount = (m.end + 1 < sent.end and m.end in self.numbers
+                      and self.labelled(m.end + 1, "AMOUNT_UNIT"))
             if m.label_ == "SOLUTION_MARKER":
                 if m.end >= sent.end or not self.labelled(m.end, "SOLVENT"):
                     continue
             elif m.label_ == "COMPOSITE_MARKER_WEAK":
-                amount = (m.end + 1 < sent.end and m.end in self.numbers
-                          and self.labelled(m.end + 1, "AMOUNT_UNIT"))
-                if not amount and not any(self.labelled(k, "COMPOSITE_NOUN", "POLYMER_HOST")
-                                          for k in range(a, head_end)):
+                noun = any(self.labelled(k, "COMPOSITE_NOUN", "POLYMER_HOST")
+                           for k in range(a, head_end))
+                if not (amount if m.text.lower() == "with" else amount or noun):
                     continue
+            elif comma and self.names_material(a, head_end, formulas_only=True):
+                continue  # "Na0.5Nb2P3O12, containing mixed valence of niobium"
             b = self.tail_end(m.end, sent.end)
-            if b <= m.end or not self.names_material(a, b):
+            if b <= m.end:
                 continue
+            named = self.names_material(m.end, b, formulas_only=True)
+            head_class = all(self.labelled(k, "MATERIAL_CLASS") for k in range(a, head_end))
+            if not (named or amount or m.label_ == "SOLUTION_MARKER"):
+                if not head_class:
+                    continue
+            kind = "class" if head_class and not (named or amount) else "composite"
             end = b
             alternatives: tuple[str, ...] = ()
             if m.label_ == "SOLUTION_MARKER":
                 parts = self.coordinated(m.end, b)
                 if len(parts) > 1 and all(any(self.labelled(k, "SOLVENT") for k in range(*p))
                                           for p in parts):
-                    alternatives = tuple(f"{self.doc[a:m.end].text} {self.doc[p[0]:p[1]].text}"
-                                         for p in parts)
-            yield a, b, alternatives
+                    alternatives = tuple(
+                        self.doc[p[0]:p[1]].text if any(
+                            self.labelled(k, "SOLUTION_MARKER") for k in range(*p))
+                        else f"{self.doc[a:m.end].text} {self.doc[p[0]:p[1]].text}"
+                        for p in parts)
+            yield a, b, kind, alternatives
 
     def coordinated(self, a: int, b: int) -> list[tuple[int, int]]:
         """Token ranges of ``a..b`` split at the "and"s outside brackets."""
@@ -1099,27 +1112,38 @@ class _Linking:
         return [p for p in parts if p[0] < p[1]]
 
     def head_start(self, marker: int, floor: int) -> int | None:
-        """First token of the noun phrase a composite marker follows, or None."""
+        """First token of the noun phrase a composite marker follows, or None.
+
+        The phrase stops at a function word, a verb ("remained filled with"), a value or an
+        opening bracket it is inside of.
+        """
         k = marker - 1
         if k >= floor and self.doc[k].text == ",":
             k -= 1
         start = None
+        depth = 0
         while k >= floor and marker - k <= 7:
             t = self.doc[k]
-            if (t.text in ",;:." or self.labelled(k, "PHRASE_STOP", "COND_WORD")
-                    or k in self.taken or t.i in self.numbers and not (
+            depth += (t.text == ")") - (t.text == "(")
+            if (depth < 0 or t.text in ",;:." or self.labelled(k, "PHRASE_STOP", "COND_WORD")
+                    or k in self.taken or (t.is_lower and t.is_alpha and t.text.endswith("ed"))
+                    or t.i in self.numbers and not (
                         k + 1 < marker and self.labelled(k + 1, "AMOUNT_UNIT"))):
                 break
             start = k
             k -= 1
         if start is None:
             return None
-        while self.doc[start].text in ")]":
+        while start < marker and self.doc[start].text in ")]":
             start += 1
         return start if start < marker else None
 
     def tail_end(self, i: int, limit: int) -> int:
-        """End of the components after a composite marker: up to a verb, comma or value."""
+        """End of the components after a composite marker: up to a verb, comma or value.
+
+        A bracket that opens a reference ("(Fig. 3", "(Supplementary Table") ends them, and an
+        unclosed bracket is left out.
+        """
         end = i
         k = i
         while k < limit and k - i < 14:
@@ -1128,22 +1152,42 @@ class _Linking:
                 break
             if k in self.numbers and not (k + 1 < limit and self.labelled(k + 1, "AMOUNT_UNIT")):
                 break
+            if t.text in "([" and k + 1 < limit and (
+                    self.doc[k + 1].lower_.rstrip(".") in _REFERENCE_WORDS
+                    or k + 1 in self.numbers):
+                break
             if self.labelled(k, "PHRASE_STOP") and t.lower_ not in _COMPONENT_JOINS:
                 if not (t.lower_ == "in" and k + 1 < limit and self.labelled(k + 1, "SOLVENT")):
                     break
             k += 1
             if t.lower_ not in _COMPONENT_JOINS and t.text not in "(":
                 end = k
-        depth = sum((c.text == "(") - (c.text == ")") for c in self.doc[i:end])
-        if depth > 0 and end < limit and self.doc[end].text == ")":
-            end += 1
+        depth = 0
+        cut = end
+        for c in self.doc[i:end]:
+            depth += (c.text == "(") - (c.text == ")")
+            if depth < 0:  # the bracket the composite is written in closes
+                return c.i
+            if c.text == "(" and depth == 1:
+                cut = c.i
+            if depth == 0:
+                cut = end
+        if depth > 0:
+            if end < limit and self.doc[end].text == ")" and depth == 1:
+                return end + 1
+            return cut
         return end
 
-    def names_material(self, a: int, b: int) -> bool:
-        """The range holds a material word: a formula, a known name, a host, salt or solvent."""
+    def names_material(self, a: int, b: int, *, formulas_only: bool = False) -> bool:
+        """The range holds a material word: a formula, a known name, a host, salt or solvent.
+
+        With ``formulas_only``, classes and composite nouns ("electrolytes") do not count.
+        """
+        labels = ("MATERIAL_NAME", "POLYMER_HOST", "SALT", "SOLVENT")
+        if not formulas_only:
+            labels += ("MATERIAL_CLASS", "COMPOSITE_NOUN")
         for k in range(a, b):
-            if self.labelled(k, "MATERIAL_NAME", "MATERIAL_CLASS", "POLYMER_HOST", "SALT",
-                             "SOLVENT", "COMPOSITE_NOUN"):
+            if self.labelled(k, *labels):
                 return True
             text = self.doc[k].text
             if (text in self.defined or text in self.samples
@@ -1291,6 +1335,9 @@ _REPORTING_VERBS = frozenset({"obtained", "measured", "observed", "reported", "f
 _KIND_JOINS = frozenset({"and", "or", ",", "/", "+", "&", "the"})
 # Words that join a composite's components ("PEO and non-zeolitic silica", "a succinonitrile").
 _COMPONENT_JOINS = frozenset({"and", "or", "a", "an", "the", "of"})
+# A bracket opening one of these is a reference, not part of a composite's name.
+_REFERENCE_WORDS = frozenset({"fig", "figs", "figure", "figures", "supplementary", "table",
+                              "tables", "ref", "refs", "scheme", "eq", "section"})
 _SUBJECT_NOUNS = frozenset({"compositions", "samples", "materials", "compounds", "phases",
                             "electrolytes", "conductors", "glasses", "ceramics", "membranes",
                             "separators", "films", "pellets"})

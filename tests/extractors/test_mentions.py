@@ -451,6 +451,26 @@ def test_mentions_composites_are_named_as_written(nlp, text, material):
     assert (m.material_raw, m.material_kind) == (material, "composite")
 
 
+@pytest.mark.parametrize(
+    ("text", "material", "kind"),
+    [
+        # a description after a formula, not a composite
+        ("Na0.5Nb2P3O12, containing mixed valence of niobium, shows 10^-5 S cm^-1 at 300 °C.",
+         "Na0.5Nb2P3O12", "specific"),
+        # "with" only joins a composite before an amount
+        ("Li6.4La3Zr1.4Ta0.6O12 pellets with a density of 95% show 0.5 mS cm^-1.",
+         "Li6.4La3Zr1.4Ta0.6O12", "specific"),
+        ("Solid electrolytes containing metallic elements reach 10^-3 S cm^-1.",
+         "Solid electrolytes containing metallic elements", "class"),
+        ("The Li5.4Ag0.6PS5Cl layer remained filled with Li-Ag and showed 1.0 mS cm^-1.",
+         "Li5.4Ag0.6PS5Cl", "specific"),
+    ],
+)
+def test_mentions_descriptions_are_not_composites(nlp, text, material, kind):
+    m = _one(text, nlp)
+    assert (m.material_raw, m.material_kind) == (material, kind)
+
+
 def test_mentions_solutions_in_listed_solvents_pair_with_respectively(nlp):
     text = ("Fig. 2 includes data for 1 M LiPF6 in ethylene carbonate–diethyl carbonate (EC–DEC) "
             "and ethylene carbonate–propylene carbonate (EC–PC). The room temperature "
