@@ -830,7 +830,12 @@ class _Linking:
         return self.first_named([m for m in c.mats if m.end <= c.start], c.sent)
 
     def first_named(self, pool: Sequence[_Material], sent: Span) -> _Pick | None:
-        """A named material of the pool (a salt or host alone only last), or its anaphor's."""
+        """A named material of the pool (a salt or host alone only last), or its anaphor's.
+
+        A material the sentence compares with ("Compared with Li3OCl, its conductivity ...",
+        "higher than Li3OCl") is not the one measured.
+        """
+        pool = [m for m in pool if not self.compared(m)]
         named = [m for m in pool if m.kind in ("specific", "composite")]
         if named:
             return _pick(named[0])
@@ -839,6 +844,11 @@ class _Linking:
             return self.resolve(anaphors[-1], sent)
         components = [m for m in pool if m.kind == "component"]
         return _pick(components[0]) if components else None
+
+    def compared(self, m: _Material) -> bool:
+        """A comparison word ("than", "compared with", "unlike") right before the material."""
+        lo = max(m.start - 3, self.doc[m.start].sent.start)
+        return any(self.labelled(k, "COMPARISON") for k in range(lo, m.start))
 
     def rule_assigned_variable(self, c: _Context) -> _Pick | None:
         variables = _assigned_variables(c.sent)
