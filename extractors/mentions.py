@@ -476,7 +476,17 @@ class _Linking:
         own = _sigma_kind(word.text)
         if own is not None:
             return [own]
-        return self.kind_items(self.modifier_tokens(word.start, sent.start))
+        items = self.kind_items(self.modifier_tokens(word.start, sent.start))
+        if items:
+            return items
+        # "the conductivity of the grain boundaries", "conductivity of the bulk"
+        k = word.end
+        if k < start and self.doc[k].lower_ == "of":
+            k += 1 + (k + 1 < start and self.doc[k + 1].lower_ == "the")
+            kind = self.kind_of(k) if k < start else None
+            if kind not in (None, "ionic"):
+                return [kind]
+        return []
 
     def modifier_tokens(self, i: int, floor: int) -> list[int]:
         """Tokens of the kind words and joins right before token ``i`` (brackets skipped)."""
@@ -738,12 +748,15 @@ class _Linking:
 
     def members(self, sent: Span, n: int) -> list[_Pick]:
         """``n`` members of a solid solution the sentence gives a list of amounts for."""
+        index = self.sentence_index(sent)
+        lo = max(0, index - self.settings.lookback_sentences)
         for var, values in _assigned_lists(sent).items():
             if len(values) != n:
                 continue
-            for m in self.materials_of(sent):
-                if m.kind == "specific" and var in self.open_variables(m.raw):
-                    return [_Pick(f"{m.raw} ({var} = {v})") for v in values]
+            for e in [sent, *self.sentences[lo:index][::-1]]:  # "... for x = 0.1, 0.2 and 0.3"
+                for m in self.materials_of(e):
+                    if m.kind == "specific" and var in self.open_variables(m.raw):
+                        return [_Pick(f"{m.raw} ({var} = {v})") for v in values]
         return []
 
     def sentence_index(self, sent: Span) -> int:
@@ -1296,7 +1309,7 @@ def _sigma_kind(text: str) -> str | None:
     if not text.startswith("σ") or len(text) < 2:
         return None
     sub = text[1:].lower().lstrip("_^{").rstrip("}")
-    if "total" in sub or sub.startswith("tot") or sub.endswith(",t"):
+    if "total" in sub or sub.startswith("tot") or sub.endswith(",t") or sub == "t":
         return "total"
     if "gb" in sub or "grain" in sub:
         return "grain_boundary"

@@ -347,6 +347,12 @@ def test_mentions_temperature_shared_by_a_parallel_clause(nlp):
         ("The ionic and electronic conductivities of Li6PS5Cl are 2 mS cm^-1 and "
          "10^-9 S cm^-1, respectively.", ["unspecified", "electronic"]),
         ("Li7P3S11 has an ionic conductivity of 2 × 10^-6 S cm^-1.", ["unspecified"]),
+        ("The conductivity of the grain boundaries of Li3PS4 is 10^-6 S cm^-1.",
+         ["grain_boundary"]),
+        ("For Li7La3Zr2O12 we find σ_b = 10^-4 S cm^-1 and σ_gb = 10^-5 S cm^-1.",
+         ["bulk", "grain_boundary"]),
+        ("Li3PS4 has a hole and electron conductivity of 10^-9 and 10^-10 S cm^-1, "
+         "respectively.", ["electronic", "electronic"]),
     ],
 )
 def test_mentions_kind_from_the_sentence(nlp, text, kinds):
@@ -390,6 +396,25 @@ def test_mentions_shared_power_of_ten_in_a_list(nlp):
 
 
 # --- sentence structure --------------------------------------------------------------------------
+
+
+def test_mentions_respectively_members_of_an_earlier_solid_solution(nlp):
+    text = ("The series Li1+xAlxTi2-x(PO4)3 was prepared by a sol-gel route. Conductivities of "
+            "0.1, 0.5 and 0.7 mS cm^-1 were found for x = 0.1, 0.3 and 0.5, respectively.")
+    assert [m.material_raw for m in text_to_mentions(text, nlp)] == [
+        f"Li1+xAlxTi2-x(PO4)3 (x = {x})" for x in ("0.1", "0.3", "0.5")]
+
+
+@pytest.mark.parametrize(
+    ("text", "material"),
+    [
+        ("Garnet-type oxides typically show 10^-4 S cm^-1 at RT.", "Garnet-type oxides"),
+        ("Lithium thiophosphates reach 10 mS cm^-1.", "Lithium thiophosphates"),
+    ],
+)
+def test_mentions_more_class_phrases(nlp, text, material):
+    m = _one(text, nlp)
+    assert (m.material_raw, m.material_kind) == (material, "class")
 
 
 def test_mentions_respectively_pairs_materials_and_values(nlp):
