@@ -28,7 +28,6 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, load_config_from_str, load_model_from_config, registry
-from spacy.vocab import Vocab
 
 from extractors.document import Document
 from extractors.errors import UnitParseError
@@ -88,7 +87,7 @@ TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption"})
 MATERIAL_KINDS = ("specific", "composite", "class")
 #: Flag of a value stated for a class of materials ("superionic conductors ... 10^-2 S cm^-1").
 CLASS_STATEMENT = "class_statement"
-#: Flag of a list item whose power of ten is written once, on the last item ("2.3 and 1.3 × 10^-10").
+#: Flag of a list item whose power of ten is written on the last item only ("2.3 and 1.3 × 10^-10").
 SHARED_EXPONENT = "shared_exponent"
 
 _UNSURE_EXPONENT = "unsure_exponent"
@@ -443,7 +442,7 @@ class _Linking:
             if len(bare) == 1 and bare[0].i in self.numbers and "10" not in bare.text[:2]:
                 shared = self.read_value(v.tokens[0], v.tokens[1], unit, suffix=f" {power}")
                 if shared is not None:
-                    v = replace(shared, flags=shared.flags + (SHARED_EXPONENT,))
+                    v = replace(shared, flags=(*shared.flags, SHARED_EXPONENT))
             out.append(v)
         return [*out, values[-1]]
 
@@ -780,8 +779,9 @@ class _Linking:
         """The first answer of :attr:`MATERIAL_RULES`; None when none names one or one drops it."""
         context = _Context(sent, start, end, self.materials_of(sent), max(
             [u.end for u in self.units if sent.start <= u.end <= start] or [sent.start]))
-        for rule in self.MATERIAL_RULES:
-            found = getattr(self, f"rule_{rule}")(context)
+        for name in self.MATERIAL_RULES:
+            rule: Callable[[_Context], _Pick | None] = getattr(self, f"rule_{name}")
+            found = rule(context)
             if found is _DROP:
                 return None
             if found is not None:
@@ -1104,9 +1104,8 @@ class _Linking:
                 continue
             named = self.names_material(m.end, b, formulas_only=True)
             head_class = all(self.labelled(k, "MATERIAL_CLASS") for k in range(a, head_end))
-            if not (named or amount or m.label_ == "SOLUTION_MARKER"):
-                if not head_class:
-                    continue
+            if not (named or amount or m.label_ == "SOLUTION_MARKER" or head_class):
+                continue
             kind = "class" if head_class and not (named or amount) else "composite"
             end = b
             alternatives: tuple[str, ...] = ()
@@ -1150,8 +1149,8 @@ class _Linking:
             depth += (t.text == ")") - (t.text == "(")
             if (depth < 0 or t.text in ",;:." or self.labelled(k, "PHRASE_STOP", "COND_WORD")
                     or k in self.taken or (t.is_lower and t.is_alpha and t.text.endswith("ed"))
-                    or t.i in self.numbers and not (
-                        k + 1 < marker and self.labelled(k + 1, "AMOUNT_UNIT"))):
+                    or (t.i in self.numbers and not (
+                        k + 1 < marker and self.labelled(k + 1, "AMOUNT_UNIT")))):
                 break
             start = k
             k -= 1
@@ -1179,9 +1178,10 @@ class _Linking:
                     self.doc[k + 1].lower_.rstrip(".") in _REFERENCE_WORDS
                     or k + 1 in self.numbers):
                 break
-            if self.labelled(k, "PHRASE_STOP") and t.lower_ not in _COMPONENT_JOINS:
-                if not (t.lower_ == "in" and k + 1 < limit and self.labelled(k + 1, "SOLVENT")):
-                    break
+            solvent_next = k + 1 < limit and self.labelled(k + 1, "SOLVENT")
+            if (self.labelled(k, "PHRASE_STOP") and t.lower_ not in _COMPONENT_JOINS
+                    and not (t.lower_ == "in" and solvent_next)):
+                break
             k += 1
             if t.lower_ not in _COMPONENT_JOINS and t.text not in "(":
                 end = k
@@ -1206,7 +1206,7 @@ class _Linking:
 
         With ``formulas_only``, classes and composite nouns ("electrolytes") do not count.
         """
-        labels = ("MATERIAL_NAME", "POLYMER_HOST", "SALT", "SOLVENT")
+        labels: tuple[str, ...] = ("MATERIAL_NAME", "POLYMER_HOST", "SALT", "SOLVENT")
         if not formulas_only:
             labels += ("MATERIAL_CLASS", "COMPOSITE_NOUN")
         for k in range(a, b):

@@ -56,7 +56,8 @@ def test_mentions_load_nlp_is_cached_blank_and_fast():
     assert nlp.pipe_names == ["sentencizer", "ionlit_patterns", "ionlit_linker"]
     assert nlp.get_pipe_meta("ionlit_linker").factory == "ionlit_conductivity_linker_v1"
     assert nlp.get_pipe_meta("ionlit_patterns").factory == "span_ruler"  # spaCy's own
-    assert {"COND_UNIT", "KIND_GB", "COMPOSITE_MARKER"} <= set(nlp.get_pipe("ionlit_patterns").labels)
+    labels = set(nlp.get_pipe("ionlit_patterns").labels)
+    assert {"COND_UNIT", "KIND_GB", "COMPOSITE_MARKER"} <= labels
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "ionlit.tokenizer.v1"
     assert nlp.config["components"]["ionlit_linker"]["lookback_sentences"] == (
         mentions.DEFAULT_LOOKBACK_SENTENCES)
