@@ -969,8 +969,9 @@ class _Linking:
         A value stated "for x = 20" belongs to the formula with that variable, even when a
         later sentence names one of its end members; ``only_variable`` finds nothing else.
         A sentence whose subject is an anaphor ("It is related to Li3OCl") is about the
-        material before it, so it is passed over; a material introduced as a successor ("and
-        later X") is its sentence's subject.
+        material before it, and one that names materials only to compare ("refined in the same
+        space group as Li3OCl"), so both are passed over; a material introduced as a successor
+        ("and later X") is its sentence's subject.
         """
         index = self.sentence_index(sent)
         earlier = self.sentences[max(0, index - self.settings.lookback_sentences):index][::-1]
@@ -986,6 +987,8 @@ class _Linking:
             mats = self.materials_of(e)
             if not latter and mats and mats[0].kind == "anaphor" and found:
                 continue
+            if not latter and found and all(self.compared(m) for m in found):
+                continue  # "... in the same space group as Li3OCl": not what is measured
             if found:
                 succeeding = [m for m in found if self.succeeds(m)]
                 if succeeding and not latter:

@@ -436,6 +436,8 @@ def test_mentions_respectively_pairs_materials_and_values(nlp):
         "Li3OCl shows 1 mS cm^-1. Li3OBr was made next; its conductivity reached 2 mS cm^-1.",
         "Li3OBr was also reported. Compared with Li3OCl, its conductivity is 2 mS cm^-1.",
         "Li3OBr was also reported. Unlike Li3OCl, it reaches 2 mS cm^-1 at RT.",
+        "Li3OBr was synthesised by a solid-state route. The structure was refined in the same "
+        "space group as Li3OCl. The ionic conductivity is 2 mS cm^-1 at RT.",
     ],
 )
 def test_mentions_paragraph_subject_over_an_earlier_or_compared_material(nlp, text):
