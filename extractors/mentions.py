@@ -107,9 +107,10 @@ if not Doc.has_extension("conductivity_mentions"):
 _DASH = "-−–‐\ufffd"
 # "at293 K": the reader lost the space between "at" and a temperature.
 _PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
+# A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark.
 _SUFFIX_RE = re.compile(
-    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!?\"”’)\]}}%]"
-    r"|\.(?!\d))$"
+    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’)\]}}%]"
+    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d))$"
 )
 _INFIX_RE = re.compile(
     rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)|/"

@@ -348,6 +348,9 @@ def test_mentions_temperature_shared_by_a_parallel_clause(nlp):
         ("The ionic and electronic conductivities of Li6PS5Cl are 2 mS cm^-1 and "
          "10^-9 S cm^-1, respectively.", ["unspecified", "electronic"]),
         ("Li7P3S11 has an ionic conductivity of 2 × 10^-6 S cm^-1.", ["unspecified"]),
+        # the charge sign lost to "?" neither ends the sentence nor hides the kind
+        ("The bulk Na^? conductivities of Na5GdSi4O12 and Na5YSi4O12 were 0.21 and 0.18 S cm^-1 "
+         "at 300 °C, respectively.", ["bulk", "bulk"]),
         ("The conductivity of the grain boundaries of Li3PS4 is 10^-6 S cm^-1.",
          ["grain_boundary"]),
         ("For Li7La3Zr2O12 we find σ_b = 10^-4 S cm^-1 and σ_gb = 10^-5 S cm^-1.",
@@ -953,6 +956,8 @@ def test_mentions_real_paper_kinds_listed_after_the_values():
              if r.sigma_S_per_cm is not None}
     assert kinds[0.00139] == "grain_boundary"
     assert kinds[0.00112] == "total"
+    # "The bulk Na^? conductivities of NGS, Ce^3?/NGS and Eu^3?/NGS were 0.21, 0.18, 0.30 S cm^-1"
+    assert kinds[0.21] == kinds[0.18] == kinds[0.3] == "bulk"
 
 
 @pytest.mark.shared
