@@ -483,9 +483,14 @@ class _Linking:
         k = word.end
         if k < start and self.doc[k].lower_ == "of":
             k += 1 + (k + 1 < start and self.doc[k + 1].lower_ == "the")
-            kind = self.kind_of(k) if k < start else None
-            if kind not in (None, "ionic"):
-                return [kind]
+            spans = [w for w in self.spans(*_KIND_LABELS) if w.start == k]
+            if spans:
+                w = max(spans, key=len)
+                # "of the bulk Li3PS4 sample" names a bulk sample, not the bulk contribution
+                if w.label_ not in ("KIND_IONIC", "KIND_ELECTRONIC") and not (
+                        w.end < start and self.names_material(w.end, w.end + 1,
+                                                              formulas_only=True)):
+                    return [_KIND_LABELS[w.label_]]
         return []
 
     def modifier_tokens(self, i: int, floor: int) -> list[int]:

@@ -353,6 +353,7 @@ def test_mentions_temperature_shared_by_a_parallel_clause(nlp):
          "at 300 °C, respectively.", ["bulk", "bulk"]),
         ("The conductivity of the grain boundaries of Li3PS4 is 10^-6 S cm^-1.",
          ["grain_boundary"]),
+        ("The ionic conductivity of the bulk Li3PS4 pellet is 10^-4 S cm^-1.", ["unspecified"]),
         ("For Li7La3Zr2O12 we find σ_b = 10^-4 S cm^-1 and σ_gb = 10^-5 S cm^-1.",
          ["bulk", "grain_boundary"]),
         ("Li3PS4 has a hole and electron conductivity of 10^-9 and 10^-10 S cm^-1, "
