@@ -51,7 +51,7 @@ from extractors.mention_linking import (
     MentionSettings,
     _plausible_formula,
 )
-from extractors.mention_materials import _ACRONYM_RE, _CATION_RE, _ION_RE, MaterialsMixin
+from extractors.mention_materials import _ACRONYM_RE, _CATION_RE, _ION_RE, MaterialsMixin, _Pick
 from extractors.records import CONDUCTIVITY_KINDS, ConductivityRecord
 from extractors.units import Conductivity, Temperature, parse_conductivity, parse_temperature
 
@@ -291,9 +291,16 @@ class _Linking(MaterialsMixin):
         if len(groups) < 2 or not any(s.sent.start == sent.start
                                       for s in self.spans("RESPECTIVELY")):
             return found
-        names = self.list_materials(sent, groups[0][0], groups[-1][1], len(found))
         shared = next((m.temperature for m in found if m.temperature is not None), None)
         kinds = self.respectively_kinds(sent, groups[0][0], groups[-1][1], len(found))
+        if kinds and len(set(kinds)) == len(found):
+            # "the bulk and grain boundary contributions ... of X were A and B, respectively":
+            # the list is of kinds, all of one material
+            first = found[0]
+            names: list[_Pick] | None = [_Pick(first.material_raw, first.material_kind)] * len(
+                found)
+        else:
+            names = self.list_materials(sent, groups[0][0], groups[-1][1], len(found))
         out = []
         for i, m in enumerate(found):
             if names:
@@ -320,10 +327,14 @@ class _Linking(MaterialsMixin):
             return None
         values = self.share_exponent(values, unit)
         temperature = self.find_temperature(sent, start, unit.end)
-        materials = self.find_materials(sent, start, unit.end, len(values))
+        kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
+        if len(values) > 1 and len(set(kinds)) == len(values):  # a list of kinds, one material
+            one = self.find_material(sent, start, unit.end)
+            materials = None if one is None else [one] * len(values)
+        else:
+            materials = self.find_materials(sent, start, unit.end, len(values))
         if materials is None:
             return None
-        kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
         return start, unit.end, [
             Mention(value.start, value.end, value.text, value.conductivity, material.raw,
                     temperature, sent.text,

@@ -378,6 +378,22 @@ def test_mentions_kind_written_at_each_value(nlp):
         ("Li6SrLa2Sb2O12", "bulk"), ("Li6SrLa2Sb2O12", "total")]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Using two RC elements in series, the bulk and grain boundary contributions to the total "
+        "ionic conductivity of Mg0.5Si2(PO4)3 were 5.74 × 10^-5 S/cm and 2.69 × 10^-6 S/cm, "
+        "respectively.",
+        "With two RC elements, the bulk and GB conductivities of Mg0.5Si2(PO4)3 were 5.74 × 10^-5 "
+        "and 2.69 × 10^-6 S/cm, respectively.",
+    ],
+)
+def test_mentions_a_list_of_kinds_is_of_one_material(nlp, text):
+    found = text_to_mentions(text, nlp, sample_names={"RC"})
+    assert [(m.material_raw, m.kind) for m in found] == [
+        ("Mg0.5Si2(PO4)3", "bulk"), ("Mg0.5Si2(PO4)3", "grain_boundary")]
+
+
 def test_mentions_electronic_values_are_kept_as_electronic(nlp):
     text = ("Whereas the ionic conductivities of Li5.4Ag0.6PS5Cl at these points were similar "
             "(1.3 and 1.0 mS cm^-1, respectively), the electronic conductivities were completely "
