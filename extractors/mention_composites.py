@@ -41,6 +41,38 @@ class CompositesMixin(KindsMixin):
         before a solvent. "X, containing ..." after a formula describes X, and a class
         "containing" no named material ("SEs containing diverse cations") stays a class.
         """
+        found = list(self.marker_composites(sent))
+        yield from found
+        for a, b in self.slash_composites(sent):
+            if not any(a < e and s < b for s, e, _, _ in found):
+                yield a, b, "composite", ()
+
+    def slash_composites(self, sent: Span) -> Iterator[tuple[int, int]]:
+        """"PEO/LiTFSI", "PVDF-HFP/LiTFSI/LLZTO membranes": components joined by slashes.
+
+        At least one part is a polymer host or salt (so a cell "Li/Li6PS5Cl/Li" is none), every
+        part names a material, and a composite noun right after belongs to the name.
+        """
+        k = sent.start
+        while k < sent.end:
+            parts = [k]
+            while (parts[-1] + 2 < sent.end and self.doc[parts[-1] + 1].text == "/"
+                   and not self.doc[parts[-1]].whitespace_
+                   and not self.doc[parts[-1] + 1].whitespace_):
+                parts.append(parts[-1] + 2)
+            if (len(parts) > 1
+                    and any(self.labelled(p, "POLYMER_HOST", "SALT") for p in parts)
+                    and all(self.names_material(p, p + 1, formulas_only=True) for p in parts)):
+                b = parts[-1] + 1
+                if b < sent.end and self.labelled(b, "COMPOSITE_NOUN", "MATERIAL_CLASS"):
+                    b += 1
+                yield k, b
+                k = b
+                continue
+            k += 1
+
+    def marker_composites(self, sent: Span) -> Iterator[tuple[int, int, str, tuple[str, ...]]]:
+        """Composites written with a marker ("containing", "consisting of", "in")."""
         end = sent.start
         markers = sorted((s for s in self.spans("COMPOSITE_MARKER", "COMPOSITE_MARKER_WEAK",
                                                 "SOLUTION_MARKER")

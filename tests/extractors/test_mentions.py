@@ -498,6 +498,8 @@ def test_mentions_material_rules_are_an_ordered_list():
          "composite solid electrolytes, including PEO and non-zeolitic silica particles"),
         ("PEO containing 20 wt.% Li7La3Zr2O12 reaches 0.1 mS cm^-1 at 60 °C.",
          "PEO containing 20 wt.% Li7La3Zr2O12"),
+        ("The PEO/LiTFSI/Li6.4La3Zr1.4Ta0.6O12 membrane shows 0.2 mS cm^-1 at 60 °C.",
+         "PEO/LiTFSI/Li6.4La3Zr1.4Ta0.6O12 membrane"),
     ],
 )
 def test_mentions_composites_are_named_as_written(nlp, text, material):
