@@ -75,10 +75,16 @@ class CompositesMixin(KindsMixin):
         """Composites written with a marker ("containing", "consisting of", "in")."""
         end = sent.start
         markers = sorted((s for s in self.spans("COMPOSITE_MARKER", "COMPOSITE_MARKER_WEAK",
-                                                "SOLUTION_MARKER")
+                                                "SOLUTION_MARKER", "COMPOSITE_OF")
                           if s.sent.start == sent.start), key=lambda s: (s.start, -len(s)))
         for m in markers:
             if m.start < end:
+                continue
+            if m.label_ == "COMPOSITE_OF":  # "the composite of PEO and 10 wt% LLZTO"
+                b = self.tail_end(m.end, sent.end)
+                if b > m.end and self.names_material(m.end, b, formulas_only=True):
+                    end = b
+                    yield m.start, b, "composite", ()
                 continue
             a = self.head_start(m.start, max(end, sent.start))
             if a is None:

@@ -140,6 +140,7 @@ class MaterialsMixin(CompositesMixin):
     #: material). Rules that read the value's own sentence come before the paragraph's
     #: subject; a material after the value only counts when it is not compared with it.
     MATERIAL_RULES: tuple[str, ...] = (
+        "bracketed_after",     # "X (V)": a value in brackets right after its material
         "conductivity_of",     # "the conductivity of X is V", "conductivity of Li^+ in X"
         "conductivity_of_after",  # "the bulk (V1) and total (V2) conductivity of X"
         "material_with",       # "X with a high conductivity of V"
@@ -231,6 +232,17 @@ class MaterialsMixin(CompositesMixin):
             if found is not None:
                 return found
         return None
+
+    def rule_bracketed_after(self, c: _Context) -> _Pick | None:
+        """"Compared with Li3PS4 (0.2 mS cm^-1), ...": the material the bracket follows."""
+        k = c.start - 1
+        qualifier = self.ending_at(c.start, *_QUALIFIER_TEXT)
+        if qualifier is not None:
+            k = qualifier.start - 1
+        if k < c.sent.start or self.doc[k].text != "(":
+            return None
+        before = [m for m in c.mats if m.end == k and m.kind in _NAMED_KINDS]
+        return _pick(before[0]) if before else None
 
     def rule_conductivity_of(self, c: _Context) -> _Pick | None:
         named = self.conductivity_of(c.sent, c.seg_start, c.start, c.mats)

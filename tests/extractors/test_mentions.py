@@ -442,6 +442,31 @@ def test_mentions_more_class_phrases(nlp, text, material):
     assert (m.material_raw, m.material_kind) == (material, "class")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Li3PS4 shows 0.2 mS cm^-1, while Li7P3S11 reaches 17 mS cm^-1.",
+        "Li3PS4 shows 0.2 mS cm^-1. In contrast, Li7P3S11 reaches 17 mS cm^-1.",
+        "Li3PS4 shows 0.2 mS cm^-1, whereas sulfides like Li7P3S11 reach 17 mS cm^-1.",
+    ],
+)
+def test_mentions_a_contrast_names_the_next_subject(nlp, text):
+    assert [m.material_raw for m in text_to_mentions(text, nlp)] == ["Li3PS4", "Li7P3S11"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Compared with Li3PS4 (0.2 mS cm^-1), Li7P3S11 reaches 17 mS cm^-1.",
+        "Li7P3S11 outperforms Li3PS4 (0.2 mS cm^-1) and reaches 17 mS cm^-1.",
+    ],
+)
+def test_mentions_a_bracketed_value_is_of_the_material_before_it(nlp, text):
+    found = sorted((m.conductivity.sigma_S_per_cm, m.material_raw)
+                   for m in text_to_mentions(text, nlp))
+    assert found == [(pytest.approx(2e-4), "Li3PS4"), (pytest.approx(1.7e-2), "Li7P3S11")]
+
+
 def test_mentions_respectively_pairs_materials_and_values(nlp):
     found = text_to_mentions("Li3OCl and Li3OBr show 1 and 2 mS cm^-1, respectively.", nlp)
     assert [(m.material_raw, m.conductivity.sigma_S_per_cm) for m in found] == [
@@ -500,6 +525,11 @@ def test_mentions_material_rules_are_an_ordered_list():
          "PEO containing 20 wt.% Li7La3Zr2O12"),
         ("The PEO/LiTFSI/Li6.4La3Zr1.4Ta0.6O12 membrane shows 0.2 mS cm^-1 at 60 °C.",
          "PEO/LiTFSI/Li6.4La3Zr1.4Ta0.6O12 membrane"),
+        ("The composite of PEO and 10 wt% Li6.4La3Zr1.4Ta0.6O12 shows 2 × 10^-4 S cm^-1 at 30 °C.",
+         "composite of PEO and 10 wt% Li6.4La3Zr1.4Ta0.6O12"),
+        ("A gel polymer electrolyte consisting of PVDF-HFP and 1 M LiPF6 in EC/DMC delivers "
+         "1.2 mS cm^-1 at RT.",
+         "gel polymer electrolyte consisting of PVDF-HFP and 1 M LiPF6 in EC/DMC"),
     ],
 )
 def test_mentions_composites_are_named_as_written(nlp, text, material):
