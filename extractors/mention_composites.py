@@ -43,9 +43,30 @@ class CompositesMixin(KindsMixin):
         """
         found = list(self.marker_composites(sent))
         yield from found
-        for a, b in self.slash_composites(sent):
+        for a, b in [*self.slash_composites(sent), *self.blend_composites(sent)]:
             if not any(a < e and s < b for s, e, _, _ in found):
+                found.append((a, b, "composite", ()))
                 yield a, b, "composite", ()
+
+    def blend_composites(self, sent: Span) -> Iterator[tuple[int, int]]:
+        """"20 wt% LLZTO-PEO composite electrolyte": a polymer blend token and its noun."""
+        for k in range(sent.start, sent.end - 1):
+            if not self.labelled(k, "POLYMER_BLEND"):
+                continue
+            nxt = self.doc[k + 1]
+            if not (self.labelled(k + 1, "MATERIAL_CLASS", "COMPOSITE_NOUN")
+                    or nxt.lower_ in ("electrolyte", "electrolytes")):
+                continue
+            b = max([s.end for s in self.spans("MATERIAL_CLASS") if s.start == k + 1]
+                    or [k + 2])
+            a = k
+            if (a - 2 >= sent.start and self.labelled(a - 1, "AMOUNT_UNIT")
+                    and a - 2 in self.numbers):
+                a -= 2
+            elif (a - 3 >= sent.start and self.labelled(a - 1, "AMOUNT_UNIT")
+                  and self.labelled(a - 2, "AMOUNT_UNIT") and a - 3 in self.numbers):
+                a -= 3  # "20 wt. %"
+            yield a, b
 
     def slash_composites(self, sent: Span) -> Iterator[tuple[int, int]]:
         """"PEO/LiTFSI", "PVDF-HFP/LiTFSI/LLZTO membranes": components joined by slashes.
@@ -112,7 +133,9 @@ class CompositesMixin(KindsMixin):
             head_class = all(self.labelled(k, "MATERIAL_CLASS") for k in range(a, head_end))
             if not (named or amount or m.label_ == "SOLUTION_MARKER" or head_class):
                 continue
-            kind = "class" if head_class and not (named or amount) else "composite"
+            # "solid polymer electrolytes based on PEO" is the class of PEO-based electrolytes
+            based = m.text.lower().startswith("based")
+            kind = "class" if head_class and (based or not (named or amount)) else "composite"
             end = b
             alternatives: tuple[str, ...] = ()
             if m.label_ == "SOLUTION_MARKER":

@@ -527,6 +527,8 @@ def test_mentions_material_rules_are_an_ordered_list():
          "PEO/LiTFSI/Li6.4La3Zr1.4Ta0.6O12 membrane"),
         ("The composite of PEO and 10 wt% Li6.4La3Zr1.4Ta0.6O12 shows 2 × 10^-4 S cm^-1 at 30 °C.",
          "composite of PEO and 10 wt% Li6.4La3Zr1.4Ta0.6O12"),
+        ("The ionic conductivity of 20 wt% LLZTO-PEO composite electrolyte is 2.1 × 10^-4 S cm^-1 "
+         "at 30 °C.", "20 wt% LLZTO-PEO composite electrolyte"),
         ("A gel polymer electrolyte consisting of PVDF-HFP and 1 M LiPF6 in EC/DMC delivers "
          "1.2 mS cm^-1 at RT.",
          "gel polymer electrolyte consisting of PVDF-HFP and 1 M LiPF6 in EC/DMC"),
@@ -579,6 +581,8 @@ def test_mentions_a_salt_or_host_alone_is_still_a_material(nlp):
         ("Complex hydrides exhibit ionic conductivity of approximately 1 mS cm^-1.",
          "Complex hydrides"),
         ("PEO-based electrolytes reach 10^-4 S cm^-1 at 60 °C.", "PEO-based electrolytes"),
+        ("Solid polymer electrolytes based on PEO typically exhibit 10^-7 to 10^-5 S cm^-1.",
+         "Solid polymer electrolytes based on PEO"),
         ("Sulfide SEs exhibit a high ionic conductivity (10 mS/cm).", "Sulfide SEs"),
     ],
 )
