@@ -83,8 +83,11 @@ class LinkingBase:
         self.defined = defined
         self.samples = samples
         self.by_label: dict[str, list[Span]] = {}
+        self.token_labels: dict[int, set[str]] = {}  # token → labels of the spans covering it
         for span in doc.spans[key]:
             self.by_label.setdefault(span.label_, []).append(span)
+            for t in range(span.start, span.end):
+                self.token_labels.setdefault(t, set()).add(span.label_)
         self.numbers = {t for s in self.spans("NUMBER") for t in range(s.start, s.end)}
         self.sentences = list(doc.sents)
         self._materials: dict[int, list[_Material]] = {}
@@ -101,7 +104,9 @@ class LinkingBase:
         return max(found, key=len) if found else None
 
     def labelled(self, i: int, *labels: str) -> bool:
-        return any(s.start <= i < s.end for s in self.spans(*labels))
+        """Token ``i`` lies in a span with one of ``labels``."""
+        found = self.token_labels.get(i)
+        return found is not None and not found.isdisjoint(labels)
 
     def sentence_index(self, sent: Span) -> int:
         return next(i for i, s in enumerate(self.sentences) if s.start == sent.start)
