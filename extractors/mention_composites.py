@@ -122,7 +122,11 @@ class CompositesMixin(KindsMixin):
             elif m.label_ == "COMPOSITE_MARKER_WEAK":
                 noun = any(self.labelled(k, "COMPOSITE_NOUN", "POLYMER_HOST")
                            for k in range(a, head_end))
-                if not (amount if m.text.lower() == "with" else amount or noun):
+                host = any(self.labelled(k, "POLYMER_HOST") for k in range(a, head_end))
+                salt = m.end < sent.end and self.labelled(m.end, "SALT")
+                # "with" joins only an amount, or a salt to a polymer host ("PEO with LiTFSI")
+                if not (amount or (host and salt) if m.text.lower() == "with"
+                        else amount or noun):
                     continue
             elif comma and self.names_material(a, head_end, formulas_only=True):
                 continue  # "Na0.5Nb2P3O12, containing mixed valence of niobium"

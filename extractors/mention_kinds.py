@@ -20,7 +20,10 @@ def _sigma_kind(text: str) -> str | None:
     """The kind a σ's subscript names: ``σNa,Total`` → total, ``σ_gb`` → grain_boundary."""
     if not text.startswith("σ") or len(text) < 2:
         return None
-    sub = text[1:].lower().lstrip("_^{").rstrip("}")
+    written = text[1:].lstrip("_^{").rstrip("}")
+    sub = written.lower()
+    if written in ("T", "B", "E"):  # σT is the Arrhenius product, not a total
+        return None
     if "total" in sub or sub.startswith("tot") or sub.endswith(",t") or sub == "t":
         return "total"
     if "gb" in sub or "grain" in sub:
@@ -55,8 +58,9 @@ class KindsMixin(LinkingBase):
         return [self.direct_kind(f) or k for f, k in zip(firsts, shared, strict=True)]
 
     def governing_word(self, sent: Span, start: int) -> Span | None:
-        """The nearest conductivity word before ``start`` with no other value between."""
-        words = [w for w in self.spans("COND_WORD", "NONIONIC")
+        """The nearest conductivity word ("a bulk contribution of") before ``start`` with no
+        other value between."""
+        words = [w for w in self.spans("COND_WORD", "NONIONIC", "KIND_NOUN")
                  if w.start >= sent.start and w.end <= start
                  and not any(w.end <= u.start < start for u in self.units)]
         return max(words, key=lambda w: (w.end, len(w))) if words else None

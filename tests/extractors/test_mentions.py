@@ -357,6 +357,10 @@ def test_mentions_temperature_shared_by_a_parallel_clause(nlp):
          "at 300 °C, respectively.", ["bulk", "bulk"]),
         ("The conductivity of the grain boundaries of Li3PS4 is 10^-6 S cm^-1.",
          ["grain_boundary"]),
+        ("Na3Zr2Si2PO12 showed a total conductivity of 6.7 × 10^-4 S cm^-1 at room temperature, "
+         "with a bulk contribution of 1.5 × 10^-3 S cm^-1.", ["total", "bulk"]),
+        ("Impedance analysis gives σb = 1.1 × 10^-3 S cm^-1 and σgb = 2.0 × 10^-4 S cm^-1 for "
+         "Li1.5Al0.5Ge1.5(PO4)3.", ["bulk", "grain_boundary"]),
         ("The ionic conductivity of the bulk Li3PS4 pellet is 10^-4 S cm^-1.", ["unspecified"]),
         ("For Li7La3Zr2O12 we find σ_b = 10^-4 S cm^-1 and σ_gb = 10^-5 S cm^-1.",
          ["bulk", "grain_boundary"]),
@@ -525,6 +529,8 @@ def test_mentions_material_rules_are_an_ordered_list():
          "PEO containing 20 wt.% Li7La3Zr2O12"),
         ("The PEO/LiTFSI/Li6.4La3Zr1.4Ta0.6O12 membrane shows 0.2 mS cm^-1 at 60 °C.",
          "PEO/LiTFSI/Li6.4La3Zr1.4Ta0.6O12 membrane"),
+        ("Polymer electrolytes, e.g., PEO with LiTFSI, show about 10^-5 S cm^-1 at RT.",
+         "PEO with LiTFSI"),
         ("The composite of PEO and 10 wt% Li6.4La3Zr1.4Ta0.6O12 shows 2 × 10^-4 S cm^-1 at 30 °C.",
          "composite of PEO and 10 wt% Li6.4La3Zr1.4Ta0.6O12"),
         ("The ionic conductivity of 20 wt% LLZTO-PEO composite electrolyte is 2.1 × 10^-4 S cm^-1 "
