@@ -93,6 +93,9 @@ CLASS_STATEMENT = "class_statement"
 #: Flag of a list item whose power of ten is written on the last item only ("2.3 and 1.3 × 10^-10").
 SHARED_EXPONENT = "shared_exponent"
 
+# Words after which a clause is about something else: no temperature is shared across them.
+_CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
+
 _UNSURE_EXPONENT = "unsure_exponent"
 _UNSURE_TIMES = "unsure_times_sign"
 # Some publisher fonts map × to "9": "4 9 10^-3 S cm^-1" has no other reading.
@@ -281,8 +284,33 @@ class _Linking(MaterialsMixin):
             if found is not None:
                 by_sentence.setdefault(unit.sent.start, []).append(found)
         for groups in by_sentence.values():
-            out.extend(self.pair_respectively(groups))
+            out.extend(self.pair_respectively(self.share_temperature(groups)))
         return out
+
+    def share_temperature(self, groups: list[tuple[int, int, list[Mention]]],
+                          ) -> list[tuple[int, int, list[Mention]]]:
+        """"a bulk conductivity of A and a total conductivity of B at 25 °C": a value with no
+        temperature of its own takes the next group's when only "and" joins the two clauses
+        (no ";", no contrast) and that temperature follows the next group's value."""
+        out = list(groups)
+        for i in range(len(out) - 2, -1, -1):
+            start, end, found = out[i]
+            nxt_start, nxt_end, nxt = out[i + 1]
+            t = nxt[0].temperature
+            if t is None or any(m.temperature is not None for m in found):
+                continue
+            between = self.doc[end:nxt_start]
+            if (not any(w.lower_ == "and" for w in between)
+                    or any(w.text in ";:" or w.lower_ in _CONTRAST_WORDS for w in between)
+                    or not self.temperature_after(nxt_end, t)):
+                continue
+            out[i] = (start, end, [replace(m, temperature=t) for m in found])
+        return out
+
+    def temperature_after(self, end: int, t: Temperature) -> bool:
+        """The temperature ``t`` is written after token ``end`` (not before the value)."""
+        return any(s.start >= end and self.doc[s.start:s.end].text in (t.raw or "")
+                   for s in self.spans("TEMPERATURE"))
 
     def pair_respectively(self, groups: list[tuple[int, int, list[Mention]]]) -> list[Mention]:
         """In a "respectively" sentence the i-th value is the i-th listed material's."""

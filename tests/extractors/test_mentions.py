@@ -598,6 +598,21 @@ def test_mentions_class_statements_are_flagged(nlp, text, material):
     assert mentions.CLASS_STATEMENT in m.flags
 
 
+@pytest.mark.parametrize(
+    ("text", "kelvins"),
+    [
+        ("The garnet Li6.5La3Zr1.5Ta0.5O12 has a bulk conductivity of 1 mS cm^-1 and a total "
+         "conductivity of 0.6 mS cm^-1 at 25 °C.", [298.15, 298.15]),
+        ("Li3PS4 shows 0.2 mS cm^-1, while Li7P3S11 reaches 17 mS cm^-1 at 80 °C.",
+         [None, 353.15]),
+        ("Li3PS4 shows 0.2 mS cm^-1; Li7P3S11 and 17 mS cm^-1 at 80 °C.", [None, 353.15]),
+    ],
+)
+def test_mentions_trailing_temperature_shared_by_clauses_joined_by_and(nlp, text, kelvins):
+    found = [m.temperature_K for m in text_to_mentions(text, nlp)]
+    assert found == [pytest.approx(k) if k else None for k in kelvins]
+
+
 # --- temperature ---------------------------------------------------------------------------------
 
 
