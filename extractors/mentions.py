@@ -1,12 +1,16 @@
 """Inline conductivity mentions: values stated in running text, with material and temperature.
 
 A blank English spaCy pipeline (no downloaded model) built from ``extractors/nlp/config.cfg``:
-a tokenizer that keeps formulas, powers of ten and units whole, the sentencizer, a Matcher fed
-with the package-data patterns in ``extractors/patterns/mentions.jsonl`` (units, numbers,
-qualifiers, temperatures, material names, back-references) and the linker, which joins those
-spans into stated values and attaches to each its material and measurement temperature. Reading
-the numbers is left to :mod:`extractors.units`, so a value whose exponent the document does not
-show is dropped or flagged there, never guessed here.
+a tokenizer that keeps formulas, powers of ten and units whole, the sentencizer, spaCy's
+``span_ruler`` fed at ``initialize`` with the package-data patterns in ``extractors/patterns/``
+(``mentions.jsonl``: units, numbers, qualifiers, temperatures, material names, back-references;
+``kinds.jsonl``: bulk, grain-boundary, total, electronic; ``materials.jsonl``: the polymer hosts,
+salts, solvents and markers that make a composite) and the linker, which joins those spans into
+stated values and attaches to each its material (by the ordered
+:attr:`extractors.mention_materials.MaterialsMixin.MATERIAL_RULES`), measurement temperature
+and conductivity kind (:mod:`extractors.mention_kinds`). Reading the
+numbers is left to :mod:`extractors.units`, so a value whose exponent the document does not show
+is dropped or flagged there, never guessed here.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
@@ -22,11 +26,9 @@ from itertools import accumulate
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, load_config_from_str, load_model_from_config, registry
-from spacy.vocab import Vocab
 
 from extractors.document import Document
 from extractors.errors import UnitParseError
@@ -34,13 +36,23 @@ from extractors.materials import (
     MaterialRef,
     expand_abbreviation,
     find_abbreviation_definitions,
-    formula_variables,
     is_formula,
     is_non_material_acronym,
     match_variable_abbreviation,
     resolve_material,
 )
-from extractors.records import ConductivityRecord
+from extractors.mention_kinds import _KIND_LABELS  # noqa: F401 (re-exported for tests)
+from extractors.mention_linking import (
+    _QUALIFIER_TEXT,
+    DEFAULT_LOOKBACK_SENTENCES,
+    DEFAULT_MAX_FORMULA_TOKENS,
+    DEFAULT_OF_WINDOW,
+    DEFAULT_TEMPERATURE_WINDOW,
+    MentionSettings,
+    _plausible_formula,
+)
+from extractors.mention_materials import _ACRONYM_RE, _CATION_RE, _ION_RE, MaterialsMixin, _Pick
+from extractors.records import CONDUCTIVITY_KINDS, ConductivityRecord
 from extractors.units import Conductivity, Temperature, parse_conductivity, parse_temperature
 
 __all__ = [
@@ -51,6 +63,7 @@ __all__ = [
     "DEFAULT_OF_WINDOW",
     "DEFAULT_SAMPLE_NAME_MIN_COUNT",
     "DEFAULT_TEMPERATURE_WINDOW",
+    "MATERIAL_KINDS",
     "TEXT_BLOCK_KINDS",
     "Mention",
     "MentionSettings",
@@ -64,31 +77,29 @@ __all__ = [
 _PATTERNS = files("extractors") / "patterns"
 _CONFIG = files("extractors") / "nlp" / "config.cfg"
 
-#: How many tokens after a value a temperature may start and still be its measurement condition.
-DEFAULT_TEMPERATURE_WINDOW = 14
-#: How many earlier sentences of the paragraph are searched for the material a value refers to.
-DEFAULT_LOOKBACK_SENTENCES = 6
 #: A paper's main material (the fallback for a value no sentence attaches to anything) must be
 #: named this many times, and this many times more often than the runner-up.
 DEFAULT_MAIN_MATERIAL_MIN_COUNT = 5
 DEFAULT_MAIN_MATERIAL_RATIO = 2.0
 #: A sample name defined in brackets ("a separator (PCELS)") must be used this many times.
 DEFAULT_SAMPLE_NAME_MIN_COUNT = 3
-#: Longest run of tokens joined back into one formula (``Na3 + xSc2SixP3 − xO12``).
-DEFAULT_MAX_FORMULA_TOKENS = 7
-#: How many words may sit between "conductivity of" and the material it names.
-DEFAULT_OF_WINDOW = 4
 #: Block kinds read for mentions; tables belong to the table extractor, headers/footers to no one.
 TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption"})
+
+#: What ``Mention.material_raw`` names: one material, a composite/solution phrase, or a class.
+MATERIAL_KINDS = ("specific", "composite", "class")
+#: Flag of a value stated for a class of materials ("superionic conductors ... 10^-2 S cm^-1").
+CLASS_STATEMENT = "class_statement"
+#: Flag of a list item whose power of ten is written on the last item only ("2.3 and 1.3 × 10^-10").
+SHARED_EXPONENT = "shared_exponent"
+
+# Words after which a clause is about something else: no temperature is shared across them.
+_CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
 
 _UNSURE_EXPONENT = "unsure_exponent"
 _UNSURE_TIMES = "unsure_times_sign"
 # Some publisher fonts map × to "9": "4 9 10^-3 S cm^-1" has no other reading.
 _TIMES_AS_NINE_RE = re.compile(r"(?P<mantissa>\d+(?:\.\d+)?) 9 (?P<power>10\^[-−–]\d+)")
-_QUALIFIER_TEXT = {
-    "QUALIFIER_APPROX": "~ ", "QUALIFIER_LOWER": "> ", "QUALIFIER_UPPER": "< ",
-    "QUALIFIER_FROM": "from ", "QUALIFIER_BETWEEN": "between ",
-}
 
 if not Doc.has_extension("conductivity_mentions"):
     Doc.set_extension("conductivity_mentions", default=None)
@@ -96,10 +107,12 @@ if not Doc.has_extension("conductivity_mentions"):
 # --- tokenizer -----------------------------------------------------------------------------------
 
 _DASH = "-−–‐\ufffd"
-_PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]""")
+# "at293 K": the reader lost the space between "at" and a temperature.
+_PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
+# A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark.
 _SUFFIX_RE = re.compile(
-    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!?\"”’)\]}}%]"
-    r"|\.(?!\d))$"
+    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’)\]}}%]"
+    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d))$"
 )
 _INFIX_RE = re.compile(
     rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)|/"
@@ -149,51 +162,25 @@ registry.tokenizers.register("ionlit.tokenizer.v1", func=make_tokenizer)
 # --- pattern spans -------------------------------------------------------------------------------
 
 
-class PatternSpans:
-    """Matcher over the package-data patterns; overlapping matches are all kept in ``spans_key``."""
-
-    def __init__(self, vocab: Vocab, patterns: str, spans_key: str) -> None:
-        self.spans_key = spans_key
-        self.matcher = Matcher(vocab)
-        grouped: dict[str, list[list[dict[str, Any]]]] = {}
-        for line in (_PATTERNS / patterns).read_text(encoding="utf-8").splitlines():
+def read_patterns(names: str | Sequence[str]) -> list[dict[str, Any]]:
+    """The ``{label, pattern}`` rows of JSONL files in ``extractors/patterns`` (one or several)."""
+    rows: list[dict[str, Any]] = []
+    for name in [names] if isinstance(names, str) else names:
+        for line in (_PATTERNS / name).read_text(encoding="utf-8").splitlines():
             if line.strip():
-                row = json.loads(line)
-                grouped.setdefault(row["label"], []).append(row["pattern"])
-        for label, label_patterns in grouped.items():
-            self.matcher.add(label, label_patterns)
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc.spans[self.spans_key] = self.matcher(doc, as_spans=True)
-        return doc
+                rows.append(json.loads(line))
+    return rows
 
 
-@Language.factory("ionlit_pattern_spans_v1", assigns=["doc.spans"],
-                  default_config={"patterns": "mentions.jsonl", "spans_key": "ionlit"})
-def make_pattern_spans(nlp: Language, name: str, patterns: str, spans_key: str) -> PatternSpans:
-    """Spans for units, numbers, qualifiers, temperatures and material words (JSONL patterns)."""
-    return PatternSpans(nlp.vocab, patterns, spans_key)
+def make_pattern_reader(names: list[str]) -> list[dict[str, Any]]:
+    """Patterns for spaCy's built-in ``span_ruler``, read at ``initialize`` (see config.cfg)."""
+    return [{"label": row["label"], "pattern": row["pattern"]} for row in read_patterns(names)]
+
+
+registry.misc.register("ionlit.read_patterns.v1", func=make_pattern_reader)
 
 
 # --- mentions ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MentionSettings:
-    """Distances the linker allows between a value and its temperature or material."""
-
-    temperature_window: int = DEFAULT_TEMPERATURE_WINDOW
-    lookback_sentences: int = DEFAULT_LOOKBACK_SENTENCES
-    max_formula_tokens: int = DEFAULT_MAX_FORMULA_TOKENS
-    of_window: int = DEFAULT_OF_WINDOW
-
-    def __post_init__(self) -> None:
-        for name in ("temperature_window", "lookback_sentences", "max_formula_tokens",
-                     "of_window"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"MentionSettings.{name} must be >= 0")
-        if self.max_formula_tokens < 1:
-            raise ValueError("MentionSettings.max_formula_tokens must be >= 1")
 
 
 @dataclass(frozen=True)
@@ -201,6 +188,10 @@ class Mention:
     """One stated conductivity value in a text, with what it is attached to.
 
     ``start``/``end`` are character offsets of the value (number and unit) in the text.
+    ``kind`` is what the sentence says the value measures (:data:`CONDUCTIVITY_KINDS`);
+    ``material_kind`` says whether ``material_raw`` names one material (``specific``), a
+    composite, solution or polymer electrolyte written out as a phrase (``composite``) or a
+    class of materials (``class``): only a ``specific`` material has a formula.
     """
 
     start: int
@@ -211,12 +202,18 @@ class Mention:
     temperature: Temperature | None
     sentence: str
     flags: tuple[str, ...] = ()
+    kind: str = "unspecified"
+    material_kind: str = "specific"
 
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad mention offsets {self.start}..{self.end}")
         if not self.material_raw.strip():
             raise ValueError("a mention needs a material")
+        if self.kind not in CONDUCTIVITY_KINDS:
+            raise ValueError(f"Mention.kind must be one of {CONDUCTIVITY_KINDS}, not {self.kind!r}")
+        if self.material_kind not in MATERIAL_KINDS:
+            raise ValueError(f"Mention.material_kind must be one of {MATERIAL_KINDS}")
 
     @property
     def temperature_K(self) -> float | None:
@@ -234,20 +231,13 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class _Material:
-    start: int
-    end: int
-    raw: str
-    kind: str  # "specific", "class", "anaphor" or "ion" (only after "of" / "for": Li^+ conductors)
-
-
-@dataclass(frozen=True)
 class _Value:
     start: int  # character offsets of the number (and unit) as located on the page
     end: int
     text: str
     conductivity: Conductivity
     flags: tuple[str, ...]
+    tokens: tuple[int, int] = (0, 0)  # the number's tokens (without the unit)
 
 
 class ConductivityLinker:
@@ -281,43 +271,8 @@ def make_conductivity_linker(nlp: Language, name: str, spans_key: str, temperatu
                                                          max_formula_tokens, of_window))
 
 
-_FORMULA_PIECE_RE = re.compile(r"^(?:\S*[A-Z0-9(\[]\S*|[xyzδ]|[+−–\-·⋅•∙()\]\ufffd])$")
-# A cation named as what conducts: "10 mS cm^-1 for Li^+", "conductivity of Li^+ in solids".
-_CATION_RE = re.compile(r"^[A-Z][a-z]?\^\d?\+$")
-# Sample names in a "respectively" list (PP, PCS, PES and PCELS separators).
-_ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
-# U+FFFD stands for an adduct dot the PDF's font lost ("2Na2O�ZrO2�3SiO2").
-_OPERATOR_TOKENS = frozenset("+−–-·⋅•∙\ufffd")
-# A dopant cation written before its host, its charge sign sometimes lost to "?".
-_DOPANT_RE = re.compile(r"^[A-Z][a-z]?\^\d?[+?]$")
-_ION_RE = re.compile(r"\^\d*[+\-−]$|[+\-−]$")
-
-
-class _Linking:
-    """The linking of one Doc: its spans indexed by label, and cached material mentions."""
-
-    def __init__(self, doc: Doc, key: str, settings: MentionSettings,
-                 defined: Mapping[str, str], samples: frozenset[str] = frozenset()) -> None:
-        self.doc = doc
-        self.settings = settings
-        self.defined = defined
-        self.samples = samples
-        self.by_label: dict[str, list[Span]] = {}
-        for span in doc.spans[key]:
-            self.by_label.setdefault(span.label_, []).append(span)
-        self.numbers = {t for s in self.spans("NUMBER") for t in range(s.start, s.end)}
-        self.sentences = list(doc.sents)
-        self._materials: dict[int, list[_Material]] = {}
-        self.units = filter_spans(self.spans("COND_UNIT"))
-        self.taken = {t for s in [*self.units, *self.spans("TEMPERATURE")]
-                      for t in range(s.start, s.end)}
-
-    def spans(self, *labels: str) -> list[Span]:
-        return [s for label in labels for s in self.by_label.get(label, [])]
-
-    def ending_at(self, end: int, *labels: str) -> Span | None:
-        found = [s for s in self.spans(*labels) if s.end == end]
-        return max(found, key=len) if found else None
+class _Linking(MaterialsMixin):
+    """The linking of one Doc: values and their temperatures, on top of kinds and materials."""
 
     # -- values --
 
@@ -329,8 +284,33 @@ class _Linking:
             if found is not None:
                 by_sentence.setdefault(unit.sent.start, []).append(found)
         for groups in by_sentence.values():
-            out.extend(self.pair_respectively(groups))
+            out.extend(self.pair_respectively(self.share_temperature(groups)))
         return out
+
+    def share_temperature(self, groups: list[tuple[int, int, list[Mention]]],
+                          ) -> list[tuple[int, int, list[Mention]]]:
+        """"a bulk conductivity of A and a total conductivity of B at 25 °C": a value with no
+        temperature of its own takes the next group's when only "and" joins the two clauses
+        (no ";", no contrast) and that temperature follows the next group's value."""
+        out = list(groups)
+        for i in range(len(out) - 2, -1, -1):
+            start, end, found = out[i]
+            nxt_start, nxt_end, nxt = out[i + 1]
+            t = nxt[0].temperature
+            if t is None or any(m.temperature is not None for m in found):
+                continue
+            between = self.doc[end:nxt_start]
+            if (not any(w.lower_ == "and" for w in between)
+                    or any(w.text in ";:" or w.lower_ in _CONTRAST_WORDS for w in between)
+                    or not self.temperature_after(nxt_end, t)):
+                continue
+            out[i] = (start, end, [replace(m, temperature=t) for m in found])
+        return out
+
+    def temperature_after(self, end: int, t: Temperature) -> bool:
+        """The temperature ``t`` is written after token ``end`` (not before the value)."""
+        return any(s.start >= end and self.doc[s.start:s.end].text in (t.raw or "")
+                   for s in self.spans("TEMPERATURE"))
 
     def pair_respectively(self, groups: list[tuple[int, int, list[Mention]]]) -> list[Mention]:
         """In a "respectively" sentence the i-th value is the i-th listed material's."""
@@ -339,11 +319,28 @@ class _Linking:
         if len(groups) < 2 or not any(s.sent.start == sent.start
                                       for s in self.spans("RESPECTIVELY")):
             return found
-        names = self.list_materials(sent, groups[0][0], groups[-1][1], len(found))
         shared = next((m.temperature for m in found if m.temperature is not None), None)
-        return [replace(m, material_raw=name if names else m.material_raw,
-                        temperature=m.temperature or shared)
-                for m, name in zip(found, names or [""] * len(found), strict=True)]
+        kinds = self.respectively_kinds(sent, groups[0][0], groups[-1][1], len(found))
+        if kinds and len(set(kinds)) == len(found):
+            # "the bulk and grain boundary contributions ... of X were A and B, respectively":
+            # the list is of kinds, all of one material
+            first = found[0]
+            names: list[_Pick] | None = [_Pick(first.material_raw, first.material_kind)] * len(
+                found)
+        else:
+            names = self.list_materials(sent, groups[0][0], groups[-1][1], len(found))
+        out = []
+        for i, m in enumerate(found):
+            if names:
+                flags = tuple(f for f in m.flags if f != CLASS_STATEMENT)
+                if names[i].kind == "class":
+                    flags += (CLASS_STATEMENT,)
+                m = replace(m, material_raw=names[i].raw, material_kind=names[i].kind,
+                            flags=flags)
+            if kinds and (m.kind == "unspecified" or len(set(kinds)) > 1):
+                m = replace(m, kind=self.direct_kind(self.value_first[m.start]) or kinds[i])
+            out.append(replace(m, temperature=m.temperature or shared))
+        return out
 
     def unit_to_mentions(self, unit: Span) -> tuple[int, int, list[Mention]] | None:
         """The values a unit closes: token range and mentions, or None."""
@@ -356,14 +353,41 @@ class _Linking:
         values = [v for v in (self.read_value(a, b, unit) for a, b in items) if v is not None]
         if not values:
             return None
+        values = self.share_exponent(values, unit)
         temperature = self.find_temperature(sent, start, unit.end)
-        materials = self.find_materials(sent, start, unit.end, len(values))
+        kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
+        if len(values) > 1 and len(set(kinds)) == len(values):  # a list of kinds, one material
+            one = self.find_material(sent, start, unit.end)
+            materials = None if one is None else [one] * len(values)
+        else:
+            materials = self.find_materials(sent, start, unit.end, len(values))
         if materials is None:
             return None
         return start, unit.end, [
-            Mention(value.start, value.end, value.text, value.conductivity, material,
-                    temperature, sent.text, value.flags)
-            for value, material in zip(values, materials, strict=True)]
+            Mention(value.start, value.end, value.text, value.conductivity, material.raw,
+                    temperature, sent.text,
+                    value.flags + ((CLASS_STATEMENT,) if material.kind == "class" else ()),
+                    kind, material.kind)
+            for value, material, kind in zip(values, materials, kinds, strict=True)]
+
+    def share_exponent(self, values: list[_Value], unit: Span) -> list[_Value]:
+        """"2.3, 1.8 and 1.3 × 10^-10 S cm^-1": the last item's power of ten is every item's."""
+        if len(values) < 2:
+            return values
+        last = self.doc[values[-1].tokens[0]:values[-1].tokens[1]]
+        joins = [t for t in last if t.text in ("×", "x", "X", "·", "⋅", "$")]
+        if not joins or joins[-1].i + 1 >= last.end:
+            return values
+        power = self.doc[joins[-1].i:last.end].text
+        out: list[_Value] = []
+        for v in values[:-1]:
+            bare = self.doc[v.tokens[0]:v.tokens[1]]
+            if len(bare) == 1 and bare[0].i in self.numbers and "10" not in bare.text[:2]:
+                shared = self.read_value(v.tokens[0], v.tokens[1], unit, suffix=f" {power}")
+                if shared is not None:
+                    v = replace(shared, flags=(*shared.flags, SHARED_EXPONENT))
+            out.append(v)
+        return [*out, values[-1]]
 
     def walk_left(self, i: int, floor: int, lists: bool) -> int:
         """First token of the numbers and joins right before token ``i``."""
@@ -400,7 +424,7 @@ class _Linking:
             items.append((a, end))
         return items
 
-    def read_value(self, a: int, b: int, unit: Span) -> _Value | None:
+    def read_value(self, a: int, b: int, unit: Span, suffix: str = "") -> _Value | None:
         qualifier = self.ending_at(a, *_QUALIFIER_TEXT)
         parts = [_QUALIFIER_TEXT[qualifier.label_] if qualifier is not None else ""]
         for t in self.doc[a:b]:
@@ -411,7 +435,7 @@ class _Linking:
             if any(s.start < t.i < s.end and len(s) > 1 for s in self.spans("NUM_JOIN")):
                 continue
             parts.append(t.text_with_ws)
-        number_text = "".join(parts[1:]).strip()
+        number_text = "".join(parts[1:]).strip() + suffix
         unit_text = unit.text
         flags: list[str] = []
         if m := _TIMES_AS_NINE_RE.fullmatch(number_text):
@@ -429,11 +453,17 @@ class _Linking:
         if conductivity.unsure and _UNSURE_EXPONENT not in flags:
             flags.append(_UNSURE_EXPONENT)
         last = self.doc[unit.end - 1] if b == unit.start else self.doc[b - 1]
-        raw = self.doc[a:unit.end].text if b == unit.start else f"{self.doc[a:b].text} {unit.text}"
-        return _Value(self.doc[a].idx, last.idx + len(last), raw, conductivity, tuple(flags))
+        raw = self.doc[a:unit.end].text if b == unit.start else (
+            f"{self.doc[a:b].text}{suffix} {unit.text}")
+        self.value_first[self.doc[a].idx] = a
+        return _Value(self.doc[a].idx, last.idx + len(last), raw, conductivity, tuple(flags),
+                      (a, b))
 
     def is_non_ionic(self, sent: Span, start: int) -> bool:
-        """The conductivity word nearest before the value names electronic or thermal transport."""
+        """The conductivity word nearest before the value names thermal transport.
+
+        Electronic conductivities are kept, with kind ``electronic``, so users can filter them.
+        """
         words = [s for s in self.spans("COND_WORD", "NONIONIC")
                  if s.start >= sent.start and s.end <= start]
         if not words:
@@ -480,306 +510,6 @@ class _Linking:
         raw = self.doc[qualifier.start if qualifier is not None else span.start:span.end].text
         return Temperature(found.kelvin, found.low_kelvin, found.high_kelvin, found.qualifier, raw)
 
-    # -- material --
-
-    def find_materials(self, sent: Span, start: int, end: int, n: int) -> list[str] | None:
-        """The material of each of ``n`` values at tokens ``start..end``, or None."""
-        if n > 1:
-            names = self.list_materials(sent, start, end, n)
-            if names is not None:
-                return names
-        one = self.find_material(sent, start, end)
-        return None if one is None else [one] * n
-
-    def list_materials(self, sent: Span, start: int, end: int, n: int) -> list[str] | None:
-        """``n`` materials listed before the values (or after them) for a "respectively" list."""
-        mats = self.materials_of(sent)
-        specific = [m.raw for m in mats if m.kind == "specific" and m.end <= start]
-        after = [m.raw for m in mats if m.kind == "specific" and m.start >= end]
-        acronyms = [t.text for t in self.doc[end:sent.end]
-                    if _ACRONYM_RE.match(t.text) and t.i not in self.taken]
-        index = next(i for i, s in enumerate(self.sentences) if s.start == sent.start)
-        earlier = [m.raw for m in self.materials_of(self.sentences[index - 1])
-                   if m.kind == "specific"] if index else []
-        for pool in (specific[-n:], after[:n], acronyms[:n], earlier[-n:]):
-            if len(pool) == n:
-                return pool
-        return None
-
-    def find_material(self, sent: Span, start: int, end: int) -> str | None:
-        """The material of the value at ``start..end``, with the amounts the sentence gives it.
-
-        "obtained for x = 0.4" makes the value that of the solid solution's x = 0.4 member:
-        ``Na3 + xSc2SixP3 − xO12 (x = 0.4)``.
-        """
-        found = self.pick_material(sent, start, end)
-        values = _assigned_values(sent)
-        if found is None or not values:
-            return found
-        given = [f"{v} = {values[v]}" for v in sorted(self.open_variables(found)) if v in values]
-        return f"{found} ({', '.join(given)})" if given else found
-
-    def pick_material(self, sent: Span, start: int, end: int) -> str | None:
-        mats = self.materials_of(sent)
-        seg_start = max([u.end for u in self.units if sent.start <= u.end <= start] or
-                        [sent.start])
-        segment = [m for m in mats if seg_start <= m.start and m.end <= start]
-        named = self.conductivity_of(sent, seg_start, start, mats) or self.material_with(
-            seg_start, start, mats)
-        if named is not None:
-            return self.resolve(named, sent)
-        after = self.material_for_after(end, mats)
-        if after is not None:
-            return after.raw
-        for pool in (segment, [m for m in mats if m.end <= start]):
-            specific = [m for m in pool if m.kind == "specific"]
-            if specific:
-                return specific[0].raw
-            anaphors = [m for m in pool if m.kind == "anaphor"]
-            if anaphors:
-                return self.resolve(anaphors[-1], sent)
-        variables = _assigned_variables(sent)
-        if variables:  # "NASICON materials ... obtained for x = 0.4": the solid solution's member
-            member = self.look_back(sent, latter=False, variables=variables, only_variable=True)
-            if member is not None:
-                return member
-        classes = [m for m in mats if m.kind == "class" and m.end <= start]
-        if classes:
-            return classes[-1].raw
-        later = [m for m in mats if m.kind == "specific" and m.start >= end]
-        if later:
-            return later[0].raw
-        found = self.look_back(sent, latter=False, variables=_assigned_variables(sent))
-        if found is None:
-            found = self.doc.user_data.get("ionlit.main_material")
-        return found if found is not None else self.subject_phrase(sent, start)
-
-    def subject_phrase(self, sent: Span, start: int) -> str | None:
-        """A described material as the clause's subject: "compositions with ... show X".
-
-        Only a plural material noun opening its clause (after determiners and adjectives at
-        most), followed within :data:`_SUBJECT_SPAN` tokens of the same clause by a verb of
-        having or showing before the value; the phrase runs from the noun to that verb.
-        """
-        for t in self.doc[sent.start:start]:
-            if t.lower_ not in _SUBJECT_NOUNS:
-                continue
-            clause_start = max([c.i + 1 for c in self.doc[sent.start:t.i] if c.text in ",;:("]
-                               or [sent.start])
-            if any(not w.is_alpha for w in self.doc[clause_start:t.i]):
-                return None
-            for v in self.doc[t.i + 1:min(start, t.i + 1 + _SUBJECT_SPAN)]:
-                if v.text in ",;:()" or v.i in self.taken:
-                    break
-                if v.lower_ in _SUBJECT_VERBS:
-                    return self.doc[t.i:v.i].text
-            return None
-        return None
-
-    def conductivity_of(self, sent: Span, lo: int, start: int,
-                        mats: Sequence[_Material]) -> _Material | None:
-        """The material in "conductivity of [the ...] MATERIAL" before the value."""
-        for word in sorted(self.spans("COND_WORD"), key=lambda s: -s.start):
-            if not (lo <= word.start and word.end <= start):
-                continue
-            if word.end < len(self.doc) and self.doc[word.end].lower_ == "of":
-                reach = word.end + 1 + self.settings.of_window
-                for m in mats:
-                    if word.end < m.start <= reach and m.end <= start:
-                        return m
-        return None
-
-    def material_with(self, lo: int, start: int,
-                      mats: Sequence[_Material]) -> _Material | None:
-        """The material in "MATERIAL with [a high ...] conductivity" before the value."""
-        words = [w for w in self.spans("COND_WORD") if lo <= w.start and w.end <= start]
-        for m in mats:
-            if not (m.kind == "specific" and lo <= m.start and m.end + 1 < start):
-                continue
-            comma = int(self.doc[m.end].text == ",")  # "2Na2O·ZrO2·3SiO2, with high conductivity"
-            if (self.doc[m.end + comma].lower_ == "with"
-                    and any(0 < w.start - m.end - comma <= 1 + self.settings.of_window
-                            for w in words)):
-                return m
-        return None
-
-    def material_for_after(self, end: int, mats: Sequence[_Material]) -> _Material | None:
-        """A material introduced by "for" right after the value and its temperature."""
-        limit = min(end + 6 + self.settings.temperature_window, len(self.doc))
-        for t in self.doc[end:limit]:
-            if t.lower_ == "for":
-                follow = [m for m in mats if t.i < m.start <= t.i + 1 + self.settings.of_window * 2
-                          and m.kind in ("specific", "ion")]
-                return follow[0] if follow else None
-            if (t.i in self.numbers and t.i not in self.taken) or t.text in ".;":
-                return None
-        return None
-
-    def resolve(self, m: _Material, sent: Span) -> str | None:
-        if m.kind != "anaphor":
-            return m.raw
-        return self.look_back(sent, latter=m.raw.lower().endswith(("latter", "it")))
-
-    def look_back(self, sent: Span, *, latter: bool,
-                  variables: frozenset[str] = frozenset(),
-                  only_variable: bool = False) -> str | None:
-        """The subject (or, for "the latter", the last material) of an earlier sentence.
-
-        A value stated "for x = 20" belongs to the formula with that variable, even when a
-        later sentence names one of its end members; ``only_variable`` finds nothing else.
-        """
-        index = next(i for i, s in enumerate(self.sentences) if s.start == sent.start)
-        earlier = self.sentences[max(0, index - self.settings.lookback_sentences):index][::-1]
-        specific = [[m for m in self.materials_of(e) if m.kind == "specific"] for e in earlier]
-        for found in specific:
-            variable = [m for m in found if variables & self.open_variables(m.raw)]
-            if variable:
-                return variable[0].raw
-        if only_variable:
-            return None
-        for found in specific:
-            if found:
-                return (found[-1] if latter else found[0]).raw
-        return None
-
-    def open_variables(self, raw: str) -> frozenset[str]:
-        """Variables a material leaves open: its formula's, or its defined formula's."""
-        if raw in self.defined:
-            return formula_variables(self.defined[raw])
-        return formula_variables(_compact(raw))
-
-    def materials_of(self, sent: Span) -> list[_Material]:
-        if sent.start not in self._materials:
-            self._materials[sent.start] = sorted(self.find_sentence_materials(sent),
-                                                 key=lambda m: m.start)
-        return self._materials[sent.start]
-
-    def find_sentence_materials(self, sent: Span) -> Iterator[_Material]:
-        covered: set[int] = set()
-        for label, kind in (("ANAPHOR", "anaphor"), ("MATERIAL_CLASS", "class"),
-                            ("MATERIAL_NAME", "specific")):
-            for s in filter_spans([s for s in self.spans(label) if s.sent.start == sent.start]):
-                if covered.isdisjoint(range(s.start, s.end)):
-                    covered.update(range(s.start, s.end))
-                    yield _Material(s.start, s.end, s.text, kind)
-        for t in sent:
-            if _CATION_RE.match(t.text) and t.i not in covered:
-                covered.add(t.i)
-                yield _Material(t.i, t.i + 1, t.text, "ion")
-        i = sent.start
-        while i < sent.end:
-            found = self.formula_at(i, sent.end, covered)
-            if found is None:
-                i += 1
-                continue
-            covered.update(range(i, found))
-            first = i
-            if (i - 2 >= sent.start and self.doc[i - 1].text == "/"
-                    and _DOPANT_RE.match(self.doc[i - 2].text)):
-                first = i - 2  # "Eu^3+/NGS": the doped host
-                covered.update(range(first, i))
-            yield _Material(first, found, self.with_abbreviation(first, found), "specific")
-            i = found
-
-    def formula_at(self, i: int, limit: int, covered: set[int]) -> int | None:
-        """End of the longest run of tokens from ``i`` that reads as a formula or abbreviation.
-
-        An amount written as a fraction splits a formula at its slash
-        (``(NdxZr1-x)4/(4-x)NbP3O12``): both halves make one material, and a half alone none.
-        """
-        if self.slash_amount_at(i - 1):
-            return None
-        end = self.formula_run(i, limit, covered)
-        if end is None and self.slash_amount_at(i + 1) and is_formula(self.doc[i].text):
-            end = i + 1  # "Sc1/3Zr2(PO4)3": one element before the slash
-        if end is None or not self.slash_amount_at(end):
-            return end
-        return self.formula_run(end + 1, limit, covered)
-
-    def slash_amount_at(self, k: int) -> bool:
-        """Token ``k`` is a "/" glued between a formula piece and an amount (``4/(4-x)``)."""
-        doc = self.doc
-        return (0 < k < len(doc) - 1 and doc[k].text == "/" and not doc[k - 1].whitespace_
-                and not doc[k].whitespace_ and doc[k + 1].text[:1] in "(0123456789"
-                and doc[k - 1].i not in self.taken and doc[k + 1].i not in self.numbers)
-
-    def formula_run(self, i: int, limit: int, covered: set[int]) -> int | None:
-        doc = self.doc
-        if i >= limit or i in covered or i in self.taken or i in self.numbers:
-            return None
-        first = doc[i].text
-        if (first in self.defined or first in self.samples
-                or match_variable_abbreviation(first, self.defined) is not None):
-            return i + 1
-        if not _FORMULA_PIECE_RE.match(first) or first in _OPERATOR_TOKENS:
-            return None
-        longest = min(limit, i + self.settings.max_formula_tokens)
-        for j in range(longest, i, -1):
-            run = doc[i:j]
-            if any(t.i in covered or t.i in self.taken or not _FORMULA_PIECE_RE.match(t.text)
-                   for t in run):
-                continue
-            if j - i > 1 and not any(t.text in _OPERATOR_TOKENS or "(" in t.text for t in run):
-                continue
-            text = run.text.replace(" ", "").replace("\ufffd", "·")
-            if _ION_RE.search(text) or doc[j - 1].text in _OPERATOR_TOKENS:
-                continue
-            if (is_formula(text) and _plausible_formula(text)) or _is_formula_system(text):
-                return j
-        return None
-
-    def with_abbreviation(self, i: int, j: int) -> str:
-        """``NaCB11H12 (NCB)`` when the formula is followed by the abbreviation it defines."""
-        doc = self.doc
-        raw = doc[i:j].text
-        if j + 2 < len(doc) and doc[j].text == "(" and doc[j + 2].text == ")":
-            abbr = doc[j + 1].text
-            if self.defined.get(abbr, "").replace(" ", "") == raw.replace(" ", ""):
-                return f"{raw} ({abbr})"
-        return raw
-
-
-def _is_formula_system(text: str) -> bool:
-    """Formulas joined by dashes: a system (``Li2S–P2S5``) or a spelling (``NaSn-Ti(PO4)3``).
-
-    No formula is read from it (:func:`resolve_material` gives None), but it names the material.
-    """
-    pieces = re.split(r"[-–—‐]", text)
-    return len(pieces) > 1 and all(is_formula(p) and not _ION_RE.search(p) for p in pieces)
-
-
-def _compact(raw: str) -> str:
-    return raw.replace(" ", "")
-
-
-def _plausible_formula(text: str) -> bool:
-    """Two elements at least: not a panel label (``3F``, ``S1``) that :func:`is_formula` accepts."""
-    return sum(c.isupper() for c in text) >= 2
-
-
-def _assigned_variables(sent: Span) -> frozenset[str]:
-    """Variables given a value in the sentence (``x = 20``)."""
-    return frozenset(_assigned_values(sent))
-
-
-def _assigned_values(sent: Span) -> dict[str, str]:
-    """``{"x": "0.4"}`` for "obtained for x = 0.4"; a range (``0.05 ≤ x ≤ 0.8``) assigns none."""
-    found: dict[str, str] = {}
-    for t in sent[:-2]:
-        if t.text in "xyzδ" and t.nbor().text == "=" and _NUMBER_RE.match(t.nbor(2).text):
-            found.setdefault(t.text, t.nbor(2).text)
-    return found
-
-
-_NUMBER_RE = re.compile(r"^\d*\.?\d+$")
-_SUBJECT_NOUNS = frozenset({"compositions", "samples", "materials", "compounds", "phases",
-                            "electrolytes", "conductors", "glasses", "ceramics", "membranes",
-                            "separators", "films", "pellets"})
-_SUBJECT_VERBS = frozenset({"show", "exhibit", "have", "reach", "display", "possess",
-                            "achieve", "give", "present", "showed", "exhibited", "had",
-                            "reached", "displayed", "achieved", "gave"})
-_SUBJECT_SPAN = 12
-
 
 # --- public API ----------------------------------------------------------------------------------
 
@@ -788,7 +518,9 @@ _SUBJECT_SPAN = 12
 def load_nlp() -> Language:
     """The mentions pipeline, built once from ``extractors/nlp/config.cfg``."""
     config = load_config_from_str(_CONFIG.read_text(encoding="utf-8"))
-    return load_model_from_config(config, auto_fill=True, validate=True)
+    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.initialize()  # the span_ruler reads its patterns here ([initialize.components])
+    return nlp
 
 
 def text_to_mentions(text: str, nlp: Language,
@@ -885,7 +617,8 @@ def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord
     for block in doc.blocks_of(*TEXT_BLOCK_KINDS):
         for m in text_to_mentions(block.text, nlp, defined, main, samples):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
-            material = _mention_to_material(m.material_raw, defined)
+            material = (_mention_to_material(m.material_raw, defined)
+                        if m.material_kind == "specific" else MaterialRef(m.material_raw))
             c = m.conductivity
             records.append(ConductivityRecord(
                 doc_sha256=doc.sha256, doc_name=doc.name, source="text", page=page,
@@ -896,5 +629,6 @@ def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord
                 sigma_high_S_per_cm=c.sigma_high_S_per_cm,
                 temperature_raw=m.temperature.raw if m.temperature else None,
                 temperature_K=m.temperature_K, flags=",".join(m.flags) or None,
+                conductivity_kind=m.kind,
             ))
     return records

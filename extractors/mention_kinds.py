@@ -1,0 +1,168 @@
+"""What a stated value measures: total, bulk, grain-boundary or electronic conductivity.
+
+The kind words are package data (``extractors/patterns/kinds.jsonl``). A kind written at the
+value wins ("bulk (8.2 × 10^-6 S cm^-1)", "σ_gb = ..."); otherwise the words before the
+conductivity word that governs the value, one kind for all or one per value in order ("bulk and
+GB conductivities of A and B, respectively"), or kinds listed after the values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+from extractors.mention_linking import _QUALIFIER_TEXT, LinkingBase
+
+
+def _sigma_kind(text: str) -> str | None:
+    """The kind a σ's subscript names: ``σNa,Total`` → total, ``σ_gb`` → grain_boundary."""
+    if not text.startswith("σ") or len(text) < 2:
+        return None
+    written = text[1:].lstrip("_^{").rstrip("}")
+    sub = written.lower()
+    if written in ("T", "B", "E"):  # σT is the Arrhenius product, not a total
+        return None
+    if "total" in sub or sub.startswith("tot") or sub.endswith(",t") or sub == "t":
+        return "total"
+    if "gb" in sub or "grain" in sub:
+        return "grain_boundary"
+    if "bulk" in sub or sub in ("b", "bu"):
+        return "bulk"
+    if sub in ("e", "el", "e-", "elec", "electronic", "eon", "electron"):
+        return "electronic"
+    return None
+
+#: Pattern labels of kind words (``patterns/kinds.jsonl``) and the kind each names.
+_KIND_LABELS = {"KIND_GB": "grain_boundary", "KIND_BULK": "bulk", "KIND_TOTAL": "total",
+                "KIND_ELECTRONIC": "electronic", "KIND_IONIC": "ionic"}
+
+_KIND_JOINS = frozenset({"and", "or", ",", "/", "+", "&", "the"})
+
+
+class KindsMixin(LinkingBase):
+    """The conductivity kind of values (``Mention.kind``)."""
+
+    def group_kinds(self, sent: Span, start: int, firsts: Sequence[int]) -> list[str]:
+        """The conductivity kind of each value of a group (first tokens ``firsts``).
+
+        A kind written at the value ("bulk (8.2 × 10^-6 S cm^-1)", "σ_total = ...") wins;
+        otherwise the words before the conductivity word that governs the group: one kind
+        for all values, or one per value in order ("bulk and GB conductivities of A and B").
+        """
+        items = self.governing_kinds(sent, start)
+        n = len(firsts)
+        shared = items if len(items) == n else items[:1] * n if len(items) == 1 else [
+            "unspecified"] * n
+        return [self.direct_kind(f) or k for f, k in zip(firsts, shared, strict=True)]
+
+    def governing_word(self, sent: Span, start: int) -> Span | None:
+        """The nearest conductivity word ("a bulk contribution of") before ``start`` with no
+        other value between."""
+        words = [w for w in self.spans("COND_WORD", "NONIONIC", "KIND_NOUN")
+                 if w.start >= sent.start and w.end <= start
+                 and not any(w.end <= u.start < start for u in self.units)]
+        return max(words, key=lambda w: (w.end, len(w))) if words else None
+
+    def governing_kinds(self, sent: Span, start: int) -> list[str]:
+        word = self.governing_word(sent, start)
+        if word is None:
+            return []
+        own = _sigma_kind(word.text)
+        if own is not None:
+            return [own]
+        items = self.kind_items(self.modifier_tokens(word.start, sent.start))
+        if items:
+            return items
+        # "the conductivity of the grain boundaries", "conductivity of the bulk"
+        k = word.end
+        if k < start and self.doc[k].lower_ == "of":
+            k += 1 + (k + 1 < start and self.doc[k + 1].lower_ == "the")
+            spans = [w for w in self.spans(*_KIND_LABELS) if w.start == k]
+            if spans:
+                w = max(spans, key=len)
+                # "of the bulk Li3PS4 sample" names a bulk sample, not the bulk contribution
+                if w.label_ not in ("KIND_IONIC", "KIND_ELECTRONIC") and not (
+                        w.end < start and self.names_material(w.end, w.end + 1,
+                                                              formulas_only=True)):
+                    return [_KIND_LABELS[w.label_]]
+        return []
+
+    def modifier_tokens(self, i: int, floor: int) -> list[int]:
+        """Tokens of the kind words and joins right before token ``i`` (brackets skipped)."""
+        out: list[int] = []
+        k = i - 1
+        while k >= floor:
+            t = self.doc[k]
+            if t.text == ")":  # "total (bulk + grain-boundary) and bulk": skip the aside
+                depth = 0
+                while k >= floor:
+                    depth += (self.doc[k].text == ")") - (self.doc[k].text == "(")
+                    k -= 1
+                    if depth == 0:
+                        break
+                continue
+            if self.kind_of(k) is not None or t.lower_ in _KIND_JOINS or (
+                    k in self.taken and self.labelled(k, "TEMPERATURE")):
+                out.append(k)
+                k -= 1
+                continue
+            break
+        return out[::-1]
+
+    def kind_items(self, tokens: Sequence[int]) -> list[str]:
+        """Coordinated kinds: "bulk and GB" → [bulk, grain_boundary]; "bulk ionic" → [bulk]."""
+        items: list[list[str]] = [[]]
+        for k in tokens:
+            if self.doc[k].lower_ in _KIND_JOINS:
+                if items[-1]:
+                    items.append([])
+                continue
+            kind = self.kind_of(k)
+            if kind is not None:
+                items[-1].append(kind)
+        kinds = [next((k for k in item if k != "ionic"), "unspecified") for item in items if item]
+        return kinds
+
+    def kind_of(self, k: int) -> str | None:
+        """The kind a kind word at token ``k`` names ("ionic" for a plain ionic word)."""
+        for label, kind in _KIND_LABELS.items():
+            if self.labelled(k, label):
+                return kind
+        return None
+
+    def direct_kind(self, first: int) -> str | None:
+        """A kind written at the value: "bulk (8.2 ...)", "σ_gb = 1e-6 ...", "GB: 2e-6"."""
+        k = first - 1
+        qualifier = self.ending_at(first, *_QUALIFIER_TEXT)
+        if qualifier is not None:
+            k = qualifier.start - 1
+        if k < 1 or self.doc[k].text not in ("(", "=", ":", "≈", "~", "∼"):
+            return None
+        before = self.doc[k - 1]
+        own = _sigma_kind(before.text)
+        if own is not None:
+            return own
+        kind = self.kind_of(k - 1)
+        return kind if kind not in (None, "ionic") else None
+
+    def respectively_kinds(self, sent: Span, first: int, last: int, n: int) -> list[str] | None:
+        """Kinds listed for a "respectively" sentence's ``n`` values, before or after them."""
+        before = self.governing_kinds(sent, first)
+        if len(before) == n:
+            return before
+        # "the bulk and grain boundary contributions to the total ionic conductivity"
+        for word in self.spans("COND_WORD", "KIND_NOUN"):
+            if sent.start <= word.start and word.end <= first:
+                listed = self.kind_items(self.modifier_tokens(word.start, sent.start))
+                if len(listed) == n:
+                    return listed
+        resp = [s.start for s in self.spans("RESPECTIVELY") if last <= s.start < sent.end]
+        if not resp:
+            return None
+        words = filter_spans([w for w in self.spans(*_KIND_LABELS) if last <= w.start
+                              and w.end <= resp[0] and w.label_ != "KIND_IONIC"])
+        kinds = [_KIND_LABELS[w.label_] for w in words
+                 if any(self.labelled(j, "COND_WORD") for j in range(w.end, w.end + 2))]
+        return kinds if len(kinds) == n else None

@@ -1,0 +1,569 @@
+"""Which material a stated value belongs to: the linker's ordered material rules.
+
+The rules (:attr:`MaterialsMixin.MATERIAL_RULES`) are tried in order; the first that names a
+material wins. Ions ("10 mS cm^-1 for Li^+") are never materials, classes ("superionic
+conductors") are kept as written and flagged, and a paragraph's subject beats a material an
+earlier sentence only compares with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+from extractors.materials import (
+    formula_variables,
+    is_formula,
+    match_variable_abbreviation,
+)
+from extractors.mention_composites import CompositesMixin
+from extractors.mention_linking import _QUALIFIER_TEXT, _Material, _plausible_formula
+
+
+@dataclass(frozen=True)
+class _Pick:
+    """A value's material: as written, and whether it is one material, a composite or a class."""
+
+    raw: str
+    kind: str = "specific"
+
+#: A rule's answer that drops the value: it is stated for an ion and no material.
+_DROP = _Pick("(dropped)", "dropped")
+
+#: Material kinds that name something a value can belong to (not classes, ions or anaphors).
+_NAMED_KINDS = ("specific", "composite", "component")
+
+
+def _pick(m: _Material) -> _Pick:
+    """A component (salt, host or solvent named alone) is the specific material it names."""
+    return _Pick(m.raw, "specific" if m.kind == "component" else m.kind)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """A value being linked: its sentence, token range, the sentence's materials, its clause."""
+
+    sent: Span
+    start: int
+    end: int
+    mats: Sequence[_Material]
+    seg_start: int
+
+_FORMULA_PIECE_RE = re.compile(r"^(?:\S*[A-Z0-9(\[]\S*|[xyzδ]|[+−–\-·⋅•∙()\]\ufffd])$")
+
+# A cation named as what conducts: "10 mS cm^-1 for Li^+", "conductivity of Li^+ in solids".
+_CATION_RE = re.compile(r"^[A-Z][a-z]?\^\d?\+$")
+
+# Sample names in a "respectively" list (PP, PCS, PES and PCELS separators).
+_ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+
+# U+FFFD stands for an adduct dot the PDF's font lost ("2Na2O�ZrO2�3SiO2").
+_OPERATOR_TOKENS = frozenset("+−–-·⋅•∙\ufffd")
+
+# A dopant cation written before its host, its charge sign sometimes lost to "?".
+_DOPANT_RE = re.compile(r"^[A-Z][a-z]?\^\d?[+?]$")
+
+_ION_RE = re.compile(r"\^\d*[+\-−]$|[+\-−]$")
+
+
+def _is_formula_system(text: str) -> bool:
+    """Formulas joined by dashes: a system (``Li2S–P2S5``) or a spelling (``NaSn-Ti(PO4)3``).
+
+    No formula is read from it (:func:`resolve_material` gives None), but it names the material.
+    """
+    pieces = re.split(r"[-–—‐]", text)
+    return len(pieces) > 1 and all(is_formula(p) and not _ION_RE.search(p) for p in pieces)
+
+
+def _compact(raw: str) -> str:
+    return raw.replace(" ", "")
+
+
+def _assigned_variables(sent: Span) -> frozenset[str]:
+    """Variables given a value in the sentence (``x = 20``)."""
+    return frozenset(_assigned_values(sent))
+
+
+def _assigned_lists(sent: Span) -> dict[str, list[str]]:
+    """``{"x": ["0", "0.2", "0.4"]}`` for "(x = 0, 0.2, and 0.4)": a list of amounts."""
+    found: dict[str, list[str]] = {}
+    for t in sent[:-2]:
+        if not (t.text in "xyzδ" and t.nbor().text == "=" and _NUMBER_RE.match(t.nbor(2).text)):
+            continue
+        values = [t.nbor(2).text]
+        k = t.i + 3
+        while k + 1 < sent.end and t.doc[k].lower_ in (",", "and"):
+            k += 1 + (t.doc[k].text == "," and t.doc[k + 1].lower_ == "and")
+            if k < sent.end and _NUMBER_RE.match(t.doc[k].text):
+                values.append(t.doc[k].text)
+                k += 1
+            else:
+                break
+        if len(values) > 1:
+            found.setdefault(t.text, values)
+    return found
+
+
+def _assigned_values(sent: Span) -> dict[str, str]:
+    """``{"x": "0.4"}`` for "obtained for x = 0.4"; a range (``0.05 ≤ x ≤ 0.8``) assigns none."""
+    found: dict[str, str] = {}
+    for t in sent[:-2]:
+        if t.text in "xyzδ" and t.nbor().text == "=" and _NUMBER_RE.match(t.nbor(2).text):
+            found.setdefault(t.text, t.nbor(2).text)
+    return found
+
+_NUMBER_RE = re.compile(r"^\d*\.?\d+$")
+
+_REPORTING_VERBS = frozenset({"obtained", "measured", "observed", "reported", "found",
+                              "determined", "achieved", "recorded", "calculated"})
+
+_SUBJECT_NOUNS = frozenset({"compositions", "samples", "materials", "compounds", "phases",
+                            "electrolytes", "conductors", "glasses", "ceramics", "membranes",
+                            "separators", "films", "pellets"})
+
+_SUBJECT_VERBS = frozenset({"show", "exhibit", "have", "reach", "display", "possess",
+                            "achieve", "give", "present", "showed", "exhibited", "had",
+                            "reached", "displayed", "achieved", "gave"})
+
+_SUBJECT_SPAN = 12
+
+
+class MaterialsMixin(CompositesMixin):
+    """The material of each value, by :attr:`MATERIAL_RULES`."""
+
+    #: The rules that give a value its material, tried in this order; the first rule that
+    #: names one wins, and a rule may instead drop the value (it is stated for an ion and no
+    #: material). Rules that read the value's own sentence come before the paragraph's
+    #: subject; a material after the value only counts when it is not compared with it.
+    MATERIAL_RULES: tuple[str, ...] = (
+        "bracketed_after",     # "X (V)": a value in brackets right after its material
+        "conductivity_of",     # "the conductivity of X is V", "conductivity of Li^+ in X"
+        "conductivity_of_after",  # "the bulk (V1) and total (V2) conductivity of X"
+        "material_with",       # "X with a high conductivity of V"
+        "material_for_after",  # "V at 300 °C for X"
+        "clause_before",       # the first material of the value's clause
+        "sentence_before",     # the first material before the value in its sentence
+        "assigned_variable",   # "obtained for x = 0.4": that member of an earlier solid solution
+        "class_before",        # a class before the value: "superionic conductors ... V"
+        "after_in_clause",     # "V ... in X", but not "V, higher than X"
+        "paragraph_subject",   # the subject of an earlier sentence of the paragraph
+        "main_material",       # what the paper is about
+        "subject_phrase",      # a described subject: "compositions with ... show V"
+    )
+
+    def find_materials(self, sent: Span, start: int, end: int, n: int) -> list[_Pick] | None:
+        """The material of each of ``n`` values at tokens ``start..end``, or None."""
+        if n > 1:
+            names = self.list_materials(sent, start, end, n)
+            if names is not None:
+                return names
+        one = self.find_material(sent, start, end)
+        return None if one is None else [one] * n
+
+    def list_materials(self, sent: Span, start: int, end: int, n: int) -> list[_Pick] | None:
+        """``n`` materials listed before the values (or after them) for a "respectively" list.
+
+        A solid solution with a list of amounts ("Li6-xAgxPS5Cl (x = 0, 0.2, 0.4, 0.6)") lists
+        its members; so does an earlier sentence of the paragraph for "the given compositions".
+        """
+        mats = self.materials_of(sent)
+        named = [m for m in mats if m.kind in _NAMED_KINDS]
+        specific = [_pick(m) for m in named if m.end <= start]
+        after = [_pick(m) for m in named if m.start >= end]
+        acronyms = [_Pick(t.text) for t in self.doc[end:sent.end]
+                    if _ACRONYM_RE.match(t.text) and t.i not in self.taken]
+        index = self.sentence_index(sent)
+        earlier = [_pick(m) for m in self.materials_of(self.sentences[index - 1])
+                   if m.kind in _NAMED_KINDS] if index else []
+        solutions = [[_Pick(raw, "composite") for raw in m.alternatives]
+                     for e in (sent, self.sentences[index - 1] if index else sent)
+                     for m in self.materials_of(e) if len(m.alternatives) == n]
+        for pool in (specific[-n:], self.members(sent, n), after[:n], acronyms[:n],
+                     earlier[-n:], *solutions[:1]):
+            if len(pool) == n:
+                return pool
+        lo = max(0, index - self.settings.lookback_sentences)
+        for e in self.sentences[lo:index][::-1]:
+            members = self.members(e, n)
+            if members:
+                return members
+        return None
+
+    def members(self, sent: Span, n: int) -> list[_Pick]:
+        """``n`` members of a solid solution the sentence gives a list of amounts for."""
+        index = self.sentence_index(sent)
+        lo = max(0, index - self.settings.lookback_sentences)
+        for var, values in _assigned_lists(sent).items():
+            if len(values) != n:
+                continue
+            for e in [sent, *self.sentences[lo:index][::-1]]:  # "... for x = 0.1, 0.2 and 0.3"
+                for m in self.materials_of(e):
+                    if m.kind == "specific" and var in self.open_variables(m.raw):
+                        return [_Pick(f"{m.raw} ({var} = {v})") for v in values]
+        return []
+
+    def find_material(self, sent: Span, start: int, end: int) -> _Pick | None:
+        """The material of the value at ``start..end``, with the amounts the sentence gives it.
+
+        "obtained for x = 0.4" makes the value that of the solid solution's x = 0.4 member:
+        ``Na3 + xSc2SixP3 − xO12 (x = 0.4)``.
+        """
+        found = self.pick_material(sent, start, end)
+        values = _assigned_values(sent)
+        if found is None or found.kind != "specific" or not values:
+            return found
+        given = [f"{v} = {values[v]}" for v in sorted(self.open_variables(found.raw))
+                 if v in values]
+        return _Pick(f"{found.raw} ({', '.join(given)})") if given else found
+
+    def pick_material(self, sent: Span, start: int, end: int) -> _Pick | None:
+        """The first answer of :attr:`MATERIAL_RULES`; None when none names one or one drops it."""
+        context = _Context(sent, start, end, self.materials_of(sent), max(
+            [u.end for u in self.units if sent.start <= u.end <= start] or [sent.start]))
+        for name in self.MATERIAL_RULES:
+            rule: Callable[[_Context], _Pick | None] = getattr(self, f"rule_{name}")
+            found = rule(context)
+            if found is _DROP:
+                return None
+            if found is not None:
+                return found
+        return None
+
+    def rule_bracketed_after(self, c: _Context) -> _Pick | None:
+        """"Compared with Li3PS4 (0.2 mS cm^-1), ...": the material the bracket follows."""
+        k = c.start - 1
+        qualifier = self.ending_at(c.start, *_QUALIFIER_TEXT)
+        if qualifier is not None:
+            k = qualifier.start - 1
+        if k < c.sent.start or self.doc[k].text != "(":
+            return None
+        before = [m for m in c.mats if m.end == k and m.kind in _NAMED_KINDS]
+        return _pick(before[0]) if before else None
+
+    def rule_conductivity_of(self, c: _Context) -> _Pick | None:
+        named = self.conductivity_of(c.sent, c.seg_start, c.start, c.mats)
+        if named is None:
+            return None
+        if named.kind == "ion":  # "conductivity of Li^+ in Li3PS4": the material after the ion
+            inside = [m for m in c.mats if named.end < m.start <= named.end + 2
+                      and m.end <= c.start and m.kind in _NAMED_KINDS]
+            if inside:
+                return _pick(inside[0])
+            # "of Li^+ in solids" is about a class; "of Li^+" alone leaves the material open
+            return _DROP if self.doc[named.end].lower_ == "in" else None
+        return self.resolve(named, c.sent) or _DROP
+
+    def rule_conductivity_of_after(self, c: _Context) -> _Pick | None:
+        """Values written before their conductivity word: "bulk (V1) and total (V2) conductivity
+        obtained for X". Only brackets, joins, kind words and other values may come between."""
+        k = c.end
+        while k < c.sent.end:
+            t = self.doc[k]
+            if self.labelled(k, "COND_WORD"):
+                break
+            if not (t.text in "(),;" or t.lower_ == "and" or k in self.numbers
+                    or k in self.taken or self.kind_of(k) is not None
+                    or self.labelled(k, "NUM_JOIN", *_QUALIFIER_TEXT)):
+                return None
+            k += 1
+        else:
+            return None
+        k += 1
+        if k < c.sent.end and self.doc[k].lower_ in _REPORTING_VERBS:
+            k += 1
+        if k >= c.sent.end or self.doc[k].lower_ not in ("of", "for"):
+            return None
+        follow = [m for m in c.mats if k < m.start <= k + 1 + self.settings.of_window
+                  and m.kind in _NAMED_KINDS]
+        return _pick(follow[0]) if follow else None
+
+    def rule_material_with(self, c: _Context) -> _Pick | None:
+        named = self.material_with(c.seg_start, c.start, c.mats)
+        return None if named is None else self.resolve(named, c.sent) or _DROP
+
+    def rule_material_for_after(self, c: _Context) -> _Pick | None:
+        after = self.material_for_after(c.end, c.mats)
+        if after is None:
+            return None
+        return _DROP if after.kind == "ion" else _pick(after)
+
+    def rule_clause_before(self, c: _Context) -> _Pick | None:
+        return self.first_named([m for m in c.mats if c.seg_start <= m.start
+                                 and m.end <= c.start], c.sent)
+
+    def rule_sentence_before(self, c: _Context) -> _Pick | None:
+        return self.first_named([m for m in c.mats if m.end <= c.start], c.sent)
+
+    def first_named(self, pool: Sequence[_Material], sent: Span) -> _Pick | None:
+        """A named material of the pool (a salt or host alone only last), or its anaphor's.
+
+        A material the sentence compares with ("Compared with Li3OCl, its conductivity ...",
+        "higher than Li3OCl") is not the one measured.
+        """
+        pool = [m for m in pool if not self.compared(m)]
+        named = [m for m in pool if m.kind in ("specific", "composite")]
+        if named:
+            return _pick(named[0])
+        anaphors = [m for m in pool if m.kind == "anaphor"]
+        if anaphors:
+            return self.resolve(anaphors[-1], sent)
+        components = [m for m in pool if m.kind == "component"]
+        return _pick(components[0]) if components else None
+
+    def compared(self, m: _Material) -> bool:
+        """A comparison word ("than", "compared with", "unlike") right before the material."""
+        lo = max(m.start - 3, self.doc[m.start].sent.start)
+        return any(self.labelled(k, "COMPARISON") for k in range(lo, m.start))
+
+    def rule_assigned_variable(self, c: _Context) -> _Pick | None:
+        variables = _assigned_variables(c.sent)
+        if not variables:
+            return None
+        return self.look_back(c.sent, latter=False, variables=variables, only_variable=True)
+
+    def rule_class_before(self, c: _Context) -> _Pick | None:
+        classes = [m for m in c.mats if m.kind == "class" and m.end <= c.start]
+        return _pick(classes[-1]) if classes else None
+
+    def rule_after_in_clause(self, c: _Context) -> _Pick | None:
+        """A material after the value, unless a comparison or a new clause comes between."""
+        for m in c.mats:
+            if m.kind not in _NAMED_KINDS or m.start < c.end:
+                continue
+            between = self.doc[c.end:m.start]
+            if any(t.text == ";" or self.labelled(t.i, "COMPARISON") for t in between):
+                return None
+            return _pick(m)
+        return None
+
+    def rule_paragraph_subject(self, c: _Context) -> _Pick | None:
+        return self.look_back(c.sent, latter=False, variables=_assigned_variables(c.sent))
+
+    def rule_main_material(self, c: _Context) -> _Pick | None:
+        main = self.doc.user_data.get("ionlit.main_material")
+        return _Pick(main) if main else None
+
+    def rule_subject_phrase(self, c: _Context) -> _Pick | None:
+        phrase = self.subject_phrase(c.sent, c.start)
+        return _Pick(phrase, "class") if phrase else None
+
+    def subject_phrase(self, sent: Span, start: int) -> str | None:
+        """A described material as the clause's subject: "compositions with ... show X".
+
+        Only a plural material noun opening its clause (after determiners and adjectives at
+        most), followed within :data:`_SUBJECT_SPAN` tokens of the same clause by a verb of
+        having or showing before the value; the phrase runs from the noun to that verb.
+        """
+        for t in self.doc[sent.start:start]:
+            if t.lower_ not in _SUBJECT_NOUNS:
+                continue
+            clause_start = max([c.i + 1 for c in self.doc[sent.start:t.i] if c.text in ",;:("]
+                               or [sent.start])
+            if any(not w.is_alpha for w in self.doc[clause_start:t.i]):
+                return None
+            for v in self.doc[t.i + 1:min(start, t.i + 1 + _SUBJECT_SPAN)]:
+                if v.text in ",;:()" or v.i in self.taken:
+                    break
+                if v.lower_ in _SUBJECT_VERBS:
+                    return self.doc[t.i:v.i].text
+            return None
+        return None
+
+    def conductivity_of(self, sent: Span, lo: int, start: int,
+                        mats: Sequence[_Material]) -> _Material | None:
+        """The material in "conductivity of [the ...] MATERIAL" before the value."""
+        for word in sorted(self.spans("COND_WORD"), key=lambda s: -s.start):
+            if not (lo <= word.start and word.end <= start):
+                continue
+            if word.end < len(self.doc) and self.doc[word.end].lower_ == "of":
+                reach = word.end + 1 + self.settings.of_window
+                for m in mats:
+                    if word.end < m.start <= reach and m.end <= start:
+                        return m
+        return None
+
+    def material_with(self, lo: int, start: int,
+                      mats: Sequence[_Material]) -> _Material | None:
+        """The material in "MATERIAL with [a high ...] conductivity" before the value."""
+        words = [w for w in self.spans("COND_WORD") if lo <= w.start and w.end <= start]
+        for m in mats:
+            if not (m.kind in _NAMED_KINDS and lo <= m.start and m.end + 1 < start):
+                continue
+            comma = int(self.doc[m.end].text == ",")  # "2Na2O·ZrO2·3SiO2, with high conductivity"
+            if (self.doc[m.end + comma].lower_ == "with"
+                    and any(0 < w.start - m.end - comma <= 1 + self.settings.of_window
+                            for w in words)):
+                return m
+        return None
+
+    def material_for_after(self, end: int, mats: Sequence[_Material]) -> _Material | None:
+        """A material introduced by "for" right after the value and its temperature."""
+        limit = min(end + 6 + self.settings.temperature_window, len(self.doc))
+        for t in self.doc[end:limit]:
+            if t.lower_ == "for":
+                follow = [m for m in mats if t.i < m.start <= t.i + 1 + self.settings.of_window * 2
+                          and m.kind in (*_NAMED_KINDS, "ion")]
+                return follow[0] if follow else None
+            if (t.i in self.numbers and t.i not in self.taken) or t.text in ".;":
+                return None
+        return None
+
+    def resolve(self, m: _Material, sent: Span) -> _Pick | None:
+        if m.kind != "anaphor":
+            return _pick(m)
+        return self.look_back(sent, latter=m.raw.lower().endswith(("latter", "it")))
+
+    def look_back(self, sent: Span, *, latter: bool,
+                  variables: frozenset[str] = frozenset(),
+                  only_variable: bool = False) -> _Pick | None:
+        """The subject (or, for "the latter", the last material) of an earlier sentence.
+
+        A value stated "for x = 20" belongs to the formula with that variable, even when a
+        later sentence names one of its end members; ``only_variable`` finds nothing else.
+        A sentence whose subject is an anaphor ("It is related to Li3OCl") is about the
+        material before it, and one that names materials only to compare ("refined in the same
+        space group as Li3OCl"), so both are passed over; a material introduced as a successor
+        ("and later X") is its sentence's subject.
+        """
+        index = self.sentence_index(sent)
+        earlier = self.sentences[max(0, index - self.settings.lookback_sentences):index][::-1]
+        specific = [[m for m in self.materials_of(e) if m.kind in ("specific", "composite")]
+                    for e in earlier]
+        for found in specific:
+            variable = [m for m in found if variables & self.open_variables(m.raw)]
+            if variable:
+                return _pick(variable[0])
+        if only_variable:
+            return None
+        for e, found in zip(earlier, specific, strict=True):
+            mats = self.materials_of(e)
+            if not latter and mats and mats[0].kind == "anaphor" and found:
+                continue
+            if not latter and found and all(self.compared(m) for m in found):
+                continue  # "... in the same space group as Li3OCl": not what is measured
+            if found:
+                succeeding = [m for m in found if self.succeeds(m)]
+                if succeeding and not latter:
+                    return _pick(succeeding[-1])
+                return _pick(found[-1] if latter else found[0])
+        for e in earlier:
+            components = [m for m in self.materials_of(e) if m.kind == "component"]
+            if components:
+                return _pick(components[0])
+        return None
+
+    def succeeds(self, m: _Material) -> bool:
+        """The material follows "later", "subsequently", ... (within two tokens)."""
+        return any(self.labelled(k, "SUCCESSION") for k in range(max(0, m.start - 2), m.start))
+
+    def open_variables(self, raw: str) -> frozenset[str]:
+        """Variables a material leaves open: its formula's, or its defined formula's."""
+        if raw in self.defined:
+            return formula_variables(self.defined[raw])
+        return formula_variables(_compact(raw))
+
+    def materials_of(self, sent: Span) -> list[_Material]:
+        if sent.start not in self._materials:
+            self._materials[sent.start] = sorted(self.find_sentence_materials(sent),
+                                                 key=lambda m: m.start)
+        return self._materials[sent.start]
+
+    def find_sentence_materials(self, sent: Span) -> Iterator[_Material]:
+        """Materials named in the sentence, each token in one at most.
+
+        Composites and solutions come first, so their host, salt, filler or solvent is not
+        also a material of its own; a salt, polymer host or solvent named alone is a
+        ``component``, which a value is given only when nothing else is named.
+        """
+        covered: set[int] = set()
+        for a, b, kind, alternatives in self.find_composites(sent):
+            covered.update(range(a, b))
+            yield _Material(a, b, self.doc[a:b].text, kind, alternatives)
+        for label, kind in (("ANAPHOR", "anaphor"), ("MATERIAL_CLASS", "class"),
+                            ("MATERIAL_NAME", "specific")):
+            for s in filter_spans([s for s in self.spans(label) if s.sent.start == sent.start]):
+                if covered.isdisjoint(range(s.start, s.end)):
+                    covered.update(range(s.start, s.end))
+                    if kind == "specific" and self.is_component(s.start, s.end):
+                        kind = "component"
+                    yield _Material(s.start, s.end, s.text, kind)
+        for t in sent:
+            if _CATION_RE.match(t.text) and t.i not in covered:
+                covered.add(t.i)
+                yield _Material(t.i, t.i + 1, t.text, "ion")
+        i = sent.start
+        while i < sent.end:
+            found = self.formula_at(i, sent.end, covered)
+            if found is None:
+                i += 1
+                continue
+            covered.update(range(i, found))
+            first = i
+            if (i - 2 >= sent.start and self.doc[i - 1].text == "/"
+                    and _DOPANT_RE.match(self.doc[i - 2].text)):
+                first = i - 2  # "Eu^3+/NGS": the doped host
+                covered.update(range(first, i))
+            kind = "component" if self.is_component(first, found) else "specific"
+            yield _Material(first, found, self.with_abbreviation(first, found), kind)
+            i = found
+
+    def formula_at(self, i: int, limit: int, covered: set[int]) -> int | None:
+        """End of the longest run of tokens from ``i`` that reads as a formula or abbreviation.
+
+        An amount written as a fraction splits a formula at its slash
+        (``(NdxZr1-x)4/(4-x)NbP3O12``): both halves make one material, and a half alone none.
+        """
+        if self.slash_amount_at(i - 1):
+            return None
+        end = self.formula_run(i, limit, covered)
+        if end is None and self.slash_amount_at(i + 1) and is_formula(self.doc[i].text):
+            end = i + 1  # "Sc1/3Zr2(PO4)3": one element before the slash
+        if end is None or not self.slash_amount_at(end):
+            return end
+        return self.formula_run(end + 1, limit, covered)
+
+    def slash_amount_at(self, k: int) -> bool:
+        """Token ``k`` is a "/" glued between a formula piece and an amount (``4/(4-x)``)."""
+        doc = self.doc
+        return (0 < k < len(doc) - 1 and doc[k].text == "/" and not doc[k - 1].whitespace_
+                and not doc[k].whitespace_ and doc[k + 1].text[:1] in "(0123456789"
+                and doc[k - 1].i not in self.taken and doc[k + 1].i not in self.numbers)
+
+    def formula_run(self, i: int, limit: int, covered: set[int]) -> int | None:
+        doc = self.doc
+        if i >= limit or i in covered or i in self.taken or i in self.numbers:
+            return None
+        first = doc[i].text
+        if (first in self.defined or first in self.samples
+                or match_variable_abbreviation(first, self.defined) is not None):
+            return i + 1
+        if not _FORMULA_PIECE_RE.match(first) or first in _OPERATOR_TOKENS:
+            return None
+        longest = min(limit, i + self.settings.max_formula_tokens)
+        for j in range(longest, i, -1):
+            run = doc[i:j]
+            if any(t.i in covered or t.i in self.taken or not _FORMULA_PIECE_RE.match(t.text)
+                   for t in run):
+                continue
+            if j - i > 1 and not any(t.text in _OPERATOR_TOKENS or "(" in t.text for t in run):
+                continue
+            text = run.text.replace(" ", "").replace("\ufffd", "·")
+            if _ION_RE.search(text) or doc[j - 1].text in _OPERATOR_TOKENS:
+                continue
+            if (is_formula(text) and _plausible_formula(text)) or _is_formula_system(text):
+                return j
+        return None
+
+    def with_abbreviation(self, i: int, j: int) -> str:
+        """``NaCB11H12 (NCB)`` when the formula is followed by the abbreviation it defines."""
+        doc = self.doc
+        raw = doc[i:j].text
+        if j + 2 < len(doc) and doc[j].text == "(" and doc[j + 2].text == ")":
+            abbr = doc[j + 1].text
+            if self.defined.get(abbr, "").replace(" ", "") == raw.replace(" ", ""):
+                return f"{raw} ({abbr})"
+        return raw
