@@ -52,7 +52,8 @@ from extractors.mention_linking import (
     _plausible_formula,
 )
 from extractors.mention_materials import _ACRONYM_RE, _CATION_RE, _ION_RE, MaterialsMixin, _Pick
-from extractors.records import CONDUCTIVITY_KINDS, ConductivityRecord
+from extractors.records import ConductivityRecord
+from extractors.schemas import CLASS_STATEMENT_FLAG, CONDUCTIVITY_KINDS
 from extractors.units import Conductivity, Temperature, parse_conductivity, parse_temperature
 
 __all__ = [
@@ -88,8 +89,6 @@ TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption"})
 
 #: What ``Mention.material_raw`` names: one material, a composite/solution phrase, or a class.
 MATERIAL_KINDS = ("specific", "composite", "class")
-#: Flag of a value stated for a class of materials ("superionic conductors ... 10^-2 S cm^-1").
-CLASS_STATEMENT = "class_statement"
 #: Flag of a list item whose power of ten is written on the last item only ("2.3 and 1.3 × 10^-10").
 SHARED_EXPONENT = "shared_exponent"
 
@@ -332,9 +331,9 @@ class _Linking(MaterialsMixin):
         out = []
         for i, m in enumerate(found):
             if names:
-                flags = tuple(f for f in m.flags if f != CLASS_STATEMENT)
+                flags = tuple(f for f in m.flags if f != CLASS_STATEMENT_FLAG)
                 if names[i].kind == "class":
-                    flags += (CLASS_STATEMENT,)
+                    flags += (CLASS_STATEMENT_FLAG,)
                 m = replace(m, material_raw=names[i].raw, material_kind=names[i].kind,
                             flags=flags)
             if kinds and (m.kind == "unspecified" or len(set(kinds)) > 1):
@@ -366,7 +365,7 @@ class _Linking(MaterialsMixin):
         return start, unit.end, [
             Mention(value.start, value.end, value.text, value.conductivity, material.raw,
                     temperature, sent.text,
-                    value.flags + ((CLASS_STATEMENT,) if material.kind == "class" else ()),
+                    value.flags + ((CLASS_STATEMENT_FLAG,) if material.kind == "class" else ()),
                     kind, material.kind)
             for value, material, kind in zip(values, materials, kinds, strict=True)]
 

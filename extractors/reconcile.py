@@ -167,11 +167,27 @@ def _centre(v: Value) -> float | None:
     return math.sqrt(ends[0] * ends[-1]) if ends else None
 
 
+def _kind(side: Side) -> str:
+    """Curated datasets hold ionic conductivities of no stated kind."""
+    return "unspecified" if isinstance(side, CuratedValue) else side.conductivity_kind
+
+
+def kinds_comparable(a: Side, b: Side) -> bool:
+    """A bulk value is no total value, and an electronic value is no ionic one; a value whose
+    kind is not stated may be either ionic kind."""
+    ka, kb = _kind(a), _kind(b)
+    if "electronic" in (ka, kb):
+        return ka == kb
+    return ka == kb or "unspecified" in (ka, kb)
+
+
 def pair_groups(left: list[Side], right: list[Side], settings: CompareSettings,
                 ) -> list[tuple[Side, Side, Verdict]]:
-    """One-to-one pairs of two groups, cheapest first; pairs that are two measurements skip."""
+    """One-to-one pairs of two groups, cheapest first; pairs that are two measurements (or of
+    kinds that are not comparable) are skipped."""
     costs = sorted(((_pair_cost(a, b), i, j) for i, a in enumerate(left)
-                    for j, b in enumerate(right)), key=lambda c: c[0])
+                    for j, b in enumerate(right) if kinds_comparable(a, b)),
+                   key=lambda c: c[0])
     used_left: set[int] = set()
     used_right: set[int] = set()
     pairs = []

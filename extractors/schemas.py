@@ -25,6 +25,16 @@ DOCUMENT_STATUSES: tuple[str, ...] = ("ok", "failed")
 #: Closed vocabularies of the conductivity record (CONTRACT.md).
 QUALIFIERS: tuple[str, ...] = ("exact", "approx", "range", "lower_bound", "upper_bound")
 SOURCES: tuple[str, ...] = ("table", "text")
+#: Caveats a record's ``flags`` may list (comma-separated).
+RECORD_FLAGS: dict[str, str] = {
+    "unsure_exponent": "the power of ten or its sign is not certain from the PDF",
+    "unsure_times_sign": "a lost glyph between mantissa and 10^ was read as ×",
+    "shared_exponent": "a list's power of ten, written once, applied to each value",
+    "class_statement": "the value is about a class of materials, not one material",
+    "composition_nominal": "the table prints nominal and refined compositions; nominal used",
+    "composition_refined": "only a refined composition is printed",
+}
+CLASS_STATEMENT_FLAG = "class_statement"
 #: What the document says the value measures; ``unspecified`` when it does not say.
 CONDUCTIVITY_KINDS: tuple[str, ...] = ("total", "bulk", "grain_boundary", "electronic",
                                        "unspecified")
@@ -103,7 +113,9 @@ _CONDUCTIVITY_COLUMNS: dict[str, tuple[pa.DataType, bool, str]] = {
                                  "if any."),
     "cited_doi": (_STRING, True, "DOI of the reference list entry the value cites (``|``-joined "
                                  "when several), if the work prints one."),
-    "flags": (_STRING, True, "Extraction caveats worth a curator's look, if any."),
+    "flags": (_STRING, True, "Extraction caveats worth a curator's look, comma-separated: "
+                             + "; ".join(f"`{k}` ({v})" for k, v in RECORD_FLAGS.items())
+                             + "."),
 }
 
 _ALLOWED: dict[str, tuple[str, ...]] = {"source": SOURCES, "qualifier": QUALIFIERS,

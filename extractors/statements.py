@@ -22,11 +22,10 @@ import pandas as pd
 from extractors.citations import citation_keys
 from extractors.comparison import Value, written_figures
 from extractors.materials import normalise_material_text, reduced_formula, resolve_material
+from extractors.schemas import CLASS_STATEMENT_FLAG
 
 #: Shortest spelling for which one dropped subscript digit is taken as a typo, not a material.
 DEFAULT_MIN_TYPO_LENGTH = 5
-#: The ``flags`` word an extractor sets on a value about a class of materials.
-CLASS_FLAG = "class_statement"
 _ION = re.compile(r"^[A-Z][a-z]?(?:\^?\d*[+-]|\s*ions?)$")
 _COMPOSITE = re.compile(r"composite|\bwt\s*\.?\s*%|\bvol\s*\.?\s*%|\bCSEs?\b|\bfiller", re.I)
 _COMPONENT_SPLIT = re.compile(r"[\s/,;:+]+|(?<=\))-|-(?=\()")
@@ -51,7 +50,7 @@ def _class_words() -> tuple[frozenset[str], frozenset[str]]:
 def is_class_statement(material_raw: str, material_formula: str | None,
                        flags: str | None = None) -> bool:
     """A value about a class of materials or an ion, not about one material."""
-    if flags and CLASS_FLAG in flags:
+    if flags and CLASS_STATEMENT_FLAG in flags.split(","):
         return True
     raw = material_raw.strip()
     if _ION.match(raw):

@@ -23,6 +23,7 @@ from extractors.mentions import (
     text_to_mentions,
 )
 from extractors.records import ConductivityRecord, records_to_frame
+from extractors.schemas import CLASS_STATEMENT_FLAG
 from tests.conftest import load_document, shared_path
 
 RT = 298.15
@@ -595,7 +596,7 @@ def test_mentions_a_salt_or_host_alone_is_still_a_material(nlp):
 def test_mentions_class_statements_are_flagged(nlp, text, material):
     m = _one(text, nlp)
     assert (m.material_raw, m.material_kind) == (material, "class")
-    assert mentions.CLASS_STATEMENT in m.flags
+    assert CLASS_STATEMENT_FLAG in m.flags
 
 
 @pytest.mark.parametrize(

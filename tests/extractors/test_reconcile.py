@@ -259,6 +259,20 @@ def test_reconcile_typo_of_one_subscript_is_the_same_material_inside_a_work() ->
     assert row.status == "unit_slip"
 
 
+@pytest.mark.parametrize(("kinds", "compared"), [
+    (("bulk", "total"), False), (("bulk", "unspecified"), True), (("bulk", "bulk"), True),
+    (("electronic", "unspecified"), False), (("electronic", "electronic"), True),
+])
+def test_reconcile_compares_only_comparable_kinds(kinds: tuple[str, str], compared: bool) -> None:
+    from dataclasses import replace
+
+    first, second = (replace(_record("Li7La3Zr2O12", "1", 1e-4, 298.15, source=source),
+                             conductivity_kind=kind)
+                     for kind, source in zip(kinds, ("table", "text"), strict=True))
+    out = reconcile(_records(first, second), NO_CURATED)
+    assert (set(out["scope"]) == {"within_work"}) is compared
+
+
 def test_reconcile_two_works_are_compared_across() -> None:
     records = _records(_record("Li7P3S11", "17", 1.7e-2, 298.15, doc=DOC_A),
                        _record("Li7P3S11", "3.2", 3.2e-3, 298.15, doc=DOC_C, work="doi:x"))
