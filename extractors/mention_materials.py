@@ -43,6 +43,12 @@ def _pick(m: _Material) -> _Pick:
     return _Pick(m.raw, "specific" if m.kind == "component" else m.kind)
 
 
+def _ion_statement(ion: _Material) -> _Pick:
+    """A value stated for an ion and no material ("10 mS cm^-1 for Li^+"): a statement about
+    the class of that ion's conductors, kept and flagged, never a material."""
+    return _Pick(ion.raw, "class")
+
+
 @dataclass(frozen=True)
 class _Context:
     """A value being linked: its sentence, token range, the sentence's materials, its clause."""
@@ -254,7 +260,7 @@ class MaterialsMixin(CompositesMixin):
             if inside:
                 return _pick(inside[0])
             # "of Li^+ in solids" is about a class; "of Li^+" alone leaves the material open
-            return _DROP if self.doc[named.end].lower_ == "in" else None
+            return _ion_statement(named) if self.doc[named.end].lower_ == "in" else None
         return self.resolve(named, c.sent) or _DROP
 
     def rule_conductivity_of_after(self, c: _Context) -> _Pick | None:
@@ -289,7 +295,7 @@ class MaterialsMixin(CompositesMixin):
         after = self.material_for_after(c.end, c.mats)
         if after is None:
             return None
-        return _DROP if after.kind == "ion" else _pick(after)
+        return _ion_statement(after) if after.kind == "ion" else _pick(after)
 
     def rule_clause_before(self, c: _Context) -> _Pick | None:
         return self.first_named([m for m in c.mats if c.seg_start <= m.start

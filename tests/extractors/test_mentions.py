@@ -240,14 +240,19 @@ def test_mentions_material_defined_as_abbreviation(nlp):
 
 
 def test_mentions_conducting_ion_is_never_the_material(nlp):
+    """A value stated for an ion alone is kept as a statement about a class, never a material."""
     text = ("This has led to ambient-temperature conductivity values of the order of 10 mS cm^-1 "
             "for Li^+ (ref. ^7), 1 mS cm^-1 for Na^+ (refs. ^59,60) and 0.1 mS cm^-1 for Mg^2+.")
-    assert text_to_mentions(text, nlp) == []
+    found = text_to_mentions(text, nlp)
+    assert [(m.material_raw, m.conductivity.sigma_S_per_cm) for m in found] == [
+        ("Li^+", 1e-2), ("Na^+", 1e-3), ("Mg^2+", 1e-4)]
+    assert all(CLASS_STATEMENT_FLAG in m.flags for m in found)
     m = _one("The conductivity of Li^+ in Li3PS4 is 0.2 mS cm^-1 at 25 °C.", nlp)
     assert m.material_raw == "Li3PS4"
     m = _one("Li7P3S11 was studied. The conductivity of Li^+ reaches 2 mS cm^-1.", nlp)
     assert m.material_raw == "Li7P3S11"
-    assert text_to_mentions("The conductivity of Li^+ in solids exceeds 1 mS cm^-1.", nlp) == []
+    (m,) = text_to_mentions("The conductivity of Li^+ in solids exceeds 1 mS cm^-1.", nlp)
+    assert CLASS_STATEMENT_FLAG in m.flags
 
 
 def test_mentions_main_material_is_the_fallback(nlp):
@@ -1020,10 +1025,14 @@ def test_mentions_real_paper_electronic_values_are_kept_apart():
 
 
 @pytest.mark.shared
-def test_mentions_real_paper_values_for_an_ion_are_dropped():
-    """Famprikis et al.'s "10 mS cm^-1 for Li^+, 1 mS cm^-1 for Na^+ ..." names no material."""
-    records = _real_records("solid-electrolytes-review-famprikis-natmater-2019.pdf")
-    assert not any(r.material_raw.endswith("+") for r in records)
+def test_mentions_real_paper_values_for_an_ion_are_class_statements():
+    """Famprikis et al.'s "10 mS cm^-1 for Li^+, 1 mS cm^-1 for Na^+ ..." names no material: the
+    values are kept, flagged as statements about a class, with no formula."""
+    records = [r for r in _real_records("solid-electrolytes-review-famprikis-natmater-2019.pdf")
+               if r.material_raw.endswith("+")]
+    assert {round(r.sigma_S_per_cm, 6) for r in records} >= {0.01, 0.001, 0.0001}
+    assert all(CLASS_STATEMENT_FLAG in (r.flags or "") and r.material_formula is None
+               for r in records)
 
 
 @pytest.mark.shared
