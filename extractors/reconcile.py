@@ -39,7 +39,13 @@ from extractors.schemas import (
     DECISIONS,
     RECONCILIATION_COLUMNS,
 )
-from extractors.statements import Statement, material_key, records_to_statements, typo_aliases
+from extractors.statements import (
+    Statement,
+    composite_aliases,
+    material_key,
+    records_to_statements,
+    typo_aliases,
+)
 from extractors.units import ROOM_TEMPERATURE_K
 
 DEFAULT_COMPARE_PUBLIC = True
@@ -334,12 +340,14 @@ def _only_in_curated(c: CuratedValue) -> dict[str, Any]:
     }
 
 
-def _unify_typos(statements: list[Statement]) -> list[Statement]:
-    """Inside one work, a material spelled with one subscript digit fewer is the same one."""
+def _unify_within_works(statements: list[Statement]) -> list[Statement]:
+    """Inside one work, a material spelled with one subscript digit fewer, or a composite named
+    by some of its parts, is the same material."""
     by_work: dict[str, dict[str, set[str]]] = {}
     for s in statements:
         by_work.setdefault(s.work_id, {}).setdefault(s.material_key, set()).update(s.spellings)
-    aliases = {work: typo_aliases(keys) for work, keys in by_work.items()}
+    aliases = {work: {**composite_aliases(keys), **typo_aliases(keys)}
+               for work, keys in by_work.items()}
     return [replace(s, material_key=aliases[s.work_id].get(s.material_key, s.material_key))
             for s in statements]
 
@@ -402,7 +410,7 @@ def reconcile(conductivity: pd.DataFrame, curated: pd.DataFrame,
         DecisionError: two decisions contradict each other on one statement.
     """
     settings = ReconcileSettings.resolve(settings)
-    statements = _unify_typos(records_to_statements(conductivity))
+    statements = _unify_within_works(records_to_statements(conductivity))
     values = [c for c in curated_to_values(curated) if settings.compare_public or c.expected]
     rows = compare_statements(statements, values, settings.compare_settings())
     out = _frame(rows)

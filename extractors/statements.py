@@ -10,6 +10,7 @@ formula, the components of a composite, or the normalised name; values about a c
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,23 +29,29 @@ from extractors.schemas import CLASS_STATEMENT_FLAG
 DEFAULT_MIN_TYPO_LENGTH = 5
 _ION = re.compile(r"^[A-Z][a-z]?(?:\^?\d*[+-]|\s*ions?)$")
 _COMPOSITE = re.compile(r"composite|\bwt\s*\.?\s*%|\bvol\s*\.?\s*%|\bCSEs?\b|\bfiller", re.I)
-_COMPONENT_SPLIT = re.compile(r"[\s/,;:+]+|(?<=\))-|-(?=\()")
+_COMPONENT_SPLIT = re.compile(r"[\s/,;:+–]+|-")
 
 
 @cache
 def _class_words() -> tuple[frozenset[str], frozenset[str]]:
-    """(class nouns, polymer hosts) from package data."""
+    """(class nouns, the words of hosts and solvents that make up composites and solutions).
+
+    Class nouns are package data (``data/material_classes.txt``); host and solvent words are
+    the ones the mention patterns name (``patterns/materials.jsonl``), so both read one list.
+    """
     text = files("extractors").joinpath("data/material_classes.txt").read_text("utf-8")
-    sections: dict[str, set[str]] = {}
-    current = ""
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1]
-        elif line and not line.startswith("#"):
-            sections.setdefault(current, set()).update(w.casefold() for w in line.split(","))
-    clean = {k: frozenset(w.strip() for w in v if w.strip()) for k, v in sections.items()}
-    return clean.get("class_nouns", frozenset()), clean.get("polymer_hosts", frozenset())
+    nouns = frozenset(w.strip().casefold() for line in text.splitlines()
+                      if line.strip() and not line.lstrip().startswith(("#", "["))
+                      for w in line.split(",") if w.strip())
+    components: set[str] = set()
+    patterns = files("extractors").joinpath("patterns/materials.jsonl").read_text("utf-8")
+    for line in patterns.splitlines():
+        entry = json.loads(line) if line.strip() else {}
+        if entry.get("label") in ("POLYMER_HOST", "SOLVENT"):
+            for token in entry["pattern"]:
+                words = token.get("LOWER", {})
+                components.update(words.get("IN", []) if isinstance(words, dict) else [])
+    return nouns, frozenset(components - nouns)
 
 
 def is_class_statement(material_raw: str, material_formula: str | None,
@@ -67,11 +74,15 @@ def is_class_statement(material_raw: str, material_formula: str | None,
 
 
 def _components(material_raw: str) -> list[str]:
-    """Reduced formulas of the inorganic parts named in a composite description."""
-    nouns, _ = _class_words()
+    """The parts a composite, solution or polymer electrolyte names: reduced formulas of the
+    salts and fillers, and the host, plasticizer and solvent words."""
+    nouns, hosts = _class_words()
     found = []
     for token in _COMPONENT_SPLIT.split(material_raw.replace("(", " ").replace(")", " ")):
-        token = token.strip(".")
+        token = token.strip(".").removesuffix("-based")
+        if token.casefold() in hosts:
+            found.append(token.casefold())
+            continue
         if len(token) < 2 or not token[0].isupper() or token.casefold() in nouns:
             continue
         formula = resolve_material(token).formula
@@ -87,9 +98,12 @@ def material_key(material_raw: str, material_formula: str | None,
     raw = str(material_raw or "")
     if is_class_statement(raw, material_formula, flags):
         return f"class:{normalise_material_text(raw)}"
+    parts = _components(raw) if _COMPOSITE.search(raw) or not material_formula else []
+    named_host = any(not part[0].isupper() for part in parts)  # a host or solvent word
+    if parts and (_COMPOSITE.search(raw) or (len(parts) >= 2 and named_host)):
+        return f"composite:{'+'.join(parts)}"
     if _COMPOSITE.search(raw):
-        parts = _components(raw)
-        return f"composite:{'+'.join(parts)}" if parts else f"name:{normalise_material_text(raw)}"
+        return f"name:{normalise_material_text(raw)}"
     reduced = reduced_formula(material_formula) if material_formula else None
     return f"formula:{reduced}" if reduced else f"name:{normalise_material_text(raw)}"
 
@@ -194,6 +208,19 @@ def records_to_statements(records: pd.DataFrame) -> list[Statement]:
                            _text(r.get("flags")))
         groups.setdefault(_statement_key(r, key), (key, []))[1].append(r)
     return [_statement(rows, key) for key, rows in groups.values()]
+
+
+def composite_aliases(keys: Iterable[str]) -> dict[str, str]:
+    """A composite named by some of its parts ("CSEs containing 30 wt.% NZSP") is the one
+    composite of the work whose parts include them, when exactly one does."""
+    parts = {k: set(k.removeprefix("composite:").split("+")) for k in keys
+             if k.startswith("composite:")}
+    aliases = {}
+    for key, mine in parts.items():
+        wider = [other for other, theirs in parts.items() if other != key and mine < theirs]
+        if len(wider) == 1:
+            aliases[key] = wider[0]
+    return aliases
 
 
 def typo_aliases(spellings_by_key: Mapping[str, Iterable[str]]) -> dict[str, str]:

@@ -136,7 +136,7 @@ def test_statements_of_two_works_stay_two() -> None:
 @pytest.mark.parametrize(("raw", "prefix"), [
     ("solid electrolyte", "class:"), ("superionic conductors", "class:"), ("Li^+", "class:"),
     ("Mg^2+", "class:"), ("PEO", "class:"), ("PEO-based", "class:"),
-    ("LiClO4-PEO", "name:"), ("LiPON", "name:"), ("Li7P3S11", "formula:"),
+    ("LiClO4-PEO", "composite:"), ("LiPON", "name:"), ("Li7P3S11", "formula:"),
     ("Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)", "composite:"),
 ])
 def test_statements_material_keys(raw: str, prefix: str) -> None:
@@ -148,6 +148,24 @@ def test_statements_composite_is_not_its_filler() -> None:
     curated = "polyether / Na3Zr2Si2PO12 composite (30 wt.% NZSP)"
     assert material_key(composite, "Na3Zr2PSi2O12") == material_key(curated, None)
     assert material_key(composite, "Na3Zr2PSi2O12") != material_key("NZSP", "Na3Zr2PSi2O12")
+
+
+def test_reconcile_composite_named_by_some_of_its_parts_inside_a_work() -> None:
+    """"CSEs containing 30 wt.% NZSP" in the text is the table's polyether/NZSP composite; a
+    PUA/LiTFSI electrolyte is not the LiTFSI/PEGDA/succinonitrile one."""
+    records = _records(
+        _record("Composite of polyether-based polymer/inorganic Na3Zr2Si2PO12 (NZSP)", "0.01",
+                1e-5, None),
+        _record("CSEs containing 30 wt.% NZSP", "1.03 × 10^-5 S cm^-1", 1.03e-5, 298.0,
+                source="text"),
+        _record("Composite of LiTFSI/PEGDA/succinonitrile plasticizer", "0.43", 4.3e-4, None,
+                top=300),
+        _record("UV-photocurable polyurethane acrylate (PUA) containing 30 wt.% LiTFSI",
+                "0.0032 mS cm^-1", 3.2e-6, 298.15, source="text", top=300))
+    out = reconcile(records, NO_CURATED)
+    compared = out[out["scope"] == "within_work"]
+    assert list(compared["status"]) == ["rounding"]
+    assert sorted(out.loc[out["scope"] == "unmatched", "status"]) == ["only_in_document"] * 2
 
 
 @pytest.mark.parametrize(("short", "long", "same"), [
