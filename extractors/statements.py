@@ -179,8 +179,8 @@ def _statement(group: Sequence[Mapping[str, Any]], key: str) -> Statement:
     parts = _statement_key(first, key)
     sigma = _float(first.get("sigma_S_per_cm"))
     citations = citation_keys(_text(first.get("reference")), _text(first.get("evidence")))
-    dois = tuple(dict.fromkeys(d for r in group for d in str(r.get("cited_doi") or "").split("|")
-                               if d))
+    dois = tuple(dict.fromkeys(d for r in group
+                               for d in (_text(r.get("cited_doi")) or "").split("|") if d))
     raw = str(first["material_raw"])
     label = "the table" if first["source"] == "table" else "the text"
     return Statement(

@@ -291,6 +291,14 @@ def test_reconcile_compares_only_comparable_kinds(kinds: tuple[str, str], compar
     assert (set(out["scope"]) == {"within_work"}) is compared
 
 
+def test_reconcile_missing_citations_read_back_as_nan_cite_nothing() -> None:
+    records = _records(_record("Li7P3S11", "17", 1.7e-2, 298.15),
+                       _record("Li7P3S11", "17 mS", 1.7e-2, 298.15, source="text"))
+    records["cited_doi"] = records["cited_doi"].astype(object).where(False, float("nan"))
+    (row,) = reconcile(records, NO_CURATED).itertuples()
+    assert pd.isna(row.same_citation) and "nan" not in row.explanation
+
+
 def test_reconcile_two_works_are_compared_across() -> None:
     records = _records(_record("Li7P3S11", "17", 1.7e-2, 298.15, doc=DOC_A),
                        _record("Li7P3S11", "3.2", 3.2e-3, 298.15, doc=DOC_C, work="doi:x"))
