@@ -294,7 +294,7 @@ def test_reconcile_compares_only_comparable_kinds(kinds: tuple[str, str], compar
 def test_reconcile_missing_citations_read_back_as_nan_cite_nothing() -> None:
     records = _records(_record("Li7P3S11", "17", 1.7e-2, 298.15),
                        _record("Li7P3S11", "17 mS", 1.7e-2, 298.15, source="text"))
-    records["cited_doi"] = records["cited_doi"].astype(object).where(False, float("nan"))
+    records["cited_doi"] = [float("nan")] * len(records)  # as pandas reads an all-null column
     (row,) = reconcile(records, NO_CURATED).itertuples()
     assert pd.isna(row.same_citation) and "nan" not in row.explanation
 
