@@ -252,7 +252,8 @@ def _material_key(row: Mapping[str, Any]) -> str:
 
 
 def _material_label(row: Mapping[str, Any]) -> str:
-    return _text(row.get("material_formula")) or _text(row.get("material_raw")) or "(unnamed)"
+    """The material as the document writes it: what a curator searches the PDF for."""
+    return _text(row.get("material_raw")) or _text(row.get("material_formula")) or "(unnamed)"
 
 
 def _is_class(row: Mapping[str, Any]) -> bool:
