@@ -14,7 +14,11 @@ class IonlitError(Exception):
 
 
 class DocumentError(ValueError, IonlitError):
-    """A PDF that cannot be read; ``reason`` is a short machine-friendly tag."""
+    """A PDF that cannot be read; ``reason`` is a short machine-friendly tag.
+
+    Every way a file can fail to open, hash or read ends in one of the subclasses below, so a
+    run can say why in one line and go on with the other files.
+    """
 
     reason = "unreadable"
 
@@ -22,6 +26,16 @@ class DocumentError(ValueError, IonlitError):
         self.path = path
         self.detail = detail
         super().__init__(f"{path}: {self.reason}: {detail}")
+
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, str]]:
+        # Errors cross the boundary of the reader's worker process (extractors.guarded).
+        return (type(self), (self.path, self.detail))
+
+
+class NotAFileError(DocumentError):
+    """Nothing readable at the path: missing, a folder, a FIFO or device, a symlink loop."""
+
+    reason = "not a file"
 
 
 class NotAPdfError(DocumentError):
@@ -38,6 +52,36 @@ class NoTextLayerError(DocumentError):
 
 class MalformedPdfError(DocumentError):
     reason = "malformed PDF"
+
+
+class TooLargeError(DocumentError):
+    """Over a limit of :class:`extractors.guarded.ReadLimits`: bytes, pages or memory."""
+
+    reason = "too large"
+
+
+class ReadTimeoutError(DocumentError, TimeoutError):
+    """Reading took longer than the time limit; the worker was stopped."""
+
+    reason = "timed out"
+
+
+class ExtractorBugError(RuntimeError, IonlitError):
+    """An unexpected exception in ionlit's own code while extracting one document.
+
+    Not a :class:`DocumentError`: the file may be fine and the code is wrong. ``ionlit extract``
+    records it in the ``documents`` row and exits 3 rather than 1.
+    """
+
+    reason = "internal error"
+
+    def __init__(self, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(f"{path}: {self.reason}: {detail}")
+
+    def __reduce__(self) -> tuple[type[ExtractorBugError], tuple[str, str]]:
+        return (type(self), (self.path, self.detail))
 
 
 class UnitParseError(ValueError, IonlitError):

@@ -10,20 +10,23 @@ finds columns, running headers/footers and ruled table regions, and joins lines 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import hashlib
 import itertools
+import os
 import re
+import stat
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
+import pdfminer
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfparser import PDFSyntaxError
-from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors._typing import BBox, CharDict
@@ -37,10 +40,13 @@ from extractors.document import (
     union_box,
 )
 from extractors.errors import (
+    DocumentError,
     EncryptedPdfError,
     MalformedPdfError,
+    NotAFileError,
     NotAPdfError,
     NoTextLayerError,
+    TooLargeError,
 )
 from extractors.fonts import is_unmapped
 from extractors.glyphs import GlyphPage, GlyphResources
@@ -117,42 +123,141 @@ class _Char:
 # --------------------------------------------------------------------------- opening
 
 
-def sha256_of(path: Path) -> str:
-    """The document id: sha256 of the file bytes."""
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _file_kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "folder"), (stat.S_ISFIFO, "FIFO"), (stat.S_ISCHR, "character device"),
+             (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"))
+    return next((name for test, name in kinds if test(mode)), "special file")
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, or ``NotAFileError`` unless it is a regular file.
+
+    Opened non-blocking and checked with ``fstat`` on the open descriptor, so a FIFO named
+    ``x.pdf`` cannot block the open and a symlink to ``/dev/zero`` is refused before a byte is
+    read; a missing path, a folder and a symlink loop say so instead of raising ``OSError``.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        raise NotAFileError(str(path), _os_reason(exc)) from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFileError(str(path), f"a {_file_kind(mode)}, not a regular file")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def sha256_of(path: Path, max_bytes: int | None = None) -> str:
+    """The document id: sha256 of the file bytes.
+
+    Raises:
+        NotAFileError: nothing readable at ``path`` (see :func:`open_regular`).
+        TooLargeError: more than ``max_bytes`` bytes (hashing stops there).
+    """
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
+    read = 0
+    with open_regular(path) as fh:
+        try:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                read += len(chunk)
+                if max_bytes is not None and read > max_bytes:
+                    raise TooLargeError(str(path), f"more than {max_bytes} bytes")
+                digest.update(chunk)
+        except OSError as exc:  # e.g. EIO, or EISDIR on exotic file systems
+            raise NotAFileError(str(path), f"read failed: {_os_reason(exc)}") from exc
     return digest.hexdigest()
 
 
-def open_pdf(path: Path) -> pdfplumber.pdf.PDF:
-    """Open a PDF or raise the ``DocumentError`` that says why it cannot be read."""
-    with path.open("rb") as fh:
+_PARSER_DIRS = tuple(str(Path(m.__file__).parent) for m in (pdfminer, pdfplumber)
+                     if m.__file__)
+
+
+def _raised_by_parser(exc: BaseException) -> bool:
+    """Whether pdfminer or pdfplumber raised ``exc`` (rather than ionlit's own code)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.startswith(_PARSER_DIRS):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def parser_error(path: Path, exc: Exception, where: str = "") -> DocumentError:
+    """The ``DocumentError`` for an exception pdfminer or pdfplumber raised on ``path``.
+
+    pdfplumber wraps pdfminer's errors in ``PdfminerException`` (some only when ``page.chars``
+    is first read), and a broken file can make the parser fail in any way (``KeyError``,
+    ``AssertionError``, ``zlib.error``, ``RecursionError`` for a page tree nested thousands
+    deep): all of them mean the file is malformed, unless the cause is a password.
+    """
+    cause: BaseException = exc
+    if isinstance(exc, PdfminerException) and exc.args and isinstance(exc.args[0], BaseException):
+        cause = exc.args[0]
+    if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+        return EncryptedPdfError(str(path), f"needs a password ({type(cause).__name__})")
+    if isinstance(cause, MemoryError):
+        return TooLargeError(str(path), f"{where}out of memory while parsing")
+    if isinstance(cause, RecursionError):
+        return MalformedPdfError(str(path), f"{where}objects nested too deep (RecursionError)")
+    text = " ".join(str(cause).split())
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return MalformedPdfError(str(path), f"{where}{type(cause).__name__}: {text}")
+
+
+def open_pdf(path: Path, max_pages: int | None = None) -> pdfplumber.pdf.PDF:
+    """Open a PDF or raise the ``DocumentError`` that says why it cannot be read.
+
+    Raises:
+        NotAFileError, NotAPdfError, EncryptedPdfError, MalformedPdfError: as named.
+        TooLargeError: more than ``max_pages`` pages.
+    """
+    with open_regular(path) as fh:
         head = fh.read(1024)
     if b"%PDF-" not in head:
         raise NotAPdfError(str(path), "no %PDF- header in the first 1024 bytes")
     try:
         pdf = pdfplumber.open(path)
-        _ = pdf.pages  # forces the page tree, where broken files fail
-    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
-        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
-            raise EncryptedPdfError(str(path), f"needs a password ({type(cause).__name__})"
-                                    ) from exc
-        if isinstance(cause, PDFSyntaxError | PSException | ValueError | KeyError | TypeError
-                      | PdfminerException):
-            raise MalformedPdfError(str(path), f"{type(cause).__name__}: {cause}") from exc
-        raise
+    except Exception as exc:  # everything the parser raises is classified
+        raise parser_error(path, exc) from exc
+    try:
+        n_pages = len(pdf.pages)  # forces the page tree, where broken files fail
+    except Exception as exc:
+        _close_quietly(pdf)
+        raise parser_error(path, exc, "page tree: ") from exc
+    if n_pages == 0:
+        _close_quietly(pdf)
+        raise MalformedPdfError(str(path), "no pages (the page tree is broken or empty)")
+    if max_pages is not None and n_pages > max_pages:
+        _close_quietly(pdf)
+        raise TooLargeError(str(path), f"{n_pages} pages, over the limit of {max_pages}")
     return pdf
 
 
-def read_document(path: Path | str, settings: LayoutSettings | None = None) -> Document:
-    """Read a PDF into a ``Document`` (blocks in reading order, provenance on every char)."""
+def _close_quietly(pdf: pdfplumber.pdf.PDF) -> None:
+    with contextlib.suppress(Exception):  # closing a broken file must not hide why it broke
+        pdf.close()
+
+
+def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
+                  max_pages: int | None = None, max_bytes: int | None = None) -> Document:
+    """Read a PDF into a ``Document`` (blocks in reading order, provenance on every char).
+
+    Raises:
+        DocumentError: the subclass that says why the file cannot be read. An exception that
+            pdfminer or pdfplumber raises is always one; one from ionlit's own code is not
+            (it is a bug, and propagates as it is).
+    """
     path = Path(path)
     settings = settings or LayoutSettings()
-    sha = sha256_of(path)
-    pdf = open_pdf(path)
+    sha = sha256_of(path, max_bytes)
+    pdf = open_pdf(path, max_pages)
     try:
         encrypted = bool(getattr(pdf.doc, "encryption", None))
         resources = GlyphResources()
@@ -163,13 +268,14 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None) -> D
                 raw_pages.append(RawPage(page.page_number, float(page.width),
                                          float(page.height), tuple(page_to_chars(page)),
                                          page_to_rules(page), page_to_figures(page)))
-            except (PSException, ValueError, KeyError, TypeError) as exc:
-                raise MalformedPdfError(
-                    str(path), f"page {page.page_number}: {type(exc).__name__}: {exc}") from exc
+            except Exception as exc:
+                if not _raised_by_parser(exc):
+                    raise
+                raise parser_error(path, exc, f"page {page.page_number}: ") from exc
             finally:
                 page.close()
     finally:
-        pdf.close()
+        _close_quietly(pdf)
     if not any(raw.chars for raw in raw_pages):
         raise NoTextLayerError(str(path), f"{len(raw_pages)} page(s), no characters "
                                           "(a scanned image needs OCR first)")
