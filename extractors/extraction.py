@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,33 +14,66 @@ from extractors import EXTRACTOR_VERSION, mentions, tables
 from extractors.citations import document_to_references, resolve_citations
 from extractors.document import Document
 from extractors.document_facts import document_to_facts
-from extractors.errors import DocumentError, EncryptedPdfError
-from extractors.layout import read_document, sha256_of
+from extractors.errors import DocumentError, EncryptedPdfError, ExtractorBugError
+from extractors.guarded import ReadLimits, read_document_guarded
+from extractors.layout import LayoutSettings, sha256_of
 from extractors.records import ConductivityRecord, records_to_frame
 from extractors.schemas import CELL_COLUMNS, DOCUMENT_COLUMNS
 from extractors.works import document_to_work_id, with_work_id
 
+#: ``doc_sha256`` of a path with no bytes to hash (missing, a folder, a FIFO, over the size
+#: limit): the sha256 of nothing, as the column is not nullable.
+NO_BYTES_SHA256 = hashlib.sha256(b"").hexdigest()
+
+Failure = DocumentError | ExtractorBugError
+
 
 @dataclass(frozen=True)
 class DocumentExtraction:
-    """What one PDF yields: its ``documents`` row, its records and its table cells."""
+    """What one PDF yields: its ``documents`` row, its records and its table cells.
+
+    ``error`` is why it failed: a :class:`DocumentError` for a file that cannot be read (a
+    classified failure), an :class:`ExtractorBugError` for a bug in ionlit.
+    """
 
     document: dict[str, Any]
     records: pd.DataFrame
     cells: pd.DataFrame
+    error: Failure | None = None
 
     @property
     def failed(self) -> bool:
         return bool(self.document["status"] != "ok")
 
+    @property
+    def bug(self) -> bool:
+        return isinstance(self.error, ExtractorBugError)
+
+
+def _sha256_or_nothing(path: Path, limits: ReadLimits) -> str:
+    try:
+        return sha256_of(path, limits.max_bytes)
+    except DocumentError:
+        return NO_BYTES_SHA256
+
+
+def _size_of(path: Path) -> int:
+    """Bytes of a regular file; 0 for anything else (the row is written all the same)."""
+    try:
+        st = path.stat()
+    except OSError:  # missing, a symlink loop, no permission
+        return 0
+    return st.st_size if stat.S_ISREG(st.st_mode) else 0
+
 
 def document_to_row(path: Path, doc: Document | None, n_records: int | None,
-                    error: DocumentError | None = None) -> dict[str, Any]:
-    """The ``documents`` dataset row of a PDF, read or failed."""
+                    error: Failure | None = None,
+                    limits: ReadLimits | None = None) -> dict[str, Any]:
+    """The ``documents`` dataset row of a PDF, read or failed; never raises for a bad path."""
     return {
-        "doc_sha256": doc.sha256 if doc else sha256_of(path),
+        "doc_sha256": doc.sha256 if doc else _sha256_or_nothing(path, ReadLimits.resolve(limits)),
         "doc_name": path.name,
-        "size_bytes": path.stat().st_size,
+        "size_bytes": _size_of(path),
         "pages": doc.n_pages if doc else None,
         "title": doc.title if doc else None,
         "doi": doc.doi if doc else None,
@@ -67,16 +102,37 @@ def document_to_records(doc: Document, nlp: Any) -> tuple[pd.DataFrame, pd.DataF
     return records_of_document(doc, records), tables.tables_to_cells(doc, found)
 
 
-def extract_document(path: Path | str, nlp: Any = None) -> DocumentExtraction:
-    """Extract one PDF; a PDF that cannot be read gives a ``failed`` row, not an exception."""
+def extract_document(path: Path | str, nlp: Any = None, *,
+                     limits: ReadLimits | None = None,
+                     settings: LayoutSettings | None = None) -> DocumentExtraction:
+    """Extract one PDF; a PDF that cannot be read gives a ``failed`` row, not an exception.
+
+    The PDF is read under ``limits`` (the defaults of :class:`ReadLimits` when None) in a
+    worker process (:func:`read_document_guarded`). Nothing a file can do makes this raise: a
+    file that cannot be read gives ``error`` a :class:`DocumentError`, and an exception in
+    ionlit's own code gives an :class:`ExtractorBugError`, both with a ``failed`` row.
+    """
     path = Path(path)
+    limits = ReadLimits.resolve(limits)
     try:
-        doc = read_document(path)
-    except DocumentError as exc:
-        return DocumentExtraction(document_to_row(path, None, None, exc), records_to_frame([]),
-                                  pd.DataFrame(columns=list(CELL_COLUMNS)))
-    records, cells = document_to_records(doc, nlp if nlp is not None else mentions.load_nlp())
+        doc = read_document_guarded(path, settings, limits)
+    except (DocumentError, ExtractorBugError) as exc:
+        return _failed(path, exc, limits)
+    try:
+        records, cells = document_to_records(doc, nlp if nlp is not None else mentions.load_nlp())
+    except Exception as exc:  # a bug of ours on this document; the run goes on without it
+        return _failed(path, ExtractorBugError(str(path), f"{type(exc).__name__}: {exc}"),
+                       limits, doc)
     return DocumentExtraction(document_to_row(path, doc, len(records)), records, cells)
+
+
+def _failed(path: Path, error: Failure, limits: ReadLimits,
+            doc: Document | None = None) -> DocumentExtraction:
+    row = document_to_row(path, None, None, error, limits)
+    if doc is not None:
+        row["doc_sha256"], row["pages"] = doc.sha256, doc.n_pages
+    return DocumentExtraction(row, records_to_frame([]), pd.DataFrame(columns=list(CELL_COLUMNS)),
+                              error)
 
 
 def rows_to_documents(rows: list[dict[str, Any]], records: pd.DataFrame) -> pd.DataFrame:

@@ -45,9 +45,8 @@ from extractors.report_views import (
     status_counts,
 )
 from extractors.schemas import CONFLICT_STATUSES
+from extractors.spreadsheet import neutralise_cell
 
-#: Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CSV_FILE, _HTML_FILE = "reconciliation.csv", "reconciliation.html"
 #: The default of ``pdf_paths``: an empty mapping nobody can add to by accident.
 NO_PATHS: Mapping[str, Path] = MappingProxyType({})
@@ -126,11 +125,6 @@ def reconciliation_to_html(reconciliation: pd.DataFrame, records: pd.DataFrame,
 
 
 # --- CSV and files ----------------------------------------------------------------------------
-
-def neutralise_cell(text: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (shown as text)."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
 
 def _csv_cell(value: object) -> str | float | int | bool:
     if isinstance(value, numbers.Real):  # numbers are ours, never formulas (see below)

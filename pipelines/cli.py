@@ -22,39 +22,76 @@ from extractors.errors import DatasetError
 from extractors.publish import DEFAULT_ROOT as DEFAULT_DATASETS_ROOT
 from extractors.publish import PublishSettings, latest_version, read_dataset
 
+#: Exit status of ``ionlit extract``: every PDF read, some could not be (a classified reason
+#: each), or ionlit itself failed on one (a bug: the message says so).
+EXIT_OK, EXIT_FAILED_PDFS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
 
 def _extract(args: argparse.Namespace) -> int:
-    from extractors.extraction import extract_document
+    from extractors.errors import ExtractorBugError
+    from extractors.extraction import (
+        DocumentExtraction,
+        document_to_row,
+        extract_document,
+        rows_to_documents,
+    )
+    from extractors.guarded import ReadLimits
     from extractors.mentions import load_nlp
+    from extractors.records import records_to_frame
 
+    try:
+        limits = ReadLimits.from_env(timeout_s=args.timeout, max_pages=args.max_pages,
+                                     max_memory_mb=args.max_memory_mb,
+                                     max_file_mb=args.max_file_mb)
+    except ValueError as exc:
+        print(f"ionlit extract: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     nlp = load_nlp()
-    frames = []
-    failures = 0
+    frames, rows = [], []
+    failures = bugs = 0
     for i, pdf in enumerate(args.pdfs, 1):
         started = time.perf_counter()
-        result = extract_document(pdf, nlp)
+        try:
+            result = extract_document(pdf, nlp, limits=limits)
+        except Exception as exc:  # extract_document never raises for a file: this is a bug
+            bug = ExtractorBugError(str(pdf), f"{type(exc).__name__}: {exc}")
+            result = DocumentExtraction(document_to_row(Path(pdf), None, None, bug, limits),
+                                        records_to_frame([]), pd.DataFrame(), bug)
         took = time.perf_counter() - started
         if result.failed:
             failures += 1
-            print(f"{pdf}: FAILED: {result.document['error']}", file=sys.stderr)
+            bugs += result.bug
+            print(f"{pdf}: FAILED: {result.document['error']}"
+                  + (" (a bug in ionlit, please report it)" if result.bug else ""),
+                  file=sys.stderr)
         else:
             print(f"[{i}/{len(args.pdfs)}] {pdf}: {len(result.records)} records, "
                   f"{result.document['pages']} pages, {took:.1f} s", file=sys.stderr)
         frames.append(result.records)
-    records = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    out = Path(args.out)
+        rows.append(result.document)
+    records = pd.concat(frames, ignore_index=True) if frames else records_to_frame([])
+    _write_frame("conductivity", records, Path(args.out))
+    if args.documents:
+        _write_frame("documents", rows_to_documents(rows, records), Path(args.documents))
+    print(f"wrote {len(records)} records to {args.out}"
+          + (f"; {failures} PDF(s) failed" if failures else "")
+          + (f", {bugs} of them by a bug in ionlit" if bugs else ""), file=sys.stderr)
+    return EXIT_BUG if bugs else EXIT_FAILED_PDFS if failures else EXIT_OK
+
+
+def _write_frame(dataset: str, frame: pd.DataFrame, out: Path) -> None:
+    """``frame`` as Parquet with the dataset's schema, or as CSV (cells neutralised)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".csv":
-        records.to_csv(out, index=False)
-    else:
-        import pyarrow.parquet as pq
+        from extractors.spreadsheet import frame_to_safe_csv
 
-        from extractors.schemas import frame_to_table
+        out.write_text(frame_to_safe_csv(frame), encoding="utf-8")
+        return
+    import pyarrow.parquet as pq
 
-        pq.write_table(frame_to_table("conductivity", records), out)
-    print(f"wrote {len(records)} records to {out}"
-          + (f"; {failures} PDF(s) failed" if failures else ""), file=sys.stderr)
-    return 1 if failures else 0
+    from extractors.schemas import frame_to_table
+
+    pq.write_table(frame_to_table(dataset, frame), out)
 
 
 def _text(args: argparse.Namespace) -> int:
@@ -118,6 +155,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("extract", help="records of the given PDFs (no Dagster instance needed)")
     p.add_argument("pdfs", nargs="+", type=Path, metavar="PDF")
     p.add_argument("--out", required=True, help="FILE.parquet (or FILE.csv)")
+    p.add_argument("--documents", metavar="FILE",
+                   help="also write the documents rows (one per PDF, with status and reason)")
+    limits = p.add_argument_group(
+        "limits per PDF", "over a limit, a PDF fails with its reason and the run goes on; "
+        "unset flags fall back to IONLIT_READ_TIMEOUT_S, IONLIT_READ_MAX_PAGES, "
+        "IONLIT_READ_MAX_MEMORY_MB, IONLIT_READ_MAX_FILE_MB, then to the defaults")
+    limits.add_argument("--timeout", type=float, metavar="S",
+                        help="seconds to read one PDF (default 180)")
+    limits.add_argument("--max-pages", type=int, metavar="N", help="pages (default 500)")
+    limits.add_argument("--max-memory-mb", type=int, metavar="M",
+                        help="address space of the reading worker, MiB (default 2048)")
+    limits.add_argument("--max-file-mb", type=int, metavar="M",
+                        help="size of the PDF file, MiB (default 256)")
     p.set_defaults(func=_extract)
 
     p = sub.add_parser("text", help="the reconstructed reading-order text (exponents marked)")
