@@ -354,21 +354,38 @@ def drop_frames(rules: Sequence[Rule]) -> tuple[Rule, ...]:
 
     A sidebar box or a figure placeholder is a closed rectangle taller than a table row with
     nothing ruled inside it; a ruled table has inner rules, so it keeps all of its edges.
+
+    A box is a top rule ``a`` and a bottom rule ``b`` of the same extent at least 20 pt lower.
+    The rules are indexed by position so a page of thousands of rules stays fast: for each
+    ``a`` the first rule centred inside its column below it bounds the ``b`` worth trying (a
+    lower ``b`` would have that rule inside), and the sides come from an index of the vertical
+    rules by x.
     """
-    horiz = [r for r in rules if r.horizontal]
-    vert = [r for r in rules if not r.horizontal]
+    horiz = sorted((r for r in rules if r.horizontal), key=lambda r: r.top)
+    vert = sorted((r for r in rules if not r.horizontal), key=lambda r: r.x0)
+    tops = [r.top for r in horiz]
+    vert_x = [v.x0 for v in vert]
+    centres = sorted((((r.top + r.bottom) / 2, (r.x0 + r.x1) / 2, r) for r in rules),
+                     key=lambda c: c[0])
+    centre_ys = [c[0] for c in centres]
     dropped: set[Rule] = set()
     for a in horiz:
-        for b in horiz:
-            if not (b.top - a.top > 20 and abs(a.x0 - b.x0) < 2 and abs(a.x1 - b.x1) < 2):
+        # the highest rule centre strictly inside a's column and more than 2 pt below it
+        below = range(bisect.bisect_right(centre_ys, a.top + 2), len(centres))
+        first_inner = next((centres[i][0] for i in below
+                            if a.x0 + 2 < centres[i][1] < a.x1 - 2 and centres[i][2] != a),
+                           float("inf"))
+        lo = bisect.bisect_right(tops, a.top + 20)
+        hi = bisect.bisect_right(tops, first_inner + 2)
+        for b in horiz[lo:hi]:
+            if not (abs(a.x0 - b.x0) < 2 and abs(a.x1 - b.x1) < 2):
                 continue
-            sides = [v for v in vert if v.top <= a.top + 2 and v.bottom >= b.top - 2
-                     and (abs(v.x0 - a.x0) < 2 or abs(v.x0 - a.x1) < 2)]
-            inner = [r for r in rules if r not in (a, b, *sides)
-                     and a.x0 + 2 < (r.x0 + r.x1) / 2 < a.x1 - 2
-                     and a.top + 2 < (r.top + r.bottom) / 2 < b.top - 2]
-            if len(sides) >= 2 and not inner:
-                dropped.update((a, b, *sides))
+            sides = {k for x in (a.x0, a.x1)
+                     for k in range(bisect.bisect_right(vert_x, x - 2),
+                                    bisect.bisect_left(vert_x, x + 2))
+                     if vert[k].top <= a.top + 2 and vert[k].bottom >= b.top - 2}
+            if len(sides) >= 2:
+                dropped.update((a, b, *(vert[k] for k in sides)))
     return tuple(r for r in rules if r not in dropped)
 
 

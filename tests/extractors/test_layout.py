@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import random
 import re
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
 
+from extractors.document import Rule
 from extractors.errors import (
     DocumentError,
     EncryptedPdfError,
     NotAPdfError,
     NoTextLayerError,
 )
-from extractors.layout import LayoutSettings, document_to_text, read_document
+from extractors.layout import LayoutSettings, document_to_text, drop_frames, read_document
 from tests.conftest import shared_path
+from tests.extractors.hostile import ruled_page
 from tests.pdfbuild import Page, Run, sub, sup, write_pdf
 
 SENTENCE = "showed an ionic conductivity of 1.25 × 10^-1 S cm^-1 at 300 °C, as reported by Hong"
@@ -304,3 +308,71 @@ def test_layout_reads_every_real_paper(name: str) -> None:
 def test_layout_reads_every_general_pdf(name: str) -> None:
     doc = read_document(shared_path("corpus", "general", name))
     assert doc.blocks
+
+
+# --------------------------------------------------------------------------- frames
+
+
+def _drop_frames_by_pairs(rules: list[Rule]) -> tuple[Rule, ...]:
+    """The former all-pairs frame finder: the reference the indexed one must agree with."""
+    horiz = [r for r in rules if r.horizontal]
+    vert = [r for r in rules if not r.horizontal]
+    dropped: set[Rule] = set()
+    for a in horiz:
+        for b in horiz:
+            if not (b.top - a.top > 20 and abs(a.x0 - b.x0) < 2 and abs(a.x1 - b.x1) < 2):
+                continue
+            sides = [v for v in vert if v.top <= a.top + 2 and v.bottom >= b.top - 2
+                     and (abs(v.x0 - a.x0) < 2 or abs(v.x0 - a.x1) < 2)]
+            inner = [r for r in rules if r not in (a, b, *sides)
+                     and a.x0 + 2 < (r.x0 + r.x1) / 2 < a.x1 - 2
+                     and a.top + 2 < (r.top + r.bottom) / 2 < b.top - 2]
+            if len(sides) >= 2 and not inner:
+                dropped.update((a, b, *sides))
+    return tuple(r for r in rules if r not in dropped)
+
+
+def _random_rules(rng: random.Random) -> list[Rule]:
+    """Boxes, tables (boxes with inner rules) and loose rules on a coarse grid, so that
+    edges meet within the 2 pt tolerance often."""
+    rules: list[Rule] = []
+    for _ in range(rng.randint(1, 6)):
+        x0, top = rng.randrange(0, 400, 5), rng.randrange(0, 700, 5)
+        x1, bottom = x0 + rng.randrange(10, 200, 5), top + rng.randrange(10, 120, 5)
+        jitter = [rng.choice((0, 0, 0.5, 1.5, 2.5)) for _ in range(4)]
+        rules += [Rule(1, x0, top, x1, top), Rule(1, x0 + jitter[0], bottom, x1 + jitter[1],
+                                                  bottom),
+                  Rule(1, x0 + jitter[2], top, x0 + jitter[2], bottom),
+                  Rule(1, x1 + jitter[3], top, x1 + jitter[3], bottom)]
+        for _ in range(rng.choice((0, 0, 1, 3))):
+            y = rng.uniform(top, bottom)
+            rules.append(Rule(1, x0, y, x1, y))
+    for _ in range(rng.randint(0, 6)):
+        x, y = rng.randrange(0, 500, 5), rng.randrange(0, 800, 5)
+        rules.append(Rule(1, x, y, x + rng.randrange(8, 100, 5), y) if rng.random() < 0.5
+                     else Rule(1, x, y, x, y + rng.randrange(8, 100, 5)))
+    return rules
+
+
+def test_layout_drop_frames_agrees_with_all_pairs() -> None:
+    rng = random.Random(11)
+    for _ in range(300):
+        rules = _random_rules(rng)
+        assert drop_frames(rules) == _drop_frames_by_pairs(rules), rules
+
+
+def test_layout_drop_frames_keeps_tables_drops_boxes() -> None:
+    box = [Rule(1, 50, 100, 250, 100), Rule(1, 50, 200, 250, 200),
+           Rule(1, 50, 100, 50, 200), Rule(1, 250, 100, 250, 200)]
+    assert drop_frames(box) == ()
+    table = [*box, Rule(1, 150, 100, 150, 200)]  # a column rule inside
+    assert drop_frames(table) == tuple(table)
+
+
+def test_layout_page_of_3000_rules_reads_in_seconds(tmp_path: Path) -> None:
+    """Issue #11: 3,000 rules on one page took minutes (every pair against every rule)."""
+    path = ruled_page(tmp_path / "rules.pdf", 3000)
+    started = time.perf_counter()
+    with pytest.raises(NoTextLayerError):
+        read_document(path)
+    assert time.perf_counter() - started < 30
