@@ -15,6 +15,7 @@ is dropped or flagged there, never guessed here.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter
@@ -473,23 +474,47 @@ class _Linking(MaterialsMixin):
     # -- temperature --
 
     def find_temperature(self, sent: Span, start: int, end: int) -> Temperature | None:
-        temps = [s for s in filter_spans(self.spans("TEMPERATURE"))
-                 if s.start >= sent.start and s.end <= sent.end and not self.is_process(s)]
-        other_units = [u for u in self.units if u.sent.start == sent.start and u.end != end]
+        """The temperature of the value at tokens ``start..end`` of ``sent``, or None.
+
+        Called once per unit, so it works from an index of the Doc built on the first call
+        (temperatures by position, units by sentence, conductivity words and semicolons by
+        token): a page of dense statements used to cost the cube of its length.
+        """
+        index = self.__dict__.get("_temperature_index")
+        if index is None:
+            temps_all = [s for s in filter_spans(self.spans("TEMPERATURE"))
+                         if not self.is_process(s)]
+            units_by_sent: dict[int, list[Span]] = {}
+            for u in self.units:
+                units_by_sent.setdefault(u.sent.start, []).append(u)
+            cond_words = self.spans("COND_WORD")
+            index = (temps_all, [t.start for t in temps_all], units_by_sent,
+                     {w.start for w in cond_words}, {w.end for w in cond_words},
+                     [t.i for t in self.doc if t.text == ";"])
+            self.__dict__["_temperature_index"] = index
+        temps_all, temp_starts, units_by_sent, word_starts, word_ends, semicolons = index
+        temps = [s for s in temps_all[bisect.bisect_left(temp_starts, sent.start):
+                                      bisect.bisect_left(temp_starts, sent.end)]
+                 if s.end <= sent.end]
+        other = [u.start for u in units_by_sent.get(sent.start, []) if u.end != end]
+        next_unit = min((u for u in other if u >= end), default=None)
+        k = bisect.bisect_left(semicolons, end)
+        next_semicolon = semicolons[k] if k < len(semicolons) else None
         after = [s for s in temps if end <= s.start <= end + self.settings.temperature_window
-                 and not any(end <= u.start < s.start for u in other_units)
-                 and not any(t.text == ";" for t in self.doc[end:s.start])]
+                 and (next_unit is None or next_unit >= s.start)
+                 and (next_semicolon is None or next_semicolon >= s.start)]
         if after:
             return self.read_temperature(min(after, key=lambda s: s.start))
-        before = [s for s in temps if s.end <= start
-                  and not any(s.end <= u.start < start for u in other_units)]
-        cond_words = self.spans("COND_WORD")
+        last_unit = max((u for u in other if u < start), default=None)
+        before = [s for s in temps if s.end <= start and (last_unit is None or last_unit < s.end)]
         modifying = [s for s in temps if s.end <= start
-                     and any(0 <= w.start - s.end <= 3 for w in cond_words)]
+                     and any(s.end + gap in word_starts for gap in range(4))]
         # "A with a conductivity at room temperature of X and B with a conductivity of Y"
+        k = bisect.bisect_left(semicolons, start) - 1
+        last_semicolon = semicolons[k] if k >= 0 else None
         stated = [s for s in temps if s.end <= start
-                  and any(0 <= s.start - w.end <= 2 for w in cond_words)
-                  and not any(t.text == ";" for t in self.doc[s.end:start])]
+                  and any(s.start - gap in word_ends for gap in range(3))
+                  and (last_semicolon is None or last_semicolon < s.end)]
         for group in (modifying, before, stated):
             if group:
                 return self.read_temperature(max(group, key=lambda s: s.end))

@@ -1054,3 +1054,16 @@ def test_mentions_real_paper_total_conductivity_of_guin():
     best = [r for r in records if r.sigma_S_per_cm == pytest.approx(6.9e-4)]
     assert len(best) == 3
     assert {r.conductivity_kind for r in best} == {"total"}
+
+
+def test_mentions_dense_text_is_not_cubic(nlp):
+    """Issue #11: 400 dense lines took 205 s; the temperature search rescanned the whole Doc
+    (every temperature against every unit of the sentence) for every unit."""
+    lines = [f"Li{k % 9 + 1}PS4 shows 1.{k % 10} × 10^-4 S cm^-1 at {20 + k % 60} °C and"
+             for k in range(400)]
+    started = time.perf_counter()
+    found = mentions.text_to_mentions(" ".join(lines) + " more.", nlp)
+    assert time.perf_counter() - started < 30
+    assert len(found) > 300
+    temperatures = {round(m.temperature_K - 273.15) for m in found if m.temperature_K}
+    assert len(temperatures) == 60  # each value keeps its own temperature
