@@ -12,6 +12,7 @@ limit; only a bug in ionlit's own code gives :class:`~extractors.errors.Extracto
 
 from __future__ import annotations
 
+import logging
 import math
 import multiprocessing
 import os
@@ -33,6 +34,8 @@ from extractors.errors import (
     TooLargeError,
 )
 from extractors.layout import LayoutSettings, open_regular, read_document
+
+_log = logging.getLogger(__name__)
 
 #: Seconds one document may take to read (the slowest real paper of the corpus takes ~20 s).
 DEFAULT_TIMEOUT_S = 180.0
@@ -159,7 +162,7 @@ def read_document_guarded(path: Path | str, settings: LayoutSettings | None = No
             raise ReadTimeoutError(str(path), f"not read within {limits.timeout_s:g} s "
                                               "(the reader was stopped)")
         try:
-            kind, value = receiver.recv()
+            kind, value, peak_kib = receiver.recv()
         except (EOFError, OSError):
             worker.join(_JOIN_S)
             raise _worker_died(path, worker.exitcode, limits) from None
@@ -168,6 +171,8 @@ def read_document_guarded(path: Path | str, settings: LayoutSettings | None = No
         if worker.is_alive():
             worker.kill()
         worker.join(_JOIN_S)
+    _log.debug("read %s in a worker: %s, peak resident memory %d MiB", path.name, kind,
+               peak_kib // 1024, extra={"peak_rss_mb": peak_kib / 1024})
     if kind == "ok":
         return value  # type: ignore[no-any-return]
     if kind == "error":
@@ -195,6 +200,9 @@ def _read_in_worker(conn: Connection, path: Path, settings: LayoutSettings | Non
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = math.ceil(limits.timeout_s) + 5  # a backstop if the parent dies before its deadline
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    # pdfminer warns once per odd operator; a damaged file would flood the caller's stderr,
+    # and the reason that matters comes back as the DocumentError.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     reserve = bytearray(_RESERVE)  # freed on MemoryError, so the error can still be sent
     payload: tuple[str, Any]
     try:
@@ -224,8 +232,9 @@ def _read_in_worker(conn: Connection, path: Path, settings: LayoutSettings | Non
 
 
 def _send(conn: Connection, payload: tuple[str, Any]) -> bool:
+    """Send ``(kind, value, peak resident KiB)``; False when there is no memory to do so."""
     try:
-        conn.send(payload)
+        conn.send((*payload, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
     except MemoryError:
         return False
     return True
