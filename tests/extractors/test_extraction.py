@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
+from extractors import extraction, report
 from extractors.extraction import extract_document
 from extractors.schemas import frame_to_table
+from extractors.spreadsheet import frame_to_safe_csv, neutralise_cell
+from pipelines import cli
 from tests.conftest import SEEDS, shared_path
+from tests.pdfbuild import Page, sup, write_pdf
 
 
 def test_extraction_failed_pdf_gives_a_failed_row(tmp_path: Path) -> None:
@@ -39,3 +47,74 @@ def test_extraction_records_fit_the_published_schema() -> None:
     assert set(result.records["source"]) == {"table", "text"}
     frame_to_table("conductivity", result.records)
     frame_to_table("tables", result.cells)
+
+
+# --------------------------------------------------------------------------- issue #11
+
+
+def _injection_pdf(path: Path) -> Path:
+    page = Page().text(72, 100, '=HYPERLINK("http://evil.example","x") Li7P3S11 showed a '
+                                "conductivity of")
+    page.text(72, 112, "1.7 × 10", sup("-2"), " S cm", sup("-1"), " at 25 °C.")
+    return write_pdf(path, [page])
+
+
+def test_extraction_never_raises_for_a_path(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.pdf")
+    (tmp_path / "folder.pdf").mkdir()
+    for name, reason in (("fifo.pdf", "not a file"), ("folder.pdf", "not a file"),
+                         ("missing.pdf", "not a file")):
+        result = extract_document(tmp_path / name)
+        assert result.failed and not result.bug
+        assert result.document["error"].startswith(reason)
+        assert result.document["doc_name"] == name
+        assert result.document["size_bytes"] == 0
+
+
+def test_extraction_bug_in_our_code_is_told_apart(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(extraction, "document_to_records", broken)
+    result = extract_document(_injection_pdf(tmp_path / "ok.pdf"))
+    assert result.failed and result.bug
+    assert result.document["error"] == "internal error: ZeroDivisionError: oops"
+    assert result.document["pages"] == 1
+
+
+def test_extraction_cli_writes_good_records_beside_bad_files(tmp_path: Path) -> None:
+    """Issue #11: beside a broken file ``ionlit extract`` wrote nothing at all."""
+    good = _injection_pdf(tmp_path / "good.pdf")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(good.read_bytes()[:400])
+    (tmp_path / "folder.pdf").mkdir()
+    out, docs = tmp_path / "out.csv", tmp_path / "docs.csv"
+    code = cli.main(["extract", str(broken), str(tmp_path / "folder.pdf"), str(good),
+                     "--out", str(out), "--documents", str(docs), "--timeout", "60"])
+    assert code == cli.EXIT_FAILED_PDFS
+    records = pd.read_csv(out)
+    assert len(records) == 1
+    assert records["evidence"][0].startswith("'=HYPERLINK(")  # shown as text, never run
+    documents = pd.read_csv(docs)
+    assert list(documents["status"]) == ["failed", "failed", "ok"]
+    assert documents["error"][0].startswith("malformed PDF")
+
+
+def test_extraction_cli_exit_3_for_a_bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> None:
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(extraction, "document_to_records", broken)
+    code = cli.main(["extract", str(_injection_pdf(tmp_path / "ok.pdf")),
+                     "--out", str(tmp_path / "out.parquet")])
+    assert code == cli.EXIT_BUG
+    assert pd.read_parquet(tmp_path / "out.parquet").empty
+
+
+def test_extraction_csv_cells_neutralised_once_for_all() -> None:
+    frame = pd.DataFrame({"evidence": ["=1+1", "+x", "-y", "@z", "\tq", "plain", None],
+                          "sigma": [-1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]})
+    text = frame_to_safe_csv(frame)
+    assert text.splitlines()[1:6] == ["'=1+1,-1.0", "'+x,2.0", "'-y,3.0", "'@z,4.0", "'\tq,5.0"]
+    assert report.neutralise_cell is neutralise_cell  # the report shares the one function
