@@ -325,8 +325,9 @@ def _unit_text_to_factor(unit_text: str) -> tuple[float, bool]:
         raise UnitParseError(f"not a unit: {unit_text!r}")
     try:
         quantity = ureg.parse_expression(text)
-    except (pint.PintError, AssertionError, AttributeError, SyntaxError, TokenError, TypeError,
-            ValueError) as err:  # pint asserts on some operator-only input ("de-")
+    except (pint.PintError, ArithmeticError, AssertionError, AttributeError, SyntaxError,
+            TokenError, TypeError, ValueError) as err:
+        # pint asserts on some operator-only input ("de-") and divides by zero on "C/0"
         raise UnitParseError(f"not a unit: {unit_text!r} ({err})") from err
     if not isinstance(quantity, pint.Quantity) or (
         quantity.dimensionality != _CONDUCTIVITY.dimensionality

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extractors.errors import FormulaParseError, IonlitError
 from extractors.materials import (
@@ -232,3 +234,56 @@ def test_materials_material_ref_is_frozen_and_validated() -> None:
         ref.raw = "x"  # type: ignore[misc]
     with pytest.raises(ValueError, match="empty"):
         MaterialRef("  ")
+
+
+# --------------------------------------------------------------------------- properties (#11)
+
+_FORMULA_EXAMPLES = ["Li7P3S11", "Na3+xSc2SixP3-xO12", "Li1.4Al0.4Ti1.6(PO4)3", "β''-Al2O3",
+                     "Li6PS5Cl", "Na2B12H12·xH2O", "[B12H12]^2-", "Li7La3Zr2O12 (x = 0.2)",
+                     "Li14Zn(GeO4)4", "Na1+xZr2SixP3−xO12"]
+_FORMULA_NOISE = "LiNaKPSOClBrHZrLaAlTiGe0123456789.()[]{}+-−–·•*^=xyzδ' "
+_ELEMENTS = ["Li", "Na", "K", "Mg", "Al", "P", "S", "O", "Cl", "Zr", "La", "Ti", "Ge", "B", "H",
+             "Sc", "Si", "N", "F", "Br", "I", "Zn", "Y", "In"]
+
+
+@st.composite
+def _mutated_formula(draw: st.DrawFn) -> str:
+    text = list(draw(st.sampled_from(_FORMULA_EXAMPLES)))
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(text)))
+        ch = draw(st.sampled_from(_FORMULA_NOISE) | st.characters())
+        op = draw(st.sampled_from(("insert", "delete", "replace")))
+        if op == "insert":
+            text.insert(i, ch)
+        elif i < len(text):
+            text[i:i + 1] = [] if op == "delete" else [ch]
+    return "".join(text)
+
+
+_FORMULA_TEXT = (st.text(_FORMULA_NOISE, max_size=30) | st.text(max_size=20)
+                 | _mutated_formula())
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_FORMULA_TEXT, variables=st.sampled_from([None, {"x": 0.2}, {"x": 0.0, "y": 1.5}]))
+def test_materials_parsers_raise_only_their_own_error(text: str,
+                                                     variables: dict[str, float] | None):
+    try:
+        amounts = parse_formula(text, variables)
+    except FormulaParseError:
+        amounts = None
+    assert amounts is None or all(isinstance(v, float) for v in amounts.values())
+    canonical = canonical_formula(text, variables)
+    assert canonical is None or isinstance(canonical, str)
+
+
+@settings(max_examples=300, deadline=None)
+@given(composition=st.dictionaries(st.sampled_from(_ELEMENTS), st.integers(1, 24),
+                                   min_size=1, max_size=5))
+def test_materials_formula_round_trips(composition: dict[str, int]):
+    written = "".join(el + (str(n) if n > 1 else "") for el, n in composition.items())
+    assert parse_formula(written) == pytest.approx({el: float(n) for el, n in composition.items()})
+    canonical = canonical_formula(written)
+    assert canonical is not None
+    assert parse_formula(canonical) == parse_formula(written)
+    assert canonical_formula(canonical) == canonical  # canonical strings are a fixed point

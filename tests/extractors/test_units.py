@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pint
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extractors import units
 from extractors.errors import IonlitError, UnitParseError
@@ -476,3 +478,71 @@ def test_units_split_then_parse_a_table_cell():
     assert (sigma.sigma_low_S_per_cm, sigma.sigma_high_S_per_cm) == pytest.approx((2e-4, 1e-3))
     assert kelvin is not None
     assert kelvin.kelvin == pytest.approx(363.15)
+
+
+# --------------------------------------------------------------------------- properties (#11)
+
+_UNIT_EXAMPLES = ["2 × 10^-6 S cm^-1", "0.01–0.1 mS cm–1", "> 1 mS/cm", "1.7E-2 S/cm",
+                  "3.5 x 10-4 (ohm-cm)-1", "125 mS cm^-1", "~10^-3 S cm^-1", "log σ = -3.2"]
+_TEMPERATURE_EXAMPLES = ["300 °C", "(25°C)", "353 K", "above 529 K", "30–80 °C", "T = 300 K",
+                         "RT", "room temperature", "−35 ◦C"]
+_NOISE = "0123456789.,-−–+×x^eE()[]{}/ SsmMcCkKΩ°◦µμ<>~≈=±\ufffd\t\n"
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, examples: list[str]) -> str:
+    """An example with characters inserted, deleted or replaced."""
+    text = list(draw(st.sampled_from(examples)))
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(("insert", "delete", "replace")))
+        i = draw(st.integers(0, len(text)))
+        ch = draw(st.sampled_from(_NOISE) | st.characters())
+        if op == "insert":
+            text.insert(i, ch)
+        elif text and i < len(text):
+            text[i:i + 1] = [] if op == "delete" else [ch]
+    return "".join(text)
+
+
+_CONDUCTIVITY_TEXT = st.text(_NOISE, max_size=40) | st.text(max_size=40) | _mutated(_UNIT_EXAMPLES)
+_TEMPERATURE_TEXT = (st.text(_NOISE, max_size=30) | st.text(max_size=30)
+                     | _mutated(_TEMPERATURE_EXAMPLES))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_CONDUCTIVITY_TEXT, default=st.sampled_from([None, "mS cm^-1", "S/cm", "bogus"]))
+def test_units_parse_conductivity_raises_only_its_own_error(text: str, default: str | None):
+    try:
+        found = parse_conductivity(text, default)
+    except UnitParseError:
+        return
+    ends = [v for v in (found.sigma_S_per_cm, found.sigma_low_S_per_cm,
+                        found.sigma_high_S_per_cm) if v is not None]
+    assert ends and all(v > 0 for v in ends)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEMPERATURE_TEXT)
+def test_units_parse_temperature_never_raises(text: str):
+    found = parse_temperature(text)
+    assert found is None or all(v is None or v >= 0 for v in
+                                (found.kelvin, found.low_kelvin, found.high_kelvin))
+
+
+@settings(max_examples=200, deadline=None)
+@given(mantissa=st.floats(1, 9.99), exponent=st.integers(-12, 2),
+       unit=st.sampled_from([("S cm^-1", 1.0), ("mS cm^-1", 1e-3), ("S/cm", 1.0),
+                             ("mS/cm", 1e-3), ("S m^-1", 1e-2), ("µS/cm", 1e-6)]))
+def test_units_conductivity_round_trips(mantissa: float, exponent: int,
+                                        unit: tuple[str, float]):
+    written = f"{mantissa:.3f} × 10^{exponent} {unit[0]}"
+    expected = float(f"{mantissa:.3f}") * 10.0**exponent * unit[1]
+    assert parse_conductivity(written).sigma_S_per_cm == pytest.approx(expected, rel=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.floats(0, 2000).map(lambda v: round(v, 1)), celsius=st.booleans())
+def test_units_temperature_round_trips(value: float, celsius: bool):
+    found = parse_temperature(f"{value:g} °C" if celsius else f"{value:g} K")
+    assert found is not None
+    assert found.kelvin == pytest.approx(value + 273.15 if celsius else value)
