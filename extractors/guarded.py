@@ -184,9 +184,10 @@ def _worker_died(path: Path, exitcode: int | None, limits: ReadLimits) -> Except
     """The error for a worker that ended without sending a result."""
     if exitcode is not None and exitcode < 0:
         name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else "?"
-        if -exitcode in (signal.SIGXCPU, signal.SIGKILL):
-            return TooLargeError(str(path), f"the reader was killed ({name}); over the memory "
-                                            f"({limits.max_memory_mb} MiB) or CPU time limit")
+        if -exitcode == signal.SIGXCPU:
+            return ReadTimeoutError(str(path), f"the reader used its CPU time ({name})")
+        if -exitcode == signal.SIGKILL:  # the kernel's out-of-memory killer
+            return TooLargeError(str(path), f"the reader was killed ({name}), out of memory")
         return MalformedPdfError(str(path), f"the reader crashed ({name}) on this file")
     if exitcode == _EXIT_OUT_OF_MEMORY:
         return _over_memory(path, limits)
@@ -195,7 +196,7 @@ def _worker_died(path: Path, exitcode: int | None, limits: ReadLimits) -> Except
 
 def _read_in_worker(conn: Connection, path: Path, settings: LayoutSettings | None,
                     limits: ReadLimits) -> None:
-    """The worker's body: limit itself, read, send ``(kind, value)`` back."""
+    """The worker's body: limit itself, read, send ``(kind, value, peak KiB)`` back, exit."""
     memory = limits.max_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = math.ceil(limits.timeout_s) + 5  # a backstop if the parent dies before its deadline
