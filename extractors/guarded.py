@@ -37,11 +37,13 @@ from extractors.layout import LayoutSettings, open_regular, read_document
 
 _log = logging.getLogger(__name__)
 
-#: Seconds one document may take to read (the slowest real paper of the corpus takes ~20 s).
+#: Seconds one document may take to read (the 30-page review of the corpus: ~35 s on a
+#: busy 2-core machine).
 DEFAULT_TIMEOUT_S = 180.0
 #: Pages one document may have (the longest paper of the corpus has 30).
 DEFAULT_MAX_PAGES = 500
-#: Address space of the reading worker, MiB (reading a 30-page paper peaks near 400 MiB).
+#: Address space of the reading worker, MiB. It counts the interpreter and libraries too:
+#: the 14-page replica needs ~500 MiB of it (~150 MiB resident); a flate bomb stops here.
 DEFAULT_MAX_MEMORY_MB = 2048
 #: Bytes of one PDF file, MiB; larger files are refused before they are hashed or parsed.
 DEFAULT_MAX_FILE_MB = 256
