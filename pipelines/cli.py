@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from extractors import EXTRACTOR_VERSION
+from extractors import EXTRACTOR_VERSION, guarded
 from extractors.decisions import (
     DEFAULT_DECISIONS_FILE,
     KnownIds,
@@ -159,15 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also write the documents rows (one per PDF, with status and reason)")
     limits = p.add_argument_group(
         "limits per PDF", "over a limit, a PDF fails with its reason and the run goes on; "
-        "unset flags fall back to IONLIT_READ_TIMEOUT_S, IONLIT_READ_MAX_PAGES, "
-        "IONLIT_READ_MAX_MEMORY_MB, IONLIT_READ_MAX_FILE_MB, then to the defaults")
+        f"unset flags fall back to {', '.join(guarded.ENV_VARS.values())}, then to the defaults")
     limits.add_argument("--timeout", type=float, metavar="S",
-                        help="seconds to read one PDF (default 180)")
-    limits.add_argument("--max-pages", type=int, metavar="N", help="pages (default 500)")
+                        help=f"seconds to read one PDF (default {guarded.DEFAULT_TIMEOUT_S:g})")
+    limits.add_argument("--max-pages", type=int, metavar="N",
+                        help=f"pages (default {guarded.DEFAULT_MAX_PAGES})")
     limits.add_argument("--max-memory-mb", type=int, metavar="M",
-                        help="address space of the reading worker, MiB (default 2048)")
+                        help="address space of the reading worker, MiB "
+                             f"(default {guarded.DEFAULT_MAX_MEMORY_MB})")
     limits.add_argument("--max-file-mb", type=int, metavar="M",
-                        help="size of the PDF file, MiB (default 256)")
+                        help=f"size of the PDF file, MiB (default {guarded.DEFAULT_MAX_FILE_MB})")
     p.set_defaults(func=_extract)
 
     p = sub.add_parser("text", help="the reconstructed reading-order text (exponents marked)")
