@@ -262,12 +262,14 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
         encrypted = bool(getattr(pdf.doc, "encryption", None))
         resources = GlyphResources()
         raw_pages = []
+        scanned = False  # any image at all: what "needs OCR" rests on
         for plain in pdf.pages:
             page = GlyphPage(plain, resources)
             try:
                 raw_pages.append(RawPage(page.page_number, float(page.width),
                                          float(page.height), tuple(page_to_chars(page)),
                                          page_to_rules(page), page_to_figures(page)))
+                scanned = scanned or bool(page.images)
             except Exception as exc:
                 if not _raised_by_parser(exc):
                     raise
@@ -277,8 +279,9 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
     finally:
         _close_quietly(pdf)
     if not any(raw.chars for raw in raw_pages):
-        raise NoTextLayerError(str(path), f"{len(raw_pages)} page(s), no characters "
-                                          "(a scanned image needs OCR first)")
+        raise NoTextLayerError(str(path), f"{len(raw_pages)} page(s), no characters " + (
+            "(a scanned image needs OCR first)" if scanned else
+            "and no images (blank pages, or content streams that could not be read)"))
     return pages_to_document(sha, path.name, raw_pages, settings, encrypted=encrypted)
 
 

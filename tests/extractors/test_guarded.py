@@ -23,6 +23,7 @@ from extractors.guarded import (
     read_document_guarded,
 )
 from extractors.layout import read_document, sha256_of
+from tests.conftest import shared_path
 from tests.extractors import hostile
 from tests.pdfbuild import Page, sup, write_pdf
 
@@ -167,3 +168,12 @@ def test_guarded_mutants_end_in_records_or_a_classified_error(tmp_path: Path) ->
         kind = result.document["error"].split(":")[0] if result.failed else "read"
         outcomes[kind] = outcomes.get(kind, 0) + 1
     assert outcomes.get("read", 0) > 0 and len(outcomes) > 1, outcomes
+
+
+def test_guarded_no_text_says_ocr_only_for_images(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "blank.pdf", [Page().rule(50, 100, 300)])
+    with pytest.raises(DocumentError, match="no images"):
+        read_document(path)
+    scan = shared_path("corpus", "bad", "docling-ocr-test-scanned-image-only.pdf")
+    with pytest.raises(DocumentError, match="needs OCR"):
+        read_document(scan)
