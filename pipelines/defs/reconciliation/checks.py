@@ -6,7 +6,7 @@ import pandas as pd
 from extractors import reconcile
 from extractors.schemas import CONFLICT_STATUSES
 from pipelines.metadata import examples
-from pipelines.reconcile.resources import CuratedSources
+from pipelines.defs.reconciliation.resources import CuratedSources
 
 
 @dg.asset_check(asset="reconciliation",

@@ -1,9 +1,10 @@
-"""The two jobs: one document (a partition) end to end; the corpus: gather, reconcile, publish."""
+"""The two jobs ``ionlit run`` and the sensor launch: one document (a partition) end to end;
+the corpus: gather, reconcile, publish (the automation conditions run the same assets)."""
 
 import dagster as dg
 
+from pipelines.defs.documents.partitions import PER_DOCUMENT
 from pipelines.executors import corpus_executor_from_env
-from pipelines.ingest.partitions import PER_DOCUMENT
 
 document_job = dg.define_asset_job(
     "document_job", selection=dg.AssetSelection.assets(*PER_DOCUMENT),
@@ -14,4 +15,4 @@ corpus_job = dg.define_asset_job(
     "corpus_job", selection=dg.AssetSelection.all() - dg.AssetSelection.assets(*PER_DOCUMENT),
     tags={"ionlit/stage": "corpus", "dagster/priority": "-1"},
     executor_def=corpus_executor_from_env(),
-    description="Gather every document's outputs, reconcile, report and publish the datasets.")
+    description="Gather every document's outputs, reconcile, publish the datasets and report.")
