@@ -27,25 +27,37 @@ def stage_tags(stage: str, scope: dict[str, str]) -> dict[str, str]:
     return {"ionlit/stage": stage, **scope}
 
 
+def _follow(trigger: dg.AutomationCondition, label: str) -> dg.AutomationCondition:
+    """``trigger`` remembered until the asset is requested or updated, or a parent updated on
+    this very tick, and nothing upstream or of the asset itself in progress.
+
+    ``since_last_handled`` alone drops a trigger that lands on the tick that also sees the
+    previous request (``newly_requested``) or its materialisation: a PDF added while the corpus
+    run is going would then wait for the next change. ``| any_deps_updated`` keeps it; a corpus
+    run does not trigger its own assets again (``any_deps_updated`` ignores parents updated by a
+    run that also targeted the asset).
+    """
+    return (
+        (trigger.since_last_handled() | dg.AutomationCondition.any_deps_updated())
+        & ~dg.AutomationCondition.any_deps_in_progress()
+        & ~dg.AutomationCondition.in_progress()
+    ).with_label(label)
+
+
 #: Like ``AutomationCondition.eager()``, without "no dependency is missing": a PDF that cannot
 #: be read never gets its ``layout`` / records partitions, and that must not stop the corpus
 #: from being published (the corpus reads every partition that exists). Also recomputes on a
 #: code version change.
-FOLLOW_PARENTS = (
-    (dg.AutomationCondition.newly_missing()
-     | dg.AutomationCondition.any_deps_updated()
-     | dg.AutomationCondition.code_version_changed()).since_last_handled()
-    & ~dg.AutomationCondition.any_deps_in_progress()
-    & ~dg.AutomationCondition.in_progress()
-).with_label("follow_parents")
+FOLLOW_PARENTS = _follow(
+    dg.AutomationCondition.newly_missing() | dg.AutomationCondition.any_deps_updated()
+    | dg.AutomationCondition.code_version_changed(), "follow_parents")
 
-#: For ``decisions`` (no parents): once when missing, then every day at :data:`DAILY_CRON`.
-DAILY = (
-    (dg.AutomationCondition.newly_missing()
-     | dg.AutomationCondition.cron_tick_passed(DAILY_CRON)
-     | dg.AutomationCondition.code_version_changed()).since_last_handled()
-    & ~dg.AutomationCondition.in_progress()
-).with_label(f"daily({DAILY_CRON})")
+#: For ``decisions``: :data:`FOLLOW_PARENTS`, and every day at :data:`DAILY_CRON`.
+FOLLOW_PARENTS_AND_DAILY = _follow(
+    dg.AutomationCondition.newly_missing() | dg.AutomationCondition.any_deps_updated()
+    | dg.AutomationCondition.code_version_changed()
+    | dg.AutomationCondition.cron_tick_passed(DAILY_CRON),
+    f"follow_parents_and_daily({DAILY_CRON})")
 
 #: On every ``*_dataset``: republished (a new version or "unchanged") at least daily.
 DATASET_FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=DEFAULT_FRESHNESS_FAIL,

@@ -68,12 +68,15 @@ def project_defs(project: Project) -> dg.Definitions:
 def materialize(project: Project, instance: dg.DagsterInstance, selection: list[str],
                 partition_key: str | None = None,
                 tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
-    """Materialise ``selection`` in process, IO under the project folder, errors kept."""
-    return dg.materialize(
-        [*ASSETS, *CHECKS], selection=selection, partition_key=partition_key, instance=instance,
-        resources={**project.resources(), "io_manager": PartitionDictIOManager(
-            base_dir=str(project.outputs.parent / "io"))},
-        raise_on_error=False, tags=tags)
+    """Materialise ``selection`` in process, IO under the project folder, errors kept.
+
+    Through the code location's asset job, so the run records its asset selection like a run
+    launched from the UI or by the automation sensor (automation conditions read it).
+    """
+    job = project_defs(project).resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(
+        instance=instance, asset_selection=[dg.AssetKey(name) for name in selection],
+        partition_key=partition_key, tags=tags, raise_on_error=False)
 
 
 def tiny_pdf(path: Path, material: str = "Li7P3S11") -> Path:

@@ -3,13 +3,14 @@
 The sensor turns a :class:`PartitionSync` into ``dynamic_partitions_requests`` (the daemon
 applies them); ``ionlit run`` applies it to the instance itself. Both compute it here.
 
-One partition per content: files with the same bytes share one partition, keyed on the first
-of their names in sorted order; the others are *aliases*, never read, and the ``documents``
-asset gives each of them a row pointing to that first file (``extraction/assets.py``).
+One partition per content: files with the same bytes share one partition, the one already
+registered if any (a copy never displaces the original), else the first name in sorted order;
+the others are *aliases*, never read, and the ``documents`` asset gives each of them a row
+pointing to that file (``extraction/assets.py``).
 """
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import dagster as dg
@@ -51,11 +52,13 @@ class PartitionSync:
             instance.delete_dynamic_partition(document_partitions.name, key)
 
 
-def stamps_to_aliases(stamps: Mapping[str, PdfStamp]) -> dict[str, str]:
-    """Alias name → first name (sorted) of the files holding the same bytes."""
+def stamps_to_aliases(stamps: Mapping[str, PdfStamp],
+                      registered: Collection[str] = ()) -> dict[str, str]:
+    """Alias name → the name whose partition holds the same bytes: a file whose key is in
+    ``registered`` first, then the first name in sorted order."""
     first: dict[str, str] = {}
     aliases = {}
-    for name in sorted(stamps):
+    for name in sorted(stamps, key=lambda n: (stamps[n].key not in registered, n)):
         sha256 = stamps[name].sha256
         if sha256 in first:
             aliases[name] = first[sha256]
@@ -66,7 +69,7 @@ def stamps_to_aliases(stamps: Mapping[str, PdfStamp]) -> dict[str, str]:
 
 def stamps_to_sync(stamps: Mapping[str, PdfStamp], registered: list[str]) -> PartitionSync:
     """The partitions the folder's ``stamps`` need, against the ``registered`` ones."""
-    aliases = stamps_to_aliases(stamps)
+    aliases = stamps_to_aliases(stamps, set(registered))
     keys = sorted({stamp.key for name, stamp in stamps.items() if name not in aliases})
     known = set(registered)
     digest = hashlib.sha256()

@@ -141,7 +141,7 @@ def documents(context: dg.AssetExecutionContext, document: dict[str, dict[str, o
     An alias (same bytes as an earlier file name) gets the first file's row under its own
     name, ``status`` ``ok`` and ``n_records`` 0: its records are the first file's, once.
     """
-    aliases = stamps_to_aliases(pdfs.stamps())
+    aliases = stamps_to_aliases(pdfs.stamps(), set(document))
     rows = rows_with_aliases([document[key] for key in sorted(document)], aliases)
     alias_names = [str(row["doc_name"]) for row in rows if "_alias_of" in row]
     df = rows_to_documents([{k: v for k, v in row.items() if k != "_alias_of"} for row in rows],

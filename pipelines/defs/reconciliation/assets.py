@@ -1,9 +1,9 @@
 """The corpus's statements compared with each other and the curated values, the curators'
 decisions applied, and the curated view.
 
-``decisions`` has no parent asset: it runs daily (``pipelines/automation.py``: the curated
-sheets and the decisions file change outside Dagster) and on a code change; the rest follows
-its parents.
+``decisions`` is read again whenever the corpus is gathered again (it follows
+``conductivity``) and daily (``pipelines/automation.py``: the decisions file and the curated
+sheets change outside Dagster); the rest follows its parents.
 """
 
 import dagster as dg
@@ -11,7 +11,13 @@ import pandas as pd
 
 from extractors import reconcile
 from extractors.errors import DecisionError
-from pipelines.automation import CORPUS_TAGS, DAILY, FOLLOW_PARENTS, OWNERS, stage_tags
+from pipelines.automation import (
+    CORPUS_TAGS,
+    FOLLOW_PARENTS,
+    FOLLOW_PARENTS_AND_DAILY,
+    OWNERS,
+    stage_tags,
+)
 from pipelines.code_version import RECONCILE_CODE_VERSION
 from pipelines.defs.reconciliation.resources import CuratedSources
 from pipelines.metadata import frame_data_version, frame_metadata
@@ -30,7 +36,8 @@ def _one_line(exc: DecisionError) -> str:
                                    if more else "")
 
 
-@dg.asset(**_CORPUS, kinds={"csv"}, automation_condition=DAILY)
+@dg.asset(**_CORPUS, kinds={"csv"}, automation_condition=FOLLOW_PARENTS_AND_DAILY,
+          deps=["conductivity"])
 def decisions(context: dg.AssetExecutionContext,
               curated: CuratedSources) -> dg.Output[pd.DataFrame]:
     """The curators' decisions, validated: a bad file stops the run before anything publishes."""
