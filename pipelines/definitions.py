@@ -5,7 +5,9 @@
 + ``layout``), ``extraction`` (per document: tables and mentions; per corpus: ``documents``,
 ``conductivity``, ``tables``), ``reconciliation`` (``decisions`` → ``reconciliation`` →
 ``curated_view``) and ``publishing`` (the five ``*_dataset`` and ``reconciliation_report``).
-Resources read their environment variables when used, not here.
+Resources read their environment variables when used, not here. The location's default
+executor (runs of the automation sensor, UI launches) is the in-process one: corpus steps are
+light, and a process per step cost more than the work; ``document_job`` forks its steps.
 """
 
 from pathlib import Path
@@ -17,7 +19,7 @@ from pipelines.defs.documents.resources import PdfFolder
 from pipelines.defs.extraction.resources import SpacyNlp
 from pipelines.defs.publishing.resources import DATASETS_ENV, REPORTS_ENV, DatasetStore
 from pipelines.defs.reconciliation.resources import CuratedSources
-from pipelines.executors import executor_from_env
+from pipelines.executors import corpus_executor_from_env
 from pipelines.io_manager import PartitionDictIOManager
 
 #: The one name of the code location (pyproject.toml ``[tool.dg.project]`` and ``[tool.dagster]``).
@@ -52,4 +54,4 @@ RESOURCES: dict[str, Any] = {
 
 defs = dg.Definitions.merge(
     dg.load_from_defs_folder(path_within_project=Path(__file__).parent),
-    dg.Definitions(resources=RESOURCES, executor=executor_from_env()))
+    dg.Definitions(resources=RESOURCES, executor=corpus_executor_from_env()))

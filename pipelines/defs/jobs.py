@@ -4,11 +4,11 @@ the corpus: gather, reconcile, publish (the automation conditions run the same a
 import dagster as dg
 
 from pipelines.defs.documents.partitions import PER_DOCUMENT
-from pipelines.executors import corpus_executor_from_env
+from pipelines.executors import corpus_executor_from_env, executor_from_env
 
 document_job = dg.define_asset_job(
     "document_job", selection=dg.AssetSelection.assets(*PER_DOCUMENT),
-    tags={"ionlit/stage": "document"},
+    tags={"ionlit/stage": "document"}, executor_def=executor_from_env(),
     description="Read one PDF and extract its tables and mentions (one partition per document).")
 
 corpus_job = dg.define_asset_job(

@@ -9,7 +9,6 @@ import dagster as dg
 import pytest
 
 from pipelines.definitions import defs, resources_config
-from pipelines.defs.documents.partitions import document_partitions
 from pipelines.defs.documents.resources import PdfFolder
 from pipelines.defs.documents.sync import sync_partitions
 from pipelines.defs.extraction.resources import SpacyNlp

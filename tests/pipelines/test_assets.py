@@ -28,7 +28,8 @@ def test_partitions_key_is_readable_and_follows_content(tmp_path: Path):
     pdf = tiny_pdf(tmp_path / "Li7P3S11 Review (2024).pdf")
     key = document_key(pdf, sha256_of(pdf))
     assert key == f"li7p3s11-review-2024-{sha256_of(pdf)[:8]}"
-    long = tiny_pdf(tmp_path / "Ionic conductivity of Li6PS5Cl argyrodites - Kasabina RJIC 2006.pdf")
+    long = tiny_pdf(
+        tmp_path / "Ionic conductivity of Li6PS5Cl argyrodites - Kasabina RJIC 2006.pdf")
     assert document_key(long, sha256_of(long)) == \
         f"ionic-conductivity-of-li6ps5cl-argyrodites-kasabina-rjic-2006-{sha256_of(long)[:8]}"
     assert PdfFolder(folder=str(tmp_path)).path_of(key) == pdf

@@ -1,10 +1,11 @@
 """One dynamic partition per document content; its key is readable and derived from the bytes.
 
 ``<stem>-<sha8>``: the whole file stem (lower-case, each run of anything but ``a-z 0-9 . _``
-turned into one ``-``, cut at :data:`DEFAULT_MAX_STEM_CHARS`) and the first 8 hex digits of the sha256 of the
-bytes. Unchanged bytes keep their key, so their outputs are reused; changed bytes get a new key,
-and the old key is deleted with the old file. Two files with the same bytes share one partition
-(the first name in sorted order gives the key; the others are aliases, see ``sync.py``).
+turned into one ``-``, cut at :data:`DEFAULT_MAX_STEM_CHARS`) and the first 8 hex digits of
+the sha256 of the bytes. Unchanged bytes keep their key, so their outputs are reused; changed
+bytes get a new key, and the old key is deleted with the old file. Two files with the same bytes
+share one partition (the registered one, else the first name in sorted order; the others are
+aliases, see ``sync.py``).
 
 A partition is *current* when every per-document asset's latest materialisation carries the
 current code version and the data version of its ``document`` (the content, see
