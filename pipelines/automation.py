@@ -11,6 +11,8 @@ from datetime import timedelta
 
 import dagster as dg
 
+from pipelines.defs.documents.partitions import PER_DOCUMENT
+
 #: Daily pick-up of curated sheets and decisions (UTC).
 DAILY_CRON = "0 3 * * *"
 #: A published dataset older than this fails its freshness (the daily publish plus slack).
@@ -27,9 +29,16 @@ def stage_tags(stage: str, scope: dict[str, str]) -> dict[str, str]:
     return {"ionlit/stage": stage, **scope}
 
 
+#: Parents a corpus asset never waits for when missing: a PDF that cannot be read never gets
+#: its ``layout`` / records partitions, and ``pdf_folder`` is only observed by the sensor.
+NEVER_WAIT_FOR = dg.AssetSelection.assets("pdf_folder", *PER_DOCUMENT)
+
+
 def _follow(trigger: dg.AutomationCondition, label: str) -> dg.AutomationCondition:
     """``trigger`` remembered until the asset is requested or updated, or a parent updated on
-    this very tick, and nothing upstream or of the asset itself in progress.
+    this very tick; and no parent or grandparent in progress (a document run materialises
+    ``document`` long before its records: ``documents`` must wait for ``conductivity``'s
+    parents too), no corpus parent missing, the asset itself not in progress.
 
     ``since_last_handled`` alone drops a trigger that lands on the tick that also sees the
     previous request (``newly_requested``) or its materialisation: a PDF added while the corpus
@@ -40,14 +49,16 @@ def _follow(trigger: dg.AutomationCondition, label: str) -> dg.AutomationConditi
     return (
         (trigger.since_last_handled() | dg.AutomationCondition.any_deps_updated())
         & ~dg.AutomationCondition.any_deps_in_progress()
+        & ~dg.AutomationCondition.any_deps_match(
+            dg.AutomationCondition.any_deps_in_progress()).with_label("any_grandparents_in_progress")
+        & ~dg.AutomationCondition.any_deps_missing().ignore(NEVER_WAIT_FOR)
         & ~dg.AutomationCondition.in_progress()
     ).with_label(label)
 
 
-#: Like ``AutomationCondition.eager()``, without "no dependency is missing": a PDF that cannot
-#: be read never gets its ``layout`` / records partitions, and that must not stop the corpus
-#: from being published (the corpus reads every partition that exists). Also recomputes on a
-#: code version change.
+#: Like ``AutomationCondition.eager()``, but not waiting for missing per-document parents (the
+#: corpus reads every partition that exists) and waiting for grandparents in progress. Also
+#: recomputes on a code version change.
 FOLLOW_PARENTS = _follow(
     dg.AutomationCondition.newly_missing() | dg.AutomationCondition.any_deps_updated()
     | dg.AutomationCondition.code_version_changed(), "follow_parents")
