@@ -7,6 +7,8 @@ Files with the same bytes as another (aliases, ``documents/sync.py``) have no pa
 ``documents`` frame gives each its own row, pointing to the first file.
 """
 
+from collections.abc import Iterator
+
 import dagster as dg
 import pandas as pd
 
@@ -41,49 +43,50 @@ _CORPUS = {"group_name": STAGE, "code_version": GATHER_CODE_VERSION, "owners": O
 _ALL_READ = {"allow_missing_partitions": True}
 
 
-def _output(context: dg.AssetExecutionContext, layout: Document, value: object,
-            metadata: dict[str, object]) -> dg.Output[object]:
-    context.add_output_metadata(metadata)
-    return dg.Output(value, data_version=document_data_version(layout.sha256, CODE_VERSION))
+def _output(layout: Document, value: object, metadata: dict[str, object]) -> dg.Output[object]:
+    """The output with the data version of its document (content read by this code)."""
+    return dg.Output(value, data_version=document_data_version(layout.sha256, CODE_VERSION),
+                     metadata=metadata)
 
 
 @dg.asset(**_PER_DOCUMENT, kinds={"pdfplumber"})
-def found_tables(context: dg.AssetExecutionContext, layout: Document):  # type: ignore[no-untyped-def]
+def found_tables(context: dg.AssetExecutionContext,
+                 layout: Document) -> Iterator[dg.Output[object]]:
     """Structured tables of the document (a table continued over pages is one table)."""
     if skip_if_current(context):
         return
     found = tables.document_to_tables(layout)
-    yield _output(context, layout, found, {"n_tables": len(found)})
+    yield _output(layout, found, {"n_tables": len(found)})
 
 
 @dg.asset(**_PER_DOCUMENT, kinds={"pandas"})
-def table_cells(context: dg.AssetExecutionContext, layout: Document,  # type: ignore[no-untyped-def]
-                found_tables: list[Table]):
+def table_cells(context: dg.AssetExecutionContext, layout: Document,
+                found_tables: list[Table]) -> Iterator[dg.Output[object]]:
     """One row per table cell, with its row, column, page and box."""
     if skip_if_current(context):
         return
     df = tables.tables_to_cells(layout, found_tables)
-    yield _output(context, layout, df, frame_metadata(df))
+    yield _output(layout, df, frame_metadata(df))
 
 
 @dg.asset(**_PER_DOCUMENT, kinds={"pandas"})
-def table_records(context: dg.AssetExecutionContext, layout: Document,  # type: ignore[no-untyped-def]
-                  found_tables: list[Table]):
+def table_records(context: dg.AssetExecutionContext, layout: Document,
+                  found_tables: list[Table]) -> Iterator[dg.Output[object]]:
     """Conductivity records read from the document's tables."""
     if skip_if_current(context):
         return
     df = records_of_document(layout, tables.tables_to_records(layout, found_tables))
-    yield _output(context, layout, df, frame_metadata(df))
+    yield _output(layout, df, frame_metadata(df))
 
 
 @dg.asset(**_PER_DOCUMENT, kinds={"spacy"})
-def text_records(context: dg.AssetExecutionContext, layout: Document,  # type: ignore[no-untyped-def]
-                 nlp: SpacyNlp):
+def text_records(context: dg.AssetExecutionContext, layout: Document,
+                 nlp: SpacyNlp) -> Iterator[dg.Output[object]]:
     """Conductivity records stated in the running text and captions."""
     if skip_if_current(context):
         return
     df = records_of_document(layout, mentions.document_to_records(layout, nlp.load()))
-    yield _output(context, layout, df, frame_metadata(df))
+    yield _output(layout, df, frame_metadata(df))
 
 
 def _gather(document: dict[str, dict[str, object]], empty: pd.DataFrame,
@@ -95,8 +98,8 @@ def _gather(document: dict[str, dict[str, object]], empty: pd.DataFrame,
     return pd.concat(frames, ignore_index=True) if frames else empty
 
 
-def _corpus_output(context: dg.AssetExecutionContext, df: pd.DataFrame,
-                   metadata: dict[str, object]) -> dg.Output[pd.DataFrame]:
+def _corpus_output(df: pd.DataFrame, metadata: dict[str, object]) -> dg.Output[pd.DataFrame]:
+    """The frame with a data version of its content."""
     return dg.Output(df, data_version=frame_data_version(df), metadata=metadata)
 
 
@@ -109,7 +112,7 @@ def conductivity(context: dg.AssetExecutionContext, document: dict[str, dict[str
                  text_records: dict[str, pd.DataFrame]) -> dg.Output[pd.DataFrame]:
     """Every record of every document read: table records, then text records, by key."""
     df = _gather(document, records_to_frame([]), table_records, text_records)
-    return _corpus_output(context, df, frame_metadata(df))
+    return _corpus_output(df, frame_metadata(df))
 
 
 @dg.asset(name="tables", **_CORPUS, kinds={"pandas"},
@@ -119,7 +122,7 @@ def all_tables(context: dg.AssetExecutionContext, document: dict[str, dict[str, 
                table_cells: dict[str, pd.DataFrame]) -> dg.Output[pd.DataFrame]:
     """Every table cell of every document read, in partition-key order."""
     df = _gather(document, pd.DataFrame(columns=list(CELL_COLUMNS)), table_cells)
-    return _corpus_output(context, df, frame_metadata(df))
+    return _corpus_output(df, frame_metadata(df))
 
 
 def rows_with_aliases(rows: list[dict[str, object]],
@@ -147,7 +150,7 @@ def documents(context: dg.AssetExecutionContext, document: dict[str, dict[str, o
     df = rows_to_documents([{k: v for k, v in row.items() if k != "_alias_of"} for row in rows],
                            conductivity)
     df.loc[df["doc_name"].isin(alias_names), "n_records"] = 0
-    return _corpus_output(context, df, {
+    return _corpus_output(df, {
         **frame_metadata(df, "documents"), "n_failed": int((df["status"] == "failed").sum()),
         "n_aliases": len(alias_names),
         "aliases": examples([f"{alias} = {first}" for alias, first in sorted(aliases.items())])})
