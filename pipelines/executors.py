@@ -4,15 +4,20 @@
 chain of light steps (gather, reconcile, publish, checks); on one machine it runs them in the
 run's own process, which saves a process start (~1 s) per step; under Celery it uses the
 workers like every other job.
-"""
 
-import os
+Which executor is a choice made when the code location loads (``IONLIT_EXECUTOR``); the Celery
+broker is read by Dagster from ``IONLIT_CELERY_BROKER`` when a run starts (``{"env": ...}``).
+"""
 
 import dagster as dg
 
 #: Steps of one run executing at once (each is a process forked from a preloaded server).
 DEFAULT_MAX_CONCURRENT = 2
 DEFAULT_CELERY_BACKEND = "rpc://"
+
+
+def _use_celery() -> bool:
+    return dg.EnvVar("IONLIT_EXECUTOR").get_value("multiprocess") == "celery"
 
 
 def executor_from_env() -> dg.ExecutorDefinition:
@@ -22,20 +27,21 @@ def executor_from_env() -> dg.ExecutorDefinition:
     (``redis://...`` or ``pyamqp://...``); results come back through ``IONLIT_CELERY_BACKEND``.
     Workers and the run must share the instance and the IO manager's storage (deploy/README.md).
     """
-    if os.environ.get("IONLIT_EXECUTOR", "multiprocess") == "celery":
+    if _use_celery():
         from dagster_celery import celery_executor
 
         return celery_executor.configured({
-            "broker": os.environ["IONLIT_CELERY_BROKER"],
-            "backend": os.environ.get("IONLIT_CELERY_BACKEND", DEFAULT_CELERY_BACKEND)})
+            "broker": {"env": "IONLIT_CELERY_BROKER"},
+            "backend": dg.EnvVar("IONLIT_CELERY_BACKEND").get_value(DEFAULT_CELERY_BACKEND)})
     return dg.multiprocess_executor.configured({
-        "max_concurrent": int(os.environ.get("IONLIT_MAX_CONCURRENT", DEFAULT_MAX_CONCURRENT)),
+        "max_concurrent": int(dg.EnvVar("IONLIT_MAX_CONCURRENT").get_value(
+            str(DEFAULT_MAX_CONCURRENT)) or DEFAULT_MAX_CONCURRENT),
         "start_method": {"forkserver": {"preload_modules": ["pipelines.definitions"]}},
     })
 
 
 def corpus_executor_from_env() -> dg.ExecutorDefinition:
     """The in-process executor, unless ``IONLIT_EXECUTOR=celery``."""
-    if os.environ.get("IONLIT_EXECUTOR", "multiprocess") == "celery":
+    if _use_celery():
         return executor_from_env()
     return dg.in_process_executor

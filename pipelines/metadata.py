@@ -1,5 +1,6 @@
 """What the UI shows about a frame: its row count, a preview table and its column schema."""
 
+import hashlib
 from typing import Any
 
 import dagster as dg
@@ -10,6 +11,8 @@ from extractors.schemas import dataset_schema
 #: Rows in a preview, and longest text shown per cell (STYLE rule 10: at most 10 examples).
 DEFAULT_PREVIEW_ROWS = 5
 DEFAULT_PREVIEW_CHARS = 60
+#: Hex digits of a frame's data version.
+DATA_VERSION_CHARS = 16
 
 
 def frame_to_markdown(df: pd.DataFrame, rows: int = DEFAULT_PREVIEW_ROWS) -> str:
@@ -40,3 +43,13 @@ MAX_EXAMPLES = 10
 def examples(lines: list[str]) -> dg.MetadataValue:
     """The first :data:`MAX_EXAMPLES` lines as a Markdown list."""
     return dg.MetadataValue.md("\n".join(f"- {line}" for line in lines[:MAX_EXAMPLES]) or "(none)")
+
+
+def frame_data_version(df: pd.DataFrame) -> dg.DataVersion:
+    """A data version from the frame's content (columns, dtypes, values; lists included), so an
+    unchanged corpus frame keeps its version and nothing downstream shows as unsynced."""
+    digest = hashlib.sha256()
+    digest.update(repr([(str(c), str(t)) for c, t in df.dtypes.items()]).encode())
+    digest.update(df.to_json(orient="split", index=False, date_format="iso",
+                             default_handler=str).encode())
+    return dg.DataVersion(digest.hexdigest()[:DATA_VERSION_CHARS])

@@ -1,6 +1,7 @@
 """``ionlit run``: the whole pipeline, headless, on the Dagster instance of ``DAGSTER_HOME``.
 
-1. Register one partition per PDF in ``seeds/pdfs`` and delete the partitions of removed PDFs.
+1. Register one partition per PDF content in ``seeds/pdfs`` and delete the partitions of
+   removed PDFs (``pipelines/defs/documents/sync.py``, the function the sensor uses too).
 2. Run ``document_job`` for each partition not yet processed by this code version (unchanged
    PDFs are not parsed again); a PDF that cannot be read fails its own run and nothing else.
 3. Run ``corpus_job``: gather, reconcile, write the report, publish the four datasets.
@@ -17,14 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster._core.execution.job_execution_result import JobExecutionResult
 
 from extractors.schemas import SCHEMAS
 from pipelines.code_version import CODE_VERSION
 from pipelines.definitions import defs, resources_config
-from pipelines.ingest.partitions import document_partitions, keys_to_run
-from pipelines.ingest.resources import PdfFolder
-from pipelines.jobs import corpus_job, document_job
+from pipelines.defs.documents.partitions import keys_to_run
+from pipelines.defs.documents.resources import PdfFolder
+from pipelines.defs.documents.sync import sync_partitions
+from pipelines.defs.jobs import corpus_job, document_job
 
 #: Dagster's own console log is kept to errors; the progress lines say what happened.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -49,21 +50,18 @@ def open_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def sync_partitions(instance: dg.DagsterInstance, pdfs: PdfFolder) -> list[str]:
+def register_pdfs(instance: dg.DagsterInstance, pdfs: PdfFolder) -> list[str]:
     """Register the folder's PDFs as partitions, delete the removed ones; the current keys."""
-    keys = sorted({stamp.key for stamp in pdfs.stamps().values()})
-    registered = set(instance.get_dynamic_partitions(document_partitions.name))
-    added = [key for key in keys if key not in registered]
-    removed = sorted(registered - set(keys))
-    if added:
-        instance.add_dynamic_partitions(document_partitions.name, added)
-    for key in removed:
-        instance.delete_dynamic_partition(document_partitions.name, key)
-    _say(f"{len(keys)} PDF(s) in {pdfs.folder}: {len(added)} new, {len(removed)} removed")
-    return keys
+    sync = sync_partitions(instance, pdfs.stamps())
+    sync.apply(instance)
+    copies = f", {len(sync.aliases)} byte-identical cop{'y' if len(sync.aliases) == 1 else 'ies'}" \
+        if sync.aliases else ""
+    _say(f"{len(sync.keys) + len(sync.aliases)} PDF(s) in {pdfs.root}: {len(sync.added)} new, "
+         f"{len(sync.removed)} removed{copies}")
+    return list(sync.keys)
 
 
-def _materialized(result: JobExecutionResult) -> dict[str, dict[str, Any]]:
+def _materialized(result: dg.JobExecutionResult) -> dict[str, dict[str, Any]]:
     """Asset name → metadata values of what the run materialised."""
     return {event.asset_key.to_user_string(): {k: v.value for k, v in
                                                event.materialization.metadata.items()}
@@ -71,7 +69,7 @@ def _materialized(result: JobExecutionResult) -> dict[str, dict[str, Any]]:
             if event.asset_key is not None}
 
 
-def _failure(result: JobExecutionResult) -> str:
+def _failure(result: dg.JobExecutionResult) -> str:
     """First line of the first step failure, without the exception's module path."""
     for event in result.all_events:
         error = event.step_failure_data.error if event.is_step_failure else None
@@ -104,7 +102,7 @@ def run_pipeline(seeds: Path, outputs: Path) -> int:
     run_config = {**resources_config(seeds, outputs), **QUIET_LOGS}
     pdfs = PdfFolder(folder=run_config["resources"]["pdfs"]["config"]["folder"])
     with open_instance() as instance:
-        keys = sync_partitions(instance, pdfs)
+        keys = register_pdfs(instance, pdfs)
         todo = keys_to_run(instance, keys, CODE_VERSION)
         _say(f"{len(keys) - len(todo)} unchanged PDF(s) reused, {len(todo)} to extract")
         healthy = [_run_document(instance, key, run_config) for key in todo]

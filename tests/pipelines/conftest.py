@@ -1,6 +1,5 @@
 """Fixtures for the Dagster tests: a project folder in tmp, tiny PDFs, a broken one, an instance."""
 
-import importlib
 import shutil
 import socket
 from dataclasses import dataclass
@@ -9,18 +8,17 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.definitions import resources_config
-from pipelines.extract.resources import SpacyNlp
-from pipelines.ingest.partitions import document_partitions
-from pipelines.ingest.resources import PdfFolder
+from pipelines.definitions import defs, resources_config
+from pipelines.defs.documents.resources import PdfFolder
+from pipelines.defs.documents.sync import sync_partitions
+from pipelines.defs.extraction.resources import SpacyNlp
+from pipelines.defs.publishing.resources import DatasetStore
+from pipelines.defs.reconciliation.resources import CuratedSources
 from pipelines.io_manager import PartitionDictIOManager
-from pipelines.publish.resources import DatasetStore
-from pipelines.reconcile.resources import CuratedSources
 from tests.conftest import ROOT, SEEDS
 from tests.pdfbuild import Page, sup, write_pdf
 
 DAGSTER_YAML = ROOT / "dagster.yaml"
-DOMAINS = ("ingest", "extract", "reconcile", "publish")
 
 
 @dataclass(frozen=True)
@@ -43,10 +41,8 @@ class Project:
                                       reports=f"file://{config['store']['config']['reports']}")}
 
 
-ASSETS = dg.load_assets_from_modules(
-    [importlib.import_module(f"pipelines.{domain}.assets") for domain in DOMAINS])
-CHECKS = dg.load_asset_checks_from_modules(
-    [importlib.import_module(f"pipelines.{domain}.checks") for domain in DOMAINS])
+ASSETS = list(defs.assets or [])
+CHECKS = list(defs.asset_checks or [])
 CORPUS = ["documents", "conductivity", "tables", "decisions", "reconciliation", "curated_view",
           "reconciliation_report", "documents_dataset", "conductivity_dataset", "tables_dataset",
           "reconciliation_dataset", "curated_dataset"]
@@ -54,19 +50,32 @@ CORPUS = ["documents", "conductivity", "tables", "decisions", "reconciliation", 
 
 def register(instance: dg.DagsterInstance, folder: Path) -> list[str]:
     """Register the folder's PDFs as partitions (what the sensor does); their keys, sorted."""
-    keys = sorted(s.key for s in PdfFolder(folder=str(folder)).stamps().values())
-    instance.add_dynamic_partitions(document_partitions.name, keys)
-    return keys
+    sync = sync_partitions(instance, PdfFolder(folder=str(folder)).stamps())
+    sync.apply(instance)
+    return list(sync.keys)
+
+
+def project_defs(project: Project) -> dg.Definitions:
+    """The code location's assets, checks and sensors on this project's resources."""
+    return dg.Definitions(
+        assets=ASSETS, asset_checks=CHECKS, sensors=list(defs.sensors or []),
+        jobs=list(defs.jobs or []),
+        resources={**project.resources(), "io_manager": PartitionDictIOManager(
+            base_dir=str(project.outputs.parent / "io"))})
 
 
 def materialize(project: Project, instance: dg.DagsterInstance, selection: list[str],
-                partition_key: str | None = None) -> dg.ExecuteInProcessResult:
-    """Materialise ``selection`` in process, IO under the project folder, errors kept."""
-    return dg.materialize(
-        [*ASSETS, *CHECKS], selection=selection, partition_key=partition_key, instance=instance,
-        resources={**project.resources(), "io_manager": PartitionDictIOManager(
-            base_dir=str(project.outputs.parent / "io"))},
-        raise_on_error=False)
+                partition_key: str | None = None,
+                tags: dict[str, str] | None = None) -> dg.ExecuteInProcessResult:
+    """Materialise ``selection`` in process, IO under the project folder, errors kept.
+
+    Through the code location's asset job, so the run records its asset selection like a run
+    launched from the UI or by the automation sensor (automation conditions read it).
+    """
+    job = project_defs(project).resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(
+        instance=instance, asset_selection=[dg.AssetKey(name) for name in selection],
+        partition_key=partition_key, tags=tags, raise_on_error=False)
 
 
 def tiny_pdf(path: Path, material: str = "Li7P3S11") -> Path:

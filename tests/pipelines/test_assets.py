@@ -9,11 +9,11 @@ import pytest
 from extractors.layout import sha256_of
 from extractors.publish import PublishSettings, latest_version, read_dataset
 from extractors.records import records_to_frame
-from pipelines.ingest.checks import documents_all_read
-from pipelines.ingest.partitions import PER_DOCUMENT, document_key, document_partitions
-from pipelines.ingest.resources import PdfFolder
-from pipelines.publish.checks import schema_check
-from pipelines.reconcile.checks import no_unreviewed_conflicts
+from pipelines.defs.documents.partitions import PER_DOCUMENT, document_key, document_partitions
+from pipelines.defs.documents.resources import PdfFolder
+from pipelines.defs.extraction.checks import documents_all_read
+from pipelines.defs.publishing.checks import schema_result, unique_ids_result
+from pipelines.defs.reconciliation.checks import no_unreviewed_conflicts
 from tests.pipelines.conftest import (
     CORPUS,
     Project,
@@ -28,6 +28,10 @@ def test_partitions_key_is_readable_and_follows_content(tmp_path: Path):
     pdf = tiny_pdf(tmp_path / "Li7P3S11 Review (2024).pdf")
     key = document_key(pdf, sha256_of(pdf))
     assert key == f"li7p3s11-review-2024-{sha256_of(pdf)[:8]}"
+    long = tiny_pdf(
+        tmp_path / "Ionic conductivity of Li6PS5Cl argyrodites - Kasabina RJIC 2006.pdf")
+    assert document_key(long, sha256_of(long)) == \
+        f"ionic-conductivity-of-li6ps5cl-argyrodites-kasabina-rjic-2006-{sha256_of(long)[:8]}"
     assert PdfFolder(folder=str(tmp_path)).path_of(key) == pdf
     tiny_pdf(pdf, material="Na3PS4")
     with pytest.raises(FileNotFoundError, match="removed or changed"):
@@ -54,11 +58,13 @@ def test_assets_broken_pdf_fails_its_partition_removed_pdf_leaves_next_version(p
     documents = corpus.output_for_node("documents")
     assert documents.set_index("doc_name")["status"].to_dict() == {"broken.pdf": "failed",
                                                                     "good.pdf": "ok"}
-    checks = {e.check_name: e for e in corpus.get_asset_check_evaluations()
-              if e.asset_key == dg.AssetKey("documents")}
-    assert not checks["documents_all_read"].passed
-    assert checks["documents_all_read"].severity == dg.AssetCheckSeverity.WARN
-    assert checks["matches_schema"].passed
+    checks = {(e.asset_key.to_user_string(), e.check_name): e
+              for e in corpus.get_asset_check_evaluations()}
+    assert not checks["documents", "documents_all_read"].passed
+    assert checks["documents", "documents_all_read"].severity == dg.AssetCheckSeverity.WARN
+    for name in ("documents", "conductivity", "tables", "reconciliation", "curated"):
+        assert checks[f"{name}_dataset", "matches_schema"].passed
+        assert checks[f"{name}_dataset", "unique_ids"].passed
     settings = PublishSettings(root=str(project.outputs / "datasets"))
     published = read_dataset("documents", settings)
     assert published.loc[published["status"] == "failed", "error"].str.startswith(
@@ -75,17 +81,27 @@ def test_assets_broken_pdf_fails_its_partition_removed_pdf_leaves_next_version(p
 
 
 def test_checks_schema_rejects_a_bad_frame_and_warns_on_extra_columns():
-    check = schema_check("conductivity")
     bad = records_to_frame([]).drop(columns=["record_id"])
-    result = check(bad)
+    result = schema_result("conductivity", bad)
     assert not result.passed
     assert result.severity == dg.AssetCheckSeverity.ERROR
     extra = records_to_frame([]).assign(note=pd.Series(dtype="string"))
-    result = check(extra)
+    result = schema_result("conductivity", extra)
     assert not result.passed
     assert result.severity == dg.AssetCheckSeverity.WARN
     assert result.metadata["unpublished_columns"].value == ["note"]
-    assert check(records_to_frame([])).passed
+    assert schema_result("conductivity", records_to_frame([])).passed
+
+
+def test_checks_unique_ids_name_the_duplicates():
+    frame = pd.DataFrame({"reconciliation_id": ["a", "b", "a"]})
+    result = unique_ids_result("reconciliation", frame)
+    assert not result.passed
+    assert result.severity == dg.AssetCheckSeverity.ERROR
+    assert result.metadata["n_duplicated_rows"].value == 2
+    assert "- a" in result.metadata["duplicated"].value
+    assert unique_ids_result("reconciliation", frame.drop_duplicates()).passed
+    assert not unique_ids_result("reconciliation", pd.DataFrame({"x": [1]})).passed
 
 
 def test_checks_unreviewed_conflicts_warn():

@@ -1,4 +1,4 @@
-"""``dagster dev`` serves the code location on 127.0.0.1: assets, checks, sensor and schedule."""
+"""``dg dev`` (``make dev``) serves the code location on 127.0.0.1: assets, checks, sensors."""
 
 import json
 import os
@@ -13,12 +13,12 @@ from pathlib import Path
 from tests.conftest import ROOT
 from tests.pipelines.conftest import free_port
 
-DAGSTER = Path(sys.executable).parent / "dagster"
+DG = Path(sys.executable).parent / "dg"
 STARTUP_SECONDS = 240
 QUERY = """{
   assetNodes { assetKey { path } assetChecksOrError { ... on AssetChecks { checks { name } } } }
   repositoriesOrError { ... on RepositoryConnection { nodes {
-    sensors { name } schedules { name cronSchedule } jobs { name } } } }
+    name location { name } sensors { name sensorState { status } } jobs { name } } } }
 }"""
 
 
@@ -33,7 +33,7 @@ def graphql(port: int, query: str) -> dict:
 def wait_until_served(port: int, process: subprocess.Popen) -> dict:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
-        assert process.poll() is None, "dagster dev exited early"
+        assert process.poll() is None, "dg dev exited early"
         try:
             data = graphql(port, QUERY)
             if data["repositoriesOrError"].get("nodes"):
@@ -41,7 +41,7 @@ def wait_until_served(port: int, process: subprocess.Popen) -> dict:
         except (urllib.error.URLError, ConnectionError, TimeoutError, KeyError):
             pass
         time.sleep(1.0)
-    raise AssertionError(f"dagster dev did not serve the code location in {STARTUP_SECONDS} s")
+    raise AssertionError(f"dg dev did not serve the code location in {STARTUP_SECONDS} s")
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -54,13 +54,18 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def test_dev_lists_assets_checks_sensor_and_schedule(dagster_home: Path):
+def test_dev_lists_assets_checks_and_running_sensors(dagster_home: Path, tmp_path: Path):
     port = free_port()
     log = (dagster_home / "dev.log").open("w")
+    empty = tmp_path / "no_pdfs"  # the sensors run by default: give them nothing to read
+    empty.mkdir()
     process = subprocess.Popen(
-        [str(DAGSTER), "dev", "-m", "pipelines.definitions", "-h", "127.0.0.1", "-p", str(port)],
+        [str(DG), "dev", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        env={**os.environ, "DAGSTER_HOME": str(dagster_home)})
+        env={**os.environ, "DAGSTER_HOME": str(dagster_home), "IONLIT_PDFS": str(empty),
+             "IONLIT_DATASETS": str(tmp_path / "datasets"),
+             "IONLIT_REPORTS": str(tmp_path / "reports"),
+             "PATH": f"{DG.parent}:{os.environ['PATH']}"})
     try:
         data = wait_until_served(port, process)
     finally:
@@ -71,8 +76,11 @@ def test_dev_lists_assets_checks_sensor_and_schedule(dagster_home: Path):
             "tables", "reconciliation", "reconciliation_report", "documents_dataset",
             "conductivity_dataset", "tables_dataset", "reconciliation_dataset"} <= set(nodes)
     checks = {c["name"] for c in nodes["reconciliation"]["assetChecksOrError"]["checks"]}
-    assert {"matches_schema", "no_unreviewed_conflicts"} <= checks
+    assert {"no_unreviewed_conflicts", "decisions_match_rows"} <= checks
+    assert {"matches_schema", "unique_ids"} <= {
+        c["name"] for c in nodes["conductivity_dataset"]["assetChecksOrError"]["checks"]}
     (repository,) = data["repositoriesOrError"]["nodes"]
-    assert [s["name"] for s in repository["sensors"]] == ["pdf_folder_sensor"]
-    assert repository["schedules"] == [{"name": "daily_corpus", "cronSchedule": "0 3 * * *"}]
+    assert repository["location"]["name"] == "ionlit"
+    assert {s["name"]: s["sensorState"]["status"] for s in repository["sensors"]} == {
+        "pdf_folder_sensor": "RUNNING", "ionlit_automation": "RUNNING"}
     assert {"document_job", "corpus_job"} <= {j["name"] for j in repository["jobs"]}

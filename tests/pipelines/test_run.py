@@ -8,7 +8,7 @@ import pytest
 
 from extractors.publish import PublishSettings, list_versions, read_dataset
 from pipelines.code_version import CODE_VERSION, extractors_code_version
-from pipelines.jobs import document_job
+from pipelines.defs.jobs import document_job
 from pipelines.run import run_pipeline
 from tests.conftest import REPLICAS
 from tests.pipelines.conftest import Project, broken_pdf, tiny_pdf

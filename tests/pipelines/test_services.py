@@ -17,7 +17,7 @@ import dagster as dg
 import pytest
 
 from extractors.publish import PublishSettings, read_dataset
-from pipelines.ingest.partitions import PER_DOCUMENT
+from pipelines.defs.documents.partitions import PER_DOCUMENT
 from tests.conftest import ROOT
 from tests.pipelines.conftest import (
     CORPUS,

@@ -1,4 +1,5 @@
-"""Checks on the ``documents`` frame: some PDFs were given, and which of them could not be read."""
+"""Checks on the gathered frames: some PDFs were given, which of them could not be read, and
+the corpus yielded records."""
 
 import dagster as dg
 import pandas as pd
@@ -21,3 +22,11 @@ def documents_all_read(documents: pd.DataFrame) -> dg.AssetCheckResult:
         passed=failed.empty, severity=dg.AssetCheckSeverity.WARN,
         metadata={"n_failed": len(failed), "n_documents": len(documents),
                   "failed": examples([f"{r.doc_name}: {r.error}" for r in failed.itertuples()])})
+
+
+@dg.asset_check(asset="conductivity", description="The corpus yielded at least one record.")
+def conductivity_not_empty(conductivity: pd.DataFrame) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        passed=len(conductivity) > 0, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"n_records": len(conductivity),
+                  "n_documents": int(conductivity["doc_sha256"].nunique())})

@@ -5,8 +5,8 @@ import pandas as pd
 
 from extractors import reconcile
 from extractors.schemas import CONFLICT_STATUSES
+from pipelines.defs.reconciliation.resources import CuratedSources
 from pipelines.metadata import examples
-from pipelines.reconcile.resources import CuratedSources
 
 
 @dg.asset_check(asset="reconciliation",

@@ -7,9 +7,10 @@ from typing import NamedTuple
 import dagster as dg
 
 from extractors.layout import sha256_of
-from pipelines.ingest.partitions import document_key, key_to_slug, stem_to_slug
+from pipelines.defs.documents.partitions import document_key, key_to_slug, stem_to_slug
 
 DEFAULT_PDF_FOLDER = "seeds/pdfs"
+PDF_FOLDER_ENV = "IONLIT_PDFS"
 
 
 class PdfStamp(NamedTuple):
@@ -17,18 +18,28 @@ class PdfStamp(NamedTuple):
 
     size: int
     mtime_ns: int
+    sha256: str
     key: str
 
 
 class PdfFolder(dg.ConfigurableResource):
-    """A local folder of PDFs (``*.pdf``, not recursive); relative paths are from the cwd."""
+    """A local folder of PDFs (``*.pdf``, not recursive); relative paths are from the cwd.
 
-    folder: str = DEFAULT_PDF_FOLDER
+    ``folder`` unset: ``$IONLIT_PDFS``, read when the folder is used (not when the code
+    location is imported), else ``seeds/pdfs``.
+    """
+
+    folder: str | None = None
+
+    @property
+    def root(self) -> Path:
+        return Path(self.folder or dg.EnvVar(PDF_FOLDER_ENV).get_value(DEFAULT_PDF_FOLDER)
+                    or DEFAULT_PDF_FOLDER)
 
     def pdfs(self) -> list[Path]:
         """The PDFs in the folder, by name."""
-        root = Path(self.folder)
-        return sorted(p for p in root.glob("*") if p.suffix.lower() == ".pdf" and p.is_file())
+        return sorted(p for p in self.root.glob("*") if p.suffix.lower() == ".pdf"
+                      and p.is_file())
 
     def stamps(self, known: Mapping[str, PdfStamp] | None = None) -> dict[str, PdfStamp]:
         """File name → stamp of every PDF, re-hashing only files that changed since ``known``."""
@@ -41,8 +52,9 @@ class PdfFolder(dg.ConfigurableResource):
                                                                           stat.st_mtime_ns):
                 out[path.name] = before
             else:
-                out[path.name] = PdfStamp(stat.st_size, stat.st_mtime_ns,
-                                          document_key(path, sha256_of(path)))
+                sha256 = sha256_of(path)
+                out[path.name] = PdfStamp(stat.st_size, stat.st_mtime_ns, sha256,
+                                          document_key(path, sha256))
         return out
 
     def path_of(self, key: str) -> Path:
@@ -55,5 +67,5 @@ class PdfFolder(dg.ConfigurableResource):
             if stem_to_slug(path.stem) == key_to_slug(key) and \
                     document_key(path, sha256_of(path)) == key:
                 return path
-        raise FileNotFoundError(f"no PDF in {self.folder} has partition key {key!r} (removed or "
+        raise FileNotFoundError(f"no PDF in {self.root} has partition key {key!r} (removed or "
                                 f"changed since it was registered)")
