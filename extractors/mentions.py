@@ -52,6 +52,7 @@ from extractors.mention_linking import (
     _plausible_formula,
 )
 from extractors.mention_materials import _ACRONYM_RE, _CATION_RE, _ION_RE, MaterialsMixin, _Pick
+from extractors.ocr import ocr_to_text
 from extractors.records import ConductivityRecord
 from extractors.schemas import CLASS_STATEMENT_FLAG, CONDUCTIVITY_KINDS
 from extractors.units import Conductivity, Temperature, parse_conductivity, parse_temperature
@@ -108,10 +109,11 @@ if not Doc.has_extension("conductivity_mentions"):
 _DASH = "-−–‐\ufffd"
 # "at293 K": the reader lost the space between "at" and a temperature.
 _PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
-# A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark.
+# A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
+# superscript after punctuation ("0.5 mS/cm,^22") is its own token.
 _SUFFIX_RE = re.compile(
     rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’)\]}}%]"
-    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d))$"
+    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*)$"
 )
 _INFIX_RE = re.compile(
     rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)|/"
@@ -609,12 +611,16 @@ def find_sample_names(text: str, *, min_count: int = DEFAULT_SAMPLE_NAME_MIN_COU
 
 def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord]:
     """Conductivity records stated in the running text and captions (``source="text"``)."""
-    defined = find_abbreviation_definitions(doc.text)
-    main = main_material(doc.text, defined=defined)
-    samples = find_sample_names(doc.text)
+    # A scanned paper's OCR layer is read with its certain confusions undone (10-4 for "lop4"),
+    # character for character, so offsets still locate each value on the page.
+    read = ocr_to_text if doc.text_layer == "ocr" else str
+    text = read(doc.text)
+    defined = find_abbreviation_definitions(text)
+    main = main_material(text, defined=defined)
+    samples = find_sample_names(text)
     records: list[ConductivityRecord] = []
     for block in doc.blocks_of(*TEXT_BLOCK_KINDS):
-        for m in text_to_mentions(block.text, nlp, defined, main, samples):
+        for m in text_to_mentions(read(block.text), nlp, defined, main, samples):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
             material = (_mention_to_material(m.material_raw, defined)
                         if m.material_kind == "specific" else MaterialRef(m.material_raw))

@@ -45,6 +45,7 @@ from extractors.materials import (
     resolve_material,
     split_family_prefix,
 )
+from extractors.ocr import ocr_to_text
 from extractors.records import ConductivityRecord
 from extractors.schemas import CELL_COLUMNS
 from extractors.units import (
@@ -1165,6 +1166,27 @@ def _caption_material(table: Table, mat_col: int | None, facts: DocumentFacts,
     return None
 
 
+def header_has_garbled_subscript(header: str) -> bool:
+    """Whether an OCR'd conductivity header lost its symbol and subscript to noise
+    (``%0” (ohm-cm)-1`` for σ300, ``(+Mo”C (ohm-’ cm-‘)`` for σ300°C): what is left of the unit
+    holds a digit or a quote/degree glyph but no word."""
+    prefix = header
+    for candidate in sorted(_unit_candidates(header), key=len, reverse=True):
+        prefix = prefix.replace(candidate, " ")
+    prefix = re.sub(r"[()\[\]]", " ", prefix).strip()
+    return bool(prefix) and bool(re.search(r"[\d”“\"’‘°]", prefix)) \
+        and not re.search(r"[A-Za-z]{3,}", prefix)
+
+
+def table_to_ocr_reading(table: Table) -> Table:
+    """The table of a scanned paper with OCR's certain confusions undone in every cell
+    (``6.5 x lO-3``, ``Na2(ZrSc)P3012``; see :func:`extractors.ocr.ocr_to_text`)."""
+    rows = tuple(tuple(replace(cell, text=ocr_to_text(cell.text)) for cell in row)
+                 for row in table.rows)
+    return replace(table, rows=rows, caption=ocr_to_text(table.caption) if table.caption
+                   else table.caption)
+
+
 def table_to_records(doc: Document, table: Table,
                      facts: DocumentFacts | Mapping[str, str] | None = None,
                      ) -> list[ConductivityRecord]:
@@ -1178,6 +1200,8 @@ def table_to_records(doc: Document, table: Table,
     """
     if facts is None or not isinstance(facts, DocumentFacts):
         facts = DocumentFacts(tuple((facts or {}).items()))
+    if doc.text_layer == "ocr":
+        table = table_to_ocr_reading(table)
     header = table.header
     columns = [c for c in (header_to_column(k, h) for k, h in enumerate(header)) if c is not None]
     if not columns or not table.body:
@@ -1203,6 +1227,10 @@ def table_to_records(doc: Document, table: Table,
             mat_col = 0
     table_kind = caption_to_kind(table.caption or "")
     caption_temperature = caption_to_temperature(table.caption or "")
+    if doc.text_layer == "ocr":
+        columns = [replace(c, temperature=facts.conductivity_temperature)
+                   if c.temperature is None and header_has_garbled_subscript(header[c.col])
+                   else c for c in columns]
     records: list[ConductivityRecord] = []
     previous: dict[int, str] = {}
     for row in table.body:
