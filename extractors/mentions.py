@@ -355,7 +355,8 @@ class _Linking(MaterialsMixin):
         if not values:
             return None
         values = self.share_exponent(values, unit)
-        temperature = self.find_temperature(sent, start, unit.end)
+        temperature = (self.find_temperature(sent, start, unit.end)
+                       or self.symbol_temperature(sent, start))
         kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
         if len(values) > 1 and len(set(kinds)) == len(values):  # a list of kinds, one material
             one = self.find_material(sent, start, unit.end)
@@ -496,6 +497,24 @@ class _Linking(MaterialsMixin):
             if group:
                 return self.read_temperature(max(group, key=lambda s: s.end))
         return None
+
+    def symbol_temperature(self, sent: Span, start: int) -> Temperature | None:
+        """The temperature a σ symbol carries as its subscript (``σRT``, ``σ300K``,
+        ``σ_25°C``): the nearest conductivity word before the value, in its sentence, when no
+        other unit stands between them."""
+        words = [w for w in self.spans("COND_WORD")
+                 if w.start >= sent.start and w.end <= start and w.text.startswith("σ")]
+        if not words:
+            return None
+        word = max(words, key=lambda w: w.end)
+        if any(word.end <= u.start < start for u in self.units):
+            return None
+        subscript = word.text[1:].lstrip("_ ")
+        found = parse_temperature(subscript) if subscript else None
+        if found is None:
+            return None
+        return Temperature(found.kelvin, found.low_kelvin, found.high_kelvin, found.qualifier,
+                           word.text)
 
     def is_process(self, temp: Span) -> bool:
         """A temperature right after "sintered", "annealing", ... is not a measurement's."""

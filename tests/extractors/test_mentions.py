@@ -1054,3 +1054,29 @@ def test_mentions_real_paper_total_conductivity_of_guin():
     best = [r for r in records if r.sigma_S_per_cm == pytest.approx(6.9e-4)]
     assert len(best) == 3
     assert {r.conductivity_kind for r in best} == {"total"}
+
+
+@pytest.mark.parametrize(("text", "kelvin"), [
+    ("The extrapolated σRT reached 140.54 mS/cm with a low barrier.", 298.15),
+    ("The calculated σ300K of Li3InCl6 is 21 mS/cm.", 300.0),
+    ("The σ of Li3InCl6 is 21 mS/cm.", None),
+])
+def test_mentions_sigma_subscript_gives_the_temperature(nlp, text: str, kelvin) -> None:
+    m = _one(text, nlp)
+    assert m.temperature_K == (pytest.approx(kelvin) if kelvin else None)
+
+
+def test_mentions_citation_superscript_after_unit(nlp) -> None:
+    m = _one("Asano et al. reported Li3YCl6 SEs with high ionic conductivity of 0.5 mS/cm,^22 "
+             "and Li3MCl6 SEs (M = Er, In) have been reported.", nlp)
+    assert (m.material_raw, m.conductivity.sigma_S_per_cm) == ("Li3YCl6", pytest.approx(5e-4))
+
+
+@pytest.mark.parametrize("text", [
+    "The conductivity of Na4Zr2Si3O12 at 300°C is 3.5 x 10-4 (ohm cm)-’ only.",
+    "The conductivity of Na4Zr2Si3O12 at 300°C is 3.5 x 10-4 Ω-1cm-1.",
+])
+def test_mentions_ocr_unit_spellings(nlp, text: str) -> None:
+    m = _one(text, nlp)
+    assert m.conductivity.sigma_S_per_cm == pytest.approx(3.5e-4)
+    assert m.temperature_K == pytest.approx(573.15)
