@@ -509,12 +509,16 @@ class _Linking(MaterialsMixin):
         word = max(words, key=lambda w: w.end)
         if any(word.end <= u.start < start for u in self.units):
             return None
-        subscript = word.text[1:].lstrip("_ ")
+        end = word.end  # "σ300K" is split as "σ300" "K": the unit glued to it belongs to it
+        while end < start and not self.doc[end - 1].whitespace_ and not self.doc[end].is_punct:
+            end += 1
+        written = self.doc[word.start:end].text
+        subscript = written[1:].lstrip("_ ")
         found = parse_temperature(subscript) if subscript else None
         if found is None:
             return None
         return Temperature(found.kelvin, found.low_kelvin, found.high_kelvin, found.qualifier,
-                           word.text)
+                           written)
 
     def is_process(self, temp: Span) -> bool:
         """A temperature right after "sintered", "annealing", ... is not a measurement's."""

@@ -1057,7 +1057,7 @@ def test_mentions_real_paper_total_conductivity_of_guin():
 
 
 @pytest.mark.parametrize(("text", "kelvin"), [
-    ("The extrapolated σRT reached 140.54 mS/cm with a low barrier.", 298.15),
+    ("The extrapolated σRT of K5YSi4O12 reached 140.54 mS/cm with a low barrier.", 298.15),
     ("The calculated σ300K of Li3InCl6 is 21 mS/cm.", 300.0),
     ("The σ of Li3InCl6 is 21 mS/cm.", None),
 ])
