@@ -52,7 +52,7 @@ from extractors.mention_linking import (
     _plausible_formula,
 )
 from extractors.mention_materials import _ACRONYM_RE, _CATION_RE, _ION_RE, MaterialsMixin, _Pick
-from extractors.ocr import ocr_to_text
+from extractors.ocr import is_ocr_power, ocr_to_text
 from extractors.records import ConductivityRecord
 from extractors.schemas import CLASS_STATEMENT_FLAG, CONDUCTIVITY_KINDS
 from extractors.units import Conductivity, Temperature, parse_conductivity, parse_temperature
@@ -632,6 +632,14 @@ def find_sample_names(text: str, *, min_count: int = DEFAULT_SAMPLE_NAME_MIN_COU
         and not is_formula(name) and expand_abbreviation(name, {}) is None)
 
 
+def _flags(m: Mention, doc: Document) -> tuple[str, ...]:
+    """A mention's flags; an OCR layer's ``3.5 x 10-4 (ohm-cm)-1`` (superscripts are never
+    marked there, and the unit follows) is no unsure exponent."""
+    if doc.text_layer == "ocr" and is_ocr_power(m.value_raw):
+        return tuple(f for f in m.flags if f != "unsure_exponent")
+    return tuple(m.flags)
+
+
 def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord]:
     """Conductivity records stated in the running text and captions (``source="text"``)."""
     # A scanned paper's OCR layer is read with its certain confusions undone (10-4 for "lop4"),
@@ -656,7 +664,7 @@ def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord
                 sigma_S_per_cm=c.sigma_S_per_cm, sigma_low_S_per_cm=c.sigma_low_S_per_cm,
                 sigma_high_S_per_cm=c.sigma_high_S_per_cm,
                 temperature_raw=m.temperature.raw if m.temperature else None,
-                temperature_K=m.temperature_K, flags=",".join(m.flags) or None,
+                temperature_K=m.temperature_K, flags=",".join(_flags(m, doc)) or None,
                 conductivity_kind=m.kind,
             ))
     return records

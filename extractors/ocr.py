@@ -33,6 +33,17 @@ _OXYGEN_AT_END = re.compile(r"(?<=[\d)A-Z])0(?=\d{1,2}$)")
 _TRAILING = ".,;:"
 
 
+# "6.5 x 10-3" (with or without its unit after it): a power of ten as an OCR layer writes it,
+# superscript never marked. After a multiplication sign, with a conductivity unit given, the
+# exponent is certain.
+_OCR_POWER_VALUE = re.compile(r"^\d+(?:\.\d+)?\s?[xX×]\s?10[-−–]\d{1,2}(?:\s.*)?$")
+
+
+def is_ocr_power(value_text: str) -> bool:
+    """Whether a value is written ``mantissa x 10-N`` (an OCR layer's power of ten)."""
+    return bool(_OCR_POWER_VALUE.match(value_text.strip()))
+
+
 def _power(m: re.Match[str]) -> str:
     sign = "-" if m["sign"] in "pe" else m["sign"]
     return f"{m['pre']}10{sign}{m['exp'].translate(_DIGIT_LOOKALIKES)}"
@@ -64,4 +75,4 @@ def ocr_to_text(text: str) -> str:
     return out
 
 
-__all__ = ["formula_word_to_text", "ocr_to_text"]
+__all__ = ["formula_word_to_text", "is_ocr_power", "ocr_to_text"]

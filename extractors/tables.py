@@ -45,7 +45,7 @@ from extractors.materials import (
     resolve_material,
     split_family_prefix,
 )
-from extractors.ocr import ocr_to_text
+from extractors.ocr import is_ocr_power, ocr_to_text
 from extractors.records import ConductivityRecord
 from extractors.schemas import CELL_COLUMNS
 from extractors.units import (
@@ -1262,9 +1262,12 @@ def table_to_records(doc: Document, table: Table,
                                else column.temperature
                                or _row_temperature(row, temperature_cols, previous)
                                or caption_temperature)
-                flags = [f for f in ("unsure_exponent" if sigma.unsure or column.unsure
-                                     else None, composition_flag, note_to_flag(value.note))
-                         if f]
+                # An OCR layer never marks superscripts: "6.5 x 10-3" under a conductivity
+                # unit is certain there.
+                unsure = column.unsure or (sigma.unsure and not (
+                    doc.text_layer == "ocr" and is_ocr_power(value.text)))
+                flags = [f for f in ("unsure_exponent" if unsure else None, composition_flag,
+                                     note_to_flag(value.note)) if f]
                 kind = header_to_kind(header[column.col])
                 reference = value.reference or (row[ref_col].text or None if ref_col is not None
                                                 else None)

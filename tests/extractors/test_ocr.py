@@ -45,3 +45,13 @@ def test_ocr_formula_letter_digit_confusions(word: str, expected: str) -> None:
 def test_ocr_keeps_every_offset() -> None:
     text = "conductivity of Na2(ZrSc)P3012 is 3.5 x lop4 (ohm cm)-’ at 300°C"
     assert len(ocr_to_text(text)) == len(text)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("6.5 x 10-3", True), ("3.5 x 10-4 (ohm-cm)-1", True), ("3.5 × 10^-4", False),
+    ("10-4", False), ("3.5 x 10-d", False),
+])
+def test_ocr_power_of_ten_shape(value: str, expected: bool) -> None:
+    from extractors.ocr import is_ocr_power
+
+    assert is_ocr_power(value) is expected

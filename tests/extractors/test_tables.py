@@ -522,7 +522,7 @@ def test_tables_caption_material_kinds_and_temperature_column() -> None:
         ("Li7La3Zr2O12 (thick pellet)", "total", 25 + C)]
     assert records[2].sigma_S_per_cm == pytest.approx(4.67e-4)
     assert {r.material_formula for r in records} == {canonical_formula("Li7La3Zr2O12")}
-    assert all(r.flags == "unsure_exponent" for r in records)
+    assert all(r.flags is None for r in records)  # an OCR layer never marks superscripts
 
 
 def test_tables_settings_validate() -> None:
@@ -712,3 +712,28 @@ def test_tables_real_halide_cells_with_several_values(real_doc) -> None:
         ("Li3InCl6", 6.0, 300.0), ("Li3ScCl6", 16.0, 300.0), ("Li3ScCl6", 29.0, 300.0),
         ("Li3ScCl6", 3.02, 300.0), ("Li2.5In0.5Zr0.5Cl6", 27.0, 300.0),
         ("Li2.5Sc0.5Zr0.5Cl6", 89.0, 300.0)])
+
+
+def test_tables_real_scanned_garbled_header_takes_text_temperature(real_doc) -> None:
+    doc = real_doc("nasicon-scandium-subramanian-jssc-1985.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert all(r.temperature_K == pytest.approx(573.15) for r in records)
+    assert canonical_formula("Na3(ScZr)SiP2O12") in {r.material_formula for r in records}
+
+
+def test_tables_real_scanned_ocr_exponents(real_doc) -> None:
+    doc = real_doc("nasicon-na-zr-si-p-o-tranqui-jssc-1981.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    # 10-d, lo-* and 10-r have no certain reading and stay unread
+    assert sorted(r.sigma_S_per_cm for r in records) == [pytest.approx(0.0065),
+                                                         pytest.approx(0.013),
+                                                         pytest.approx(0.053)]
+    assert all(r.flags is None for r in records)  # an OCR layer never marks superscripts
+
+
+def test_tables_garbled_header_subscript() -> None:
+    assert tables.header_has_garbled_subscript("%0” (ohm-cm)-1")
+    assert tables.header_has_garbled_subscript("(+Mo”C (ohm-’ cm-‘)")
+    assert not tables.header_has_garbled_subscript("σ (mS/cm)")
+    assert not tables.header_has_garbled_subscript("u (ohm-cm)-1")
+    assert not tables.header_has_garbled_subscript("Conductivity (S/cm)")
