@@ -350,15 +350,21 @@ class _Linking(MaterialsMixin):
         start = self.walk_left(unit.start, sent.start, respectively)
         if start == unit.start or self.is_non_ionic(sent, start):
             return None
-        items = self.split_items(start, unit.start, respectively or self.has_list(start, unit))
-        values = [v for v in (self.read_value(a, b, unit) for a, b in items) if v is not None]
+        change = self.change_items(start, unit.start)
+        items = change or self.split_items(start, unit.start,
+                                           respectively or self.has_list(start, unit))
+        values = [v for v in (self.read_value(a, b, unit, qualified=not change)
+                              for a, b in items) if v is not None]
         if not values:
             return None
         values = self.share_exponent(values, unit)
         temperature = (self.find_temperature(sent, start, unit.end)
                        or self.symbol_temperature(sent, start))
         kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
-        if len(values) > 1 and len(set(kinds)) == len(values):  # a list of kinds, one material
+        if change:  # "the conductivity drops from 12.53 to 1.34 mS cm^-1": one material
+            one = self.find_material(sent, start, unit.end)
+            materials = None if one is None else [one] * len(values)
+        elif len(values) > 1 and len(set(kinds)) == len(values):  # a list of kinds, one material
             one = self.find_material(sent, start, unit.end)
             materials = None if one is None else [one] * len(values)
         else:
@@ -407,6 +413,18 @@ class _Linking(MaterialsMixin):
             j = join.start
         return start
 
+    def change_items(self, start: int, end: int) -> list[tuple[int, int]] | None:
+        """"drops from 12.53 to 1.34 mS cm^-1": a change between two stated values, not a
+        range; the two values' token ranges, or None."""
+        qualifier = self.ending_at(start, "QUALIFIER_FROM")
+        if qualifier is None or not any(0 <= qualifier.start - s.end <= 2
+                                        for s in self.spans("CHANGE_VERB")):
+            return None
+        tos = [t.i for t in self.doc[start:end] if t.lower_ == "to"]
+        if len(tos) != 1 or tos[0] == start or tos[0] + 1 >= end:
+            return None
+        return [(start, tos[0]), (tos[0] + 1, end)]
+
     def has_list(self, start: int, unit: Span) -> bool:
         """Numbers joined by "and" with no "between" before them are two values."""
         between = self.ending_at(start, "QUALIFIER_BETWEEN")
@@ -426,8 +444,9 @@ class _Linking(MaterialsMixin):
             items.append((a, end))
         return items
 
-    def read_value(self, a: int, b: int, unit: Span, suffix: str = "") -> _Value | None:
-        qualifier = self.ending_at(a, *_QUALIFIER_TEXT)
+    def read_value(self, a: int, b: int, unit: Span, suffix: str = "",
+                   qualified: bool = True) -> _Value | None:
+        qualifier = self.ending_at(a, *_QUALIFIER_TEXT) if qualified else None
         parts = [_QUALIFIER_TEXT[qualifier.label_] if qualifier is not None else ""]
         for t in self.doc[a:b]:
             join = next((s for s in self.spans("NUM_JOIN") if s.start == t.i and len(s) > 1), None)

@@ -1080,3 +1080,16 @@ def test_mentions_ocr_unit_spellings(nlp, text: str) -> None:
     m = _one(text, nlp)
     assert m.conductivity.sigma_S_per_cm == pytest.approx(3.5e-4)
     assert m.temperature_K == pytest.approx(573.15)
+
+
+def test_mentions_change_from_to_gives_two_values(nlp) -> None:
+    found = text_to_mentions("The conductivity of K5YSi4O12 drops from 12.53 to 1.34 mS cm^-1 as "
+                             "the system size increases.", nlp)
+    assert [(m.material_raw, m.conductivity.sigma_S_per_cm, m.conductivity.qualifier)
+            for m in found] == [("K5YSi4O12", pytest.approx(0.01253), "exact"),
+                                ("K5YSi4O12", pytest.approx(0.00134), "exact")]
+
+
+def test_mentions_from_to_without_a_change_stays_a_range(nlp) -> None:
+    m = _one("The conductivity of Li7P3S11 ranges from 1 to 2 mS cm^-1.", nlp)
+    assert _ends(m) == (None, pytest.approx(1e-3), pytest.approx(2e-3), "range")
