@@ -117,10 +117,10 @@ def _variable_named_template(text: str, templates: Iterable[CompositionTemplate]
 def text_to_conductivity_temperature(text: str) -> Temperature | None:
     """The one temperature the text gives conductivities at (``the conductivity at 300°C``,
     ``conductivity of pure Na4Zr2Si3O12 at 300 °C``), or None when it gives none or several."""
-    found = {}
+    found: dict[float, Temperature] = {}
     for m in _CONDUCTIVITY_AT.finditer(text):
         t = parse_temperature(m["temperature"])
-        if t is not None:
+        if t is not None and t.kelvin is not None:
             found[round(t.kelvin, 1)] = t
     return next(iter(found.values())) if len(found) == 1 else None
 

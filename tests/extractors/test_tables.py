@@ -737,3 +737,16 @@ def test_tables_garbled_header_subscript() -> None:
     assert not tables.header_has_garbled_subscript("σ (mS/cm)")
     assert not tables.header_has_garbled_subscript("u (ohm-cm)-1")
     assert not tables.header_has_garbled_subscript("Conductivity (S/cm)")
+
+
+@pytest.mark.parametrize(("text", "kelvin"), [
+    ("in conductivity at 300°C with increased Si content. The conductivity of pure "
+     "Na4Zr2Si3O12 at 300 °C is low.", 573.15),
+    ("the conductivity at 300°C and the conductivity at 25 °C", None),
+    ("the conductivity of samples sintered at 1100 °C", None),
+])
+def test_tables_document_conductivity_temperature(text: str, kelvin) -> None:
+    from extractors.document_facts import text_to_conductivity_temperature
+
+    found = text_to_conductivity_temperature(text)
+    assert (found.kelvin if found else None) == (pytest.approx(kelvin) if kelvin else None)
