@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import pdfplumber
 from pdfminer.layout import LAParams, LTChar, LTPage
 from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdfdevice import PDFTextSeq
 from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFUnicodeNotDefined
 from pdfminer.pdfinterp import (
     PDFGraphicState,
@@ -20,7 +21,6 @@ from pdfminer.pdfinterp import (
     PDFResourceManager,
     PDFTextState,
 )
-from pdfminer.pdfdevice import PDFTextSeq
 from pdfminer.utils import Matrix
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import PdfminerException

@@ -361,10 +361,8 @@ class _Linking(MaterialsMixin):
         temperature = (self.find_temperature(sent, start, unit.end)
                        or self.symbol_temperature(sent, start))
         kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
-        if change:  # "the conductivity drops from 12.53 to 1.34 mS cm^-1": one material
-            one = self.find_material(sent, start, unit.end)
-            materials = None if one is None else [one] * len(values)
-        elif len(values) > 1 and len(set(kinds)) == len(values):  # a list of kinds, one material
+        # A change ("drops from 12.53 to 1.34 mS cm^-1") or a list of kinds: one material.
+        if change or (len(values) > 1 and len(set(kinds)) == len(values)):
             one = self.find_material(sent, start, unit.end)
             materials = None if one is None else [one] * len(values)
         else:
