@@ -522,7 +522,7 @@ def test_tables_caption_material_kinds_and_temperature_column() -> None:
         ("Li7La3Zr2O12 (thick pellet)", "total", 25 + C)]
     assert records[2].sigma_S_per_cm == pytest.approx(4.67e-4)
     assert {r.material_formula for r in records} == {canonical_formula("Li7La3Zr2O12")}
-    assert all(r.flags is None for r in records)  # an OCR layer never marks superscripts
+    assert all(r.flags == "unsure_exponent" for r in records)
 
 
 def test_tables_settings_validate() -> None:
