@@ -16,6 +16,10 @@ from extractors._typing import BBox
 BlockKind = Literal[
     "title", "heading", "paragraph", "caption", "table", "header", "footer", "figure",
 ]
+#: How a PDF carries its text: drawn by the publisher's fonts (``born_digital``), an OCR layer
+#: laid invisibly over page images (``ocr``), or no text at all (``none``).
+TextLayer = Literal["born_digital", "ocr", "none"]
+TEXT_LAYERS: tuple[TextLayer, ...] = ("born_digital", "ocr", "none")
 #: Kinds whose text belongs to the article's running text (what `ionlit text` prints first).
 BODY_KINDS: frozenset[str] = frozenset({"title", "heading", "paragraph", "caption"})
 
@@ -191,6 +195,9 @@ class Document:
     #: Share of the characters whose text neither the text layer nor the font's own data gives
     #: (``(cid:N)``, U+FFFD, control or private-use characters): how much of the document is lost.
     unmapped_share: float = 0.0
+    #: Where the text comes from (:data:`TEXT_LAYERS`); an ``ocr`` layer is read with
+    #: OCR-tolerant spellings of numbers, units and formulas.
+    text_layer: TextLayer = "born_digital"
 
     @property
     def n_pages(self) -> int:

@@ -26,6 +26,7 @@ from extractors.materials import (
     is_non_material_acronym,
     normalise_formula_text,
 )
+from extractors.units import Temperature, parse_temperature
 
 # "Na3Zr2Si2PO12 with 10 wt% glass (denoted as NCP-G1:1)": a sample code may hold ":" and "/",
 # which the abbreviation reader (one word of letters, digits and dashes) does not take.
@@ -38,6 +39,12 @@ _CODE_DEFINITION = re.compile(
     + r"(?:\s+" + _LATER + r")?(?:\s+as)?|" + _LATER + r")\s+[\"“‘']?"
     r"(?P<code>[A-Za-z][A-Za-z0-9'\-:/.]{0,15}?)[\"”’']?\s*[),;]")
 # "Li5La3Sb2O12 PDF-80-1251": a diffraction card or database entry, not a name for the phase.
+# "conductivity at 300°C", "the conductivity of pure Na4Zr2Si3O12 at 300 °C": the temperature a
+# paper states its conductivities at (at most three words between, none of them a verb of
+# preparation: "conductivity of samples sintered at 1100 °C" is not one).
+_CONDUCTIVITY_AT = re.compile(
+    r"conductivit(?:y|ies)(?:\s+(?!sinter|anneal|calcin|heat|prepar|quench)[^\s.;]+){0,3}?\s+at\s+"
+    r"(?P<temperature>[-−–]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|K)(?![A-Za-z]))")
 _CATALOGUE_NUMBER = re.compile(r"^(?:PDF|ICSD|JCPDS|COD|ICDD|CIF)\b|^\D*\d+[-/]\d{3,}")
 _CODE_SHAPE = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z][A-Za-z0-9'\-:/.]{1,15}$")
 
@@ -60,6 +67,7 @@ class DocumentFacts:
     templates: tuple[CompositionTemplate, ...] = ()
     placeholder_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
     variable_template: CompositionTemplate | None = None
+    conductivity_temperature: Temperature | None = None
 
     @cached_property
     def abbreviation_map(self) -> dict[str, str]:
@@ -106,6 +114,17 @@ def _variable_named_template(text: str, templates: Iterable[CompositionTemplate]
     return None
 
 
+def text_to_conductivity_temperature(text: str) -> Temperature | None:
+    """The one temperature the text gives conductivities at (``the conductivity at 300°C``,
+    ``conductivity of pure Na4Zr2Si3O12 at 300 °C``), or None when it gives none or several."""
+    found: dict[float, Temperature] = {}
+    for m in _CONDUCTIVITY_AT.finditer(text):
+        t = parse_temperature(m["temperature"])
+        if t is not None and t.kelvin is not None:
+            found[round(t.kelvin, 1)] = t
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def text_to_facts(text: str) -> DocumentFacts:
     """The facts a document's text defines (see :class:`DocumentFacts`)."""
     abbreviations = {name: formula for name, formula in find_abbreviation_definitions(text).items()
@@ -116,7 +135,8 @@ def text_to_facts(text: str) -> DocumentFacts:
     templates = tuple(text_to_templates(text))
     return DocumentFacts(tuple(abbreviations.items()), templates,
                          tuple(placeholders.items()),
-                         _variable_named_template(text, templates))
+                         _variable_named_template(text, templates),
+                         text_to_conductivity_temperature(text))
 
 
 def document_to_facts(doc: Document) -> DocumentFacts:

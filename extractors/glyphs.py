@@ -13,13 +13,22 @@ from collections.abc import Mapping
 import pdfplumber
 from pdfminer.layout import LAParams, LTChar, LTPage
 from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdfdevice import PDFTextSeq
 from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFUnicodeNotDefined
-from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import (
+    PDFGraphicState,
+    PDFPageInterpreter,
+    PDFResourceManager,
+    PDFTextState,
+)
 from pdfminer.utils import Matrix
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.fonts import GlyphMap, font_to_glyph_map
+
+#: Text render modes that paint nothing: 3 (invisible) and 7 (add to clipping path only).
+INVISIBLE_RENDER_MODES = frozenset({3, 7})
 
 
 class GlyphResources(PDFResourceManager):
@@ -64,6 +73,16 @@ class GlyphDevice(PDFPageAggregatorWithMarkedContent):
                  laparams: LAParams | None) -> None:
         super().__init__(resources, pageno=pageno, laparams=laparams)
         self.resources = resources
+        #: Characters painted in an invisible text render mode (3, or 7: clip only), the mode
+        #: OCR tools lay their text over a page image in.
+        self.invisible_chars = 0
+        self._invisible = False
+
+    def render_string(self, textstate: PDFTextState, seq: PDFTextSeq, ncs: PDFColorSpace,
+                      graphicstate: PDFGraphicState) -> None:
+        """pdfminer's ``render_string``, noting whether the text is painted invisibly."""
+        self._invisible = getattr(textstate, "render", 0) in INVISIBLE_RENDER_MODES
+        super().render_string(textstate, seq, ncs, graphicstate)
 
     def render_char(self, matrix: Matrix, font: PDFFont, fontsize: float,
                     scaling: float, rise: float, cid: int, ncs: PDFColorSpace,
@@ -78,6 +97,8 @@ class GlyphDevice(PDFPageAggregatorWithMarkedContent):
                       font.char_disp(cid), ncs, graphicstate)
         self.cur_item.add(item)
         self.tag_cur_item()
+        if self._invisible and text.strip():
+            self.invisible_chars += 1
         return item.adv
 
 
@@ -111,4 +132,5 @@ class GlyphPage(pdfplumber.page.Page):
         except Exception as e:
             raise PdfminerException(e) from e
         self._layout: LTPage = device.get_result()
+        self.invisible_chars = device.invisible_chars
         return self._layout

@@ -37,6 +37,7 @@ from extractors.document import (
     Line,
     PageLayout,
     Rule,
+    TextLayer,
     union_box,
 )
 from extractors.errors import (
@@ -61,6 +62,13 @@ DEFAULT_WORD_GAP = 0.15
 DEFAULT_SPACE_OVERLAP = 0.15
 DEFAULT_FRAGMENT_GAP = 0.8
 DEFAULT_MARGIN_BAND = 0.08
+#: Share of a page's characters that must be invisible (or in OCR fonts) for an OCR page.
+DEFAULT_OCR_INVISIBLE_SHARE = 0.5
+#: Share of a page that images must cover for visible standard-font text to count as OCR.
+DEFAULT_OCR_IMAGE_SHARE = 0.5
+#: Standard fonts OCR tools reference without embedding them.
+DEFAULT_OCR_FONTS = frozenset({"Helvetica", "Courier", "Times-Roman", "Arial", "ArialMT",
+                               "TimesNewRoman", "TimesNewRomanPSMT", "GlyphLessFont"})
 
 LIGATURES = {
     "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
@@ -268,7 +276,8 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
             try:
                 raw_pages.append(RawPage(page.page_number, float(page.width),
                                          float(page.height), tuple(page_to_chars(page)),
-                                         page_to_rules(page), page_to_figures(page)))
+                                         page_to_rules(page), page_to_figures(page),
+                                         *page_to_layer_evidence(page)))
                 scanned = scanned or bool(page.images)
             except Exception as exc:
                 if not _raised_by_parser(exc):
@@ -339,6 +348,48 @@ def page_to_figures(page: pdfplumber.page.Page) -> tuple[BBox, ...]:
                   for i in page.images)
     area = sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
     return () if area > 0.5 * float(page.width) * float(page.height) else boxes
+
+
+def page_to_layer_evidence(page: GlyphPage) -> tuple[float, int]:
+    """(share of the page images cover, characters painted invisibly): what tells an OCR layer
+    laid over a scan from a publisher's text (:func:`pages_to_text_layer`)."""
+    area = float(page.width) * float(page.height) or 1.0
+    covered = sum((float(i["x1"]) - float(i["x0"])) * (float(i["bottom"]) - float(i["top"]))
+                  for i in page.images)
+    _ = page.layout  # lays the page out, counting invisible characters
+    return min(1.0, covered / area), int(getattr(page, "invisible_chars", 0))
+
+
+def _ocr_font(font: str) -> bool:
+    """A font OCR tools write their text layer in: GlyphLessFont (Tesseract), or a standard
+    font referenced without an embedded subset (``Helvetica``, ``Courier``; no ``ABCDEF+``)."""
+    name = font.split("+", 1)[1] if "+" in font[:7] else font
+    return "GlyphLess" in name or ("+" not in font[:7] and name.split("-")[0].split(",")[0]
+                                   in DEFAULT_OCR_FONTS)
+
+
+def page_to_text_layer(page: RawPage) -> TextLayer:
+    """``none`` without characters; ``ocr`` when most characters are invisible, or when images
+    cover the page and its text is set in OCR fonts; else ``born_digital``."""
+    if not page.chars:
+        return "none"
+    if page.invisible_chars >= DEFAULT_OCR_INVISIBLE_SHARE * len(page.chars):
+        return "ocr"
+    ocr_fonts = sum(1 for c in page.chars if _ocr_font(c.font))
+    if (page.image_share >= DEFAULT_OCR_IMAGE_SHARE
+            and ocr_fonts >= DEFAULT_OCR_INVISIBLE_SHARE * len(page.chars)):
+        return "ocr"
+    return "born_digital"
+
+
+def pages_to_text_layer(raw_pages: Sequence[RawPage]) -> TextLayer:
+    """The document's text layer: ``ocr`` when most pages with text are OCR pages, ``none``
+    when no page has text, else ``born_digital`` (a cover page scan does not make it OCR)."""
+    layers = [page_to_text_layer(p) for p in raw_pages]
+    texted = [x for x in layers if x != "none"]
+    if not texted:
+        return "none"
+    return "ocr" if 2 * texted.count("ocr") > len(texted) else "born_digital"
 
 
 def page_to_rules(page: pdfplumber.page.Page) -> tuple[Rule, ...]:
@@ -952,6 +1003,10 @@ class RawPage:
     chars: tuple[_Char, ...]
     rules: tuple[Rule, ...]
     figures: tuple[BBox, ...]
+    #: Share of the page area that images cover (a scan is one or a few page-sized images).
+    image_share: float = 0.0
+    #: Characters painted invisibly (text render mode 3): an OCR layer over the scan.
+    invisible_chars: int = 0
 
 
 def split_bands(boxes: Sequence[BBox], gap: float) -> list[list[int]]:
@@ -1090,7 +1145,8 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
     return Document(sha, name, layouts, tuple(blocks),
                     title=next((b.text for b in blocks if b.kind == "title"), None),
                     doi=find_doi(blocks), encrypted=encrypted,
-                    unmapped_share=pages_to_unmapped_share(raw_pages))
+                    unmapped_share=pages_to_unmapped_share(raw_pages),
+                    text_layer=pages_to_text_layer(raw_pages))
 
 
 def pages_to_unmapped_share(raw_pages: Sequence[RawPage]) -> float:

@@ -53,6 +53,7 @@ from extractors.mention_linking import (
     _plausible_formula,
 )
 from extractors.mention_materials import _ACRONYM_RE, _CATION_RE, _ION_RE, MaterialsMixin, _Pick
+from extractors.ocr import is_ocr_power, ocr_to_text
 from extractors.records import ConductivityRecord
 from extractors.schemas import CLASS_STATEMENT_FLAG, CONDUCTIVITY_KINDS
 from extractors.units import Conductivity, Temperature, parse_conductivity, parse_temperature
@@ -109,10 +110,11 @@ if not Doc.has_extension("conductivity_mentions"):
 _DASH = "-−–‐\ufffd"
 # "at293 K": the reader lost the space between "at" and a temperature.
 _PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
-# A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark.
+# A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
+# superscript after punctuation ("0.5 mS/cm,^22") is its own token.
 _SUFFIX_RE = re.compile(
     rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’)\]}}%]"
-    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d))$"
+    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*)$"
 )
 _INFIX_RE = re.compile(
     rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)|/"
@@ -349,14 +351,19 @@ class _Linking(MaterialsMixin):
         start = self.walk_left(unit.start, sent.start, respectively)
         if start == unit.start or self.is_non_ionic(sent, start):
             return None
-        items = self.split_items(start, unit.start, respectively or self.has_list(start, unit))
-        values = [v for v in (self.read_value(a, b, unit) for a, b in items) if v is not None]
+        change = self.change_items(start, unit.start)
+        items = change or self.split_items(start, unit.start,
+                                           respectively or self.has_list(start, unit))
+        values = [v for v in (self.read_value(a, b, unit, qualified=not change)
+                              for a, b in items) if v is not None]
         if not values:
             return None
         values = self.share_exponent(values, unit)
-        temperature = self.find_temperature(sent, start, unit.end)
+        temperature = (self.find_temperature(sent, start, unit.end)
+                       or self.symbol_temperature(sent, start))
         kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
-        if len(values) > 1 and len(set(kinds)) == len(values):  # a list of kinds, one material
+        # A change ("drops from 12.53 to 1.34 mS cm^-1") or a list of kinds: one material.
+        if change or (len(values) > 1 and len(set(kinds)) == len(values)):
             one = self.find_material(sent, start, unit.end)
             materials = None if one is None else [one] * len(values)
         else:
@@ -405,6 +412,18 @@ class _Linking(MaterialsMixin):
             j = join.start
         return start
 
+    def change_items(self, start: int, end: int) -> list[tuple[int, int]] | None:
+        """"drops from 12.53 to 1.34 mS cm^-1": a change between two stated values, not a
+        range; the two values' token ranges, or None."""
+        qualifier = self.ending_at(start, "QUALIFIER_FROM")
+        if qualifier is None or not any(0 <= qualifier.start - s.end <= 2
+                                        for s in self.spans("CHANGE_VERB")):
+            return None
+        tos = [t.i for t in self.doc[start:end] if t.lower_ == "to"]
+        if len(tos) != 1 or tos[0] == start or tos[0] + 1 >= end:
+            return None
+        return [(start, tos[0]), (tos[0] + 1, end)]
+
     def has_list(self, start: int, unit: Span) -> bool:
         """Numbers joined by "and" with no "between" before them are two values."""
         between = self.ending_at(start, "QUALIFIER_BETWEEN")
@@ -424,8 +443,9 @@ class _Linking(MaterialsMixin):
             items.append((a, end))
         return items
 
-    def read_value(self, a: int, b: int, unit: Span, suffix: str = "") -> _Value | None:
-        qualifier = self.ending_at(a, *_QUALIFIER_TEXT)
+    def read_value(self, a: int, b: int, unit: Span, suffix: str = "",
+                   qualified: bool = True) -> _Value | None:
+        qualifier = self.ending_at(a, *_QUALIFIER_TEXT) if qualified else None
         parts = [_QUALIFIER_TEXT[qualifier.label_] if qualifier is not None else ""]
         for t in self.doc[a:b]:
             join = next((s for s in self.spans("NUM_JOIN") if s.start == t.i and len(s) > 1), None)
@@ -519,6 +539,28 @@ class _Linking(MaterialsMixin):
             if group:
                 return self.read_temperature(max(group, key=lambda s: s.end))
         return None
+
+    def symbol_temperature(self, sent: Span, start: int) -> Temperature | None:
+        """The temperature a σ symbol carries as its subscript (``σRT``, ``σ300K``,
+        ``σ_25°C``): the nearest conductivity word before the value, in its sentence, when no
+        other unit stands between them."""
+        words = [w for w in self.spans("COND_WORD")
+                 if w.start >= sent.start and w.end <= start and w.text.startswith("σ")]
+        if not words:
+            return None
+        word = max(words, key=lambda w: w.end)
+        if any(word.end <= u.start < start for u in self.units):
+            return None
+        end = word.end  # "σ300K" is split as "σ300" "K": the unit glued to it belongs to it
+        while end < start and not self.doc[end - 1].whitespace_ and not self.doc[end].is_punct:
+            end += 1
+        written = self.doc[word.start:end].text
+        subscript = written[1:].lstrip("_ ")
+        found = parse_temperature(subscript) if subscript else None
+        if found is None:
+            return None
+        return Temperature(found.kelvin, found.low_kelvin, found.high_kelvin, found.qualifier,
+                           written)
 
     def is_process(self, temp: Span) -> bool:
         """A temperature right after "sintered", "annealing", ... is not a measurement's."""
@@ -632,14 +674,26 @@ def find_sample_names(text: str, *, min_count: int = DEFAULT_SAMPLE_NAME_MIN_COU
         and not is_formula(name) and expand_abbreviation(name, {}) is None)
 
 
+def _flags(m: Mention, doc: Document) -> tuple[str, ...]:
+    """A mention's flags; an OCR layer's ``3.5 x 10-4 (ohm-cm)-1`` (superscripts are never
+    marked there, and the unit follows) is no unsure exponent."""
+    if doc.text_layer == "ocr" and is_ocr_power(m.value_raw):
+        return tuple(f for f in m.flags if f != "unsure_exponent")
+    return tuple(m.flags)
+
+
 def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord]:
     """Conductivity records stated in the running text and captions (``source="text"``)."""
-    defined = find_abbreviation_definitions(doc.text)
-    main = main_material(doc.text, defined=defined)
-    samples = find_sample_names(doc.text)
+    # A scanned paper's OCR layer is read with its certain confusions undone (10-4 for "lop4"),
+    # character for character, so offsets still locate each value on the page.
+    read = ocr_to_text if doc.text_layer == "ocr" else str
+    text = read(doc.text)
+    defined = find_abbreviation_definitions(text)
+    main = main_material(text, defined=defined)
+    samples = find_sample_names(text)
     records: list[ConductivityRecord] = []
     for block in doc.blocks_of(*TEXT_BLOCK_KINDS):
-        for m in text_to_mentions(block.text, nlp, defined, main, samples):
+        for m in text_to_mentions(read(block.text), nlp, defined, main, samples):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
             material = (_mention_to_material(m.material_raw, defined)
                         if m.material_kind == "specific" else MaterialRef(m.material_raw))
@@ -652,7 +706,7 @@ def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord
                 sigma_S_per_cm=c.sigma_S_per_cm, sigma_low_S_per_cm=c.sigma_low_S_per_cm,
                 sigma_high_S_per_cm=c.sigma_high_S_per_cm,
                 temperature_raw=m.temperature.raw if m.temperature else None,
-                temperature_K=m.temperature_K, flags=",".join(m.flags) or None,
+                temperature_K=m.temperature_K, flags=",".join(_flags(m, doc)) or None,
                 conductivity_kind=m.kind,
             ))
     return records

@@ -33,6 +33,8 @@ RECORD_FLAGS: dict[str, str] = {
     "class_statement": "the value is about a class of materials, not one material",
     "composition_nominal": "the table prints nominal and refined compositions; nominal used",
     "composition_refined": "only a refined composition is printed",
+    "calculated": "printed as a computed value (``calc.``) beside measured ones",
+    "experimental": "printed as a measured value (``expt.``) beside computed ones",
 }
 CLASS_STATEMENT_FLAG = "class_statement"
 #: What the document says the value measures; ``unspecified`` when it does not say.

@@ -45,6 +45,7 @@ from extractors.materials import (
     resolve_material,
     split_family_prefix,
 )
+from extractors.ocr import is_ocr_power, ocr_to_text
 from extractors.records import ConductivityRecord
 from extractors.schemas import CELL_COLUMNS
 from extractors.units import (
@@ -77,6 +78,8 @@ DEFAULT_MIN_CELL_GAP = 0.4
 DEFAULT_MARGIN_BAND = 0.07
 #: Lines wider than this share of the table (spanning cells, notes) do not shape its columns.
 DEFAULT_MAX_CELL_WIDTH = 0.45
+#: How far (in em) a glyph box may reach past a rule and its line still sit between the rules.
+RULE_SLACK = 0.15
 #: Lines below a closed table read as its footnotes.
 DEFAULT_MAX_FOOTNOTES = 5
 
@@ -116,6 +119,24 @@ _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
 # (and flagged).
 _LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|\(cid:\d+\)|[A-Z])\s*(?=10\^)")
 _LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)(?:\ufffd|\(cid:\d+\))(?=\d)")
+# One value of a cell that lists several, each with its own note and citation:
+# "2 (expt.)^26 1.5 (expt.)^25 6 (calc.)^54,55" (a review table quoting measured and computed
+# values side by side). A note is a short word in parentheses, never a temperature.
+_CELL_ITEM = re.compile(
+    r"(?!10\^)(?P<value>[<>≤≥~≈]?\s*\d+(?:\.\d+)?(?:\s*[×x]\s*10\^?[-−–]?\d+)?)"
+    r"(?:\s*\((?P<note>[A-Za-z][A-Za-z.\s-]{0,14})\))?"
+    r"(?:\s*\^(?P<ref>\d{1,4}(?:\s*[,–-]\s*\d{1,4})*))?")
+_MORE_TEMPERATURES = re.compile(r"\s*(?:,|and|or|to|[–-])\s*(?:at\s+)?[-−–]?\d")
+_CALCULATED_NOTE = re.compile(r"^(?:calc|calcd|cal|theo|theor|sim|comp|pred|DFT|AIMD|MD)\b",
+                              re.I)
+_EXPERIMENTAL_NOTE = re.compile(r"^(?:expt?|exptl|meas|obs|experimental)\b", re.I)
+# A caption that states the conductivity's temperature: "Li-Ion Conductivity at 300 K",
+# "Conductivities measured at 25 °C", "Conductivity of Na3Zr2Si2PO12 at 25 °C" (not a sintering
+# or annealing temperature: "samples sintered at 1100 °C" does not follow the word).
+_CAPTION_TEMPERATURE = re.compile(
+    r"conductivit(?:y|ies)(?:\s+(?:values?|data|measured|obtained|of\s+\S+))?\s+(?:at|@)\s+"
+    r"(?P<temperature>room\s+temperature|RT|[-−–]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|K)(?![A-Za-z]))",
+    re.I)
 # "50 °C: 1.53 × 10^-7": one cell per temperature; a symbol font may lose the degree sign.
 _LEADING_TEMPERATURE = re.compile(r"^(?P<temperature>[^:]{1,24}?)\s*:\s*(?P<value>\S.*)$")
 _LOST_DEGREE = re.compile(r"(?<=\d)\s*\ufffd\s*(?=C\b)")
@@ -268,6 +289,14 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
 def _centre_in(line: Line, x0: float, x1: float) -> bool:
     centre = (line.x0 + line.x1) / 2
     return x0 - 2 <= centre <= x1 + 2
+
+
+def _between_rules(line: Line, top: float, bottom: float) -> bool:
+    """A line drawn between two rules; a tall glyph (σ, a bracket) may poke a little past one
+    (its box follows the font's ascent, not the ink)."""
+    slack = RULE_SLACK * line.size
+    return top - slack < line.top and line.bottom < bottom + slack \
+        and top < (line.top + line.bottom) / 2 < bottom
 
 
 def _is_small(line: Line, body_size: float, settings: TableSettings) -> bool:
@@ -469,8 +498,7 @@ def page_to_parts(page: PageLayout, free: Sequence[Line],
     for stack in rules_to_stacks(rules, lines, body_size, settings):
         x0, x1 = min(r.x0 for r in stack), max(r.x1 for r in stack)
         top, bottom = stack[0].top, stack[-1].bottom
-        inside = [ln for ln in lines
-                  if top < ln.top and ln.bottom < bottom and _centre_in(ln, x0, x1)]
+        inside = [ln for ln in lines if _between_rules(ln, top, bottom) and _centre_in(ln, x0, x1)]
         near = inside or [ln for ln in lines if _centre_in(ln, x0, x1)
                           and abs(ln.bottom - top) < 3 * body_size]
         if not near:
@@ -889,6 +917,61 @@ def cell_to_conductivity(text: str, column: ConductivityColumn,
     return (replace(sigma, unsure=True) if assumed else sigma), temperature
 
 
+@dataclass(frozen=True)
+class CellValue:
+    """One value of a table cell: its text, the note printed beside it (``expt.``, ``calc.``)
+    and the citation written as its superscript."""
+
+    text: str
+    note: str | None = None
+    reference: str | None = None
+
+
+def cell_to_values(text: str) -> list[CellValue]:
+    """The values a cell lists, each with its own note and citation.
+
+    A cell is split only when every piece of it is a value with an optional ``(note)`` and
+    ``^reference``, and at least one carries a note or a reference (``0.1 0.2`` alone is left
+    whole); anything else is one value, read as before.
+    """
+    stripped = text.strip()
+    items: list[CellValue] = []
+    pos = 0
+    for m in _CELL_ITEM.finditer(stripped):
+        if stripped[pos:m.start()].strip(" ,;"):
+            return [CellValue(stripped)]
+        items.append(CellValue(m["value"].strip(), m["note"] and m["note"].strip(),
+                               m["ref"] and re.sub(r"\s+", "", m["ref"])))
+        pos = m.end()
+    if not items or stripped[pos:].strip(" ,;"):
+        return [CellValue(stripped)]
+    if not any(i.note or i.reference for i in items):
+        return [CellValue(stripped)]
+    return items
+
+
+def note_to_flag(note: str | None) -> str | None:
+    """``calculated`` or ``experimental`` for a value's printed note, else None."""
+    if not note:
+        return None
+    if _CALCULATED_NOTE.match(note):
+        return "calculated"
+    if _EXPERIMENTAL_NOTE.match(note):
+        return "experimental"
+    return None
+
+
+def caption_to_temperature(caption: str) -> Temperature | None:
+    """The one temperature a caption gives the table's conductivities
+    (``Li-Ion Conductivity at 300 K``), else None (none, or several different ones)."""
+    matches = list(_CAPTION_TEMPERATURE.finditer(caption))
+    found = {m["temperature"] for m in matches}
+    if len(found) != 1 or any(_MORE_TEMPERATURES.match(caption, m.end()) for m in matches):
+        return None
+    temperature = parse_temperature(found.pop())
+    return temperature
+
+
 def _pick_column(header: Sequence[str], pattern: re.Pattern[str], exclude: set[int]) -> int | None:
     return next((c for c, h in enumerate(header) if c not in exclude and pattern.search(h)), None)
 
@@ -1083,6 +1166,27 @@ def _caption_material(table: Table, mat_col: int | None, facts: DocumentFacts,
     return None
 
 
+def header_has_garbled_subscript(header: str) -> bool:
+    """Whether an OCR'd conductivity header lost its symbol and subscript to noise
+    (``%0” (ohm-cm)-1`` for σ300, ``(+Mo”C (ohm-’ cm-‘)`` for σ300°C): what is left of the unit
+    holds a digit or a quote/degree glyph but no word."""
+    prefix = header
+    for candidate in sorted(_unit_candidates(header), key=len, reverse=True):
+        prefix = prefix.replace(candidate, " ")
+    prefix = re.sub(r"[()\[\]]", " ", prefix).strip()
+    return bool(prefix) and bool(re.search(r"[\d”“\"’‘°]", prefix)) \
+        and not re.search(r"[A-Za-z]{3,}", prefix)
+
+
+def table_to_ocr_reading(table: Table) -> Table:
+    """The table of a scanned paper with OCR's certain confusions undone in every cell
+    (``6.5 x lO-3``, ``Na2(ZrSc)P3012``; see :func:`extractors.ocr.ocr_to_text`)."""
+    rows = tuple(tuple(replace(cell, text=ocr_to_text(cell.text)) for cell in row)
+                 for row in table.rows)
+    return replace(table, rows=rows, caption=ocr_to_text(table.caption) if table.caption
+                   else table.caption)
+
+
 def table_to_records(doc: Document, table: Table,
                      facts: DocumentFacts | Mapping[str, str] | None = None,
                      ) -> list[ConductivityRecord]:
@@ -1096,6 +1200,8 @@ def table_to_records(doc: Document, table: Table,
     """
     if facts is None or not isinstance(facts, DocumentFacts):
         facts = DocumentFacts(tuple((facts or {}).items()))
+    if doc.text_layer == "ocr":
+        table = table_to_ocr_reading(table)
     header = table.header
     columns = [c for c in (header_to_column(k, h) for k, h in enumerate(header)) if c is not None]
     if not columns or not table.body:
@@ -1120,6 +1226,11 @@ def table_to_records(doc: Document, table: Table,
         if mat_col is None and caption_material is None:
             mat_col = 0
     table_kind = caption_to_kind(table.caption or "")
+    caption_temperature = caption_to_temperature(table.caption or "")
+    if doc.text_layer == "ocr":
+        columns = [replace(c, temperature=facts.conductivity_temperature)
+                   if c.temperature is None and header_has_garbled_subscript(header[c.col])
+                   else c for c in columns]
     records: list[ConductivityRecord] = []
     previous: dict[int, str] = {}
     for row in table.body:
@@ -1142,30 +1253,43 @@ def table_to_records(doc: Document, table: Table,
         evidence = " | ".join(cell.text for cell in row if cell.text)
         for column in columns:
             cell = row[column.col]
-            read = cell_to_conductivity(cell.text, column) if cell.text else None
-            if read is None:
-                continue
-            sigma, temperature_text = read
-            temperature = (parse_temperature(temperature_text) if temperature_text
-                           else column.temperature or _row_temperature(row, temperature_cols,
-                                                                       previous))
-            flags = [f for f in ("unsure_exponent" if sigma.unsure or column.unsure else None,
-                                 composition_flag) if f]
-            kind = header_to_kind(header[column.col])
-            records.append(ConductivityRecord(
-                doc_sha256=doc.sha256, doc_name=doc.name, source="table", page=cell.page,
-                x0=cell.bbox[0], top=cell.bbox[1], x1=cell.bbox[2], bottom=cell.bbox[3],
-                material_raw=raw, value_raw=cell.text, qualifier=sigma.qualifier,
-                evidence=evidence, table_id=table.table_id, material_formula=formula,
-                sigma_S_per_cm=sigma.sigma_S_per_cm,
-                sigma_low_S_per_cm=sigma.sigma_low_S_per_cm,
-                sigma_high_S_per_cm=sigma.sigma_high_S_per_cm,
-                temperature_raw=temperature.raw if temperature else None,
-                temperature_K=temperature.kelvin if temperature else None, family=family,
-                reference=row[ref_col].text or None if ref_col is not None else None,
-                flags=",".join(flags) or None,
-                conductivity_kind=kind if kind != "unspecified" else table_kind))
+            for value in (cell_to_values(cell.text) if cell.text else []):
+                read = cell_to_conductivity(value.text, column)
+                if read is None:
+                    continue
+                sigma, temperature_text = read
+                temperature = (parse_temperature(temperature_text) if temperature_text
+                               else column.temperature
+                               or _row_temperature(row, temperature_cols, previous)
+                               or caption_temperature)
+                # An OCR layer never marks superscripts: "6.5 x 10-3" under a conductivity
+                # unit is certain there.
+                unsure = column.unsure or (sigma.unsure and not (
+                    doc.text_layer == "ocr" and is_ocr_power(value.text)))
+                flags = [f for f in ("unsure_exponent" if unsure else None, composition_flag,
+                                     note_to_flag(value.note)) if f]
+                kind = header_to_kind(header[column.col])
+                reference = value.reference or (row[ref_col].text or None if ref_col is not None
+                                                else None)
+                records.append(ConductivityRecord(
+                    doc_sha256=doc.sha256, doc_name=doc.name, source="table", page=cell.page,
+                    x0=cell.bbox[0], top=cell.bbox[1], x1=cell.bbox[2], bottom=cell.bbox[3],
+                    material_raw=raw, value_raw=_value_raw(value), qualifier=sigma.qualifier,
+                    evidence=evidence, table_id=table.table_id, material_formula=formula,
+                    sigma_S_per_cm=sigma.sigma_S_per_cm,
+                    sigma_low_S_per_cm=sigma.sigma_low_S_per_cm,
+                    sigma_high_S_per_cm=sigma.sigma_high_S_per_cm,
+                    temperature_raw=temperature.raw if temperature else None,
+                    temperature_K=temperature.kelvin if temperature else None, family=family,
+                    reference=reference, flags=",".join(flags) or None,
+                    conductivity_kind=kind if kind != "unspecified" else table_kind))
     return records
+
+
+def _value_raw(value: CellValue) -> str:
+    """A listed value as written, its note kept (``2 (expt.)``); the citation goes to
+    ``reference``."""
+    return f"{value.text} ({value.note})" if value.note else value.text
 
 
 def tables_to_records(doc: Document, tables: list[Table],

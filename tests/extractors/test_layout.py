@@ -376,3 +376,55 @@ def test_layout_page_of_3000_rules_reads_in_seconds(tmp_path: Path) -> None:
     with pytest.raises(NoTextLayerError):
         read_document(path)
     assert time.perf_counter() - started < 30
+
+
+# --------------------------------------------------------------------------- text layer
+
+
+def _raw_page(fonts: list[str], image_share: float, invisible: int):
+    from extractors.layout import RawPage, _Char
+
+    chars = tuple(_Char("a", 10.0 * i, 10.0 * i + 5, 10.0, 20.0, 10.0, 18.0, f, None)
+                  for i, f in enumerate(fonts))
+    return RawPage(1, 600.0, 800.0, chars, (), (), image_share, invisible)
+
+
+@pytest.mark.parametrize(("fonts", "image_share", "invisible", "layer"), [
+    (["ABCDEF+Times"] * 10, 0.0, 0, "born_digital"),
+    (["ABCDEF+Times"] * 10, 0.0, 9, "ocr"),  # render mode 3 over the scan
+    (["GlyphLessFont"] * 10, 1.0, 0, "ocr"),
+    (["Helvetica"] * 10, 0.98, 0, "ocr"),
+    (["Helvetica"] * 10, 0.1, 0, "born_digital"),  # a standard font alone is no scan
+    (["ABCDEF+Helvetica"] * 10, 0.98, 0, "born_digital"),  # embedded subset over a figure
+    ([], 1.0, 0, "none"),
+])
+def test_layout_page_text_layer(fonts: list[str], image_share: float, invisible: int,
+                                layer: str) -> None:
+    from extractors.layout import page_to_text_layer
+
+    assert page_to_text_layer(_raw_page(fonts, image_share, invisible)) == layer
+
+
+def test_layout_document_text_layer_by_majority() -> None:
+    from extractors.layout import pages_to_text_layer
+
+    scan = _raw_page(["Helvetica"] * 5, 1.0, 5)
+    digital = _raw_page(["ABCDEF+Times"] * 5, 0.0, 0)
+    assert pages_to_text_layer([scan, scan, digital]) == "ocr"
+    assert pages_to_text_layer([scan, digital, digital]) == "born_digital"
+    assert pages_to_text_layer([_raw_page([], 1.0, 0)]) == "none"
+
+
+def test_layout_replica_is_born_digital(replica_docs) -> None:
+    assert {d.text_layer for d in replica_docs.values()} == {"born_digital"}
+
+
+@pytest.mark.parametrize(("name", "layer"), [
+    ("nasicon-na-zr-si-p-o-tranqui-jssc-1981.pdf", "ocr"),
+    ("nasicon-scandium-subramanian-jssc-1985.pdf", "ocr"),
+    ("halide-li3mcl6-park-acsami-2020.pdf", "born_digital"),
+])
+def test_layout_real_text_layer(name: str, layer: str) -> None:
+    from tests.conftest import load_document
+
+    assert load_document(shared_path("corpus", "real", name)).text_layer == layer

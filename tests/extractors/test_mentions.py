@@ -1067,3 +1067,42 @@ def test_mentions_dense_text_is_not_cubic(nlp):
     assert len(found) > 300
     temperatures = {round(m.temperature_K - 273.15) for m in found if m.temperature_K}
     assert len(temperatures) == 60  # each value keeps its own temperature
+
+
+@pytest.mark.parametrize(("text", "kelvin"), [
+    ("The extrapolated σRT of K5YSi4O12 reached 140.54 mS/cm with a low barrier.", 298.15),
+    ("The calculated σ300K of Li3InCl6 is 21 mS/cm.", 300.0),
+    ("The σ of Li3InCl6 is 21 mS/cm.", None),
+])
+def test_mentions_sigma_subscript_gives_the_temperature(nlp, text: str, kelvin) -> None:
+    m = _one(text, nlp)
+    assert m.temperature_K == (pytest.approx(kelvin) if kelvin else None)
+
+
+def test_mentions_citation_superscript_after_unit(nlp) -> None:
+    m = _one("Asano et al. reported Li3YCl6 SEs with high ionic conductivity of 0.5 mS/cm,^22 "
+             "and Li3MCl6 SEs (M = Er, In) have been reported.", nlp)
+    assert (m.material_raw, m.conductivity.sigma_S_per_cm) == ("Li3YCl6", pytest.approx(5e-4))
+
+
+@pytest.mark.parametrize("text", [
+    "The conductivity of Na4Zr2Si3O12 at 300°C is 3.5 x 10-4 (ohm cm)-’ only.",
+    "The conductivity of Na4Zr2Si3O12 at 300°C is 3.5 x 10-4 Ω-1cm-1.",
+])
+def test_mentions_ocr_unit_spellings(nlp, text: str) -> None:
+    m = _one(text, nlp)
+    assert m.conductivity.sigma_S_per_cm == pytest.approx(3.5e-4)
+    assert m.temperature_K == pytest.approx(573.15)
+
+
+def test_mentions_change_from_to_gives_two_values(nlp) -> None:
+    found = text_to_mentions("The conductivity of K5YSi4O12 drops from 12.53 to 1.34 mS cm^-1 as "
+                             "the system size increases.", nlp)
+    assert [(m.material_raw, m.conductivity.sigma_S_per_cm, m.conductivity.qualifier)
+            for m in found] == [("K5YSi4O12", pytest.approx(0.01253), "exact"),
+                                ("K5YSi4O12", pytest.approx(0.00134), "exact")]
+
+
+def test_mentions_from_to_without_a_change_stays_a_range(nlp) -> None:
+    m = _one("The conductivity of Li7P3S11 ranges from 1 to 2 mS cm^-1.", nlp)
+    assert _ends(m) == (None, pytest.approx(1e-3), pytest.approx(2e-3), "range")

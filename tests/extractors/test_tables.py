@@ -649,3 +649,104 @@ def test_tables_narrow_part_does_not_continue_wide_table() -> None:
     groups = parts_to_groups([_part(3, 50, 550, "Table 1. A", open_end=True),
                               _part(4, 50, 250, None, open_end=False)])
     assert [[p.page for p in g] for g in groups] == [[3]]
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("2 (expt.)^26 1.5 (expt.)^25 6 (calc.)^54,55",
+     [("2", "expt.", "26"), ("1.5", "expt.", "25"), ("6", "calc.", "54,55")]),
+    ("29 (calc.)^20 3.02 (expt.)^27", [("29", "calc.", "20"), ("3.02", "expt.", "27")]),
+    ("1.2 × 10^-4^12", [("1.2 × 10^-4", None, "12")]),
+    ("125 (300 °C)", [("125 (300 °C)", None, None)]),
+    ("0.1 0.2", [("0.1 0.2", None, None)]),
+    ("10^-3", [("10^-3", None, None)]),
+    ("3.5 × 10^-4", [("3.5 × 10^-4", None, None)]),
+])
+def test_tables_cell_lists_values_with_notes_and_citations(cell: str, expected) -> None:
+    assert [(v.text, v.note, v.reference) for v in tables.cell_to_values(cell)] == expected
+
+
+def test_tables_cell_several_values_each_a_record() -> None:
+    table = _hand_table(["composition", "Ea (eV)", "σ (mS/cm)", "σ300K (mS/cm)"],
+                        [["Li3InCl6", "0.20", "21", "2 (expt.)^26 1.5 (expt.)^25 6 (calc.)^54,55"]],
+                        "Table 2. Li-Ion Conductivity at 300 K and Activation Energy")
+    records = table_to_records(_doc(), table)
+    assert [(r.sigma_S_per_cm, r.temperature_K, r.reference, r.flags) for r in records] == [
+        (pytest.approx(0.021), 300.0, None, None),
+        (pytest.approx(0.002), 300.0, "26", "experimental"),
+        (pytest.approx(0.0015), 300.0, "25", "experimental"),
+        (pytest.approx(0.006), 300.0, "54,55", "calculated")]
+    assert records[3].value_raw == "6 (calc.)"
+
+
+@pytest.mark.parametrize(("caption", "kelvin"), [
+    ("Table 2. Li-Ion Conductivity at 300 K and Activation Energy", 300.0),
+    ("Table 1. Conductivity of Na3Zr2Si2PO12 at 25 °C", 298.15),
+    ("Table 1. Ionic conductivities measured at room temperature", 298.15),
+    ("Table 3. Conductivities at room temperature", 298.15),
+    ("Table 1. Conductivity of samples sintered at 1100 °C", None),
+    ("Table 1. Conductivity at 25 °C and at 100 °C", None),
+])
+def test_tables_caption_temperature(caption: str, kelvin: float | None) -> None:
+    found = tables.caption_to_temperature(caption)
+    assert (found.kelvin if found else None) == (pytest.approx(kelvin) if kelvin else None)
+
+
+def test_tables_header_rule_touching_glyph_stays_in_header() -> None:
+    from extractors.document import Line
+
+    sigma = Line(1, "σ (mS/cm)", tuple((300.0 + i, 96.14, 301.0 + i, 106.3) for i in range(9)),
+                 8.0, "F", 104.1)
+    caption = Line(1, "Table 2", tuple((60.0 + i, 69.0, 61.0 + i, 80.0) for i in range(7)),
+                   10.0, "F", 78.0)
+    assert tables._between_rules(sigma, 96.177, 109.1)
+    assert not tables._between_rules(caption, 96.177, 109.1)
+
+
+def test_tables_real_halide_cells_with_several_values(real_doc) -> None:
+    doc = real_doc("halide-li3mcl6-park-acsami-2020.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    got = sorted((r.material_raw, round(r.sigma_S_per_cm * 1e3, 3), r.temperature_K)
+                 for r in records if r.page == 7)
+    assert got == sorted([
+        ("Li3InCl6", 21.0, 300.0), ("Li3InCl6", 2.0, 300.0), ("Li3InCl6", 1.5, 300.0),
+        ("Li3InCl6", 6.0, 300.0), ("Li3ScCl6", 16.0, 300.0), ("Li3ScCl6", 29.0, 300.0),
+        ("Li3ScCl6", 3.02, 300.0), ("Li2.5In0.5Zr0.5Cl6", 27.0, 300.0),
+        ("Li2.5Sc0.5Zr0.5Cl6", 89.0, 300.0)])
+
+
+def test_tables_real_scanned_garbled_header_takes_text_temperature(real_doc) -> None:
+    doc = real_doc("nasicon-scandium-subramanian-jssc-1985.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    assert all(r.temperature_K == pytest.approx(573.15) for r in records)
+    assert canonical_formula("Na3(ScZr)SiP2O12") in {r.material_formula for r in records}
+
+
+def test_tables_real_scanned_ocr_exponents(real_doc) -> None:
+    doc = real_doc("nasicon-na-zr-si-p-o-tranqui-jssc-1981.pdf")
+    records = tables.tables_to_records(doc, tables.document_to_tables(doc))
+    # 10-d, lo-* and 10-r have no certain reading and stay unread
+    assert sorted(r.sigma_S_per_cm for r in records) == [pytest.approx(0.0065),
+                                                         pytest.approx(0.013),
+                                                         pytest.approx(0.053)]
+    assert all(r.flags is None for r in records)  # an OCR layer never marks superscripts
+
+
+def test_tables_garbled_header_subscript() -> None:
+    assert tables.header_has_garbled_subscript("%0” (ohm-cm)-1")
+    assert tables.header_has_garbled_subscript("(+Mo”C (ohm-’ cm-‘)")
+    assert not tables.header_has_garbled_subscript("σ (mS/cm)")
+    assert not tables.header_has_garbled_subscript("u (ohm-cm)-1")
+    assert not tables.header_has_garbled_subscript("Conductivity (S/cm)")
+
+
+@pytest.mark.parametrize(("text", "kelvin"), [
+    ("in conductivity at 300°C with increased Si content. The conductivity of pure "
+     "Na4Zr2Si3O12 at 300 °C is low.", 573.15),
+    ("the conductivity at 300°C and the conductivity at 25 °C", None),
+    ("the conductivity of samples sintered at 1100 °C", None),
+])
+def test_tables_document_conductivity_temperature(text: str, kelvin) -> None:
+    from extractors.document_facts import text_to_conductivity_temperature
+
+    found = text_to_conductivity_temperature(text)
+    assert (found.kelvin if found else None) == (pytest.approx(kelvin) if kelvin else None)

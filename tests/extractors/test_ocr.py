@@ -1,0 +1,57 @@
+"""OCR-tolerant spellings of a scanned paper's text layer."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.ocr import formula_word_to_text, ocr_to_text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("3.5 x 1O-4 (ohm-cm)-’", "3.5 x 10-4 (ohm-cm)-’"),
+    ("is 3.5 x lop4 (ohm cm)-’", "is 3.5 x 10-4 (ohm cm)-’"),
+    ("is 3.5 x 10e4 (ohm-cm)-’", "is 3.5 x 10-4 (ohm-cm)-’"),
+    ("to 1.9 x 10-l (ohm-cm)-’", "to 1.9 x 10-1 (ohm-cm)-’"),
+    ("1.3 x 10-Z", "1.3 x 10-2"),
+    ("6.5 x lO-3", "6.5 x 10-3"),
+])
+def test_ocr_power_of_ten_after_times_sign(text: str, expected: str) -> None:
+    assert ocr_to_text(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "3.5 x 10-d",  # no certain reading of d: the value is left unread, not guessed
+    "2.3 x lo-*",
+    "the 2012 paper by lop et al.",
+    "loo-270",
+    "10e4 cycles",  # no times sign before it
+])
+def test_ocr_uncertain_or_unrelated_text_unchanged(text: str) -> None:
+    assert ocr_to_text(text) == text
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("Na3(ScZr)SiP2012", "Na3(ScZr)SiP2O12"),
+    ("Na3(Scl.5Zro.s)Sio.5P2.5012", "Na3(Sc1.5Zr0.5)Si0.5P2.5O12"),
+    ("Na3.3(Sco.3Zrl.7)Si2P012", "Na3.3(Sc0.3Zr1.7)Si2PO12"),
+    ("Li7La3Zr2012.", "Li7La3Zr2O12."),
+    ("NaCo.5", "NaCo.5"),  # cobalt, not C0.5
+    ("2012", "2012"),
+])
+def test_ocr_formula_letter_digit_confusions(word: str, expected: str) -> None:
+    assert formula_word_to_text(word) == expected
+
+
+def test_ocr_keeps_every_offset() -> None:
+    text = "conductivity of Na2(ZrSc)P3012 is 3.5 x lop4 (ohm cm)-’ at 300°C"
+    assert len(ocr_to_text(text)) == len(text)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("6.5 x 10-3", True), ("3.5 x 10-4 (ohm-cm)-1", True), ("3.5 × 10^-4", False),
+    ("10-4", False), ("3.5 x 10-d", False),
+])
+def test_ocr_power_of_ten_shape(value: str, expected: bool) -> None:
+    from extractors.ocr import is_ocr_power
+
+    assert is_ocr_power(value) is expected
