@@ -14,7 +14,12 @@ from extractors import EXTRACTOR_VERSION, mentions, tables
 from extractors.citations import document_to_references, resolve_citations
 from extractors.document import Document
 from extractors.document_facts import document_to_facts
-from extractors.errors import DocumentError, EncryptedPdfError, ExtractorBugError
+from extractors.errors import (
+    DocumentError,
+    EncryptedPdfError,
+    ExtractorBugError,
+    NoTextLayerError,
+)
 from extractors.guarded import ReadLimits, read_document_guarded
 from extractors.layout import LayoutSettings, sha256_of
 from extractors.records import ConductivityRecord, records_to_frame
@@ -82,6 +87,8 @@ def document_to_row(path: Path, doc: Document | None, n_records: int | None,
         "error": None if error is None else f"{error.reason}: {error.detail}",
         "n_records": n_records,
         "extractor_version": EXTRACTOR_VERSION,
+        "text_layer": doc.text_layer if doc else (
+            "none" if isinstance(error, NoTextLayerError) else None),
         "unmapped_share": doc.unmapped_share if doc else None,
         "encrypted": doc.encrypted if doc else (True if isinstance(error, EncryptedPdfError)
                                                 else None),

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from extractors.document import TEXT_LAYERS
 from extractors.errors import DatasetError
 
 #: Bump on any rename, removal or type change of a column (CONTRACT.md: a new schema version).
@@ -148,6 +149,9 @@ _DOCUMENTS = _schema("One row per input PDF, read or not.", [
     _field("n_records", _INT32, "Number of conductivity records; null when failed.",
            nullable=True),
     _field("extractor_version", _STRING, "Version of the code that read the document."),
+    _field("text_layer", _STRING, "Where the text comes from: `born_digital`, `ocr` (an OCR "
+           "layer over page images) or `none`; null when the PDF could not be opened.",
+           nullable=True, allowed=TEXT_LAYERS),
     _field("unmapped_share", _FLOAT, "Share of the characters whose text neither the PDF's "
            "text layer nor the font's own data gives (left as U+FFFD); null when the PDF could "
            "not be read.", nullable=True),

@@ -118,5 +118,7 @@ def run_pipeline(seeds: Path, outputs: Path) -> int:
         state = "new" if published["created"] else "unchanged"
         print(f"{name}: {published['version']} ({state}, {published['dagster/row_count']} rows) "
               f"{published['path']}")
+    print(f"corpus: committed {done['corpus_snapshot']['created_at']} "
+          "(_CORPUS.json names these versions)")
     print(f"report: {done['reconciliation_report']['path']}")
     return 0 if all(healthy) else 1

@@ -44,8 +44,8 @@ class Project:
 ASSETS = list(defs.assets or [])
 CHECKS = list(defs.asset_checks or [])
 CORPUS = ["documents", "conductivity", "tables", "decisions", "reconciliation", "curated_view",
-          "reconciliation_report", "documents_dataset", "conductivity_dataset", "tables_dataset",
-          "reconciliation_dataset", "curated_dataset"]
+          "corpus_snapshot", "reconciliation_report", "documents_dataset", "conductivity_dataset",
+          "tables_dataset", "reconciliation_dataset", "curated_dataset"]
 
 
 def register(instance: dg.DagsterInstance, folder: Path) -> list[str]:

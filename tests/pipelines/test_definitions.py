@@ -17,8 +17,8 @@ BIN = Path(sys.executable).parent
 PER_DOCUMENT = {"document", "layout", "found_tables", "table_cells", "table_records",
                 "text_records"}
 CORPUS = {"documents", "conductivity", "tables", "decisions", "reconciliation", "curated_view",
-          "reconciliation_report", "documents_dataset", "conductivity_dataset", "tables_dataset",
-          "reconciliation_dataset", "curated_dataset"}
+          "corpus_snapshot", "reconciliation_report", "documents_dataset", "conductivity_dataset",
+          "tables_dataset", "reconciliation_dataset", "curated_dataset"}
 DATASETS = ("documents", "conductivity", "tables", "reconciliation", "curated")
 #: Stages in order: an arrow may only go from a stage to itself or a later one.
 STAGES = ("documents", "extraction", "reconciliation", "publishing")

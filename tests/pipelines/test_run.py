@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from extractors.publish import PublishSettings, list_versions, read_dataset
+from extractors.publish import PublishSettings, list_versions, read_corpus, read_dataset
 from pipelines.code_version import CODE_VERSION, extractors_code_version
 from pipelines.defs.jobs import document_job
 from pipelines.run import run_pipeline
@@ -71,6 +71,9 @@ def test_run_bad_decisions_publish_nothing_and_say_why(
     settings = PublishSettings(root=str(project.outputs / "datasets"))
     assert run_pipeline(project.seeds, project.outputs) == 0
     capsys.readouterr()
+    committed = read_corpus(settings)
+    assert committed is not None
+    assert committed.versions == {name: "version=0001" for name in DATASETS}
     tiny_pdf(project.pdfs / "other.pdf", material="Na3PS4")  # something new to publish
     decisions = project.seeds / "decisions" / "decisions.csv"
     decisions.write_text(f"{DECISIONS_HEADER}\n{line}\n", encoding="utf-8")
@@ -80,6 +83,7 @@ def test_run_bad_decisions_publish_nothing_and_say_why(
     assert f"decisions.csv{where}" in failure
     for name in DATASETS:  # all datasets stay on the first run's version, in step
         assert list_versions(name, settings) == ["version=0001"]
+    assert read_corpus(settings) == committed  # the first run's commit still stands
 
 
 def test_run_decision_reaches_report_and_curated_view(

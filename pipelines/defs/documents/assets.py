@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from extractors import layout
-from extractors.errors import DocumentError
+from extractors.errors import DocumentError, ExtractorBugError
 from extractors.extraction import document_to_row
+from extractors.guarded import ReadLimits, read_document_guarded
 from pipelines.automation import OWNERS, PER_DOCUMENT_TAGS, stage_tags
 from pipelines.code_version import CODE_VERSION
 from pipelines.defs.documents.partitions import (
@@ -67,14 +67,20 @@ def skip_if_current(context: dg.AssetExecutionContext) -> bool:
 )
 def read_pdf(context: dg.AssetExecutionContext,
              pdfs: PdfFolder) -> Iterator[dg.Output[object]]:
-    """An unreadable PDF still yields its ``failed`` row, then fails its partition."""
+    """An unreadable PDF still yields its ``failed`` row, then fails its partition.
+
+    The PDF is read in a worker process under the limits of ``IONLIT_READ_*`` (time, pages,
+    memory, file size: :class:`extractors.guarded.ReadLimits`), so no PDF can stall or exhaust
+    the run; a bug in our own code is recorded the same way, with its own reason.
+    """
     if skip_if_current(context):
         return
     path = pdfs.path_of(context.partition_key)
+    limits = ReadLimits.from_env()
     try:
-        doc = layout.read_document(path)
-    except DocumentError as exc:
-        row = document_to_row(path, None, None, exc)
+        doc = read_document_guarded(path, limits=limits)
+    except (DocumentError, ExtractorBugError) as exc:
+        row = document_to_row(path, None, None, exc, limits)
         yield dg.Output(row, "document",
                         data_version=document_data_version(row["doc_sha256"], CODE_VERSION),
                         metadata={"status": "failed", "error": f"{exc.reason}: {exc.detail}"})

@@ -17,7 +17,7 @@ import dagster as dg
 import pandas as pd
 
 from extractors import reconcile, report
-from extractors.publish import latest_version, publish_dataset
+from extractors.publish import commit_corpus, latest_version, publish_dataset, read_corpus
 from extractors.schemas import SCHEMAS
 from pipelines.automation import (
     CORPUS_TAGS,
@@ -103,17 +103,40 @@ def summary_markdown(counts: dict[str, int]) -> str:
                      + [f"| {status} | {n} |" for status, n in counts.items() if n])
 
 
+@dg.asset(group_name=STAGE, kinds={"json"}, owners=OWNERS, tags=TAGS,
+          code_version=PUBLISH_CODE_VERSION, automation_condition=FOLLOW_PARENTS,
+          deps=[f"{name}_dataset" for name in SCHEMAS])
+def corpus_snapshot(context: dg.AssetExecutionContext,
+                    store: DatasetStore) -> dg.MaterializeResult:
+    """The commit of a run: `_CORPUS.json` names the dataset versions that belong together.
+
+    Written once every dataset of the run is published; a run that fails before (a bad PDF
+    file is no failure, a bad decisions file is) commits nothing, and readers that follow the
+    snapshot never see one run's `conductivity` beside another's `reconciliation`.
+    """
+    versions = {name: latest_version(name, store.settings()) for name in SCHEMAS}
+    missing = sorted(name for name, version in versions.items() if version is None)
+    if missing:
+        raise dg.Failure(description=f"not published yet: {', '.join(missing)}")
+    snapshot = commit_corpus({n: v for n, v in versions.items() if v}, store.settings(),
+                             run_id=context.run_id)
+    return dg.MaterializeResult(
+        data_version=dg.DataVersion(",".join(f"{n}={v}" for n, v in snapshot.versions.items())),
+        metadata={"versions": snapshot.versions, "created_at": snapshot.created_at})
+
+
 @dg.asset(group_name=STAGE, kinds={"html"}, owners=OWNERS, tags=TAGS,
           code_version=REPORT_CODE_VERSION, automation_condition=FOLLOW_PARENTS,
-          deps=[f"{name}_dataset" for name in SCHEMAS])
+          deps=["corpus_snapshot"])
 def reconciliation_report(reconciliation: pd.DataFrame, conductivity: pd.DataFrame,
                           documents: pd.DataFrame, curated: CuratedSources, pdfs: PdfFolder,
                           store: DatasetStore) -> dg.MaterializeResult:
     """The curators' report: conflicts first, each with both values, the page crops and a plot.
 
-    Written after the datasets are published, so its header names the versions it shows.
+    Written after the corpus is committed, so its header names the versions it shows.
     """
-    versions = {name: latest_version(name, store.settings()) or "none" for name in SCHEMAS}
+    snapshot = read_corpus(store.settings())
+    versions = dict(snapshot.versions) if snapshot else {}
     context = report.ReportContext(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         dataset_versions=versions, documents=documents)
