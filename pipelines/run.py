@@ -9,11 +9,19 @@
 Progress goes to stderr, one line per document; the published versions and the report path
 end the output. The exit status is non-zero only when the corpus run fails or a document fails
 for another reason than being unreadable (a bug, not a bad PDF).
+
+SIGTERM and Ctrl-C stop the run at the next document boundary, before anything is published
+(exit status 130). Once the corpus run has started it completes: its versions are committed
+together in ``_CORPUS.json``, and a SIGKILL there leaves the previous commit in place.
 """
 
 import os
+import signal
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -97,15 +105,65 @@ def _run_document(instance: dg.DagsterInstance, key: str, run_config: dict[str, 
     return done.get("document", {}).get("status") == "failed"
 
 
+#: Exit status of a run stopped by SIGTERM or Ctrl-C (128 + SIGINT, as shells report it).
+INTERRUPTED_EXIT = 130
+
+
+@dataclass
+class StopRequest:
+    """Set by SIGTERM or Ctrl-C; the run stops at the next step boundary, before publishing."""
+
+    signal_number: int | None = None
+
+    def __bool__(self) -> bool:
+        return self.signal_number is not None
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[StopRequest]:
+    """SIGTERM and SIGINT ask the run to stop: the document being read finishes (its outputs
+    are complete), nothing after it starts. Raising from the handler instead could land in
+    any library code (a garbage-collection callback, a database session) and be lost."""
+    request = StopRequest()
+
+    def ask(signum: int, frame: object) -> None:
+        request.signal_number = signum
+
+    previous = {s: signal.signal(s, ask) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield request
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def run_pipeline(seeds: Path, outputs: Path) -> int:
     """Materialise everything over ``seeds`` into ``outputs``; 0 unless something broke."""
+    with _stop_on_signals() as stop:
+        return _run_pipeline(seeds, outputs, stop)
+
+
+def _stopped(stop: StopRequest) -> bool:
+    if stop:
+        _say(f"interrupted (signal {stop.signal_number}): stopped before publishing; the last "
+             "committed corpus (_CORPUS.json) is unchanged")
+    return bool(stop)
+
+
+def _run_pipeline(seeds: Path, outputs: Path, stop: StopRequest) -> int:
     run_config = {**resources_config(seeds, outputs), **QUIET_LOGS}
     pdfs = PdfFolder(folder=run_config["resources"]["pdfs"]["config"]["folder"])
     with open_instance() as instance:
         keys = register_pdfs(instance, pdfs)
         todo = keys_to_run(instance, keys, CODE_VERSION)
         _say(f"{len(keys) - len(todo)} unchanged PDF(s) reused, {len(todo)} to extract")
-        healthy = [_run_document(instance, key, run_config) for key in todo]
+        healthy = []
+        for key in todo:
+            if _stopped(stop):
+                return INTERRUPTED_EXIT
+            healthy.append(_run_document(instance, key, run_config))
+        if _stopped(stop):
+            return INTERRUPTED_EXIT
         _say("corpus: gathering, reconciling, publishing ...")
         result = dg.execute_job(dg.reconstructable(_corpus_job), instance,
                                 run_config=run_config)

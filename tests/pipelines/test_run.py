@@ -1,6 +1,12 @@
 """``ionlit run`` over seeds/ plus a broken PDF, twice, on a SQLite instance (multiprocess)."""
 
+import os
+import random
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -9,11 +15,13 @@ import pytest
 from extractors.publish import PublishSettings, list_versions, read_corpus, read_dataset
 from pipelines.code_version import CODE_VERSION, extractors_code_version
 from pipelines.defs.jobs import document_job
-from pipelines.run import run_pipeline
-from tests.conftest import REPLICAS
+from pipelines.run import INTERRUPTED_EXIT, run_pipeline
+from tests.conftest import REPLICAS, ROOT
 from tests.pipelines.conftest import Project, broken_pdf, tiny_pdf
 
 DATASETS = ("documents", "conductivity", "tables", "reconciliation", "curated")
+#: A run of ionlit over a few small PDFs, with room for a busy machine.
+RUN_TIMEOUT_SECONDS = 300
 
 
 def document_runs() -> int:
@@ -107,3 +115,59 @@ def test_run_decision_reaches_report_and_curated_view(
     assert view.at[record, "sigma_S_per_cm"] == 1.7e-2
     report = (project.outputs / "reports" / "reconciliation.html").read_text(encoding="utf-8")
     assert "checked against the paper" in report and "jdoe" in report
+
+
+def _start_run(project: Project) -> subprocess.Popen[str]:
+    """``ionlit run`` in its own process (and session), as a user or a scheduler starts it."""
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "ionlit"), "run", "--seeds", str(project.seeds),
+         "--outputs", str(project.outputs)], cwd=ROOT, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _corpus_is_consistent(settings: PublishSettings) -> None:
+    """Whatever happened, the committed corpus names complete versions of every dataset."""
+    committed = read_corpus(settings)
+    if committed is None:
+        return
+    assert set(committed.versions) == set(DATASETS)
+    for name, version in committed.versions.items():
+        assert version in list_versions(name, settings)
+        read_dataset(name, settings, version)  # every file of it reads
+
+
+def test_run_sigterm_stops_before_publishing(project: Project, dagster_home: Path):
+    tiny_pdf(project.pdfs / "tiny.pdf")
+    for replica in REPLICAS:  # something that takes a few seconds to read
+        shutil.copy(replica, project.pdfs / replica.name)
+    run = _start_run(project)
+    assert run.stderr is not None
+    for line in run.stderr:  # wait until documents are being read
+        if "to extract" in line:
+            break
+    run.send_signal(signal.SIGTERM)
+    _, err = run.communicate(timeout=RUN_TIMEOUT_SECONDS)
+    assert run.returncode == INTERRUPTED_EXIT, err[-2000:]
+    assert "interrupted" in err
+    assert not (project.outputs / "datasets").exists()  # nothing published
+
+
+def test_run_kill_9_at_random_points_keeps_the_corpus_in_step(project: Project,
+                                                               dagster_home: Path):
+    """SIGKILL at a few seeded random moments of runs that publish: after each, the committed
+    corpus names complete versions of all datasets; a final run commits a consistent one."""
+    settings = PublishSettings(root=str(project.outputs / "datasets"))
+    rng = random.Random(7)
+    for attempt in range(3):
+        tiny_pdf(project.pdfs / f"tiny-{attempt}.pdf", material=f"Li{attempt + 3}PS4")
+        run = _start_run(project)
+        time.sleep(rng.uniform(2.0, 25.0))
+        os.killpg(run.pid, signal.SIGKILL)
+        run.communicate(timeout=60)
+        _corpus_is_consistent(settings)
+    assert run_pipeline(project.seeds, project.outputs) == 0
+    _corpus_is_consistent(settings)
+    committed = read_corpus(settings)
+    assert committed is not None
+    documents = read_dataset("documents", settings, committed.versions["documents"])
+    assert len(documents) == 3
