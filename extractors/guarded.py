@@ -152,6 +152,8 @@ def read_document_guarded(path: Path | str, settings: LayoutSettings | None = No
     path = Path(path)
     limits = ReadLimits.resolve(limits)
     check_file(path, limits)
+    if multiprocessing.current_process().daemon:
+        return _read_in_this_process(path, settings, limits)
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_PRELOAD)
     receiver, sender = ctx.Pipe(duplex=False)
@@ -180,6 +182,20 @@ def read_document_guarded(path: Path | str, settings: LayoutSettings | None = No
     if kind == "error":
         raise value
     raise ExtractorBugError(str(path), value)
+
+
+def _read_in_this_process(path: Path, settings: LayoutSettings | None,
+                          limits: ReadLimits) -> Document:
+    """A daemonic process (a Celery pool worker) may not start one: read here, with the page
+    and size limits; time and memory are then the pool's own limits (``--time-limit``,
+    ``--max-memory-per-child``, deploy/README.md)."""
+    try:
+        return read_document(path, settings, max_pages=limits.max_pages,
+                             max_bytes=limits.max_bytes)
+    except DocumentError:
+        raise
+    except Exception as exc:
+        raise ExtractorBugError(str(path), f"{type(exc).__name__}: {exc}") from exc
 
 
 def _worker_died(path: Path, exitcode: int | None, limits: ReadLimits) -> Exception:

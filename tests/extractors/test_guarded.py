@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.queues
 import os
 from pathlib import Path
 
@@ -177,3 +179,19 @@ def test_guarded_no_text_says_ocr_only_for_images(tmp_path: Path) -> None:
     scan = shared_path("corpus", "bad", "docling-ocr-test-scanned-image-only.pdf")
     with pytest.raises(DocumentError, match="needs OCR"):
         read_document(scan)
+
+
+def _read_in_daemon(path: str, out: multiprocessing.queues.Queue) -> None:  # type: ignore[type-arg]
+    out.put(read_document_guarded(path).n_pages)
+
+
+def test_guarded_reads_in_a_daemonic_process(tmp_path: Path) -> None:
+    """A Celery pool worker is daemonic and may not start a reader process: it reads itself."""
+    pdf = hostile.small_pdf(tmp_path / "small.pdf")
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    daemon = ctx.Process(target=_read_in_daemon, args=(str(pdf), out), daemon=True)
+    daemon.start()
+    assert out.get(timeout=60) == 1
+    daemon.join(10)
+    assert daemon.exitcode == 0
