@@ -1,6 +1,7 @@
 """What the UI shows about a frame: its row count, a preview table and its column schema."""
 
 import hashlib
+import re
 from typing import Any
 
 import dagster as dg
@@ -15,12 +16,22 @@ DEFAULT_PREVIEW_CHARS = 60
 DATA_VERSION_CHARS = 16
 
 
+#: Characters that make Markdown (or the HTML it may carry) out of text: escaped, so a PDF
+#: saying ``![x](https://evil.example/t.png)`` or ``<script>`` shows as text in the UI.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as literal Markdown: every character Markdown could act on is escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 def frame_to_markdown(df: pd.DataFrame, rows: int = DEFAULT_PREVIEW_ROWS) -> str:
-    """The first ``rows`` rows as a Markdown table, long texts cut."""
+    """The first ``rows`` rows as a Markdown table, long texts cut, every cell escaped."""
     if df.empty:
         return "(no rows)"
     head = df.head(rows).astype("string").fillna("")
-    head = head.apply(lambda col: col.str.slice(0, DEFAULT_PREVIEW_CHARS))
+    head = head.apply(lambda col: col.str.slice(0, DEFAULT_PREVIEW_CHARS).map(escape_markdown))
     return head.to_markdown(index=False)
 
 
@@ -41,8 +52,10 @@ MAX_EXAMPLES = 10
 
 
 def examples(lines: list[str]) -> dg.MetadataValue:
-    """The first :data:`MAX_EXAMPLES` lines as a Markdown list."""
-    return dg.MetadataValue.md("\n".join(f"- {line}" for line in lines[:MAX_EXAMPLES]) or "(none)")
+    """The first :data:`MAX_EXAMPLES` lines as a Markdown list, each escaped (they quote PDFs
+    and curators)."""
+    return dg.MetadataValue.md("\n".join(f"- {escape_markdown(line)}"
+                                         for line in lines[:MAX_EXAMPLES]) or "(none)")
 
 
 def frame_data_version(df: pd.DataFrame) -> dg.DataVersion:

@@ -492,3 +492,38 @@ def test_report_in_a_browser_runs_only_its_own_script(tmp_path: Path, pdf: Path)
     assert re.search(r'<fieldset id="filter"\s*>', dom)  # and revealed the filter
     assert 'id="r-rec-slip"' in dom and 'id="r-rec-llzo"' in dom
     assert "pwned" not in title.group(1)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs /usr/bin/chromium (apt-get install chromium)")
+def test_report_hostile_pdf_text_stays_text_in_a_browser(tmp_path: Path) -> None:
+    """Issue #11: a PDF that says `<script>` or a Markdown image beside a value, read, reconciled
+    and reported as `ionlit run` does: the browser shows the text and runs no script from it."""
+    from extractors.curated import CURATED_COLUMNS
+    from extractors.extraction import extract_document
+    from extractors.reconcile import reconcile
+
+    hostile = "<script>document.title='pwned'</script> ![x](https://evil.example/t.png)"
+    pdf = write_pdf(tmp_path / "hostile.pdf", [Page().text(
+        72, 100, "The conductivity of Li7P3S11 is 1.7 × 10", sup("-2"), " S cm", sup("-1"),
+        f" at room temperature {hostile}.")])
+    result = extract_document(pdf)
+    assert len(result.records) == 1 and "<script>" in result.records["evidence"].iloc[0]
+    curated = pd.DataFrame(columns=list(CURATED_COLUMNS))
+    reconciliation = reconcile(result.records, curated)
+    documents = pd.DataFrame([result.document])
+    html = reconciliation_to_html(
+        reconciliation, result.records, curated,
+        ReportContext("2026-11-28T08:00:00Z", {}, documents),
+        pdf_paths={result.document["doc_sha256"]: pdf})
+    assert "<script>document.title" not in html and "evil.example/t.png\"" not in html
+    html_path, _ = write_report(tmp_path / "out", html, "")
+    dom = subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000",
+         "--dump-dom", html_path.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True).stdout
+    title = re.search(r"<title>(.*?)</title>", dom, re.S)
+    assert title and "pwned" not in title.group(1)
+    assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in dom  # shown as text
+    assert not re.search(r"<img[^>]+evil\.example", dom)
