@@ -408,7 +408,8 @@ class CorpusSnapshot:
 
 def commit_corpus(versions: dict[str, str], settings: PublishSettings = DEFAULT_SETTINGS, *,
                   run_id: str | None = None) -> CorpusSnapshot:
-    """Name ``versions`` ({dataset: version}) as the corpus, after checking each is complete.
+    """Name ``versions`` ({dataset: version}) as the corpus, after checking each is complete;
+    the same versions as the current commit write nothing.
 
     Raises:
         DatasetError: a named version has no manifest (it was never completed, or pruned).
@@ -418,6 +419,9 @@ def commit_corpus(versions: dict[str, str], settings: PublishSettings = DEFAULT_
         if version not in _complete_versions(store, name):
             raise DatasetError(f"{name}: {version} is not a complete version; corpus not "
                                "committed")
+    current = read_corpus(settings)
+    if current is not None and current.versions == dict(sorted(versions.items())):
+        return current  # an unchanged corpus is committed already
     snapshot = CorpusSnapshot(datetime.now(UTC).isoformat(), dict(sorted(versions.items())),
                               run_id)
     data = json.dumps(asdict(snapshot), indent=2).encode()

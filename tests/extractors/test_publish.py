@@ -163,6 +163,9 @@ def test_publish_corpus_snapshot_names_versions_that_belong_together(tmp_path: P
     snapshot = commit_corpus({"conductivity": conductivity.version,
                               "documents": documents.version}, settings, run_id="run-1")
     assert read_corpus(settings) == snapshot
+    again = commit_corpus({"conductivity": conductivity.version,
+                           "documents": documents.version}, settings, run_id="run-2")
+    assert again == snapshot  # unchanged: the first commit stands
     publish(conductivity_frame(11, 1), settings)  # the next run, half-way
     assert latest_version("conductivity", settings) == "version=0002"
     assert len(read_corpus_dataset("conductivity", settings)) == 10
