@@ -18,7 +18,7 @@ DATA_VERSION_CHARS = 16
 
 #: Characters that make Markdown (or the HTML it may carry) out of text: escaped, so a PDF
 #: saying ``![x](https://evil.example/t.png)`` or ``<script>`` shows as text in the UI.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!|<>~])")
 
 
 def escape_markdown(text: str) -> str:
