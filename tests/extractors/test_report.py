@@ -477,15 +477,20 @@ CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium"
                                         if Path("/usr/bin/chromium").exists() else None)
 
 
+def _dump_dom(page: Path, profile: Path) -> str:
+    """The DOM after headless Chromium loaded ``page`` and ran its scripts (no network)."""
+    return subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=2000",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True).stdout
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="needs /usr/bin/chromium (apt-get install chromium)")
 def test_report_in_a_browser_runs_only_its_own_script(tmp_path: Path, pdf: Path) -> None:
     html_path, _ = write_report(tmp_path / "out", _html(pdf_paths={SHA_A: pdf}), "")
-    dom = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000",
-         "--dump-dom", html_path.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True).stdout
+    dom = _dump_dom(html_path, tmp_path / "profile")
     title = re.search(r"<title>(.*?)</title>", dom, re.S)
     assert title and title.group(1) == "Reconciliation report · 2026-11-28T08:00:00Z"
     assert 'data-filter="on"' in dom  # our script ran under the CSP: the hash is right
@@ -517,12 +522,7 @@ def test_report_hostile_pdf_text_stays_text_in_a_browser(tmp_path: Path) -> None
         pdf_paths={result.document["doc_sha256"]: pdf})
     assert "<script>document.title" not in html and "evil.example/t.png\"" not in html
     html_path, _ = write_report(tmp_path / "out", html, "")
-    dom = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000",
-         "--dump-dom", html_path.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True).stdout
+    dom = _dump_dom(html_path, tmp_path / "profile")
     title = re.search(r"<title>(.*?)</title>", dom, re.S)
     assert title and "pwned" not in title.group(1)
     assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in dom  # shown as text
