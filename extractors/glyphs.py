@@ -132,5 +132,11 @@ class GlyphPage(pdfplumber.page.Page):
         except Exception as e:
             raise PdfminerException(e) from e
         self._layout: LTPage = device.get_result()
-        self.invisible_chars = device.invisible_chars
+        self._invisible_chars = device.invisible_chars
         return self._layout
+
+    @property
+    def invisible_chars(self) -> int:
+        """Characters painted invisibly on the page (laying it out counts them)."""
+        _ = self.layout
+        return self._invisible_chars
