@@ -17,7 +17,7 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -27,7 +27,7 @@ import pypdfium2.raw as pdfium_c
 from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1, stream_value
 
 from extractors._typing import CharDict
-from extractors.fonts import GlyphMap, is_unmapped
+from extractors.fonts import GlyphMap, font_family, is_unmapped
 from extractors.glyphs import INVISIBLE_RENDER_MODES, GlyphPage
 
 #: Where the reader takes characters from (``layout.read_document(reader=...)``).
@@ -40,6 +40,11 @@ IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 #: Edges shorter than this (points, both ways) are never rules (``layout.page_to_rules``):
 #: paths smaller than it are not walked segment by segment.
 MIN_EDGE = 8.0
+#: Points by which a glyph's tight box may stop short of its loose box and still count as
+#: reaching it (an outline overhanging its advance width).
+OVERHANG_SLACK = 0.01
+#: How far an outline overhangs its advance width at most, in font sizes.
+MAX_OVERHANG = 0.1
 #: A subpath's shape in pdfminer's letters: ``m`` move, ``l`` line, ``c`` curve, ``h`` close.
 _SUBPATH = re.compile(r"m[^m]+")
 
@@ -100,7 +105,11 @@ def page_source(page: GlyphPage, doc: pdfium.PdfDocument | None) -> GlyphPage | 
     x0, y0, x1, y1 = (float(v) for v in page.page_obj.mediabox)
     fast = read_page(doc, page.page_number - 1,
                      (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-    return page if needs_glyph_recovery(fast, page) else fast
+    fonts = page_fonts(page)
+    if needs_glyph_recovery(fast, fonts):
+        return page
+    restore_font_names(fast, fonts)
+    return fast
 
 
 def read_page(doc: pdfium.PdfDocument, index: int,
@@ -157,15 +166,18 @@ class _TextObject:
     invisible: bool
 
 
-def _text_object(obj: object) -> _TextObject:
-    font = pdfium_c.FPDFTextObj_GetFont(obj)
+def _text_object(textpage: object, k: int, obj: object) -> _TextObject:
+    """What the characters of ``obj`` (holding character ``k``) share. The font's name comes
+    from the text page: PDFium's font object answers it without the subset prefix."""
     name = ctypes.create_string_buffer(256)
-    length = pdfium_c.FPDFFont_GetBaseFontName(font, name, len(name))
+    flags = ctypes.c_int()
+    pdfium_c.FPDFText_GetFontInfo(textpage, k, name, len(name), flags)
     descent = ctypes.c_float()
-    pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), descent)
+    pdfium_c.FPDFFont_GetDescent(pdfium_c.FPDFTextObj_GetFont(obj), ctypes.c_float(1000.0),
+                                 descent)
     mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
-    return _TextObject(name.raw[:max(length - 1, 0)].decode("utf-8", "replace"),
-                       descent.value / 1000.0, mode in INVISIBLE_RENDER_MODES)
+    return _TextObject(name.value.decode("utf-8", "replace"), descent.value / 1000.0,
+                       mode in INVISIBLE_RENDER_MODES)
 
 
 def _char_text(textpage: object, k: int, n: int) -> tuple[str, int]:
@@ -213,11 +225,13 @@ def _read_chars(textpage: object, out: PdfiumPage, to_plumber: tuple[float, floa
             k += used
             continue
         last = (key, ox.value, oy.value)
-        info = objects.get(key) or objects.setdefault(key, _text_object(obj))
+        info = objects.get(key) or objects.setdefault(key, _text_object(textpage, k, obj))
         pdfium_c.FPDFText_GetLooseCharBox(textpage, k, box)
         pdfium_c.FPDFText_GetMatrix(textpage, k, m)
         scale = abs(m.d or m.b)
-        size = pdfium_c.FPDFText_GetFontSize(textpage, k) * scale
+        font_size = pdfium_c.FPDFText_GetFontSize(textpage, k)
+        size = font_size * scale
+        x1 = _advance_end(textpage, k, obj, text, ox.value, box.right, font_size * abs(m.a))
         if info.invisible and text.strip():
             out.invisible_chars += 1
         if is_unmapped(text) or pdfium_c.FPDFText_HasUnicodeMapError(textpage, k) == 1:
@@ -225,12 +239,35 @@ def _read_chars(textpage: object, out: PdfiumPage, to_plumber: tuple[float, floa
         y0 = oy.value - y0_media + info.descent * size
         out.chars.append({
             "text": text, "fontname": info.fontname, "size": size,
-            "x0": ox.value, "x1": max(box.right, ox.value),
+            "x0": ox.value, "x1": x1,
             "y0": y0, "y1": y0 + size, "top": height - y0 - size, "bottom": height - y0,
             "upright": m.a * m.d > 0 and m.b * m.c <= 0,
             "matrix": (m.a, m.b, m.c, m.d, ox.value, oy.value - y0_media),
         })
         k += used
+
+
+def _advance_end(textpage: object, k: int, obj: object, text: str, x0: float,
+                 loose_right: float, width_scale: float) -> float:
+    """Where the glyph's advance ends (pdfminer's ``x1``).
+
+    PDFium's loose box ends there unless the outline overhangs it (an italic or an ``f``
+    whose tight box reaches the loose box's edge); then the advance comes from the font's
+    width of the character, when the font maps the character back to a code and the outline
+    overhangs that advance by at most ``MAX_OVERHANG`` (a ligature's first letter or a small
+    capital mapped back to another code gives a width far short of the loose box).
+    """
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    pdfium_c.FPDFText_GetCharBox(textpage, k, left, right, bottom, top)
+    if right.value < loose_right - OVERHANG_SLACK or len(text) != 1:
+        return max(loose_right, x0)
+    width = ctypes.c_float()
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    if not pdfium_c.FPDFFont_GetGlyphWidth(font, ord(text), ctypes.c_float(1.0), width):
+        return max(loose_right, x0)
+    end = x0 + width.value * width_scale
+    overhang = MAX_OVERHANG * width_scale
+    return end if loose_right - overhang <= end <= loose_right else max(loose_right, x0)
 
 
 def _image_dict(matrix: Matrix, to_plumber: tuple[float, float, float]) -> CharDict:
@@ -317,20 +354,11 @@ def _subpath_edges(shape: str, pts: list[tuple[float, float]],
     return [_box_dict((p, q), to_plumber) for p, q in itertools.pairwise(pts)]
 
 
-def needs_glyph_recovery(page: PdfiumPage, plain: GlyphPage) -> bool:
-    """Whether pdfminer must read this page so ionlit's glyph recovery can apply.
-
-    PDFium gives no character codes, so a page whose fonts ionlit's glyph maps would change
-    (a ``symbol_fonts.csv`` row, names from an embedded program's built-in encoding) or on
-    which PDFium leaves characters unmapped is read by pdfminer.
-    """
-    return page.unmapped_chars > 0 or any(
-        glyphs.forced or glyphs.builtin for glyphs in _page_glyph_maps(plain))
-
-
-def _page_glyph_maps(plain: GlyphPage) -> Iterator[GlyphMap]:
-    """The glyph map of every font the page's resources (and its forms') name; building the
-    fonts reads their dictionaries and programs, not the page's content stream."""
+def page_fonts(plain: GlyphPage) -> dict[str, list[tuple[str, GlyphMap]]]:
+    """Base font name and glyph map of each font the page's resources (and its forms') name,
+    by family (the name without a subset prefix). Building them reads the fonts'
+    dictionaries and programs (once per document), not the page's content stream."""
+    fonts: dict[str, list[tuple[str, GlyphMap]]] = {}
     seen: set[int] = set()
     stack = [plain.page_obj.resources]
     while stack:
@@ -338,10 +366,39 @@ def _page_glyph_maps(plain: GlyphPage) -> Iterator[GlyphMap]:
         for spec in dict_value(resources.get("Font")).values():
             objid = spec.objid if isinstance(spec, PDFObjRef) else None
             font = plain.resources.get_font(objid, dict_value(spec))
-            yield plain.resources.glyph_maps[id(font)][1]
+            basefont = str(getattr(font, "basefont", font.fontname))
+            entry = (basefont, plain.resources.glyph_maps[id(font)][1])
+            if entry not in fonts.setdefault(font_family(basefont), []):
+                fonts[font_family(basefont)].append(entry)
         for ref in dict_value(resources.get("XObject")).values():
             xobj = stream_value(ref) if isinstance(resolve1(ref), PDFStream) else None
             if xobj is None or id(xobj) in seen or "Resources" not in xobj:
                 continue
             seen.add(id(xobj))
             stack.append(xobj["Resources"])
+    return fonts
+
+
+def needs_glyph_recovery(page: PdfiumPage,
+                         fonts: Mapping[str, Sequence[tuple[str, GlyphMap]]]) -> bool:
+    """Whether pdfminer must read this page so ionlit's glyph recovery can apply.
+
+    PDFium gives no character codes, so a page is read by pdfminer when PDFium leaves some of
+    its characters unmapped (they may have a glyph name or a table row), or when it draws
+    characters in a font ``data/symbol_fonts.csv`` lists (whose codes PDFium reads as the
+    wrong letters). Names from a font program's built-in encoding PDFium reads itself.
+    """
+    if page.unmapped_chars:
+        return True
+    used = {font_family(str(c["fontname"])) for c in page.chars}
+    return any(glyphs.forced for family in used for _, glyphs in fonts.get(family, ()))
+
+
+def restore_font_names(page: PdfiumPage,
+                       fonts: Mapping[str, Sequence[tuple[str, GlyphMap]]]) -> None:
+    """Give characters the base font name pdfminer reports: PDFium drops the subset prefix
+    (``LEPKNP+``) of some fonts. A name two fonts of the page share stays as it is."""
+    for c in page.chars:
+        candidates = fonts.get(font_family(str(c["fontname"])), ())
+        if len(candidates) == 1:
+            c["fontname"] = candidates[0][0]
