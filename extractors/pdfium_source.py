@@ -7,9 +7,10 @@ pypdfium2, which pdfplumber already depends on) parses the same page in C++ in m
 ``edges``, ``images``, ``invisible_chars``) in pdfplumber's coordinates and dict keys, so
 ``layout.page_to_chars`` and the rest of the reader run unchanged on either source.
 
-PDFium decodes text with its own Unicode mapping and keeps no character codes, so it cannot
-apply ionlit's glyph recovery (``fonts``/``glyphs``). :func:`needs_glyph_recovery` says when a
-page must therefore be read by pdfminer instead.
+PDFium decodes text with its own Unicode mapping and keeps no character codes, so ionlit's
+glyph recovery (``fonts``/``glyphs``) cannot run on its characters: :func:`as_pdfminer_reads`
+infers each character's code from its text and gives it the text pdfminer's reading with
+glyph recovery gives, or says the page must be read by pdfminer (:func:`page_source`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -82,8 +84,6 @@ class PdfiumPage:
     images: list[CharDict] = field(default_factory=list)
     #: Characters painted in an invisible render mode (an OCR layer laid over a scan).
     invisible_chars: int = 0
-    #: Characters PDFium could not map to Unicode (see :func:`needs_glyph_recovery`).
-    unmapped_chars: int = 0
 
 
 def open_pdfium(path: Path) -> pdfium.PdfDocument | None:
@@ -98,18 +98,14 @@ def open_pdfium(path: Path) -> pdfium.PdfDocument | None:
 def page_source(page: GlyphPage, doc: pdfium.PdfDocument | None) -> GlyphPage | PdfiumPage:
     """The page as PDFium reads it, or ``page`` itself (read by pdfminer) when PDFium cannot
     give what the reader needs: no PDFium document, a rotated page (pdfminer turns its
-    coordinates, PDFium does not), or a page that needs glyph recovery
-    (:func:`needs_glyph_recovery`)."""
+    coordinates, PDFium does not), or a page whose characters' text, after glyph recovery,
+    cannot be told without their codes (:func:`as_pdfminer_reads`)."""
     if doc is None or page.rotation:
         return page
     x0, y0, x1, y1 = (float(v) for v in page.page_obj.mediabox)
     fast = read_page(doc, page.page_number - 1,
                      (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-    fonts = page_fonts(page)
-    if needs_glyph_recovery(fast, fonts):
-        return page
-    restore_font_names(fast, fonts)
-    return fast
+    return fast if as_pdfminer_reads(fast, page_fonts(page)) else page
 
 
 def read_page(doc: pdfium.PdfDocument, index: int,
@@ -202,14 +198,15 @@ def _read_chars(textpage: object, out: PdfiumPage, to_plumber: tuple[float, floa
     pdfminer's box of a glyph spans its advance width from the origin and one font size up
     from the descent below the baseline; PDFium's loose box also takes in the outline where a
     glyph overhangs (``j``, ``y``), so only its right edge is used. PDFium splits a ligature
-    whose text is several characters ("fi") into entries at one origin; they are joined back.
+    whose text is several characters ("fi") into entries with one origin and one box; they are
+    joined back (two glyphs drawn at one origin, a space and a digit, keep their own boxes).
     """
     _, y0_media, height = to_plumber
     box = pdfium_c.FS_RECTF()
     m = pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     objects: dict[int | None, _TextObject] = {}
-    last: tuple[int | None, float, float] | None = None
+    last: tuple[int | None, float, float, float] | None = None
     n = pdfium_c.FPDFText_CountChars(textpage)
     k = 0
     while k < n:
@@ -220,13 +217,13 @@ def _read_chars(textpage: object, out: PdfiumPage, to_plumber: tuple[float, floa
         obj = pdfium_c.FPDFText_GetTextObject(textpage, k)
         key = ctypes.cast(obj, ctypes.c_void_p).value
         pdfium_c.FPDFText_GetCharOrigin(textpage, k, ox, oy)
-        if last == (key, ox.value, oy.value) and out.chars:
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, k, box)
+        if last == (key, ox.value, oy.value, box.right) and out.chars:
             out.chars[-1]["text"] = str(out.chars[-1]["text"]) + text
             k += used
             continue
-        last = (key, ox.value, oy.value)
+        last = (key, ox.value, oy.value, box.right)
         info = objects.get(key) or objects.setdefault(key, _text_object(textpage, k, obj))
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, k, box)
         pdfium_c.FPDFText_GetMatrix(textpage, k, m)
         scale = abs(m.d or m.b)
         font_size = pdfium_c.FPDFText_GetFontSize(textpage, k)
@@ -234,8 +231,6 @@ def _read_chars(textpage: object, out: PdfiumPage, to_plumber: tuple[float, floa
         x1 = _advance_end(textpage, k, obj, text, ox.value, box.right, font_size * abs(m.a))
         if info.invisible and text.strip():
             out.invisible_chars += 1
-        if is_unmapped(text) or pdfium_c.FPDFText_HasUnicodeMapError(textpage, k) == 1:
-            out.unmapped_chars += 1
         y0 = oy.value - y0_media + info.descent * size
         out.chars.append({
             "text": text, "fontname": info.fontname, "size": size,
@@ -354,20 +349,63 @@ def _subpath_edges(shape: str, pts: list[tuple[float, float]],
     return [_box_dict((p, q), to_plumber) for p, q in itertools.pairwise(pts)]
 
 
-def page_fonts(plain: GlyphPage) -> dict[str, list[tuple[str, GlyphMap]]]:
-    """Base font name and glyph map of each font the page's resources (and its forms') name,
-    by family (the name without a subset prefix). Building them reads the fonts'
-    dictionaries and programs (once per document), not the page's content stream."""
-    fonts: dict[str, list[tuple[str, GlyphMap]]] = {}
+@dataclass(frozen=True)
+class PageFont:
+    """A font as pdfminer reads it: name, descent, and what each code's text becomes."""
+
+    basefont: str
+    #: Per point of font size (negative): where pdfminer puts the bottom of a glyph's box.
+    descent: float
+    glyphs: GlyphMap
+    #: For a simple font: each text PDFium may give a code (pdfminer's text, the recovered
+    #: text, the code itself when unmapped; ligatures spelled out) → the texts pdfminer's
+    #: reading with glyph recovery gives the codes that text can stand for.
+    finals: Mapping[str, frozenset[str]]
+    #: Whether the font dictionary holds the glyph widths. Without them pdfminer takes a
+    #: standard font's AFM metrics (0 for glyphs they lack, such as ligatures) and PDFium its
+    #: own, so the characters after such a glyph sit elsewhere.
+    widths: bool
+
+
+#: The fonts of a page by family (the base font name without a subset prefix).
+PageFonts = Mapping[str, Sequence[PageFont]]
+
+
+def _spelled(text: str) -> str:
+    """Ligature characters (U+FB00-FB06) spelled out, as PDFium reports them."""
+    return "".join(unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch
+                   for ch in text)
+
+
+def code_texts_to_finals(texts: Mapping[int, tuple[str, str]]
+                         ) -> dict[str, frozenset[str]]:
+    """See :attr:`PageFont.finals`."""
+    finals: dict[str, set[str]] = {}
+    for code, (raw, final) in texts.items():
+        keys = {_spelled(raw), _spelled(final)} | ({chr(code)} if is_unmapped(raw) else set())
+        for key in keys:
+            finals.setdefault(key, set()).add(final)
+    return {key: frozenset(v) for key, v in finals.items()}
+
+
+def page_fonts(plain: GlyphPage) -> dict[str, list[PageFont]]:
+    """Every font the page's resources (and its forms') name, by family. Building them reads
+    the fonts' dictionaries and programs (once per document), not the page's content."""
+    fonts: dict[str, list[PageFont]] = {}
     seen: set[int] = set()
     stack = [plain.page_obj.resources]
     while stack:
         resources = dict_value(stack.pop())
-        for spec in dict_value(resources.get("Font")).values():
-            objid = spec.objid if isinstance(spec, PDFObjRef) else None
-            font = plain.resources.get_font(objid, dict_value(spec))
+        for ref in dict_value(resources.get("Font")).values():
+            objid = ref.objid if isinstance(ref, PDFObjRef) else None
+            spec = dict_value(ref)
+            font = plain.resources.get_font(objid, spec)
             basefont = str(getattr(font, "basefont", font.fontname))
-            entry = (basefont, plain.resources.glyph_maps[id(font)][1])
+            texts = plain.resources.code_texts(font)
+            entry = PageFont(basefont, float(font.get_descent()),
+                             plain.resources.glyph_maps[id(font)][1],
+                             code_texts_to_finals(texts),
+                             "Widths" in spec or not texts)
             if entry not in fonts.setdefault(font_family(basefont), []):
                 fonts[font_family(basefont)].append(entry)
         for ref in dict_value(resources.get("XObject")).values():
@@ -379,26 +417,48 @@ def page_fonts(plain: GlyphPage) -> dict[str, list[tuple[str, GlyphMap]]]:
     return fonts
 
 
-def needs_glyph_recovery(page: PdfiumPage,
-                         fonts: Mapping[str, Sequence[tuple[str, GlyphMap]]]) -> bool:
-    """Whether pdfminer must read this page so ionlit's glyph recovery can apply.
+def as_pdfminer_reads(page: PdfiumPage, fonts: PageFonts) -> bool:
+    """Give each character the text (glyph recovery included), base font name and box bottom
+    pdfminer gives it; False when that cannot be told, and pdfminer must read the page.
 
-    PDFium gives no character codes, so a page is read by pdfminer when PDFium leaves some of
-    its characters unmapped (they may have a glyph name or a table row), or when it draws
-    characters in a font ``data/symbol_fonts.csv`` lists (whose codes PDFium reads as the
-    wrong letters). Names from a font program's built-in encoding PDFium reads itself.
+    PDFium keeps no character codes, so a character's code is inferred from its text: the
+    codes of its font whose pdfminer or recovered text it is (or, unmapped, whose number it
+    is). The text is settled when all of them recover to one text. Otherwise (codes that
+    recover differently, a text no code gives, an unmapped character in a composite font, a
+    font PDFium renames on a page with fonts glyph recovery changes) and on a page with a
+    font without glyph widths, pdfminer reads the page.
+
+    PDFium also drops the subset prefix (``LEPKNP+``) of some font names and takes the
+    descent of a standard font it does not embed from its substitute (Helvetica: -0.224 em,
+    pdfminer's metrics: -0.207); a family two fonts of the page share keeps PDFium's values.
     """
-    if page.unmapped_chars:
-        return True
-    used = {font_family(str(c["fontname"])) for c in page.chars}
-    return any(glyphs.forced for family in used for _, glyphs in fonts.get(family, ()))
-
-
-def restore_font_names(page: PdfiumPage,
-                       fonts: Mapping[str, Sequence[tuple[str, GlyphMap]]]) -> None:
-    """Give characters the base font name pdfminer reports: PDFium drops the subset prefix
-    (``LEPKNP+``) of some fonts. A name two fonts of the page share stays as it is."""
+    every = [font for family in fonts.values() for font in family]
+    if not all(font.widths for font in every):
+        return False
+    recovering = any(font.glyphs.forced or font.glyphs.builtin for font in every)
     for c in page.chars:
+        text = str(c["text"])
         candidates = fonts.get(font_family(str(c["fontname"])), ())
-        if len(candidates) == 1:
-            c["fontname"] = candidates[0][0]
+        if len(candidates) != 1:
+            if is_unmapped(text) or (recovering and not candidates):
+                return False
+            continue
+        font = candidates[0]
+        if font.finals:
+            finals = font.finals.get(_spelled(text), frozenset())
+            if len(finals) != 1:
+                return False
+            text = next(iter(finals))
+        elif is_unmapped(text):
+            return False
+        _set_font(c, text, font)
+    return True
+
+
+def _set_font(c: CharDict, text: str, font: PageFont) -> None:
+    """pdfminer's text, font name and box bottom (descent below the origin) for ``c``."""
+    size = float(str(c["size"]))
+    y0 = cast(tuple[float, ...], c["matrix"])[5] + font.descent * size
+    shift = y0 - float(str(c["y0"]))
+    c.update(text=text, fontname=font.basefont, y0=y0, y1=y0 + size,
+             top=float(str(c["top"])) - shift, bottom=float(str(c["bottom"])) - shift)
