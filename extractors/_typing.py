@@ -1,11 +1,13 @@
 """Type aliases shared across extractors."""
 
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 #: (x0, top, x1, bottom) in PDF points, pdfplumber's top-down coordinates.
 BBox: TypeAlias = tuple[float, float, float, float]
 #: A pdfplumber character dict.
 CharDict: TypeAlias = dict[str, object]
+#: A pdfplumber object dict as a page lists it (char, edge, image): pdfplumber's ``T_obj``.
+PageObject: TypeAlias = dict[str, Any]
 
 
 class PageSource(Protocol):
@@ -19,10 +21,10 @@ class PageSource(Protocol):
     @property
     def height(self) -> float: ...
     @property
-    def chars(self) -> list[CharDict]: ...
+    def chars(self) -> list[PageObject]: ...
     @property
-    def edges(self) -> list[CharDict]: ...
+    def edges(self) -> list[PageObject]: ...
     @property
-    def images(self) -> list[CharDict]: ...
+    def images(self) -> list[PageObject]: ...
     @property
     def invisible_chars(self) -> int: ...

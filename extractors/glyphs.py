@@ -42,7 +42,7 @@ class GlyphResources(PDFResourceManager):
     def __init__(self) -> None:
         super().__init__(caching=True)
         self.glyph_maps: dict[int, tuple[PDFFont, GlyphMap]] = {}
-        self._code_texts: dict[int, dict[int, tuple[str, str]]] = {}
+        self._code_texts: dict[int, dict[int, tuple[str, str, float]]] = {}
 
     def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
         font = super().get_font(objid, spec)
@@ -60,9 +60,10 @@ class GlyphResources(PDFResourceManager):
         entry = self.glyph_maps.get(id(font))
         return entry[1].text(code, text) if entry else text
 
-    def code_texts(self, font: PDFFont) -> Mapping[int, tuple[str, str]]:
-        """(pdfminer's text, the text after glyph recovery) of every code of a simple font,
-        exactly as :class:`GlyphDevice` reads them; empty for a composite font."""
+    def code_texts(self, font: PDFFont) -> Mapping[int, tuple[str, str, float]]:
+        """(pdfminer's text, the text after glyph recovery, the advance width per point of
+        font size) of every code of a simple font, exactly as :class:`GlyphDevice` reads
+        them; empty for a composite font."""
         if isinstance(font, PDFCIDFont):
             return {}
         if id(font) not in self._code_texts:
@@ -72,7 +73,8 @@ class GlyphResources(PDFResourceManager):
                     text = font.to_unichr(code)
                 except PDFUnicodeNotDefined:
                     text = f"(cid:{code})"  # pdfminer's handle_undefined_char
-                texts[code] = (text, self.glyph_text(font, code, text))
+                final = self.glyph_text(font, code, text)
+                texts[code] = (text, final, glyph_width(font, code, final))
             self._code_texts[id(font)] = texts
         return self._code_texts[id(font)]
 

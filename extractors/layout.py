@@ -261,8 +261,9 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
     """Read a PDF into a ``Document`` (blocks in reading order, provenance on every char).
 
     ``reader`` picks where characters, rules and images come from: ``pdfium`` (fast on pages
-    of vector figures; a page that needs glyph recovery is still read by pdfminer, see
-    :func:`extractors.pdfium_source.page_source`) or ``pdfplumber`` (pdfminer for every page).
+    of vector figures; a page whose characters' recovered text PDFium cannot tell is still
+    read by pdfminer, see :func:`extractors.pdfium_source.page_source`) or ``pdfplumber``
+    (pdfminer for every page). Both give the same pages.
 
     Raises:
         DocumentError: the subclass that says why the file cannot be read. An exception that
@@ -368,8 +369,8 @@ def page_to_layer_evidence(page: PageSource) -> tuple[float, int]:
     """(share of the page images cover, characters painted invisibly): what tells an OCR layer
     laid over a scan from a publisher's text (:func:`pages_to_text_layer`)."""
     area = float(page.width) * float(page.height) or 1.0
-    covered = sum((float(str(i["x1"])) - float(str(i["x0"])))
-                  * (float(str(i["bottom"])) - float(str(i["top"]))) for i in page.images)
+    covered = sum((float(i["x1"]) - float(i["x0"])) * (float(i["bottom"]) - float(i["top"]))
+                  for i in page.images)
     return min(1.0, covered / area), page.invisible_chars
 
 

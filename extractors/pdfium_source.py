@@ -22,13 +22,13 @@ import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, cast
+from typing import Literal
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1, stream_value
 
-from extractors._typing import CharDict
+from extractors._typing import PageObject
 from extractors.fonts import GlyphMap, font_family, is_unmapped
 from extractors.glyphs import INVISIBLE_RENDER_MODES, GlyphPage
 
@@ -45,6 +45,9 @@ MIN_EDGE = 8.0
 #: Points by which a glyph's tight box may stop short of its loose box and still count as
 #: reaching it (an outline overhanging its advance width).
 OVERHANG_SLACK = 0.01
+#: How far (in font sizes) a code's width may be from PDFium's advance for the code to be
+#: the one drawn, when codes of one text read differently.
+ADVANCE_SLACK = 0.02
 #: How far an outline overhangs its advance width at most, in font sizes.
 MAX_OVERHANG = 0.1
 #: A subpath's shape in pdfminer's letters: ``m`` move, ``l`` line, ``c`` curve, ``h`` close.
@@ -79,9 +82,9 @@ class PdfiumPage:
     page_number: int
     width: float
     height: float
-    chars: list[CharDict] = field(default_factory=list)
-    edges: list[CharDict] = field(default_factory=list)
-    images: list[CharDict] = field(default_factory=list)
+    chars: list[PageObject] = field(default_factory=list)
+    edges: list[PageObject] = field(default_factory=list)
+    images: list[PageObject] = field(default_factory=list)
     #: Characters painted in an invisible render mode (an OCR layer laid over a scan).
     invisible_chars: int = 0
 
@@ -219,7 +222,7 @@ def _read_chars(textpage: object, out: PdfiumPage, to_plumber: tuple[float, floa
         pdfium_c.FPDFText_GetCharOrigin(textpage, k, ox, oy)
         pdfium_c.FPDFText_GetLooseCharBox(textpage, k, box)
         if last == (key, ox.value, oy.value, box.right) and out.chars:
-            out.chars[-1]["text"] = str(out.chars[-1]["text"]) + text
+            out.chars[-1]["text"] = out.chars[-1]["text"] + text
             k += used
             continue
         last = (key, ox.value, oy.value, box.right)
@@ -265,14 +268,14 @@ def _advance_end(textpage: object, k: int, obj: object, text: str, x0: float,
     return end if loose_right - overhang <= end <= loose_right else max(loose_right, x0)
 
 
-def _image_dict(matrix: Matrix, to_plumber: tuple[float, float, float]) -> CharDict:
+def _image_dict(matrix: Matrix, to_plumber: tuple[float, float, float]) -> PageObject:
     """An image's box: the unit square under its matrix, as pdfminer places it."""
     corners = [_apply(matrix, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
     return _box_dict(corners, to_plumber)
 
 
 def _box_dict(points: Sequence[tuple[float, float]],
-              to_plumber: tuple[float, float, float]) -> CharDict:
+              to_plumber: tuple[float, float, float]) -> PageObject:
     _, y0_media, height = to_plumber
     xs = [p[0] for p in points]
     ys = [p[1] - y0_media for p in points]
@@ -293,11 +296,11 @@ def _may_hold_edges(obj: object, outer: Matrix) -> bool:
 
 
 def _path_edges(obj: object, matrix: Matrix,
-                to_plumber: tuple[float, float, float]) -> list[CharDict]:
+                to_plumber: tuple[float, float, float]) -> list[PageObject]:
     """The edges pdfplumber derives from a path: each subpath classified as pdfminer does
     (line, rectangle or curve), then cut into its segments."""
     shape, pts = _path_shape(obj, matrix)
-    edges: list[CharDict] = []
+    edges: list[PageObject] = []
     for m in _SUBPATH.finditer(shape):
         edges.extend(_subpath_edges(shape[m.start():m.end()], pts[m.start():m.end()],
                                     to_plumber))
@@ -339,7 +342,7 @@ def _path_shape(obj: object, matrix: Matrix) -> tuple[str, list[tuple[float, flo
 
 
 def _subpath_edges(shape: str, pts: list[tuple[float, float]],
-                   to_plumber: tuple[float, float, float]) -> list[CharDict]:
+                   to_plumber: tuple[float, float, float]) -> list[PageObject]:
     """pdfminer's ``paint_path`` for one subpath, then pdfplumber's edges of the object."""
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape = shape[:-2] + "h"
@@ -358,12 +361,12 @@ class PageFont:
     descent: float
     glyphs: GlyphMap
     #: For a simple font: each text PDFium may give a code (pdfminer's text, the recovered
-    #: text, the code itself when unmapped; ligatures spelled out) → the texts pdfminer's
-    #: reading with glyph recovery gives the codes that text can stand for.
-    finals: Mapping[str, frozenset[str]]
+    #: text, the code's number when unmapped; ligatures spelled out) → (recovered text,
+    #: advance width per point of font size) of the codes that text can stand for.
+    finals: Mapping[str, frozenset[tuple[str, float]]]
     #: Whether the font dictionary holds the glyph widths. Without them pdfminer takes a
-    #: standard font's AFM metrics (0 for glyphs they lack, such as ligatures) and PDFium its
-    #: own, so the characters after such a glyph sit elsewhere.
+    #: standard font's AFM metrics (0 for glyphs they lack, such as ligatures, which moves
+    #: the characters after them) and PDFium its own, whose boxes differ.
     widths: bool
 
 
@@ -377,15 +380,19 @@ def _spelled(text: str) -> str:
                    for ch in text)
 
 
-def code_texts_to_finals(texts: Mapping[int, tuple[str, str]]
-                         ) -> dict[str, frozenset[str]]:
-    """See :attr:`PageFont.finals`."""
-    finals: dict[str, set[str]] = {}
-    for code, (raw, final) in texts.items():
-        keys = {_spelled(raw), _spelled(final)} | ({chr(code)} if is_unmapped(raw) else set())
-        for key in keys:
-            finals.setdefault(key, set()).add(final)
-    return {key: frozenset(v) for key, v in finals.items()}
+def code_texts_to_finals(texts: Mapping[int, tuple[str, str, float]]
+                         ) -> dict[str, frozenset[tuple[str, float]]]:
+    """See :attr:`PageFont.finals`. A text some code reads as is taken to come from such a
+    code; the number of an unmapped code (PDFium's text for a code it cannot map) only
+    stands for that code when no code reads as that text."""
+    exact: dict[str, set[tuple[str, float]]] = {}
+    numbers: dict[str, set[tuple[str, float]]] = {}
+    for code, (raw, final, width) in texts.items():
+        for key in {_spelled(raw), _spelled(final)}:
+            exact.setdefault(key, set()).add((final, width))
+        if is_unmapped(raw):
+            numbers.setdefault(chr(code), set()).add((final, width))
+    return {key: frozenset(exact.get(key) or numbers[key]) for key in exact.keys() | numbers}
 
 
 def page_fonts(plain: GlyphPage) -> dict[str, list[PageFont]]:
@@ -423,42 +430,65 @@ def as_pdfminer_reads(page: PdfiumPage, fonts: PageFonts) -> bool:
 
     PDFium keeps no character codes, so a character's code is inferred from its text: the
     codes of its font whose pdfminer or recovered text it is (or, unmapped, whose number it
-    is). The text is settled when all of them recover to one text. Otherwise (codes that
+    is), narrowed by their widths when they read differently. The text is settled when all
+    of them recover to one text. Otherwise (codes that
     recover differently, a text no code gives, an unmapped character in a composite font, a
-    font PDFium renames on a page with fonts glyph recovery changes) and on a page with a
-    font without glyph widths, pdfminer reads the page.
+    font PDFium renames on a page with fonts glyph recovery changes, a glyph of a font without
+    widths that pdfminer's metrics give no width), pdfminer reads the page. A character of a
+    font without widths takes its right edge from pdfminer's metrics.
 
     PDFium also drops the subset prefix (``LEPKNP+``) of some font names and takes the
     descent of a standard font it does not embed from its substitute (Helvetica: -0.224 em,
     pdfminer's metrics: -0.207); a family two fonts of the page share keeps PDFium's values.
     """
     every = [font for family in fonts.values() for font in family]
-    if not all(font.widths for font in every):
-        return False
     recovering = any(font.glyphs.forced or font.glyphs.builtin for font in every)
     for c in page.chars:
-        text = str(c["text"])
-        candidates = fonts.get(font_family(str(c["fontname"])), ())
+        text = c["text"]
+        candidates = fonts.get(font_family(c["fontname"]), ())
         if len(candidates) != 1:
             if is_unmapped(text) or (recovering and not candidates):
                 return False
             continue
         font = candidates[0]
         if font.finals:
-            finals = font.finals.get(_spelled(text), frozenset())
-            if len(finals) != 1:
+            finals = _by_advance(c, font.finals.get(_spelled(text), frozenset()))
+            texts = {final for final, _ in finals}
+            widths = {width for _, width in finals}
+            if len(texts) != 1 or not (font.widths or (len(widths) == 1 and min(widths) > 0)):
                 return False
-            text = next(iter(finals))
+            text = texts.pop()
+            if not font.widths:
+                _set_advance(c, widths.pop())
         elif is_unmapped(text):
             return False
         _set_font(c, text, font)
     return True
 
 
-def _set_font(c: CharDict, text: str, font: PageFont) -> None:
+def _by_advance(c: PageObject, finals: frozenset[tuple[str, float]]
+                ) -> frozenset[tuple[str, float]]:
+    """The codes ``c`` can stand for, narrowed to those whose width is PDFium's advance when
+    they read differently (Wiley's fonts draw × on a code that reads "6")."""
+    if len({final for final, _ in finals}) < 2:
+        return finals
+    a, _, _, d = c["matrix"][:4]
+    scale = float(c["size"]) * abs(a / d if d else 1.0)
+    advance = float(c["x1"]) - float(c["x0"])
+    return frozenset(f for f in finals if abs(f[1] * scale - advance) <= ADVANCE_SLACK * scale)
+
+
+def _set_advance(c: PageObject, width: float) -> None:
+    """pdfminer's right edge for ``c``: its origin plus the glyph's width (per point of font
+    size) in pdfminer's metrics of a standard font, which the font dictionary does not give."""
+    a, _, _, d = c["matrix"][:4]
+    c["x1"] = float(c["x0"]) + width * float(c["size"]) * abs(a / d if d else 1.0)
+
+
+def _set_font(c: PageObject, text: str, font: PageFont) -> None:
     """pdfminer's text, font name and box bottom (descent below the origin) for ``c``."""
-    size = float(str(c["size"]))
-    y0 = cast(tuple[float, ...], c["matrix"])[5] + font.descent * size
-    shift = y0 - float(str(c["y0"]))
+    size = float(c["size"])
+    y0 = c["matrix"][5] + font.descent * size
+    shift = y0 - float(c["y0"])
     c.update(text=text, fontname=font.basefont, y0=y0, y1=y0 + size,
-             top=float(str(c["top"])) - shift, bottom=float(str(c["bottom"])) - shift)
+             top=float(c["top"]) - shift, bottom=float(c["bottom"]) - shift)
