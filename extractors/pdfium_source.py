@@ -8,9 +8,10 @@ pypdfium2, which pdfplumber already depends on) parses the same page in C++ in m
 ``layout.page_to_chars`` and the rest of the reader run unchanged on either source.
 
 PDFium decodes text with its own Unicode mapping and keeps no character codes, so ionlit's
-glyph recovery (``fonts``/``glyphs``) cannot run on its characters: :func:`as_pdfminer_reads`
-infers each character's code from its text and gives it the text pdfminer's reading with
-glyph recovery gives, or says the page must be read by pdfminer (:func:`page_source`).
+glyph recovery (``fonts``/``glyphs``) cannot run on its characters:
+:func:`extractors.pdfium_fonts.as_pdfminer_reads` gives each character the text pdfminer's
+reading with glyph recovery gives it, or says the page must be read by pdfminer
+(:func:`page_source`).
 """
 
 from __future__ import annotations
@@ -18,19 +19,17 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
-import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfminer.pdftypes import PDFObjRef, PDFStream, dict_value, resolve1, stream_value
 
 from extractors._typing import PageObject
-from extractors.fonts import GlyphMap, font_family, is_unmapped
 from extractors.glyphs import INVISIBLE_RENDER_MODES, GlyphPage
+from extractors.pdfium_fonts import as_pdfminer_reads, page_fonts
 
 #: Where the reader takes characters from (``layout.read_document(reader=...)``).
 Reader = Literal["pdfium", "pdfplumber"]
@@ -45,10 +44,8 @@ MIN_EDGE = 8.0
 #: Points by which a glyph's tight box may stop short of its loose box and still count as
 #: reaching it (an outline overhanging its advance width).
 OVERHANG_SLACK = 0.01
-#: How far (in font sizes) a code's width may be from PDFium's advance for the code to be
-#: the one drawn, when codes of one text read differently.
-ADVANCE_SLACK = 0.02
-#: How far an outline overhangs its advance width at most, in font sizes.
+#: How far an outline overhangs its advance width at most, in font sizes (composite fonts,
+#: whose widths ``pdfium_fonts`` does not know).
 MAX_OVERHANG = 0.1
 #: A subpath's shape in pdfminer's letters: ``m`` move, ``l`` line, ``c`` curve, ``h`` close.
 _SUBPATH = re.compile(r"m[^m]+")
@@ -71,6 +68,14 @@ def _object_matrix(obj: object) -> Matrix:
     m = pdfium_c.FS_MATRIX()
     pdfium_c.FPDFPageObj_GetMatrix(obj, m)
     return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+class Frame(NamedTuple):
+    """pdfplumber's coordinates of a page: ``top = height - (y - y0)``, ``x`` as in the PDF."""
+
+    #: Bottom of the MediaBox.
+    y0: float
+    height: float
 
 
 @dataclass
@@ -108,7 +113,7 @@ def page_source(page: GlyphPage, doc: pdfium.PdfDocument | None) -> GlyphPage | 
     x0, y0, x1, y1 = (float(v) for v in page.page_obj.mediabox)
     fast = read_page(doc, page.page_number - 1,
                      (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-    return fast if as_pdfminer_reads(fast, page_fonts(page)) else page
+    return fast if as_pdfminer_reads(fast.chars, page_fonts(page)) else page
 
 
 def read_page(doc: pdfium.PdfDocument, index: int,
@@ -122,20 +127,19 @@ def read_page(doc: pdfium.PdfDocument, index: int,
     try:
         left, bottom, right, top = mediabox
         out = PdfiumPage(index + 1, right - left, top - bottom)
-        # pdfplumber: top = height - (y - mediabox y0), x unchanged
-        to_plumber = (left, bottom, top - bottom)
+        frame = Frame(bottom, top - bottom)
         textpage = page.get_textpage()
         try:
-            _read_chars(textpage.raw, out, to_plumber)
+            _read_chars(textpage.raw, out, frame)
         finally:
             textpage.close()
         for obj, outer in _walk_objects(page.raw):
             kind = pdfium_c.FPDFPageObj_GetType(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
-                out.images.append(_image_dict(_mult(_object_matrix(obj), outer), to_plumber))
+                out.images.append(_image_dict(_mult(_object_matrix(obj), outer), frame))
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and _may_hold_edges(obj, outer):
                 out.edges.extend(_path_edges(obj, _mult(_object_matrix(obj), outer),
-                                             to_plumber))
+                                             frame))
         return out
     finally:
         page.close()
@@ -194,7 +198,7 @@ def _char_text(textpage: object, k: int, n: int) -> tuple[str, int]:
     return chr(code), 1
 
 
-def _read_chars(textpage: object, out: PdfiumPage, to_plumber: tuple[float, float, float]
+def _read_chars(textpage: object, out: PdfiumPage, frame: Frame
                 ) -> None:
     """pdfplumber char dicts of a text page (characters PDFium inserts itself left out).
 
@@ -204,7 +208,6 @@ def _read_chars(textpage: object, out: PdfiumPage, to_plumber: tuple[float, floa
     whose text is several characters ("fi") into entries with one origin and one box; they are
     joined back (two glyphs drawn at one origin, a space and a digit, keep their own boxes).
     """
-    _, y0_media, height = to_plumber
     box = pdfium_c.FS_RECTF()
     m = pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -234,13 +237,13 @@ def _read_chars(textpage: object, out: PdfiumPage, to_plumber: tuple[float, floa
         x1 = _advance_end(textpage, k, obj, text, ox.value, box.right, font_size * abs(m.a))
         if info.invisible and text.strip():
             out.invisible_chars += 1
-        y0 = oy.value - y0_media + info.descent * size
+        y0 = oy.value - frame.y0 + info.descent * size
         out.chars.append({
             "text": text, "fontname": info.fontname, "size": size,
-            "x0": ox.value, "x1": x1,
-            "y0": y0, "y1": y0 + size, "top": height - y0 - size, "bottom": height - y0,
+            "x0": ox.value, "x1": x1, "y0": y0, "y1": y0 + size,
+            "top": frame.height - y0 - size, "bottom": frame.height - y0,
             "upright": m.a * m.d > 0 and m.b * m.c <= 0,
-            "matrix": (m.a, m.b, m.c, m.d, ox.value, oy.value - y0_media),
+            "matrix": (m.a, m.b, m.c, m.d, ox.value, oy.value - frame.y0),
         })
         k += used
 
@@ -268,18 +271,18 @@ def _advance_end(textpage: object, k: int, obj: object, text: str, x0: float,
     return end if loose_right - overhang <= end <= loose_right else max(loose_right, x0)
 
 
-def _image_dict(matrix: Matrix, to_plumber: tuple[float, float, float]) -> PageObject:
+def _image_dict(matrix: Matrix, frame: Frame) -> PageObject:
     """An image's box: the unit square under its matrix, as pdfminer places it."""
     corners = [_apply(matrix, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
-    return _box_dict(corners, to_plumber)
+    return _box_dict(corners, frame)
 
 
 def _box_dict(points: Sequence[tuple[float, float]],
-              to_plumber: tuple[float, float, float]) -> PageObject:
-    _, y0_media, height = to_plumber
+              frame: Frame) -> PageObject:
     xs = [p[0] for p in points]
-    ys = [p[1] - y0_media for p in points]
-    return {"x0": min(xs), "x1": max(xs), "top": height - max(ys), "bottom": height - min(ys)}
+    ys = [p[1] - frame.y0 for p in points]
+    return {"x0": min(xs), "x1": max(xs), "top": frame.height - max(ys),
+            "bottom": frame.height - min(ys)}
 
 
 def _may_hold_edges(obj: object, outer: Matrix) -> bool:
@@ -296,14 +299,14 @@ def _may_hold_edges(obj: object, outer: Matrix) -> bool:
 
 
 def _path_edges(obj: object, matrix: Matrix,
-                to_plumber: tuple[float, float, float]) -> list[PageObject]:
+                frame: Frame) -> list[PageObject]:
     """The edges pdfplumber derives from a path: each subpath classified as pdfminer does
     (line, rectangle or curve), then cut into its segments."""
     shape, pts = _path_shape(obj, matrix)
     edges: list[PageObject] = []
     for m in _SUBPATH.finditer(shape):
         edges.extend(_subpath_edges(shape[m.start():m.end()], pts[m.start():m.end()],
-                                    to_plumber))
+                                    frame))
     return edges
 
 
@@ -342,153 +345,11 @@ def _path_shape(obj: object, matrix: Matrix) -> tuple[str, list[tuple[float, flo
 
 
 def _subpath_edges(shape: str, pts: list[tuple[float, float]],
-                   to_plumber: tuple[float, float, float]) -> list[PageObject]:
+                   frame: Frame) -> list[PageObject]:
     """pdfminer's ``paint_path`` for one subpath, then pdfplumber's edges of the object."""
     if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
         shape = shape[:-2] + "h"
         pts = pts[:-2] + pts[-1:]
     if shape in {"mlh", "ml"}:
         pts = pts[:2]  # LTLine: one edge
-    return [_box_dict((p, q), to_plumber) for p, q in itertools.pairwise(pts)]
-
-
-@dataclass(frozen=True)
-class PageFont:
-    """A font as pdfminer reads it: name, descent, and what each code's text becomes."""
-
-    basefont: str
-    #: Per point of font size (negative): where pdfminer puts the bottom of a glyph's box.
-    descent: float
-    glyphs: GlyphMap
-    #: For a simple font: each text PDFium may give a code (pdfminer's text, the recovered
-    #: text, the code's number when unmapped; ligatures spelled out) → (recovered text,
-    #: advance width per point of font size) of the codes that text can stand for.
-    finals: Mapping[str, frozenset[tuple[str, float]]]
-    #: Whether the font dictionary holds the glyph widths. Without them pdfminer takes a
-    #: standard font's AFM metrics (0 for glyphs they lack, such as ligatures, which moves
-    #: the characters after them) and PDFium its own, whose boxes differ.
-    widths: bool
-
-
-#: The fonts of a page by family (the base font name without a subset prefix).
-PageFonts = Mapping[str, Sequence[PageFont]]
-
-
-def _spelled(text: str) -> str:
-    """Ligature characters (U+FB00-FB06) spelled out, as PDFium reports them."""
-    return "".join(unicodedata.normalize("NFKC", ch) if "\ufb00" <= ch <= "\ufb06" else ch
-                   for ch in text)
-
-
-def code_texts_to_finals(texts: Mapping[int, tuple[str, str, float]]
-                         ) -> dict[str, frozenset[tuple[str, float]]]:
-    """See :attr:`PageFont.finals`. A text some code reads as is taken to come from such a
-    code; the number of an unmapped code (PDFium's text for a code it cannot map) only
-    stands for that code when no code reads as that text."""
-    exact: dict[str, set[tuple[str, float]]] = {}
-    numbers: dict[str, set[tuple[str, float]]] = {}
-    for code, (raw, final, width) in texts.items():
-        for key in {_spelled(raw), _spelled(final)}:
-            exact.setdefault(key, set()).add((final, width))
-        if is_unmapped(raw):
-            numbers.setdefault(chr(code), set()).add((final, width))
-    return {key: frozenset(exact.get(key) or numbers[key]) for key in exact.keys() | numbers}
-
-
-def page_fonts(plain: GlyphPage) -> dict[str, list[PageFont]]:
-    """Every font the page's resources (and its forms') name, by family. Building them reads
-    the fonts' dictionaries and programs (once per document), not the page's content."""
-    fonts: dict[str, list[PageFont]] = {}
-    seen: set[int] = set()
-    stack = [plain.page_obj.resources]
-    while stack:
-        resources = dict_value(stack.pop())
-        for ref in dict_value(resources.get("Font")).values():
-            objid = ref.objid if isinstance(ref, PDFObjRef) else None
-            spec = dict_value(ref)
-            font = plain.resources.get_font(objid, spec)
-            basefont = str(getattr(font, "basefont", font.fontname))
-            texts = plain.resources.code_texts(font)
-            entry = PageFont(basefont, float(font.get_descent()),
-                             plain.resources.glyph_maps[id(font)][1],
-                             code_texts_to_finals(texts),
-                             "Widths" in spec or not texts)
-            if entry not in fonts.setdefault(font_family(basefont), []):
-                fonts[font_family(basefont)].append(entry)
-        for ref in dict_value(resources.get("XObject")).values():
-            xobj = stream_value(ref) if isinstance(resolve1(ref), PDFStream) else None
-            if xobj is None or id(xobj) in seen or "Resources" not in xobj:
-                continue
-            seen.add(id(xobj))
-            stack.append(xobj["Resources"])
-    return fonts
-
-
-def as_pdfminer_reads(page: PdfiumPage, fonts: PageFonts) -> bool:
-    """Give each character the text (glyph recovery included), base font name and box bottom
-    pdfminer gives it; False when that cannot be told, and pdfminer must read the page.
-
-    PDFium keeps no character codes, so a character's code is inferred from its text: the
-    codes of its font whose pdfminer or recovered text it is (or, unmapped, whose number it
-    is), narrowed by their widths when they read differently. The text is settled when all
-    of them recover to one text. Otherwise (codes that
-    recover differently, a text no code gives, an unmapped character in a composite font, a
-    font PDFium renames on a page with fonts glyph recovery changes, a glyph of a font without
-    widths that pdfminer's metrics give no width), pdfminer reads the page. A character of a
-    font without widths takes its right edge from pdfminer's metrics.
-
-    PDFium also drops the subset prefix (``LEPKNP+``) of some font names and takes the
-    descent of a standard font it does not embed from its substitute (Helvetica: -0.224 em,
-    pdfminer's metrics: -0.207); a family two fonts of the page share keeps PDFium's values.
-    """
-    every = [font for family in fonts.values() for font in family]
-    recovering = any(font.glyphs.forced or font.glyphs.builtin for font in every)
-    for c in page.chars:
-        text = c["text"]
-        candidates = fonts.get(font_family(c["fontname"]), ())
-        if len(candidates) != 1:
-            if is_unmapped(text) or (recovering and not candidates):
-                return False
-            continue
-        font = candidates[0]
-        if font.finals:
-            finals = _by_advance(c, font.finals.get(_spelled(text), frozenset()))
-            texts = {final for final, _ in finals}
-            widths = {width for _, width in finals}
-            if len(texts) != 1 or not (font.widths or (len(widths) == 1 and min(widths) > 0)):
-                return False
-            text = texts.pop()
-            if not font.widths:
-                _set_advance(c, widths.pop())
-        elif is_unmapped(text):
-            return False
-        _set_font(c, text, font)
-    return True
-
-
-def _by_advance(c: PageObject, finals: frozenset[tuple[str, float]]
-                ) -> frozenset[tuple[str, float]]:
-    """The codes ``c`` can stand for, narrowed to those whose width is PDFium's advance when
-    they read differently (Wiley's fonts draw × on a code that reads "6")."""
-    if len({final for final, _ in finals}) < 2:
-        return finals
-    a, _, _, d = c["matrix"][:4]
-    scale = float(c["size"]) * abs(a / d if d else 1.0)
-    advance = float(c["x1"]) - float(c["x0"])
-    return frozenset(f for f in finals if abs(f[1] * scale - advance) <= ADVANCE_SLACK * scale)
-
-
-def _set_advance(c: PageObject, width: float) -> None:
-    """pdfminer's right edge for ``c``: its origin plus the glyph's width (per point of font
-    size) in pdfminer's metrics of a standard font, which the font dictionary does not give."""
-    a, _, _, d = c["matrix"][:4]
-    c["x1"] = float(c["x0"]) + width * float(c["size"]) * abs(a / d if d else 1.0)
-
-
-def _set_font(c: PageObject, text: str, font: PageFont) -> None:
-    """pdfminer's text, font name and box bottom (descent below the origin) for ``c``."""
-    size = float(c["size"])
-    y0 = c["matrix"][5] + font.descent * size
-    shift = y0 - float(c["y0"])
-    c.update(text=text, fontname=font.basefont, y0=y0, y1=y0 + size,
-             top=float(c["top"]) - shift, bottom=float(c["bottom"]) - shift)
+    return [_box_dict((p, q), frame) for p, q in itertools.pairwise(pts)]
