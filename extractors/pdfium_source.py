@@ -47,6 +47,8 @@ OVERHANG_SLACK = 0.01
 #: How far an outline overhangs its advance width at most, in font sizes (composite fonts,
 #: whose widths ``pdfium_fonts`` does not know).
 MAX_OVERHANG = 0.1
+#: Decimal places of PDFium's coordinates and sizes kept (single precision holds ~7 digits).
+DECIMALS = 4
 #: A subpath's shape in pdfminer's letters: ``m`` move, ``l`` line, ``c`` curve, ``h`` close.
 _SUBPATH = re.compile(r"m[^m]+")
 
@@ -62,6 +64,12 @@ def _mult(m: Matrix, n: Matrix) -> Matrix:
 def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
     a, b, c, d, e, f = m
     return (a * x + c * y + e, b * x + d * y + f)
+
+
+def _point(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    """A path or image point in page space, to ``DECIMALS`` places."""
+    px, py = _apply(m, x, y)
+    return (_decimal(px), _decimal(py))
 
 
 def _object_matrix(obj: object) -> Matrix:
@@ -183,6 +191,13 @@ def _text_object(textpage: object, k: int, obj: object) -> _TextObject:
                        mode in INVISIBLE_RENDER_MODES)
 
 
+def _decimal(value: float) -> float:
+    """A PDFium coordinate to ``DECIMALS`` places: PDFium computes in single precision
+    (84.73 comes out 84.729996), pdfminer in double, and the reader compares positions with
+    thresholds that a page may meet exactly."""
+    return round(value, DECIMALS)
+
+
 def _char_text(textpage: object, k: int, n: int) -> tuple[str, int]:
     """The text of character ``k`` and how many text-page entries it took.
 
@@ -231,19 +246,21 @@ def _read_chars(textpage: object, out: PdfiumPage, frame: Frame
         last = (key, ox.value, oy.value, box.right)
         info = objects.get(key) or objects.setdefault(key, _text_object(textpage, k, obj))
         pdfium_c.FPDFText_GetMatrix(textpage, k, m)
-        scale = abs(m.d or m.b)
-        font_size = pdfium_c.FPDFText_GetFontSize(textpage, k)
-        size = font_size * scale
-        x1 = _advance_end(textpage, k, obj, text, ox.value, box.right, font_size * abs(m.a))
+        a, b, c, d = (_decimal(v) for v in (m.a, m.b, m.c, m.d))
+        x0, x1 = _decimal(ox.value), _decimal(box.right)
+        font_size = _decimal(pdfium_c.FPDFText_GetFontSize(textpage, k))
+        size = font_size * abs(d or b)
+        x1 = _advance_end(textpage, k, obj, text, x0, x1, font_size * abs(a))
         if info.invisible and text.strip():
             out.invisible_chars += 1
-        y0 = oy.value - frame.y0 + info.descent * size
+        baseline = _decimal(oy.value) - frame.y0
+        y0 = baseline + info.descent * size
         out.chars.append({
             "text": text, "fontname": info.fontname, "size": size,
-            "x0": ox.value, "x1": x1, "y0": y0, "y1": y0 + size,
+            "x0": x0, "x1": x1, "y0": y0, "y1": y0 + size,
             "top": frame.height - y0 - size, "bottom": frame.height - y0,
-            "upright": m.a * m.d > 0 and m.b * m.c <= 0,
-            "matrix": (m.a, m.b, m.c, m.d, ox.value, oy.value - frame.y0),
+            "upright": a * d > 0 and b * c <= 0,
+            "matrix": (a, b, c, d, x0, baseline),
         })
         k += used
 
@@ -273,7 +290,7 @@ def _advance_end(textpage: object, k: int, obj: object, text: str, x0: float,
 
 def _image_dict(matrix: Matrix, frame: Frame) -> PageObject:
     """An image's box: the unit square under its matrix, as pdfminer places it."""
-    corners = [_apply(matrix, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
+    corners = [_point(matrix, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
     return _box_dict(corners, frame)
 
 
@@ -322,7 +339,7 @@ def _path_shape(obj: object, matrix: Matrix) -> tuple[str, list[tuple[float, flo
         seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
         kind = pdfium_c.FPDFPathSegment_GetType(seg)
         pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
-        point = _apply(matrix, x.value, y.value)
+        point = _point(matrix, x.value, y.value)
         if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
             bezier += 1
             if bezier % 3:
