@@ -9,6 +9,7 @@ import pytest
 
 from bench.compare_readers import records_differ
 from extractors.extraction import document_to_records
+from extractors.fonts import GlyphMap
 from extractors.glyphs import GlyphPage, GlyphResources
 from extractors.guarded import ENV_VARS, ReadLimits
 from extractors.layout import (
@@ -19,6 +20,7 @@ from extractors.layout import (
     read_document,
 )
 from extractors.mentions import load_nlp
+from extractors.pdfium_fonts import PageFont, as_pdfminer_reads, code_texts_to_finals
 from extractors.pdfium_source import PdfiumPage, open_pdfium, page_source
 from pipelines.cli import main
 from tests.conftest import REPLICAS, shared_path
@@ -111,3 +113,50 @@ def test_pdfium_source_same_records_as_pdfplumber(pdf: str, nlp) -> None:
     fast = document_to_records(read_document(path, reader="pdfium"), nlp)[0]
     slow = document_to_records(read_document(path, reader="pdfplumber"), nlp)[0]
     assert records_differ(slow, fast) == []
+
+
+# --------------------------------------------------------------------------- inferred codes
+
+
+def _font(texts: dict[int, tuple[str, str, float]], widths: bool = True,
+          forced: bool = False) -> PageFont:
+    glyphs = GlyphMap("F", forced={0: "x"} if forced else {})
+    return PageFont("ABCDEF+F", -0.2, glyphs, code_texts_to_finals(texts), widths)
+
+
+def _char(text: str, x1: float = 15.0) -> dict[str, object]:
+    return {"text": text, "fontname": "F", "size": 10.0, "x0": 10.0, "x1": x1, "y0": 98.0,
+            "y1": 108.0, "top": 692.0, "bottom": 702.0, "upright": True,
+            "matrix": (10.0, 0.0, 0.0, 10.0, 10.0, 100.0)}
+
+
+def test_pdfium_source_code_inferred_from_text_takes_recovered_text() -> None:
+    """Elsevier's MathematicalPi draws × on the code that reads "3": PDFium's "3" is × too."""
+    font = _font({51: ("3", "×", 0.5), 52: ("4", "4", 0.5)}, forced=True)
+    chars = [_char("3")]
+    assert as_pdfminer_reads(chars, {"F": [font]})
+    assert chars[0]["text"] == "×"
+    assert chars[0]["fontname"] == "ABCDEF+F"
+    assert chars[0]["x1"] == 15.0 and chars[0]["bottom"] == 702.0
+
+
+def test_pdfium_source_codes_that_recover_differently_go_to_pdfminer() -> None:
+    """Wiley's fonts draw × on a code that reads "6" beside a real "6": the width tells them
+    apart, and where it cannot the page is read by pdfminer."""
+    font = _font({54: ("6", "6", 0.5), 200: ("6", "×", 0.6)}, forced=True)
+    wide = [_char("6", x1=16.0)]
+    assert as_pdfminer_reads(wide, {"F": [font]}) and wide[0]["text"] == "×"
+    same = _font({54: ("6", "6", 0.5), 200: ("6", "×", 0.5)}, forced=True)
+    assert not as_pdfminer_reads([_char("6")], {"F": [same]})
+
+
+def test_pdfium_source_unmapped_code_number_only_without_exact_text() -> None:
+    finals = code_texts_to_finals({183: ("·", "·", 0.3), 226: ("(cid:226)", "·", 0.3),
+                                   65: ("(cid:65)", "α", 0.5)})
+    assert finals["·"] == {("·", 0.3)}
+    assert finals["A"] == {("α", 0.5)}  # PDFium gives an unmapped code's number as its text
+
+
+def test_pdfium_source_renamed_font_goes_to_pdfminer_beside_recovering_fonts() -> None:
+    font = _font({51: ("3", "×", 0.5)}, forced=True)
+    assert not as_pdfminer_reads([{**_char("a"), "fontname": "Times-Italic"}], {"F": [font]})
