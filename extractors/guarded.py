@@ -113,7 +113,8 @@ class ReadLimits:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> ReadLimits:
-        """Defaults, then the ``IONLIT_READ_*`` variables of ``env``, then ``overrides``.
+        """Defaults, then the ``IONLIT_READ_*`` and ``IONLIT_READER`` variables of ``env``,
+        then ``overrides``.
 
         An override of ``None`` is ignored, so unset command-line flags can be passed as they are.
 
@@ -124,10 +125,14 @@ class ReadLimits:
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get(ENV_VARS[f.name], "").strip()
-            if raw:
+            if raw and f.name == "reader":
+                if raw not in READERS:
+                    raise ValueError(f"{ENV_VARS[f.name]}={raw!r} is not one of "
+                                     f"{', '.join(READERS)}")
+                values[f.name] = raw
+            elif raw:
                 try:
-                    values[f.name] = (raw if f.name == "reader" else
-                                      float(raw) if f.name == "timeout_s" else int(raw))
+                    values[f.name] = float(raw) if f.name == "timeout_s" else int(raw)
                 except ValueError:
                     raise ValueError(f"{ENV_VARS[f.name]}={raw!r} is not a number") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -214,6 +219,9 @@ def _worker_died(path: Path, exitcode: int | None, limits: ReadLimits) -> Except
             return ReadTimeoutError(str(path), f"the reader used its CPU time ({name})")
         if -exitcode == signal.SIGKILL:  # the kernel's out-of-memory killer
             return TooLargeError(str(path), f"the reader was killed ({name}), out of memory")
+        if -exitcode == signal.SIGABRT:  # PDFium aborts where an allocation fails
+            return TooLargeError(str(path), f"the reader aborted ({name}), out of memory "
+                                            f"(over {limits.max_memory_mb} MiB)")
         return MalformedPdfError(str(path), f"the reader crashed ({name}) on this file")
     if exitcode == _EXIT_OUT_OF_MEMORY:
         return _over_memory(path, limits)

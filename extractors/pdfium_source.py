@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -100,6 +100,9 @@ class PdfiumPage:
     images: list[PageObject] = field(default_factory=list)
     #: Characters painted in an invisible render mode (an OCR layer laid over a scan).
     invisible_chars: int = 0
+    #: Text objects none of whose characters PDFium's text page holds: it drops characters
+    #: it has no text for (a code whose glyph name no list knows), which pdfminer keeps.
+    unread_text_objects: int = 0
 
 
 def open_pdfium(path: Path) -> pdfium.PdfDocument | None:
@@ -114,14 +117,19 @@ def open_pdfium(path: Path) -> pdfium.PdfDocument | None:
 def page_source(page: GlyphPage, doc: pdfium.PdfDocument | None) -> GlyphPage | PdfiumPage:
     """The page as PDFium reads it, or ``page`` itself (read by pdfminer) when PDFium cannot
     give what the reader needs: no PDFium document, a rotated page (pdfminer turns its
-    coordinates, PDFium does not), or a page whose characters' text, after glyph recovery,
-    cannot be told without their codes (:func:`as_pdfminer_reads`)."""
+    coordinates, PDFium does not), a page without characters (PDFium shows a content stream
+    it cannot decode as an empty page, pdfminer says why: a scan is cheap to read), a text
+    object PDFium dropped every character of, or a page whose characters' text, after glyph
+    recovery, cannot be told without their codes (:func:`as_pdfminer_reads`)."""
     if doc is None or page.rotation:
         return page
     x0, y0, x1, y1 = (float(v) for v in page.page_obj.mediabox)
     fast = read_page(doc, page.page_number - 1,
                      (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
-    return fast if as_pdfminer_reads(fast.chars, page_fonts(page)) else page
+    if (not fast.chars or fast.unread_text_objects
+            or not as_pdfminer_reads(fast.chars, page_fonts(page))):
+        return page
+    return fast
 
 
 def read_page(doc: pdfium.PdfDocument, index: int,
@@ -138,12 +146,14 @@ def read_page(doc: pdfium.PdfDocument, index: int,
         frame = Frame(bottom, top - bottom)
         textpage = page.get_textpage()
         try:
-            _read_chars(textpage.raw, out, frame)
+            read = _read_chars(textpage.raw, out, frame)
         finally:
             textpage.close()
         for obj, outer in _walk_objects(page.raw):
             kind = pdfium_c.FPDFPageObj_GetType(obj)
-            if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                out.unread_text_objects += _address(obj) not in read
+            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 out.images.append(_image_dict(_mult(_object_matrix(obj), outer), frame))
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and _may_hold_edges(obj, outer):
                 out.edges.extend(_path_edges(obj, _mult(_object_matrix(obj), outer),
@@ -191,6 +201,12 @@ def _text_object(textpage: object, k: int, obj: object) -> _TextObject:
                        mode in INVISIBLE_RENDER_MODES)
 
 
+def _address(obj: Any) -> int | None:
+    """Where a PDFium object lives: the same object through the text page and the page."""
+    address: int | None = ctypes.cast(obj, ctypes.c_void_p).value
+    return address
+
+
 def _decimal(value: float) -> float:
     """A PDFium coordinate to ``DECIMALS`` places: PDFium computes in single precision
     (84.73 comes out 84.729996), pdfminer in double, and the reader compares positions with
@@ -213,9 +229,9 @@ def _char_text(textpage: object, k: int, n: int) -> tuple[str, int]:
     return chr(code), 1
 
 
-def _read_chars(textpage: object, out: PdfiumPage, frame: Frame
-                ) -> None:
-    """pdfplumber char dicts of a text page (characters PDFium inserts itself left out).
+def _read_chars(textpage: object, out: PdfiumPage, frame: Frame) -> set[int | None]:
+    """pdfplumber char dicts of a text page (characters PDFium inserts itself left out); the
+    text objects they belong to.
 
     pdfminer's box of a glyph spans its advance width from the origin and one font size up
     from the descent below the baseline; PDFium's loose box also takes in the outline where a
@@ -236,7 +252,7 @@ def _read_chars(textpage: object, out: PdfiumPage, frame: Frame
             continue
         text, used = _char_text(textpage, k, n)
         obj = pdfium_c.FPDFText_GetTextObject(textpage, k)
-        key = ctypes.cast(obj, ctypes.c_void_p).value
+        key = _address(obj)
         pdfium_c.FPDFText_GetCharOrigin(textpage, k, ox, oy)
         pdfium_c.FPDFText_GetLooseCharBox(textpage, k, box)
         if last == (key, ox.value, oy.value, box.right) and out.chars:
@@ -263,6 +279,7 @@ def _read_chars(textpage: object, out: PdfiumPage, frame: Frame
             "matrix": (a, b, c, d, x0, baseline),
         })
         k += used
+    return set(objects)
 
 
 def _advance_end(textpage: object, k: int, obj: object, text: str, x0: float,

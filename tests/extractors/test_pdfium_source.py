@@ -80,6 +80,8 @@ def test_pdfium_source_reader_from_env_then_flag() -> None:
     assert ReadLimits.from_env({ENV_VARS["reader"]: "pdfplumber"}).reader == "pdfplumber"
     assert ReadLimits.from_env({ENV_VARS["reader"]: "pdfplumber"}, reader="pdfium").reader == (
         "pdfium")
+    with pytest.raises(ValueError, match="IONLIT_READER='pymupdf' is not one of"):
+        ReadLimits.from_env({ENV_VARS["reader"]: "pymupdf"})
 
 
 @pytest.mark.parametrize("reader", ["pdfium", "pdfplumber"])
