@@ -263,7 +263,7 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
     ``reader`` picks where characters, rules and images come from: ``pdfium`` (fast on pages
     of vector figures; a page whose characters' recovered text PDFium cannot tell is still
     read by pdfminer, see :func:`extractors.pdfium_source.page_source`) or ``pdfplumber``
-    (pdfminer for every page). Both give the same pages.
+    (pdfminer for every page).
 
     Raises:
         DocumentError: the subclass that says why the file cannot be read. An exception that
