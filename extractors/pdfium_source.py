@@ -101,7 +101,9 @@ class PdfiumPage:
     #: Characters painted in an invisible render mode (an OCR layer laid over a scan).
     invisible_chars: int = 0
     #: Text objects none of whose characters PDFium's text page holds: it drops characters
-    #: it has no text for (a code whose glyph name no list knows), which pdfminer keeps.
+    #: it has no text for (a code whose glyph name no list knows), which pdfminer keeps. An
+    #: empty string shown counts too: pypdfium2 cannot tell it from a dropped glyph (no
+    #: characters, bounds of zero size either way).
     unread_text_objects: int = 0
 
 
