@@ -2,9 +2,8 @@
 
 PDFium keeps no character codes, and glyph recovery (``fonts``/``glyphs``) works on codes: a
 character's code is inferred from its text (the codes of its font that read or recover as
-that text), and it takes the text, font name, box bottom and (for a standard font without
-widths) right edge pdfminer would give it. Where the code cannot be told, the page is read by
-pdfminer (``pdfium_source.page_source``).
+that text), and it takes the text, font name, box bottom and right edge pdfminer would give
+it. Where the code cannot be told, the page is read by pdfminer (``pdfium_source.page_source``).
 """
 
 from __future__ import annotations
