@@ -19,7 +19,7 @@ import stat
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -254,8 +254,12 @@ def _close_quietly(pdf: pdfplumber.pdf.PDF) -> None:
 
 
 def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
-                  max_pages: int | None = None, max_bytes: int | None = None) -> Document:
+                  max_pages: int | None = None, max_bytes: int | None = None,
+                  on_page: Callable[[int], None] | None = None) -> Document:
     """Read a PDF into a ``Document`` (blocks in reading order, provenance on every char).
+
+    ``on_page`` is called with each page's number once its characters are read (progress on
+    long documents; per-page timing in ``bench/``).
 
     Raises:
         DocumentError: the subclass that says why the file cannot be read. An exception that
@@ -279,6 +283,8 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
                                          page_to_rules(page), page_to_figures(page),
                                          *page_to_layer_evidence(page)))
                 scanned = scanned or bool(page.images)
+                if on_page is not None:
+                    on_page(page.page_number)
             except Exception as exc:
                 if not _raised_by_parser(exc):
                     raise
