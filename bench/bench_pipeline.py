@@ -118,8 +118,8 @@ def corpus_stage_times(frames: list[Any]) -> dict[str, float]:
         settings = PublishSettings(root=scratch)
         sources = sorted(conductivity["doc_sha256"].unique())
         publish_s, _ = timed(lambda: [
-            publish_dataset(name, df[[c for c in df.columns if c in SCHEMAS[name].names]], settings=settings,
-                            source_documents=sources, code_version="bench")
+            publish_dataset(name, df[[c for c in df.columns if c in SCHEMAS[name].names]],
+                            settings=settings, source_documents=sources, code_version="bench")
             for name, df in (("conductivity", conductivity), ("reconciliation", reconciliation))])
     return {"reconcile": reconcile_s, "publish": publish_s}
 

@@ -20,7 +20,7 @@ import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -51,7 +51,7 @@ from extractors.errors import (
 )
 from extractors.fonts import is_unmapped
 from extractors.glyphs import GlyphPage, GlyphResources
-from extractors.tables import TableSettings, page_to_parts, parts_to_groups
+from extractors.table_parts import TableSettings, find_table_parts
 
 DEFAULT_SCRIPT_SIZE_RATIO = 0.85
 DEFAULT_SUPERSCRIPT_RISE = 0.15
@@ -96,6 +96,8 @@ class LayoutSettings:
     space_overlap: float = DEFAULT_SPACE_OVERLAP
     fragment_gap: float = DEFAULT_FRAGMENT_GAP
     margin_band: float = DEFAULT_MARGIN_BAND
+    #: Table finding (``table_parts``), done while reading.
+    tables: TableSettings = field(default_factory=TableSettings)
 
     def __post_init__(self) -> None:
         if not 0 < self.script_size_ratio <= 1:
@@ -1108,16 +1110,14 @@ def page_to_blocks(page: RawPage, body: Sequence[Line], heads: Sequence[Line],
     return top + ordered + bottom
 
 
-def table_regions(layouts: Sequence[PageLayout],
-                  bodies: Sequence[Sequence[Line]]) -> list[list[BBox]]:
-    """Per page, the boxes of the table parts the table reader keeps (captioned tables and
-    their continuations), so the layout's table blocks are exactly what it structures."""
-    settings = TableSettings()
-    parts = [page_to_parts(layout, body, settings)
-             for layout, body in zip(layouts, bodies, strict=True)]
-    kept = {id(part) for group in parts_to_groups([p for ps in parts for p in ps])
-            for part in group}
-    return [[part.bbox for part in ps if id(part) in kept] for ps in parts]
+def page_free_lines(lines: Sequence[Line], running: set[int], height: float,
+                    margin_band: float) -> list[Line]:
+    """A page's lines where a table may run: all but its running lines in the page margins
+    (cells repeated at one height on two pages look like running lines, and only the margins
+    hold real running heads and feet)."""
+    band = margin_band * height
+    return [ln for k, ln in enumerate(lines)
+            if k not in running or (band < ln.top and ln.bottom < height - band)]
 
 
 def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
@@ -1143,7 +1143,14 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
              for p, lines in zip(raw_pages, page_lines, strict=True)]
     bodies = [[ln for k, ln in enumerate(lines) if (p.number, k) not in running]
               for p, lines in zip(raw_pages, page_lines, strict=True)]
-    regions = table_regions(layouts, bodies)
+    table_parts = find_table_parts(layouts, [
+        page_free_lines(lines, {k for n, k in running if n == p.number}, p.height,
+                        settings.tables.margin_band)
+        for p, lines in zip(raw_pages, page_lines, strict=True)], settings.tables)
+    regions: list[list[BBox]] = [[] for _ in raw_pages]
+    index = {p.number: k for k, p in enumerate(raw_pages)}
+    for part in (part for group in table_parts for part in group):
+        regions[index[part.page]].append(part.bbox)
     blocks: list[Block] = []
     for p, body, head, region in zip(raw_pages, bodies, heads, regions, strict=True):
         blocks.extend(page_to_blocks(p, body, head, region, body_size, vocabulary))
@@ -1152,7 +1159,7 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
                     title=next((b.text for b in blocks if b.kind == "title"), None),
                     doi=find_doi(blocks), encrypted=encrypted,
                     unmapped_share=pages_to_unmapped_share(raw_pages),
-                    text_layer=pages_to_text_layer(raw_pages))
+                    text_layer=pages_to_text_layer(raw_pages), table_parts=table_parts)
 
 
 def pages_to_unmapped_share(raw_pages: Sequence[RawPage]) -> float:

@@ -6,18 +6,17 @@ import math
 
 import pytest
 
-from extractors import tables
-from extractors.document import Document
+from extractors import table_parts, tables
+from extractors.document import Document, TablePart
 from extractors.document_facts import text_to_facts
 from extractors.materials import canonical_formula
 from extractors.records import records_to_frame
 from extractors.schemas import CELL_COLUMNS, frame_to_table
+from extractors.table_parts import TableSettings, parts_to_groups
 from extractors.tables import (
     Cell,
     ConductivityColumn,
     Table,
-    TablePart,
-    TableSettings,
     caption_to_kind,
     cell_to_conductivity,
     header_to_column,
@@ -25,7 +24,6 @@ from extractors.tables import (
     header_to_symbol,
     header_to_temperature,
     header_to_temperature_unit,
-    parts_to_groups,
     table_to_records,
     visual_lines_to_rows,
 )
@@ -698,8 +696,8 @@ def test_tables_header_rule_touching_glyph_stays_in_header() -> None:
                  8.0, "F", 104.1)
     caption = Line(1, "Table 2", tuple((60.0 + i, 69.0, 61.0 + i, 80.0) for i in range(7)),
                    10.0, "F", 78.0)
-    assert tables._between_rules(sigma, 96.177, 109.1)
-    assert not tables._between_rules(caption, 96.177, 109.1)
+    assert table_parts._between_rules(sigma, 96.177, 109.1)
+    assert not table_parts._between_rules(caption, 96.177, 109.1)
 
 
 def test_tables_real_halide_cells_with_several_values(real_doc) -> None:

@@ -13,8 +13,8 @@ import dagster as dg
 import pytest
 
 from extractors.publish import PublishSettings, list_versions, read_corpus, read_dataset
-from pipelines.code_version import CODE_VERSION, extractors_code_version
 from pipelines.cli import build_parser
+from pipelines.code_version import CODE_VERSION, extractors_code_version
 from pipelines.defs.jobs import corpus_job, document_job
 from pipelines.run import INTERRUPTED_EXIT, run_pipeline
 from tests.conftest import REPLICAS, ROOT
