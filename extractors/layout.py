@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import itertools
 import os
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pdfminer
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -454,65 +456,84 @@ def drop_frames(rules: Sequence[Rule]) -> tuple[Rule, ...]:
 # --------------------------------------------------------------------------- lines
 
 
-def _core(c: _Char) -> tuple[float, float]:
-    """The band between baseline and roughly cap height: where a line's glyphs overlap."""
-    return (c.baseline - 0.7 * c.size, c.baseline)
-
-
 def chars_to_fragments(chars: Sequence[_Char], settings: LayoutSettings) -> list[list[_Char]]:
     """Group characters that sit side by side on one line (with their scripts) into runs.
 
     Two characters join when the second starts within ``fragment_gap`` x size after the first
     and their baseline-to-cap-height bands overlap: a superscript's band overlaps its base
     line's band but not the line above, so scripts stay with their base.
+
+    Candidates come from 4 pt bands of band centres, three bands either way, and from x
+    order within a band (:func:`_candidate_pairs`, vectorised: a page has thousands of
+    characters); the runs are the connected groups of the pairs that join.
     """
     n = len(chars)
     if n == 0:
         return []
-    parent = list(range(n))
+    x0 = np.fromiter((c.x0 for c in chars), float, n)
+    x1 = np.fromiter((c.x1 for c in chars), float, n)
+    size = np.fromiter((c.size for c in chars), float, n)
+    hi = np.fromiter((c.baseline for c in chars), float, n)
+    lo = hi - 0.7 * size  # _core: baseline to roughly cap height
+    i, j = _candidate_pairs(x0, x1 + settings.fragment_gap * size * 1.5,
+                            ((lo + hi) / 2 // _BAND_PT).astype(np.int64))
+    join = (i != j) & (x0[j] - x1[i] <= settings.fragment_gap * np.maximum(size[i], size[j]))
+    overlap = np.minimum(hi[i], hi[j]) - np.maximum(lo[i], lo[j])
+    join &= overlap > 0.2 * np.minimum(hi[i] - lo[i], hi[j] - lo[j])
+    groups = _components(n, i[join], j[join])
+    return [sorted((chars[k] for k in g), key=lambda c: (c.x0, c.baseline)) for g in groups]
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    bin_h = 4.0
-    bins: dict[int, list[int]] = defaultdict(list)
-    cores = [_core(c) for c in chars]
-    for i in sorted(range(n), key=lambda k: chars[k].x0):
-        lo, hi = cores[i]
-        bins[int((lo + hi) / 2 // bin_h)].append(i)
-    bin_x0 = {b: [chars[i].x0 for i in idx] for b, idx in bins.items()}
-    for i, c in enumerate(chars):
-        lo, hi = cores[i]
-        b = int((lo + hi) / 2 // bin_h)
-        reach = c.x1 + settings.fragment_gap * c.size * 1.5
-        for nb in range(b - 3, b + 4):
-            idx = bins.get(nb)
-            if not idx:
-                continue
-            xs = bin_x0[nb]
-            k = bisect.bisect_left(xs, c.x0 - 0.5)
-            while k < len(idx) and xs[k] <= reach:
-                j = idx[k]
-                k += 1
-                if j == i:
-                    continue
-                d = chars[j]
-                gap = d.x0 - c.x1
-                if gap > settings.fragment_gap * max(c.size, d.size):
-                    continue
-                dlo, dhi = cores[j]
-                overlap = min(hi, dhi) - max(lo, dlo)
-                if overlap > 0.2 * min(hi - lo, dhi - dlo):
-                    ri, rj = find(i), find(j)
-                    if ri != rj:
-                        parent[ri] = rj
-    groups: dict[int, list[_Char]] = defaultdict(list)
-    for i in range(n):
-        groups[find(i)].append(chars[i])
-    return [sorted(g, key=lambda c: (c.x0, c.baseline)) for g in groups.values()]
+def _components(n: int, i: np.ndarray, j: np.ndarray) -> list[list[int]]:
+    """Connected groups of ``range(n)`` under the pairs (i, j), each ascending, ordered by
+    their first index (minimum-label propagation with pointer jumping)."""
+    label = np.arange(n)
+    while True:
+        joined = np.minimum(label[i], label[j])
+        nxt = label.copy()
+        np.minimum.at(nxt, i, joined)
+        np.minimum.at(nxt, j, joined)
+        nxt = nxt[nxt]
+        if np.array_equal(nxt, label):
+            break
+        label = nxt
+    order = np.argsort(label, kind="stable")
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    return [part.tolist() for part in np.split(order, cuts)]
+
+
+#: Height of the bands of band centres candidates are looked up in (pt).
+_BAND_PT = 4.0
+#: Bands either way of a character's own that may hold a character its band overlaps.
+_BAND_REACH = 3
+
+
+def _candidate_pairs(x0: np.ndarray, reach: np.ndarray,
+                     band: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j): ``j`` in a band within :data:`_BAND_REACH` of ``i``'s, starting at
+    most 0.5 pt left of ``i`` and at most at ``reach[i]``."""
+    n = len(x0)
+    order = np.lexsort((np.arange(n), x0, band))
+    sorted_band, sorted_x0 = band[order], x0[order]
+    bands, starts = np.unique(sorted_band, return_index=True)
+    ends = np.append(starts[1:], n)
+    firsts, seconds = [], []
+    for b, start, end in zip(bands.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        xs = sorted_x0[start:end]
+        near = order[np.searchsorted(sorted_band, b - _BAND_REACH, "left"):
+                     np.searchsorted(sorted_band, b + _BAND_REACH, "right")]
+        low = np.searchsorted(xs, x0[near] - 0.5, "left")
+        counts = np.searchsorted(xs, reach[near], "right") - low
+        counts[counts < 0] = 0
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        skip = np.repeat(np.cumsum(counts) - counts, counts)
+        firsts.append(np.repeat(near, counts))
+        seconds.append(order[start + np.repeat(low, counts) + np.arange(total) - skip])
+    if not firsts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 def _main_metrics(chars: Sequence[_Char], settings: LayoutSettings) -> tuple[float, float, str]:
@@ -535,8 +556,10 @@ def _script_role(c: _Char, size: float, baseline: float, settings: LayoutSetting
     return "main"
 
 
+@functools.lru_cache(maxsize=8192)
 def _clean_glyph(text: str) -> str:
-    """Expand ligatures; unmapped glyphs and control characters become U+FFFD."""
+    """Expand ligatures; unmapped glyphs and control characters become U+FFFD (cached: a
+    document repeats a few hundred glyph texts tens of thousands of times)."""
     if text.startswith("(cid:"):
         return "\ufffd"
     return "".join(LIGATURES.get(ch) or ("\ufffd" if unicodedata.category(ch) == "Cc" else ch)

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import pairwise
 from math import gcd, lcm
@@ -405,8 +405,11 @@ def parse_formula(s: str, variables: Mapping[str, float] | None = None) -> dict[
     return {el: float(parsed.composition[el]) for el in _hill_order(list(parsed.composition))}
 
 
+@lru_cache(maxsize=65536)
 def is_formula(token: str) -> bool:
     """True when ``token`` is plausibly a chemical formula rather than a word or acronym.
+
+    Cached: a document asks about each of its words, most of them many times.
 
     Prose is full of element-like words and acronyms, so without a digit a token needs two
     elements, a lowercase letter and no run of three capitals (``In``, ``S``, ``NCB``,

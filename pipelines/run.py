@@ -292,8 +292,8 @@ def _run_pipeline(seeds: Path, outputs: Path, stop: StopRequest, workers: int) -
         todo = keys_to_run(instance, keys, CODE_VERSION)
         _say(f"{len(keys) - len(todo)} unchanged PDF(s) reused, {len(todo)} to extract"
              + (f" on {min(workers, len(todo))} worker(s)" if todo else ""))
-        healthy = [] if _stopped(stop) else run_documents(instance, todo, run_config, workers, stop)
-        if healthy is None or _stopped(stop):
+        healthy = run_documents(instance, todo, run_config, workers, stop)
+        if _stopped(stop) or healthy is None:
             return INTERRUPTED_EXIT
         fingerprint = _corpus_fingerprint(run_config, stamps)
         done = _corpus_in_place(instance, run_config, fingerprint)
