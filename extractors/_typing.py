@@ -4,5 +4,3 @@ from typing import TypeAlias
 
 #: (x0, top, x1, bottom) in PDF points, pdfplumber's top-down coordinates.
 BBox: TypeAlias = tuple[float, float, float, float]
-#: A pdfplumber character dict.
-CharDict: TypeAlias = dict[str, object]

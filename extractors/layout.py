@@ -31,7 +31,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors._typing import BBox, CharDict
+from extractors._typing import BBox
 from extractors.document import (
     Block,
     BlockKind,
@@ -316,39 +316,42 @@ def page_to_chars(page: pdfplumber.page.Page) -> list[_Char]:
     space: tuple[float, float] | None = None  # (x0, top) of a space character just painted
     for c in page.chars:
         text = str(c["text"])
-        if text.isspace() and c.get("upright", True):
-            space = (float(c["x0"]), float(c["top"]))
+        upright = c.get("upright", True)
+        x0, top = float(c["x0"]), float(c["top"])
+        if text.isspace() and upright:
+            space = (x0, top)
             continue
-        if not c.get("upright", True) or not text:
+        if not upright or not text:
             continue
-        key = (text, round(float(c["x0"])), round(float(c["top"])))
+        key = (text, round(x0), round(top))
         if key in seen:  # fake bold: the same glyph painted twice at (almost) one place
             continue
         seen.add(key)
-        size = float(c["size"]) or float(c["bottom"]) - float(c["top"])
-        space_x0 = space[0] if space is not None and _space_precedes(space, c, size) else None
+        bottom = float(c["bottom"])
+        size = float(c["size"]) or bottom - top
+        space_x0 = space[0] if space is not None and _space_precedes(space, x0, top, size) \
+            else None
         space = None
         if size > 0:
-            raw.append((c, text, size, space_x0))
+            raw.append((c, text, x0, top, bottom, size, space_x0))
     offsets: dict[str, list[float]] = defaultdict(list)
-    for c, _, size, _ in raw:
+    for c, _, _, _, _, size, _ in raw:
         if c.get("matrix"):
             offsets[str(c.get("fontname"))].append((float(c["y0"]) - float(c["matrix"][5])) / size)
     descent = {font: statistics.median(v) for font, v in offsets.items()}
     out: list[_Char] = []
-    for c, text, size, space_x0 in raw:
+    for c, text, x0, top, bottom, size, space_x0 in raw:
         font = str(c.get("fontname", ""))
-        baseline = float(c["bottom"]) + descent.get(font, -0.2) * size
-        out.append(_Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]),
-                         float(c["bottom"]), size, baseline, font, space_x0))
+        baseline = bottom + descent.get(font, -0.2) * size
+        out.append(_Char(text, x0, float(c["x1"]), top, bottom, size, baseline, font, space_x0))
     return out
 
 
-def _space_precedes(space: tuple[float, float], c: CharDict, size: float) -> bool:
-    """Whether a space character painted just before ``c`` sits on its line, right before it."""
-    x0, top = space
-    return abs(top - float(str(c["top"]))) < 0.5 * size and (
-        float(str(c["x0"])) - 1.5 * size <= x0 <= float(str(c["x0"])) + 0.2 * size)
+def _space_precedes(space: tuple[float, float], x0: float, top: float, size: float) -> bool:
+    """Whether a space character painted just before a character at (``x0``, ``top``) sits
+    on its line, right before it."""
+    space_x0, space_top = space
+    return abs(space_top - top) < 0.5 * size and x0 - 1.5 * size <= space_x0 <= x0 + 0.2 * size
 
 
 def page_to_figures(page: pdfplumber.page.Page) -> tuple[BBox, ...]:

@@ -244,6 +244,8 @@ def _caption_start(line: Line, lines: Sequence[Line], body_size: float,
         return False
     if TABLE_CAPTION.match(line.text):
         return True
+    if line.text.strip() not in ("Table", "TABLE"):  # only the word alone can be split off
+        return False
     nxt = [ln for ln in lines if abs(ln.baseline - line.baseline) < 0.3 * line.size
            and 0 <= ln.x0 - line.x1 < 1.5 * line.size]
     return any(TABLE_CAPTION.match(f"{line.text} {ln.text}") for ln in nxt)
