@@ -211,20 +211,20 @@ def print_documents() -> None:
 # --------------------------------------------------------------------------- ionlit run
 
 
-def build_corpus(folder: Path, n_docs: int) -> int:
-    """``n_docs`` distinct PDFs in ``folder``: the sources in turn, copy ``k`` of each with
-    ``% ionlit bench copy k`` after its last byte (readers ignore it; the hash changes)."""
-    sources = [*REPLICAS, *sorted(REAL.glob("*.pdf"))]
+def build_corpus(folder: Path, n_docs: int, sources: list[Path] | None = None) -> int:
+    """``n_docs`` distinct PDFs in ``folder`` (pages in all): the sources in turn (default:
+    the replicas and corpus/real), copy ``k`` with ``% ionlit bench copy k`` after its last
+    byte (readers ignore a comment there; the hash changes)."""
+    import pdfplumber
+
+    sources = sources or [*REPLICAS, *sorted(REAL.glob("*.pdf"))]
     pages = 0
     for k in range(n_docs):
         source = sources[k % len(sources)]
         data = source.read_bytes() + f"\n% ionlit bench copy {k}\n".encode()
         (folder / f"{source.stem}-copy{k:04d}.pdf").write_bytes(data)
-    import pdfplumber
-
-    for source in sources:
         with pdfplumber.open(source) as pdf:
-            pages += len(pdf.pages) * len(range(sources.index(source), n_docs, len(sources)))
+            pages += len(pdf.pages)
     return pages
 
 
