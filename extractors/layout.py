@@ -57,6 +57,12 @@ DEFAULT_SCRIPT_SIZE_RATIO = 0.85
 DEFAULT_SUPERSCRIPT_RISE = 0.15
 DEFAULT_SUBSCRIPT_DROP = 0.08
 DEFAULT_WORD_GAP = 0.15
+#: In a line without space glyphs whose word gaps are all below ``word_gap`` (tightly set, e.g.
+#: 0.13 em between words, 0 between letters), the gaps must split into two clusters at least
+#: this far apart (in font size) for the wider one to count as word gaps.
+DEFAULT_TIGHT_GAP_JUMP = 0.05
+#: Letter-to-letter gaps a line needs before its gap distribution is trusted.
+DEFAULT_TIGHT_MIN_GAPS = 6
 #: How far (in font size) a glyph may overlap the one before it when the text layer puts a
 #: space character between them: tightly justified lines still part words at their spaces.
 DEFAULT_SPACE_OVERLAP = 0.15
@@ -93,6 +99,8 @@ class LayoutSettings:
     superscript_rise: float = DEFAULT_SUPERSCRIPT_RISE
     subscript_drop: float = DEFAULT_SUBSCRIPT_DROP
     word_gap: float = DEFAULT_WORD_GAP
+    tight_gap_jump: float = DEFAULT_TIGHT_GAP_JUMP
+    tight_min_gaps: int = DEFAULT_TIGHT_MIN_GAPS
     space_overlap: float = DEFAULT_SPACE_OVERLAP
     fragment_gap: float = DEFAULT_FRAGMENT_GAP
     margin_band: float = DEFAULT_MARGIN_BAND
@@ -102,6 +110,10 @@ class LayoutSettings:
             raise ValueError("script_size_ratio must be in (0, 1]")
         if not 0 < self.word_gap < self.fragment_gap:
             raise ValueError("word_gap must be positive and below fragment_gap")
+        if not 0 < self.tight_gap_jump < self.word_gap:
+            raise ValueError("tight_gap_jump must be positive and below word_gap")
+        if self.tight_min_gaps < 2:
+            raise ValueError("tight_min_gaps must be at least 2")
         if self.space_overlap < 0:
             raise ValueError("space_overlap must not be negative")
         if not 0 < self.margin_band < 0.5:
@@ -544,11 +556,52 @@ def _spaced(prev: _Char, c: _Char, settings: LayoutSettings) -> bool:
             and c.x0 - prev.x1 > -slack)
 
 
+def tight_word_gap(gaps: Sequence[float], settings: LayoutSettings) -> float | None:
+    """The word-gap threshold (in font size) of a line set with word gaps below ``word_gap``,
+    or None when its gaps do not say so.
+
+    Some PDFs paint no space glyphs and set words 0.1 em apart, so the fixed threshold reads
+    "TheyemployaDistance". Letter gaps cluster at the line's median gap (most gaps are inside
+    words); the widest empty interval between that median and ``word_gap`` splits them from
+    the word gaps when it is at least ``tight_gap_jump`` wide and twice the letter gaps' spread
+    above the median. A line whose wide gaps mostly exceed ``word_gap`` already reads right (a
+    stray kerned gap there is no word break), so those wider gaps must be the fewer.
+    """
+    if len(gaps) < settings.tight_min_gaps:
+        return None
+    median = statistics.median(gaps)
+    ladder = [median, *sorted(g for g in gaps if median < g <= settings.word_gap),
+              settings.word_gap]
+    low, high = max(itertools.pairwise(ladder), key=lambda ab: ab[1] - ab[0])
+    if high >= settings.word_gap or high - low < max(settings.tight_gap_jump,
+                                                     2 * (low - median)):
+        return None
+    threshold = (low + high) / 2
+    tight = sum(1 for g in gaps if threshold < g <= settings.word_gap)
+    wide = sum(1 for g in gaps if g > settings.word_gap)
+    return threshold if tight > wide else None
+
+
+def _tight_gap(chars: Sequence[_Char], roles: Sequence[str], size: float,
+               settings: LayoutSettings) -> float | None:
+    """The word gap (in font size) :func:`tight_word_gap` finds between the letters of a line
+    without space glyphs, or None (a line with them is read by its spaces and ``word_gap``).
+    Letters only: punctuation, digits and symbols carry side bearings that widen their gaps."""
+    if any(c.space_x0 is not None for c in chars):
+        return None
+    gaps = [(chars[k].x0 - chars[k - 1].x1) / size for k in range(1, len(chars))
+            if roles[k - 1] == roles[k] == "main" and chars[k - 1].text.isalpha()
+            and chars[k].text.isalpha()]
+    return tight_word_gap(gaps, settings)
+
+
 def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings) -> Line:
     """Reconstruct a run's text: ``^`` before superscripts, subscripts inline, spaces by gap
-    or where the text layer has a space character (tightly set lines overlap their glyphs)."""
+    (the line's own word gap when it is set tight, before a full-size character) or where the
+    text layer has a space character (tightly set lines overlap their glyphs)."""
     size, baseline, font = _main_metrics(chars, settings)
     roles = [_script_role(c, size, baseline, settings) for c in chars]
+    tight = _tight_gap(chars, roles, size, settings)
     pieces: list[tuple[str, BBox]] = []
     i = 0
     prev: _Char | None = None
@@ -557,6 +610,7 @@ def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings
         c = chars[i]
         if prev is not None and (
                 c.x0 - prev.x1 > settings.word_gap * max(prev.size, c.size)
+                or (roles[i] == "main" and tight is not None and c.x0 - prev.x1 > tight * size)
                 or (roles[i] == "main" and prev_role == "main" and _spaced(prev, c, settings))):
             gap_box = (prev.x1, min(prev.top, c.top), c.x0, max(prev.bottom, c.bottom))
             pieces.append((" ", gap_box))

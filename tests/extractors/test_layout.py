@@ -17,10 +17,16 @@ from extractors.errors import (
     NotAPdfError,
     NoTextLayerError,
 )
-from extractors.layout import LayoutSettings, document_to_text, drop_frames, read_document
+from extractors.layout import (
+    LayoutSettings,
+    document_to_text,
+    drop_frames,
+    read_document,
+    tight_word_gap,
+)
 from tests.conftest import shared_path
 from tests.extractors.hostile import ruled_page
-from tests.pdfbuild import Page, Run, sub, sup, write_pdf
+from tests.pdfbuild import Page, Run, Words, sub, sup, write_pdf
 
 SENTENCE = "showed an ionic conductivity of 1.25 × 10^-1 S cm^-1 at 300 °C, as reported by Hong"
 
@@ -86,6 +92,41 @@ def test_layout_space_characters_part_tightly_set_words(tmp_path: Path) -> None:
                     "(The method of reference is spark plasma sintering.) Tj 0 Tc ET")
     text = body_text(write_pdf(tmp_path / "tight.pdf", [page]))
     assert "The method of reference is spark plasma sintering." in text
+
+
+def test_layout_tight_words_without_space_glyphs_are_parted(tmp_path: Path) -> None:
+    """No space glyphs and words 0.1 em apart (a 2002 paper read "TheyemployaDistance"): the
+    line's own gap clusters part the words, after a superscript and around "×" too."""
+    page = Page().text(72, 100, Words("They employ a Distance Least Squares refinement."))
+    page.text(72, 112, Words("The pellet showed a conductivity of 2.5 × 10", 0.08), sup("-4"),
+              Words(" S cm", 0.08), sup("-1"), Words(" at 25 °C.", 0.08))
+    text = body_text(write_pdf(tmp_path / "tight.pdf", [page]))
+    assert "They employ a Distance Least Squares refinement." in text
+    assert "The pellet showed a conductivity of 2.5 × 10^-4 S cm^-1 at 25 °C." in text
+
+
+@pytest.mark.parametrize(("gaps", "expected"), [
+    ([0.0, -0.01, 0.0, 0.13, 0.0, 0.0, -0.01, 0.14, 0.0, 0.0], (0.0, 0.13)),  # tight words
+    ([0.0, 0.0, 0.3, 0.0, -0.01, 0.0, 0.28, 0.0, 0.0, 0.3], None),  # words at 0.3 em
+    ([0.0, 0.0, 0.3, 0.0, 0.09, 0.0, 0.28, 0.0, 0.0, 0.3], None),  # one kerned gap, no word
+    ([0.0, 0.0, 0.04, 0.0, 0.0, 0.05, 0.0, 0.0, 0.0, 0.0], None),  # no clear second cluster
+    ([0.0, 0.13, 0.0], None),  # too few gaps to tell
+])
+def test_layout_tight_word_gap_from_gap_clusters(gaps: list[float],
+                                                 expected: tuple[float, float] | None) -> None:
+    found = tight_word_gap(gaps, LayoutSettings())
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None and expected[0] < found < expected[1]
+
+
+def test_layout_spaced_line_is_read_by_its_spaces(tmp_path: Path) -> None:
+    """A line painted with space glyphs is read by them and ``word_gap`` alone: gap clusters
+    are looked for only where the text layer has no spaces, so such documents read as before."""
+    page = Page().text(72, 100, "Some words then", Words(" abcdefgh ijklmnop qrstuvw xyz", 0.1))
+    text = body_text(write_pdf(tmp_path / "spaced.pdf", [page]))
+    assert "Some words thenabcdefghijklmnopqrstuvwxyz" in text
 
 # --------------------------------------------------------------------------- reading order
 
@@ -192,6 +233,10 @@ def test_layout_settings_validated() -> None:
         LayoutSettings(word_gap=1.0, fragment_gap=0.5)
     with pytest.raises(ValueError):
         LayoutSettings(margin_band=0.7)
+    with pytest.raises(ValueError):
+        LayoutSettings(tight_gap_jump=0.2)
+    with pytest.raises(ValueError):
+        LayoutSettings(tight_min_gaps=1)
 
 
 # --------------------------------------------------------------------------- bad input
