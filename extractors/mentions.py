@@ -32,11 +32,11 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, load_config_from_str, load_model_from_config, registry
 
 from extractors.document import Document
+from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.errors import UnitParseError
 from extractors.materials import (
     MaterialRef,
     expand_abbreviation,
-    find_abbreviation_definitions,
     is_formula,
     is_non_material_acronym,
     match_variable_abbreviation,
@@ -682,13 +682,18 @@ def _flags(m: Mention, doc: Document) -> tuple[str, ...]:
     return tuple(m.flags)
 
 
-def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord]:
-    """Conductivity records stated in the running text and captions (``source="text"``)."""
+def document_to_records(doc: Document, nlp: Language,
+                        facts: DocumentFacts | None = None) -> list[ConductivityRecord]:
+    """Conductivity records stated in the running text and captions (``source="text"``).
+
+    ``facts`` are the document's definitions (:func:`document_to_facts`, read when None), the
+    same the table reader uses, so a sample code defined anywhere resolves in sentences too.
+    """
     # A scanned paper's OCR layer is read with its certain confusions undone (10-4 for "lop4"),
     # character for character, so offsets still locate each value on the page.
     read = ocr_to_text if doc.text_layer == "ocr" else str
     text = read(doc.text)
-    defined = find_abbreviation_definitions(text)
+    defined = (facts if facts is not None else document_to_facts(doc)).abbreviation_map
     main = main_material(text, defined=defined)
     samples = find_sample_names(text)
     records: list[ConductivityRecord] = []

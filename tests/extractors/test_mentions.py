@@ -1106,3 +1106,24 @@ def test_mentions_change_from_to_gives_two_values(nlp) -> None:
 def test_mentions_from_to_without_a_change_stays_a_range(nlp) -> None:
     m = _one("The conductivity of Li7P3S11 ranges from 1 to 2 mS cm^-1.", nlp)
     assert _ends(m) == (None, pytest.approx(1e-3), pytest.approx(2e-3), "range")
+
+
+def test_mentions_sample_code_defined_elsewhere_resolves(nlp, tmp_path):
+    """A code the paper defines on one page (``(hereafter denoted as NZSP-A:2)``, which only
+    :func:`document_to_facts` reads) names the material of a sentence on another, as in tables."""
+    from extractors.document_facts import DocumentFacts, document_to_facts
+    from extractors.layout import read_document
+    from tests.pdfbuild import Page, sup, write_pdf
+
+    first = Page().text(72, 100, "Pellets of Na3Zr2Si2PO12 (hereafter denoted as NZSP-A:2) were "
+                                 "sintered at 1100 °C.")
+    second = Page().text(72, 100, "The NZSP-A:2 pellet reached 1.2 × 10", sup("-3"), " S cm",
+                         sup("-1"), " at 25 °C.")
+    doc = read_document(write_pdf(tmp_path / "codes.pdf", [first, second]))
+    facts = document_to_facts(doc)
+    assert facts.abbreviation_map == {"NZSP-A:2": "Na3Zr2Si2PO12"}
+    (record,) = mentions.document_to_records(doc, nlp, facts)
+    assert (record.page, record.material_raw) == (2, "NZSP-A:2")
+    assert record.material_formula == "Na3O12PSi2Zr2"
+    assert mentions.document_to_records(doc, nlp) == [record]  # the facts read when not given
+    assert mentions.document_to_records(doc, nlp, DocumentFacts()) == []
