@@ -419,9 +419,12 @@ class MaterialsMixin(CompositesMixin):
         return None
 
     def resolve(self, m: _Material, sent: Span) -> _Pick | None:
+        """A material as picked; an anaphor as what it refers back to. "When y = 0.1 in this
+        system" refers to the earlier solid solution with a ``y``, not to the subject."""
         if m.kind != "anaphor":
             return _pick(m)
-        return self.look_back(sent, latter=m.raw.lower().endswith(("latter", "it")))
+        return self.look_back(sent, latter=m.raw.lower().endswith(("latter", "it")),
+                              variables=_assigned_variables(sent))
 
     def look_back(self, sent: Span, *, latter: bool,
                   variables: frozenset[str] = frozenset(),

@@ -226,6 +226,9 @@ def test_mentions_material_in_the_sentence(nlp, text, material):
         ("The glasses (100 − x)(0.6MgS·0.4P2S5) · xMgI2 were made. More MgI2 raised the "
          "conductivity. The highest conductivity of 2.1 × 10^-7 S cm^-1 at 200 °C was obtained "
          "for x = 20.", "(100 − x)(0.6MgS·0.4P2S5) · xMgI2 (x = 20)"),
+        ("Secondary phases such as ZrO2 were suppressed in the series Na3+2yZr2−ySi2PO12. When "
+         "y = 0.2 in this system, the total conductivity reaches 1.5 × 10^-3 S cm^-1.",
+         "Na3+2yZr2−ySi2PO12 (y = 0.2)"),
     ],
 )
 def test_mentions_material_named_earlier(nlp, text, material):
