@@ -128,6 +128,8 @@ def test_mentions_settings_are_validated():
         ("Li7P3S11 has an ionic conductivity of 5 μS cm^-1.", (5e-6, 5e-6, 5e-6, "exact")),
         ("Li7P3S11 has an ionic conductivity of 1.34E-05 S cm^-1.",
          (1.34e-5, 1.34e-5, 1.34e-5, "exact")),
+        ("Li7P3S11 has an ionic conductivity of 6 × 10^-4 Scm^-1.", (6e-4, 6e-4, 6e-4, "exact")),
+        ("Li7P3S11 has an ionic conductivity of 0.2 mScm^-1.", (2e-4, 2e-4, 2e-4, "exact")),
     ],
 )
 def test_mentions_units_and_notations(nlp, text, expected):
