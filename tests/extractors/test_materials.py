@@ -132,6 +132,16 @@ def test_materials_canonical_formula_string(formula: str, expected: str | None) 
     assert canonical_formula(formula) == expected
 
 
+@pytest.mark.parametrize(("formula", "expected"), [
+    ("60Na2S·40SiS2", "Na6S7Si2"),  # mole percent: a ratio, read per formula unit
+    ("0.8Li2O · 0.2B2O3", "B2Li8O7"),  # mole fractions
+    ("3CaO·Al2O3", "Al2Ca3O6"),  # a formula unit as written: amounts sum to 4
+    ("Na2O·ZrO2", "Na2O3Zr"),
+])
+def test_materials_mole_fraction_adduct_is_reduced(formula: str, expected: str) -> None:
+    assert canonical_formula(formula) == expected
+
+
 def test_materials_canonical_formula_substitutes_variables() -> None:
     assert canonical_formula("Na1+xTi2−xAlx(PO4)3", {"x": 0.4}) == "Al0.4Na1.4O12P3Ti1.6"
 
