@@ -84,6 +84,8 @@ MINUS_LIKE = "\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d-"
 DEGREE_LIKE = frozenset("◦°∘º˚")
 #: Raised marks that are not exponents: primes (β′′), footnote marks.
 PLAIN_RAISED = frozenset("′″‴'’*†‡§¶")
+#: Punctuation a word ends with, after which a line's own word gap parts the next word.
+_WORD_END_PUNCTUATION = frozenset(",;:.)]")
 CAPTION_START = re.compile(r"^(Table|Figure|Fig\.|Scheme|TABLE|FIGURE)\s*[A-Z]?\d+[.:|]?(\s|$)")
 NUMBERED_HEADING = re.compile(r"^(\d+\.(\d+\.)*|\d+(\.\d+)+|[IVX]+\.|[A-H]\.)\s+[A-Z]")
 DOI_PATTERN = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
@@ -556,35 +558,51 @@ def _spaced(prev: _Char, c: _Char, settings: LayoutSettings) -> bool:
             and c.x0 - prev.x1 > -slack)
 
 
-def tight_word_gap(gaps: Sequence[float], settings: LayoutSettings) -> float | None:
-    """The word-gap threshold (in font size) of a line set with word gaps below ``word_gap``,
-    or None when its gaps do not say so.
+@dataclass(frozen=True)
+class WordGap:
+    """A line's own word gap (in font size), split from its letter gaps by
+    :func:`letter_gaps_to_word_gap`; ``tight`` when most of its word gaps are below
+    ``word_gap``, so the line has no other way to read its words."""
+
+    threshold: float
+    tight: bool
+
+
+def letter_gaps_to_word_gap(gaps: Sequence[float], settings: LayoutSettings) -> WordGap | None:
+    """Where a line's letter-to-letter gaps split into letter gaps and word gaps, or None when
+    they do not split clearly.
 
     Some PDFs paint no space glyphs and set words 0.1 em apart, so the fixed threshold reads
-    "TheyemployaDistance". Letter gaps cluster at the line's median gap (most gaps are inside
-    words); the widest empty interval between that median and ``word_gap`` splits them from
-    the word gaps when it is at least ``tight_gap_jump`` wide and twice the letter gaps' spread
-    above the median. A line whose wide gaps mostly exceed ``word_gap`` already reads right (a
-    stray kerned gap there is no word break), so those wider gaps must be the fewer.
+    "TheyemployaDistance"; others set a comma 0.14 em before the next word ("MgSc2Se4,as").
+    Letter gaps cluster at the line's median gap (most gaps are inside words); the widest
+    empty interval above it splits them from the word gaps when it is at least
+    ``tight_gap_jump`` wide, twice the letter gaps' spread above the median and half as wide
+    again as any other interval (a stray kerned gap among word gaps is no cluster). The
+    threshold is the interval's middle, when that is below ``word_gap``.
     """
     if len(gaps) < settings.tight_min_gaps:
         return None
     median = statistics.median(gaps)
-    ladder = [median, *sorted(g for g in gaps if median < g <= settings.word_gap),
-              settings.word_gap]
-    low, high = max(itertools.pairwise(ladder), key=lambda ab: ab[1] - ab[0])
-    if high >= settings.word_gap or high - low < max(settings.tight_gap_jump,
-                                                     2 * (low - median)):
+    ladder = [median, *sorted(g for g in gaps if g > median)]
+    steps = sorted(itertools.pairwise(ladder), key=lambda ab: ab[1] - ab[0])
+    if not steps:
+        return None
+    low, high = steps[-1]
+    jump = high - low
+    if jump < max(settings.tight_gap_jump, 2 * (low - median)) or (
+            len(steps) > 1 and jump < 1.5 * (steps[-2][1] - steps[-2][0])):
         return None
     threshold = (low + high) / 2
+    if threshold >= settings.word_gap:
+        return None
     tight = sum(1 for g in gaps if threshold < g <= settings.word_gap)
     wide = sum(1 for g in gaps if g > settings.word_gap)
-    return threshold if tight > wide else None
+    return WordGap(threshold, tight > wide)
 
 
-def _tight_gap(chars: Sequence[_Char], roles: Sequence[str], size: float,
-               settings: LayoutSettings) -> float | None:
-    """The word gap (in font size) :func:`tight_word_gap` finds between the letters of a line
+def _line_word_gap(chars: Sequence[_Char], roles: Sequence[str], size: float,
+                   settings: LayoutSettings) -> WordGap | None:
+    """The word gap :func:`letter_gaps_to_word_gap` finds between the letters of a line
     without space glyphs, or None (a line with them is read by its spaces and ``word_gap``).
     Letters only: punctuation, digits and symbols carry side bearings that widen their gaps."""
     if any(c.space_x0 is not None for c in chars):
@@ -592,16 +610,25 @@ def _tight_gap(chars: Sequence[_Char], roles: Sequence[str], size: float,
     gaps = [(chars[k].x0 - chars[k - 1].x1) / size for k in range(1, len(chars))
             if roles[k - 1] == roles[k] == "main" and chars[k - 1].text.isalpha()
             and chars[k].text.isalpha()]
-    return tight_word_gap(gaps, settings)
+    return letter_gaps_to_word_gap(gaps, settings)
+
+
+def _word_break(prev: _Char, c: _Char, role: str, gap: WordGap | None, size: float) -> bool:
+    """Whether the line's own word gap parts ``prev`` and ``c``: anywhere before a full-size
+    character in a tightly set line, else only between punctuation and a letter (a comma
+    set close to the next word; elsewhere such a gap may be a script's or a kern's)."""
+    if gap is None or role != "main" or c.x0 - prev.x1 <= gap.threshold * size:
+        return False
+    return gap.tight or (prev.text in _WORD_END_PUNCTUATION and c.text.isalpha())
 
 
 def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings) -> Line:
     """Reconstruct a run's text: ``^`` before superscripts, subscripts inline, spaces by gap
-    (the line's own word gap when it is set tight, before a full-size character) or where the
-    text layer has a space character (tightly set lines overlap their glyphs)."""
+    (``word_gap``, or the line's own word gap: :func:`_word_break`) or where the text layer has
+    a space character (tightly set lines overlap their glyphs)."""
     size, baseline, font = _main_metrics(chars, settings)
     roles = [_script_role(c, size, baseline, settings) for c in chars]
-    tight = _tight_gap(chars, roles, size, settings)
+    gap = _line_word_gap(chars, roles, size, settings)
     pieces: list[tuple[str, BBox]] = []
     i = 0
     prev: _Char | None = None
@@ -610,7 +637,7 @@ def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings
         c = chars[i]
         if prev is not None and (
                 c.x0 - prev.x1 > settings.word_gap * max(prev.size, c.size)
-                or (roles[i] == "main" and tight is not None and c.x0 - prev.x1 > tight * size)
+                or _word_break(prev, c, roles[i], gap, size)
                 or (roles[i] == "main" and prev_role == "main" and _spaced(prev, c, settings))):
             gap_box = (prev.x1, min(prev.top, c.top), c.x0, max(prev.bottom, c.bottom))
             pieces.append((" ", gap_box))

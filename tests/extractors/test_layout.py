@@ -21,8 +21,8 @@ from extractors.layout import (
     LayoutSettings,
     document_to_text,
     drop_frames,
+    letter_gaps_to_word_gap,
     read_document,
-    tight_word_gap,
 )
 from tests.conftest import shared_path
 from tests.extractors.hostile import ruled_page
@@ -105,20 +105,33 @@ def test_layout_tight_words_without_space_glyphs_are_parted(tmp_path: Path) -> N
     assert "The pellet showed a conductivity of 2.5 × 10^-4 S cm^-1 at 25 °C." in text
 
 
+def test_layout_word_set_close_after_a_comma_is_parted(tmp_path: Path) -> None:
+    """Words 0.2 em apart, a comma or full stop 0.14 em before the next ("Li3PS4,as shown"):
+    the line's letter and word gaps say where words part, punctuation included."""
+    page = Page()
+    page.ops.append("BT 1 0 0 1 72 742 Tm /F1 10 Tf [(The) -200 (response) -200 (of) -200 "
+                    "(Li3PS4,) -140 (as) -200 (shown) -200 (in) -200 (the) -200 (figure.) -140 "
+                    "(It) -200 (is) -200 (typical.)] TJ ET")
+    text = body_text(write_pdf(tmp_path / "comma.pdf", [page]))
+    assert "The response of Li3PS4, as shown in the figure. It is typical." in text
+
+
 @pytest.mark.parametrize(("gaps", "expected"), [
-    ([0.0, -0.01, 0.0, 0.13, 0.0, 0.0, -0.01, 0.14, 0.0, 0.0], (0.0, 0.13)),  # tight words
-    ([0.0, 0.0, 0.3, 0.0, -0.01, 0.0, 0.28, 0.0, 0.0, 0.3], None),  # words at 0.3 em
-    ([0.0, 0.0, 0.3, 0.0, 0.09, 0.0, 0.28, 0.0, 0.0, 0.3], None),  # one kerned gap, no word
+    ([0.0, -0.01, 0.0, 0.13, 0.0, 0.0, -0.01, 0.14, 0.0, 0.0], (0.0, 0.13, True)),  # tight
+    ([0.0, 0.0, 0.3, 0.0, -0.01, 0.0, 0.28, 0.0, 0.0, 0.3], (0.0, 0.15, False)),  # 0.3 em words
+    ([0.0, 0.0, 0.2, 0.0, 0.09, 0.0, 0.18, 0.0, 0.0, 0.2], None),  # a kerned gap: no cluster
     ([0.0, 0.0, 0.04, 0.0, 0.0, 0.05, 0.0, 0.0, 0.0, 0.0], None),  # no clear second cluster
+    ([0.0, 0.0, 0.5, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0], None),  # the split is above word_gap
     ([0.0, 0.13, 0.0], None),  # too few gaps to tell
 ])
-def test_layout_tight_word_gap_from_gap_clusters(gaps: list[float],
-                                                 expected: tuple[float, float] | None) -> None:
-    found = tight_word_gap(gaps, LayoutSettings())
+def test_layout_word_gap_from_letter_gap_clusters(
+        gaps: list[float], expected: tuple[float, float, bool] | None) -> None:
+    found = letter_gaps_to_word_gap(gaps, LayoutSettings())
     if expected is None:
         assert found is None
     else:
-        assert found is not None and expected[0] < found < expected[1]
+        low, high, tight = expected
+        assert found is not None and low < found.threshold < high and found.tight == tight
 
 
 def test_layout_spaced_line_is_read_by_its_spaces(tmp_path: Path) -> None:
