@@ -111,15 +111,18 @@ _DASH = "-−–‐\ufffd"
 # "at293 K": the reader lost the space between "at" and a temperature.
 _PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
 # A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
-# superscript after punctuation ("0.5 mS/cm,^22") is its own token.
+# superscript after punctuation ("0.5 mS/cm,^22") or in brackets ("Li3N^[20]") is its own token.
 _SUFFIX_RE = re.compile(
     rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’)\]}}%]"
-    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*)$"
+    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*"
+    r"|\^\[\d{1,3}(?:[,–-]\d{1,3})*\])$"
 )
 _INFIX_RE = re.compile(
     rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)|/"
     r"|(?<=[A-Za-z])[·⋅∙](?=c?m\b)|(?<=\d)\((?=[Oo]hm|Ω)"
 )
+#: A citation superscript in brackets closing a token ("Li3N^[20]"): the suffix splits it off.
+_CITED_END = re.compile(r"\^\[\d{1,3}(?:[,–-]\d{1,3})*\]$")
 _FORMULA_TOKEN_RE = re.compile(
     r"^(?:[A-Z(\[]|[αβγδεη][′'″]*-)[A-Za-z0-9().\[\]{}·⋅•∙+\-−–′'″^]*$"
 )
@@ -131,7 +134,7 @@ def _is_whole_token(text: str) -> bool:
     A formula starts with a capital or a bracket, has a capital and a digit, bracket or adduct
     dot, and balanced brackets; ``(Li7P3S11)`` wrapped whole in brackets is split as prose.
     """
-    if not _FORMULA_TOKEN_RE.match(text) or text[-1] in ".,;:":
+    if not _FORMULA_TOKEN_RE.match(text) or text[-1] in ".,;:" or _CITED_END.search(text):
         return False
     if not any(c.isdigit() or c in "([·" for c in text) or not any("A" <= c <= "Z" for c in text):
         return False

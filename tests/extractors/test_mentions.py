@@ -210,6 +210,8 @@ def test_mentions_value_offsets_point_at_the_value(nlp):
          "Inorganic electrolytes"),
         ("The solid solution Na3 + xSc2SixP3 − xO12 shows 1 mS cm^-1 at 300 °C.",
          "Na3 + xSc2SixP3 − xO12"),
+        ("The conductivity of the glassy Li3BO3^[12] (2.1 × 10^-6 S cm^-1 at 25 °C) is "
+         "comparable to that of Li2SO4.", "Li3BO3"),
     ],
 )
 def test_mentions_material_in_the_sentence(nlp, text, material):
