@@ -19,6 +19,7 @@ from extractors.materials import (
     formula_variables,
     is_formula,
     match_variable_abbreviation,
+    split_family_prefix,
 )
 from extractors.mention_composites import CompositesMixin
 from extractors.mention_linking import _QUALIFIER_TEXT, _Material, _plausible_formula
@@ -83,6 +84,14 @@ def _is_formula_system(text: str) -> bool:
     """
     pieces = re.split(r"[-–—‐]", text)
     return len(pieces) > 1 and all(is_formula(p) and not _ION_RE.search(p) for p in pieces)
+
+
+def _is_family_formula(text: str) -> bool:
+    """A formula with its structure family glued on (``spinel-MgSc2Se4``,
+    ``NASICON-Na3Zr2Si2PO12``): one material, whose formula ``resolve_material`` reads without
+    the family."""
+    family, rest = split_family_prefix(text)
+    return family is not None and rest != text and is_formula(rest) and _plausible_formula(rest)
 
 
 def _compact(raw: str) -> str:
@@ -563,7 +572,8 @@ class MaterialsMixin(CompositesMixin):
             text = run.text.replace(" ", "").replace("\ufffd", "·")
             if _ION_RE.search(text) or doc[j - 1].text in _OPERATOR_TOKENS:
                 continue
-            if (is_formula(text) and _plausible_formula(text)) or _is_formula_system(text):
+            if (is_formula(text) and _plausible_formula(text)) or _is_formula_system(text) or (
+                    j == i + 1 and _is_family_formula(text)):
                 return j
         return None
 

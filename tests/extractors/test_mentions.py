@@ -212,6 +212,8 @@ def test_mentions_value_offsets_point_at_the_value(nlp):
          "Na3 + xSc2SixP3 − xO12"),
         ("The conductivity of the glassy Li3BO3^[12] (2.1 × 10^-6 S cm^-1 at 25 °C) is "
          "comparable to that of Li2SO4.", "Li3BO3"),
+        ("The response of garnet-Li6.4La3Zr1.4Ta0.6O12 is typical. Its σi was estimated to be "
+         "∼0.3 mS/cm at room temperature.", "garnet-Li6.4La3Zr1.4Ta0.6O12"),
     ],
 )
 def test_mentions_material_in_the_sentence(nlp, text, material):
