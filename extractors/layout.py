@@ -57,10 +57,12 @@ DEFAULT_SCRIPT_SIZE_RATIO = 0.85
 DEFAULT_SUPERSCRIPT_RISE = 0.15
 DEFAULT_SUBSCRIPT_DROP = 0.08
 DEFAULT_WORD_GAP = 0.15
-#: In a line without space glyphs whose word gaps are all below ``word_gap`` (tightly set, e.g.
-#: 0.13 em between words, 0 between letters), the gaps must split into two clusters at least
-#: this far apart (in font size) for the wider one to count as word gaps.
+#: In a line without space glyphs, its letter-to-letter gaps (0 inside words, e.g. 0.13 em
+#: between them) must split into two clusters at least this far apart (in font size) for the
+#: wider one to count as word gaps ...
 DEFAULT_TIGHT_GAP_JUMP = 0.05
+#: ... and that split must be this many times wider than any other step between its gaps.
+DEFAULT_TIGHT_GAP_RATIO = 1.5
 #: Letter-to-letter gaps a line needs before its gap distribution is trusted.
 DEFAULT_TIGHT_MIN_GAPS = 6
 #: How far (in font size) a glyph may overlap the one before it when the text layer puts a
@@ -102,6 +104,7 @@ class LayoutSettings:
     subscript_drop: float = DEFAULT_SUBSCRIPT_DROP
     word_gap: float = DEFAULT_WORD_GAP
     tight_gap_jump: float = DEFAULT_TIGHT_GAP_JUMP
+    tight_gap_ratio: float = DEFAULT_TIGHT_GAP_RATIO
     tight_min_gaps: int = DEFAULT_TIGHT_MIN_GAPS
     space_overlap: float = DEFAULT_SPACE_OVERLAP
     fragment_gap: float = DEFAULT_FRAGMENT_GAP
@@ -114,6 +117,8 @@ class LayoutSettings:
             raise ValueError("word_gap must be positive and below fragment_gap")
         if not 0 < self.tight_gap_jump < self.word_gap:
             raise ValueError("tight_gap_jump must be positive and below word_gap")
+        if self.tight_gap_ratio < 1:
+            raise ValueError("tight_gap_ratio must be at least 1")
         if self.tight_min_gaps < 2:
             raise ValueError("tight_min_gaps must be at least 2")
         if self.space_overlap < 0:
@@ -576,9 +581,10 @@ def letter_gaps_to_word_gap(gaps: Sequence[float], settings: LayoutSettings) -> 
     "TheyemployaDistance"; others set a comma 0.14 em before the next word ("MgSc2Se4,as").
     Letter gaps cluster at the line's median gap (most gaps are inside words); the widest
     empty interval above it splits them from the word gaps when it is at least
-    ``tight_gap_jump`` wide, twice the letter gaps' spread above the median and half as wide
-    again as any other interval (a stray kerned gap among word gaps is no cluster). The
-    threshold is the interval's middle, when that is below ``word_gap``.
+    ``tight_gap_jump`` wide, twice the letter gaps' spread above the median and
+    ``tight_gap_ratio`` times as wide as any other interval (a stray kerned gap among word
+    gaps is no cluster). The threshold is the interval's middle, when that is below
+    ``word_gap``.
     """
     if len(gaps) < settings.tight_min_gaps:
         return None
@@ -590,7 +596,7 @@ def letter_gaps_to_word_gap(gaps: Sequence[float], settings: LayoutSettings) -> 
     low, high = steps[-1]
     jump = high - low
     if jump < max(settings.tight_gap_jump, 2 * (low - median)) or (
-            len(steps) > 1 and jump < 1.5 * (steps[-2][1] - steps[-2][0])):
+            len(steps) > 1 and jump < settings.tight_gap_ratio * (steps[-2][1] - steps[-2][0])):
         return None
     threshold = (low + high) / 2
     if threshold >= settings.word_gap:

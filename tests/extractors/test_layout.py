@@ -250,6 +250,8 @@ def test_layout_settings_validated() -> None:
         LayoutSettings(tight_gap_jump=0.2)
     with pytest.raises(ValueError):
         LayoutSettings(tight_min_gaps=1)
+    with pytest.raises(ValueError):
+        LayoutSettings(tight_gap_ratio=0.5)
 
 
 # --------------------------------------------------------------------------- bad input
