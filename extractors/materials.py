@@ -318,9 +318,16 @@ class _Parsed:
     missing: frozenset[str]
 
 
+# "La(2/3)-x": a fractional amount in brackets; "□(1/3)-2x": a vacancy and its amount, no atoms.
+_BRACKETED_FRACTION = re.compile(r"(?<=[A-Za-z□)\]])\((\d+/\d+)\)")
+_VACANCY = re.compile(r"[□◻](?:\d*\.?\d+(?:/\d+)?)?(?:[+\-]\d*\.?\d*[xyzδ])*")
+
+
 def _parse(s: str, variables: Mapping[str, float] | None, probe: bool) -> _Parsed:
-    """Clean ``s`` (charges, dashes, phase prefix, ``(x = 0.2)``) and read its composition."""
+    """Clean ``s`` (charges, dashes, phase prefix, ``(x = 0.2)``, vacancies) and read its
+    composition."""
     text = _CHARGE.sub("", _normalise_text(s))
+    text = _VACANCY.sub("", _BRACKETED_FRACTION.sub(r"\1", text))
     given: dict[str, Fraction] = {}
     spec = _VARIABLE_SPEC.search(text)
     if spec and spec.start() > 0 and "=" in spec.group(1):

@@ -117,8 +117,10 @@ _SUFFIX_RE = re.compile(
     r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*"
     r"|\^\[\d{1,3}(?:[,–-]\d{1,3})*\])$"
 )
+# A slash splits ("mS/cm", "Li/Na"), except in a bracketed fractional amount ("La(2/3)−x").
 _INFIX_RE = re.compile(
-    rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)|/"
+    rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)"
+    r"|(?<!\(\d)(?<!\(\d\d)/(?!\d{1,2}\))"
     r"|(?<=[A-Za-z])[·⋅∙](?=c?m\b)|(?<=\d)\((?=[Oo]hm|Ω)"
 )
 #: A citation superscript in brackets closing a token ("Li3N^[20]"): the suffix splits it off.

@@ -127,6 +127,8 @@ def test_materials_canonical_formula_distinguishes(a: str, b: str) -> None:
     ("Na1+xTi2−xAlx(PO4)3", "Na1+xTi2-xAlx(PO4)3"),
     ("LiPON", None),
     ("Table", None),
+    ("Na0.33La0.56□0.11NbO3", "La0.56Na0.33NbO3"),  # a vacancy holds no atoms
+    ("Na3xLa(2/3)−x□(1/3)−2xNbO3 (x = 0.1)", "La0.566667Na0.3NbO3"),  # bracketed fractions
 ])
 def test_materials_canonical_formula_string(formula: str, expected: str | None) -> None:
     assert canonical_formula(formula) == expected

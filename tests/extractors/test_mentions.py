@@ -208,6 +208,8 @@ def test_mentions_value_offsets_point_at_the_value(nlp):
          "LiPON"),
         ("Inorganic electrolytes typically show an ion conductivity above 10^-4 S cm^-1.",
          "Inorganic electrolytes"),
+        ("The perovskite Na3xLa(2/3)−x□(1/3)−2xNbO3 shows 2 × 10^-5 S cm^-1 at 25 °C.",
+         "Na3xLa(2/3)−x□(1/3)−2xNbO3"),
         ("The solid solution Na3 + xSc2SixP3 − xO12 shows 1 mS cm^-1 at 300 °C.",
          "Na3 + xSc2SixP3 − xO12"),
         ("The conductivity of the glassy Li3BO3^[12] (2.1 × 10^-6 S cm^-1 at 25 °C) is "
