@@ -623,9 +623,12 @@ def test_tables_real_sigma_printed_as_s(real_doc) -> None:
 def test_tables_real_one_cell_per_temperature(real_doc) -> None:
     doc = real_doc("li7mo6-hexaoxometalates-muhle-inorgchem-2004.pdf")
     records = tables.tables_to_records(doc, tables.document_to_tables(doc))
-    bi = [(r.temperature_K, r.sigma_S_per_cm) for r in records if r.material_raw == "Li7BiO6"]
-    assert bi == [(50 + C, pytest.approx(43.48e-7)), (300 + C, pytest.approx(18.64e-3)),
-                  (700 + C, pytest.approx(0.2631))]  # literature values in parentheses skipped
+    bi = [(r.temperature_K, r.sigma_S_per_cm, r.reference) for r in records
+          if r.material_raw == "Li7BiO6"]
+    assert bi == [(50 + C, pytest.approx(43.48e-7), None), (50 + C, pytest.approx(6.84e-7), "15"),
+                  (300 + C, pytest.approx(18.64e-3), None),
+                  (300 + C, pytest.approx(7.89e-3), "15"),  # the cited value under this work's
+                  (700 + C, pytest.approx(0.2631), None)]
     assert {r.material_formula for r in records} == {
         canonical_formula(f) for f in ("Li7TaO6", "Li7SbO6", "Li7BiO6")}
 
