@@ -16,6 +16,7 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from extractors.materials import (
+    ELEMENTS,
     formula_variables,
     is_formula,
     match_variable_abbreviation,
@@ -167,6 +168,7 @@ class MaterialsMixin(CompositesMixin):
         "after_in_clause",     # "V ... in X", but not "V, higher than X"
         "paragraph_subject",   # the subject of an earlier sentence of the paragraph
         "main_material",       # what the paper is about
+        "paragraph_material",  # the one material the paragraph names, if after the value
         "subject_phrase",      # a described subject: "compositions with ... show V"
     )
 
@@ -361,6 +363,13 @@ class MaterialsMixin(CompositesMixin):
     def rule_main_material(self, c: _Context) -> _Pick | None:
         main = self.doc.user_data.get("ionlit.main_material")
         return _Pick(main) if main else None
+
+    def rule_paragraph_material(self, c: _Context) -> _Pick | None:
+        """"V ... These results show the size effect in X": the paragraph names one material
+        (not only to compare with), after the values it is about."""
+        named = {m.raw for e in self.sentences for m in self.materials_of(e)
+                 if m.kind == "specific" and not self.compared(m)}
+        return _Pick(named.pop()) if len(named) == 1 else None
 
     def rule_subject_phrase(self, c: _Context) -> _Pick | None:
         phrase = self.subject_phrase(c.sent, c.start)
@@ -561,6 +570,8 @@ class MaterialsMixin(CompositesMixin):
             return i + 1
         if not _FORMULA_PIECE_RE.match(first) or first in _OPERATOR_TOKENS:
             return None
+        if self.split_element_at(i, limit, covered):
+            return i + 2
         longest = min(limit, i + self.settings.max_formula_tokens)
         for j in range(longest, i, -1):
             run = doc[i:j]
@@ -576,6 +587,20 @@ class MaterialsMixin(CompositesMixin):
                     j == i + 1 and _is_family_formula(text)):
                 return j
         return None
+
+    def split_element_at(self, i: int, limit: int, covered: set[int]) -> bool:
+        """An element symbol the PDF set apart from its amount: "K 5YSi4O12" reads as
+        ``K5YSi4O12`` when the two join into a formula ("300 K 2Li2S·P2S5" is a temperature
+        and a formula)."""
+        doc = self.doc
+        if (i + 1 >= limit or i + 1 in covered or doc[i].text not in ELEMENTS
+                or (i > 0 and (doc[i - 1].like_num or i - 1 in self.numbers))):
+            return False
+        rest = doc[i + 1].text
+        if not (rest[:1].isdigit() and any(c.isupper() for c in rest)):
+            return False
+        joined = doc[i].text + rest
+        return is_formula(joined) and _plausible_formula(joined)
 
     def with_abbreviation(self, i: int, j: int) -> str:
         """``NaCB11H12 (NCB)`` when the formula is followed by the abbreviation it defines."""

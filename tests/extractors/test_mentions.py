@@ -243,6 +243,26 @@ def test_mentions_material_named_earlier(nlp, text, material):
     assert _one(text, nlp).material_raw == material
 
 
+@pytest.mark.parametrize(
+    ("text", "material"),
+    [
+        ("We ran two protocols. The conductivity drops from 8.1 to 2.2 mS cm^-1 as the cell "
+         "grows. These results show the size effect in Rb3YSi2O7.", "Rb3YSi2O7"),
+        ("We ran two protocols. The conductivity drops from 8.1 to 2.2 mS cm^-1 as the cell "
+         "grows. These results show the size effect in Rb 3YSi2O7.", "Rb 3YSi2O7"),
+    ],
+)
+def test_mentions_the_paragraphs_one_material_named_after(nlp, text, material):
+    """A paragraph that names one material only after its values states them for it (an
+    element the PDF set apart from its amount, "Rb 3YSi2O7", still names it)."""
+    found = text_to_mentions(text, nlp)
+    assert [m.material_raw for m in found] == [material, material]
+    assert mentions._mention_to_material(material, {}).formula == "O7Rb3Si2Y"
+    two = text.replace("Rb3YSi2O7", "Rb3YSi2O7 and Cs3YSi2O7").replace(
+        "Rb 3YSi2O7", "Rb 3YSi2O7 and Cs3YSi2O7")
+    assert text_to_mentions(two, nlp) == []  # two materials: neither is the values' own
+
+
 def test_mentions_material_defined_as_abbreviation(nlp):
     text = ("The bcc polymorph of NaCB11H12 (NCB) was stabilised by milling. The conductivity "
             "of Na ions reached 4 mS cm^-1 at RT. The milled NCB showed 9.78 × 10^-9 S cm^-1.")
