@@ -168,7 +168,7 @@ class MaterialsMixin(CompositesMixin):
         "after_in_clause",     # "V ... in X", but not "V, higher than X"
         "paragraph_subject",   # the subject of an earlier sentence of the paragraph
         "main_material",       # what the paper is about
-        "paragraph_material",  # the one material the paragraph names, if after the value
+        "paragraph_material",  # the one material the paragraph names, even after the value
         "subject_phrase",      # a described subject: "compositions with ... show V"
     )
 
@@ -365,8 +365,8 @@ class MaterialsMixin(CompositesMixin):
         return _Pick(main) if main else None
 
     def rule_paragraph_material(self, c: _Context) -> _Pick | None:
-        """"V ... These results show the size effect in X": the paragraph names one material
-        (not only to compare with), after the values it is about."""
+        """The one material the paragraph names (not only to compare with), wherever it does:
+        "V ... These results show the size effect in X" names it after its values."""
         named = {m.raw for e in self.sentences for m in self.materials_of(e)
                  if m.kind == "specific" and not self.compared(m)}
         return _Pick(named.pop()) if len(named) == 1 else None
