@@ -3,8 +3,8 @@
 A paper defines ``NaCB11H12 (NCB)``, ``Na3 + xSc2SixP3 − xO12 (abbreviated hereafter as
 NSSiPx)`` or ``Na1+xM2-xInx(PO4)3 (M = Ti, Sn, Hf, Zr)`` in one sentence and then writes only
 the short name in its tables and text. :func:`document_to_facts` reads these definitions once
-per document into a frozen :class:`DocumentFacts`, which the table reader uses (and the text
-mentions can use: pass ``facts.abbreviations`` where they look for definitions on their own).
+per document into a frozen :class:`DocumentFacts`, which both the table reader and the text
+mentions are handed, so a name resolves the same way in a table cell and in a sentence.
 """
 
 from __future__ import annotations

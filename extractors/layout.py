@@ -59,6 +59,14 @@ DEFAULT_SCRIPT_SIZE_RATIO = 0.85
 DEFAULT_SUPERSCRIPT_RISE = 0.15
 DEFAULT_SUBSCRIPT_DROP = 0.08
 DEFAULT_WORD_GAP = 0.15
+#: In a line without space glyphs, its letter-to-letter gaps (0 inside words, e.g. 0.13 em
+#: between them) must split into two clusters at least this far apart (in font size) for the
+#: wider one to count as word gaps ...
+DEFAULT_TIGHT_GAP_JUMP = 0.05
+#: ... and that split must be this many times wider than any other step between its gaps.
+DEFAULT_TIGHT_GAP_RATIO = 1.5
+#: Letter-to-letter gaps a line needs before its gap distribution is trusted.
+DEFAULT_TIGHT_MIN_GAPS = 6
 #: How far (in font size) a glyph may overlap the one before it when the text layer puts a
 #: space character between them: tightly justified lines still part words at their spaces.
 DEFAULT_SPACE_OVERLAP = 0.15
@@ -80,6 +88,8 @@ MINUS_LIKE = "\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d-"
 DEGREE_LIKE = frozenset("◦°∘º˚")
 #: Raised marks that are not exponents: primes (β′′), footnote marks.
 PLAIN_RAISED = frozenset("′″‴'’*†‡§¶")
+#: Punctuation a word ends with, after which a line's own word gap parts the next word.
+_WORD_END_PUNCTUATION = frozenset(",;:.)]")
 CAPTION_START = re.compile(r"^(Table|Figure|Fig\.|Scheme|TABLE|FIGURE)\s*[A-Z]?\d+[.:|]?(\s|$)")
 NUMBERED_HEADING = re.compile(r"^(\d+\.(\d+\.)*|\d+(\.\d+)+|[IVX]+\.|[A-H]\.)\s+[A-Z]")
 DOI_PATTERN = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
@@ -95,6 +105,9 @@ class LayoutSettings:
     superscript_rise: float = DEFAULT_SUPERSCRIPT_RISE
     subscript_drop: float = DEFAULT_SUBSCRIPT_DROP
     word_gap: float = DEFAULT_WORD_GAP
+    tight_gap_jump: float = DEFAULT_TIGHT_GAP_JUMP
+    tight_gap_ratio: float = DEFAULT_TIGHT_GAP_RATIO
+    tight_min_gaps: int = DEFAULT_TIGHT_MIN_GAPS
     space_overlap: float = DEFAULT_SPACE_OVERLAP
     fragment_gap: float = DEFAULT_FRAGMENT_GAP
     margin_band: float = DEFAULT_MARGIN_BAND
@@ -106,6 +119,12 @@ class LayoutSettings:
             raise ValueError("script_size_ratio must be in (0, 1]")
         if not 0 < self.word_gap < self.fragment_gap:
             raise ValueError("word_gap must be positive and below fragment_gap")
+        if not 0 < self.tight_gap_jump < self.word_gap:
+            raise ValueError("tight_gap_jump must be positive and below word_gap")
+        if self.tight_gap_ratio < 1:
+            raise ValueError("tight_gap_ratio must be at least 1")
+        if self.tight_min_gaps < 2:
+            raise ValueError("tight_min_gaps must be at least 2")
         if self.space_overlap < 0:
             raise ValueError("space_overlap must not be negative")
         if not 0 < self.margin_band < 0.5:
@@ -578,11 +597,78 @@ def _spaced(prev: _Char, c: _Char, settings: LayoutSettings) -> bool:
             and c.x0 - prev.x1 > -slack)
 
 
+@dataclass(frozen=True)
+class WordGap:
+    """A line's own word gap (in font size), split from its letter gaps by
+    :func:`letter_gaps_to_word_gap`; ``tight`` when most of its word gaps are below
+    ``word_gap``, so the line has no other way to read its words."""
+
+    threshold: float
+    tight: bool
+
+
+def letter_gaps_to_word_gap(gaps: Sequence[float], settings: LayoutSettings) -> WordGap | None:
+    """Where a line's letter-to-letter gaps split into letter gaps and word gaps, or None when
+    they do not split clearly.
+
+    Some PDFs paint no space glyphs and set words 0.1 em apart, so the fixed threshold reads
+    "TheyemployaDistance"; others set a comma 0.14 em before the next word ("MgSc2Se4,as").
+    Letter gaps cluster at the line's median gap (most gaps are inside words); the widest
+    empty interval above it splits them from the word gaps when it is at least
+    ``tight_gap_jump`` wide, twice the letter gaps' spread above the median and
+    ``tight_gap_ratio`` times as wide as any other interval (a stray kerned gap among word
+    gaps is no cluster). The threshold is the interval's middle, when that is below
+    ``word_gap``.
+    """
+    if len(gaps) < settings.tight_min_gaps:
+        return None
+    median = statistics.median(gaps)
+    ladder = [median, *sorted(g for g in gaps if g > median)]
+    steps = sorted(itertools.pairwise(ladder), key=lambda ab: ab[1] - ab[0])
+    if not steps:
+        return None
+    low, high = steps[-1]
+    jump = high - low
+    if jump < max(settings.tight_gap_jump, 2 * (low - median)) or (
+            len(steps) > 1 and jump < settings.tight_gap_ratio * (steps[-2][1] - steps[-2][0])):
+        return None
+    threshold = (low + high) / 2
+    if threshold >= settings.word_gap:
+        return None
+    tight = sum(1 for g in gaps if threshold < g <= settings.word_gap)
+    wide = sum(1 for g in gaps if g > settings.word_gap)
+    return WordGap(threshold, tight > wide)
+
+
+def _line_word_gap(chars: Sequence[_Char], roles: Sequence[str], size: float,
+                   settings: LayoutSettings) -> WordGap | None:
+    """The word gap :func:`letter_gaps_to_word_gap` finds between the letters of a line
+    without space glyphs, or None (a line with them is read by its spaces and ``word_gap``).
+    Letters only: punctuation, digits and symbols carry side bearings that widen their gaps."""
+    if any(c.space_x0 is not None for c in chars):
+        return None
+    gaps = [(chars[k].x0 - chars[k - 1].x1) / size for k in range(1, len(chars))
+            if roles[k - 1] == roles[k] == "main" and chars[k - 1].text.isalpha()
+            and chars[k].text.isalpha()]
+    return letter_gaps_to_word_gap(gaps, settings)
+
+
+def _word_break(prev: _Char, c: _Char, role: str, gap: WordGap | None, size: float) -> bool:
+    """Whether the line's own word gap parts ``prev`` and ``c``: anywhere before a full-size
+    character in a tightly set line, else only between punctuation and a letter (a comma
+    set close to the next word; elsewhere such a gap may be a script's or a kern's)."""
+    if gap is None or role != "main" or c.x0 - prev.x1 <= gap.threshold * size:
+        return False
+    return gap.tight or (prev.text in _WORD_END_PUNCTUATION and c.text.isalpha())
+
+
 def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings) -> Line:
     """Reconstruct a run's text: ``^`` before superscripts, subscripts inline, spaces by gap
-    or where the text layer has a space character (tightly set lines overlap their glyphs)."""
+    (``word_gap``, or the line's own word gap: :func:`_word_break`) or where the text layer has
+    a space character (tightly set lines overlap their glyphs)."""
     size, baseline, font = _main_metrics(chars, settings)
     roles = [_script_role(c, size, baseline, settings) for c in chars]
+    gap = _line_word_gap(chars, roles, size, settings)
     pieces: list[tuple[str, BBox]] = []
     i = 0
     prev: _Char | None = None
@@ -591,6 +677,7 @@ def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings
         c = chars[i]
         if prev is not None and (
                 c.x0 - prev.x1 > settings.word_gap * max(prev.size, c.size)
+                or _word_break(prev, c, roles[i], gap, size)
                 or (roles[i] == "main" and prev_role == "main" and _spaced(prev, c, settings))):
             gap_box = (prev.x1, min(prev.top, c.top), c.x0, max(prev.bottom, c.bottom))
             pieces.append((" ", gap_box))

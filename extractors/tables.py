@@ -91,6 +91,9 @@ _CELL_ITEM = re.compile(
     r"(?!10\^)(?P<value>[<>≤≥~≈]?\s*\d+(?:\.\d+)?(?:\s*[×x]\s*10\^?[-−–]?\d+)?)"
     r"(?:\s*\((?P<note>[A-Za-z][A-Za-z.\s-]{0,14})\))?"
     r"(?:\s*\^(?P<ref>\d{1,4}(?:\s*[,–-]\s*\d{1,4})*))?")
+# "(0.84 × 10^-7)^15": a value in brackets with a citation, the cited report of the value above.
+_BRACKETED_CITED = re.compile(
+    r"^\((?P<value>[<>≤≥~≈]?\s*\d[^()]*)\)\s*\^(?P<ref>\d{1,4}(?:\s*[,–-]\s*\d{1,4})*)$")
 _MORE_TEMPERATURES = re.compile(r"\s*(?:,|and|or|to|[–-])\s*(?:at\s+)?[-−–]?\d")
 _CALCULATED_NOTE = re.compile(r"^(?:calc|calcd|cal|theo|theor|sim|comp|pred|DFT|AIMD|MD)\b",
                               re.I)
@@ -496,6 +499,9 @@ class CellValue:
     text: str
     note: str | None = None
     reference: str | None = None
+    #: Written in brackets with its citation (``(0.84 × 10^-7)^15``): another report of the
+    #: value above it, measured at the same temperature.
+    cited_alongside: bool = False
 
 
 def cell_to_values(text: str) -> list[CellValue]:
@@ -503,9 +509,12 @@ def cell_to_values(text: str) -> list[CellValue]:
 
     A cell is split only when every piece of it is a value with an optional ``(note)`` and
     ``^reference``, and at least one carries a note or a reference (``0.1 0.2`` alone is left
-    whole); anything else is one value, read as before.
+    whole); anything else is one value, read as before. A cell holding only a bracketed value
+    and its citation is that value, cited alongside the one above.
     """
     stripped = text.strip()
+    if m := _BRACKETED_CITED.match(stripped):
+        return [CellValue(m["value"].strip(), None, re.sub(r"\s+", "", m["ref"]), True)]
     items: list[CellValue] = []
     pos = 0
     for m in _CELL_ITEM.finditer(stripped):
@@ -804,6 +813,7 @@ def table_to_records(doc: Document, table: Table,
                    else c for c in columns]
     records: list[ConductivityRecord] = []
     previous: dict[int, str] = {}
+    above: dict[int, str | None] = {}  # per column, the own temperature of the value above
     for row in table.body:
         if caption_material is not None and mat_col is None:
             material: tuple[str, str | None, str | None, bool] | None = (*caption_material,
@@ -813,6 +823,8 @@ def table_to_records(doc: Document, table: Table,
         if material is None:
             continue
         raw, formula, family, by_labels = material
+        if any(row[c].text for c in ([] if mat_col is None else [mat_col]) + label_cols):
+            above.clear()  # a new material: no value above belongs to it
         if caption_material is not None and mat_col is not None:
             raw, formula = f"{caption_material[0]} ({raw})", caption_material[1]
         elif not by_labels:
@@ -829,6 +841,10 @@ def table_to_records(doc: Document, table: Table,
                 if read is None:
                     continue
                 sigma, temperature_text = read
+                if value.cited_alongside:
+                    temperature_text = temperature_text or above.get(column.col)
+                else:
+                    above[column.col] = temperature_text
                 temperature = (parse_temperature(temperature_text) if temperature_text
                                else column.temperature
                                or _row_temperature(row, temperature_cols, previous)
