@@ -26,6 +26,7 @@ from extractors.materials import (
     is_non_material_acronym,
     normalise_formula_text,
 )
+from extractors.ocr import ocr_to_text
 from extractors.units import Temperature, parse_temperature
 
 # "Na3Zr2Si2PO12 with 10 wt% glass (denoted as NCP-G1:1)": a sample code may hold ":" and "/",
@@ -140,5 +141,6 @@ def text_to_facts(text: str) -> DocumentFacts:
 
 
 def document_to_facts(doc: Document) -> DocumentFacts:
-    """Read the document's definitions once: its body text, captions included."""
-    return text_to_facts(doc.text)
+    """Read the document's definitions once: its body text, captions included, an OCR layer
+    with its certain confusions undone (``Si3012`` is ``Si3O12``), as the mentions read it."""
+    return text_to_facts(ocr_to_text(doc.text) if doc.text_layer == "ocr" else doc.text)
