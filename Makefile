@@ -36,7 +36,7 @@ dev: install
 	$(BIN)/dg dev --host 127.0.0.1 --port 3000
 
 bench: install
-	$(BIN)/python bench/bench_layout.py
+	$(BIN)/python bench/bench_pipeline.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .dagster outputs/datasets outputs/reports outputs/.staging

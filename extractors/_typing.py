@@ -4,8 +4,6 @@ from typing import Any, Protocol, TypeAlias
 
 #: (x0, top, x1, bottom) in PDF points, pdfplumber's top-down coordinates.
 BBox: TypeAlias = tuple[float, float, float, float]
-#: A pdfplumber character dict.
-CharDict: TypeAlias = dict[str, object]
 #: A pdfplumber object dict as a page lists it (char, edge, image): pdfplumber's ``T_obj``.
 PageObject: TypeAlias = dict[str, Any]
 

@@ -170,6 +170,24 @@ class Block:
 
 
 @dataclass(frozen=True)
+class TablePart:
+    """The piece of a table on one page (or column): its lines split into header and body.
+
+    ``row_rules`` are the y of rules between body rows (a fully ruled table); ``open_end`` says
+    the table ran to the end of its column without a closing rule, so it may go on.
+    """
+
+    page: int
+    bbox: BBox
+    header: tuple[Line, ...]
+    body: tuple[Line, ...]
+    row_rules: tuple[float, ...]
+    open_end: bool
+    caption: str | None = None
+    footnotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PageLayout:
     """What the reader keeps of one page besides its blocks."""
 
@@ -198,6 +216,9 @@ class Document:
     #: Where the text comes from (:data:`TEXT_LAYERS`); an ``ocr`` layer is read with
     #: OCR-tolerant spellings of numbers, units and formulas.
     text_layer: TextLayer = "born_digital"
+    #: The parts of each table, grouped per table in reading order (``table_parts``): found
+    #: once while reading, structured by ``tables``.
+    table_parts: tuple[tuple[TablePart, ...], ...] = ()
 
     @property
     def n_pages(self) -> int:

@@ -3,8 +3,8 @@
 A paper defines ``NaCB11H12 (NCB)``, ``Na3 + xSc2SixP3 − xO12 (abbreviated hereafter as
 NSSiPx)`` or ``Na1+xM2-xInx(PO4)3 (M = Ti, Sn, Hf, Zr)`` in one sentence and then writes only
 the short name in its tables and text. :func:`document_to_facts` reads these definitions once
-per document into a frozen :class:`DocumentFacts`, which the table reader uses (and the text
-mentions can use: pass ``facts.abbreviations`` where they look for definitions on their own).
+per document into a frozen :class:`DocumentFacts`, which both the table reader and the text
+mentions are handed, so a name resolves the same way in a table cell and in a sentence.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from extractors.materials import (
     is_non_material_acronym,
     normalise_formula_text,
 )
+from extractors.ocr import ocr_to_text
 from extractors.units import Temperature, parse_temperature
 
 # "Na3Zr2Si2PO12 with 10 wt% glass (denoted as NCP-G1:1)": a sample code may hold ":" and "/",
@@ -140,5 +141,6 @@ def text_to_facts(text: str) -> DocumentFacts:
 
 
 def document_to_facts(doc: Document) -> DocumentFacts:
-    """Read the document's definitions once: its body text, captions included."""
-    return text_to_facts(doc.text)
+    """Read the document's definitions once: its body text, captions included, an OCR layer
+    with its certain confusions undone (``Si3012`` is ``Si3O12``), as the mentions read it."""
+    return text_to_facts(ocr_to_text(doc.text) if doc.text_layer == "ocr" else doc.text)

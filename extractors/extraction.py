@@ -105,7 +105,8 @@ def document_to_records(doc: Document, nlp: Any) -> tuple[pd.DataFrame, pd.DataF
     """Table and text records of a read document, and its table cells."""
     found = tables.document_to_tables(doc)
     facts = document_to_facts(doc)
-    records = tables.tables_to_records(doc, found, facts) + mentions.document_to_records(doc, nlp)
+    records = (tables.tables_to_records(doc, found, facts)
+               + mentions.document_to_records(doc, nlp, facts))
     return records_of_document(doc, records), tables.tables_to_cells(doc, found)
 
 

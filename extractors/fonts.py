@@ -34,7 +34,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,9 +58,10 @@ STANDARD_ENCODINGS = {"StandardEncoding": 1, "MacRomanEncoding": 2, "WinAnsiEnco
                       "PDFDocEncoding": 4}
 
 
+@lru_cache(maxsize=8192)
 def is_unmapped(text: str) -> bool:
     """Whether pdfminer's text for a glyph says nothing: ``(cid:N)``, U+FFFD, a control or a
-    private-use character."""
+    private-use character (cached: asked for every character of a document)."""
     if not text or text.startswith("(cid:"):
         return True
     return any(ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co") for ch in text)

@@ -9,9 +9,10 @@ the glyph map :class:`GlyphResources` builds once per font and document.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pdfplumber
-from pdfminer.layout import LAParams, LTChar, LTPage
+from pdfminer.layout import LAParams, LTChar, LTCurve, LTItem, LTPage
 from pdfminer.pdfcolor import PDFColorSpace
 from pdfminer.pdfdevice import PDFTextSeq
 from pdfminer.pdffont import PDFCIDFont, PDFFont, PDFUnicodeNotDefined
@@ -22,7 +23,7 @@ from pdfminer.pdfinterp import (
     PDFTextState,
 )
 from pdfminer.utils import Matrix
-from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent, fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.fonts import GlyphMap, font_to_glyph_map
@@ -134,7 +135,13 @@ def glyph_width(font: PDFFont, cid: int, text: str) -> float:
 
 
 class GlyphPage(pdfplumber.page.Page):
-    """A pdfplumber page laid out by :class:`GlyphDevice`: its chars carry recovered text."""
+    """A pdfplumber page laid out by :class:`GlyphDevice`: its chars carry recovered text.
+
+    Characters and paths become the few keys the reader uses (text, font, size, box, matrix;
+    a path's box and points), with pdfplumber's own geometry: pdfplumber's full conversion
+    (every attribute resolved, colours, each path's commands) costs more than laying the page
+    out, and a figure of 80,000 curves makes that seconds per page.
+    """
 
     def __init__(self, page: pdfplumber.page.Page, resources: GlyphResources) -> None:
         super().__init__(page.pdf, page.page_obj, page_number=page.page_number,
@@ -159,3 +166,30 @@ class GlyphPage(pdfplumber.page.Page):
         """Characters painted invisibly on the page (laying it out counts them)."""
         _ = self.layout
         return self._invisible_chars
+
+    def process_object(self, obj: LTItem) -> dict[str, Any]:
+        if isinstance(obj, LTChar | LTCurve):
+            return self._geometry(obj)
+        return super().process_object(obj)
+
+    def _geometry(self, obj: LTChar | LTCurve) -> dict[str, Any]:
+        """``process_object``'s keys the reader and pdfplumber's edges use, computed as it
+        computes them (pdfminer's coordinates moved by the MediaBox origin)."""
+        mb_x0, mb_top = self.mediabox[:2]
+        top = (self.height - obj.y1) + mb_top
+        attr: dict[str, Any] = {
+            "object_type": obj.__class__.__name__[2:].lower(), "page_number": self.page_number,
+            "x0": obj.x0 + mb_x0 if mb_x0 != 0 else obj.x0,
+            "x1": obj.x1 + mb_x0 if mb_x0 != 0 else obj.x1,
+            "y0": obj.y0, "y1": obj.y1, "width": obj.width, "height": obj.height,
+            "top": top, "bottom": (self.height - obj.y0) + mb_top,
+            "doctop": self.initial_doctop + top}
+        if isinstance(obj, LTChar):
+            fontname = obj.fontname
+            attr.update(text=obj.get_text(), size=obj.size, upright=obj.upright,
+                        matrix=obj.matrix, adv=obj.adv,
+                        fontname=fix_fontname_bytes(fontname) if isinstance(fontname, bytes)
+                        else fontname)
+        else:
+            attr["pts"] = [self.point2coord(pt) for pt in obj.pts]
+        return attr

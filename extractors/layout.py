@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import hashlib
 import itertools
 import os
@@ -19,18 +20,19 @@ import stat
 import statistics
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pdfminer
 import pdfplumber
 import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors._typing import BBox, CharDict, PageSource
+from extractors._typing import BBox, PageSource
 from extractors.document import (
     Block,
     BlockKind,
@@ -53,12 +55,20 @@ from extractors.errors import (
 from extractors.fonts import is_unmapped
 from extractors.glyphs import GlyphPage, GlyphResources
 from extractors.pdfium_source import DEFAULT_READER, READERS, Reader, open_pdfium, page_source
-from extractors.tables import TableSettings, page_to_parts, parts_to_groups
+from extractors.table_parts import TableSettings, find_table_parts
 
 DEFAULT_SCRIPT_SIZE_RATIO = 0.85
 DEFAULT_SUPERSCRIPT_RISE = 0.15
 DEFAULT_SUBSCRIPT_DROP = 0.08
 DEFAULT_WORD_GAP = 0.15
+#: In a line without space glyphs, its letter-to-letter gaps (0 inside words, e.g. 0.13 em
+#: between them) must split into two clusters at least this far apart (in font size) for the
+#: wider one to count as word gaps ...
+DEFAULT_TIGHT_GAP_JUMP = 0.05
+#: ... and that split must be this many times wider than any other step between its gaps.
+DEFAULT_TIGHT_GAP_RATIO = 1.5
+#: Letter-to-letter gaps a line needs before its gap distribution is trusted.
+DEFAULT_TIGHT_MIN_GAPS = 6
 #: How far (in font size) a glyph may overlap the one before it when the text layer puts a
 #: space character between them: tightly justified lines still part words at their spaces.
 DEFAULT_SPACE_OVERLAP = 0.15
@@ -80,6 +90,8 @@ MINUS_LIKE = "\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d-"
 DEGREE_LIKE = frozenset("◦°∘º˚")
 #: Raised marks that are not exponents: primes (β′′), footnote marks.
 PLAIN_RAISED = frozenset("′″‴'’*†‡§¶")
+#: Punctuation a word ends with, after which a line's own word gap parts the next word.
+_WORD_END_PUNCTUATION = frozenset(",;:.)]")
 CAPTION_START = re.compile(r"^(Table|Figure|Fig\.|Scheme|TABLE|FIGURE)\s*[A-Z]?\d+[.:|]?(\s|$)")
 NUMBERED_HEADING = re.compile(r"^(\d+\.(\d+\.)*|\d+(\.\d+)+|[IVX]+\.|[A-H]\.)\s+[A-Z]")
 DOI_PATTERN = re.compile(r"\b10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
@@ -95,15 +107,26 @@ class LayoutSettings:
     superscript_rise: float = DEFAULT_SUPERSCRIPT_RISE
     subscript_drop: float = DEFAULT_SUBSCRIPT_DROP
     word_gap: float = DEFAULT_WORD_GAP
+    tight_gap_jump: float = DEFAULT_TIGHT_GAP_JUMP
+    tight_gap_ratio: float = DEFAULT_TIGHT_GAP_RATIO
+    tight_min_gaps: int = DEFAULT_TIGHT_MIN_GAPS
     space_overlap: float = DEFAULT_SPACE_OVERLAP
     fragment_gap: float = DEFAULT_FRAGMENT_GAP
     margin_band: float = DEFAULT_MARGIN_BAND
+    #: Table finding (``table_parts``), done while reading.
+    tables: TableSettings = field(default_factory=TableSettings)
 
     def __post_init__(self) -> None:
         if not 0 < self.script_size_ratio <= 1:
             raise ValueError("script_size_ratio must be in (0, 1]")
         if not 0 < self.word_gap < self.fragment_gap:
             raise ValueError("word_gap must be positive and below fragment_gap")
+        if not 0 < self.tight_gap_jump < self.word_gap:
+            raise ValueError("tight_gap_jump must be positive and below word_gap")
+        if self.tight_gap_ratio < 1:
+            raise ValueError("tight_gap_ratio must be at least 1")
+        if self.tight_min_gaps < 2:
+            raise ValueError("tight_min_gaps must be at least 2")
         if self.space_overlap < 0:
             raise ValueError("space_overlap must not be negative")
         if not 0 < self.margin_band < 0.5:
@@ -257,13 +280,15 @@ def _close_quietly(pdf: pdfplumber.pdf.PDF) -> None:
 
 def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
                   max_pages: int | None = None, max_bytes: int | None = None,
+                  on_page: Callable[[int], None] | None = None,
                   reader: Reader = DEFAULT_READER) -> Document:
     """Read a PDF into a ``Document`` (blocks in reading order, provenance on every char).
 
-    ``reader`` picks where characters, rules and images come from: ``pdfium`` (fast on pages
-    of vector figures; a page whose characters' recovered text PDFium cannot tell is still
-    read by pdfminer, see :func:`extractors.pdfium_source.page_source`) or ``pdfplumber``
-    (pdfminer for every page).
+    ``on_page`` is called with each page's number once its characters are read (progress on
+    long documents; per-page timing in ``bench/``). ``reader`` picks where characters, rules
+    and images come from: ``pdfium`` (fast on pages of vector figures; a page whose
+    characters' recovered text PDFium cannot tell is still read by pdfminer, see
+    :func:`extractors.pdfium_source.page_source`) or ``pdfplumber`` (pdfminer for every page).
 
     Raises:
         DocumentError: the subclass that says why the file cannot be read. An exception that
@@ -292,6 +317,8 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
                                          page_to_rules(source), page_to_figures(source),
                                          *page_to_layer_evidence(source)))
                 scanned = scanned or bool(source.images)
+                if on_page is not None:
+                    on_page(page.page_number)
             except Exception as exc:
                 if not _raised_by_parser(exc):
                     raise
@@ -321,39 +348,42 @@ def page_to_chars(page: PageSource) -> list[_Char]:
     space: tuple[float, float] | None = None  # (x0, top) of a space character just painted
     for c in page.chars:
         text = str(c["text"])
-        if text.isspace() and c.get("upright", True):
-            space = (float(c["x0"]), float(c["top"]))
+        upright = c.get("upright", True)
+        x0, top = float(c["x0"]), float(c["top"])
+        if text.isspace() and upright:
+            space = (x0, top)
             continue
-        if not c.get("upright", True) or not text:
+        if not upright or not text:
             continue
-        key = (text, round(float(c["x0"])), round(float(c["top"])))
+        key = (text, round(x0), round(top))
         if key in seen:  # fake bold: the same glyph painted twice at (almost) one place
             continue
         seen.add(key)
-        size = float(c["size"]) or float(c["bottom"]) - float(c["top"])
-        space_x0 = space[0] if space is not None and _space_precedes(space, c, size) else None
+        bottom = float(c["bottom"])
+        size = float(c["size"]) or bottom - top
+        space_x0 = space[0] if space is not None and _space_precedes(space, x0, top, size) \
+            else None
         space = None
         if size > 0:
-            raw.append((c, text, size, space_x0))
+            raw.append((c, text, x0, top, bottom, size, space_x0))
     offsets: dict[str, list[float]] = defaultdict(list)
-    for c, _, size, _ in raw:
+    for c, _, _, _, _, size, _ in raw:
         if c.get("matrix"):
             offsets[str(c.get("fontname"))].append((float(c["y0"]) - float(c["matrix"][5])) / size)
     descent = {font: statistics.median(v) for font, v in offsets.items()}
     out: list[_Char] = []
-    for c, text, size, space_x0 in raw:
+    for c, text, x0, top, bottom, size, space_x0 in raw:
         font = str(c.get("fontname", ""))
-        baseline = float(c["bottom"]) + descent.get(font, -0.2) * size
-        out.append(_Char(text, float(c["x0"]), float(c["x1"]), float(c["top"]),
-                         float(c["bottom"]), size, baseline, font, space_x0))
+        baseline = bottom + descent.get(font, -0.2) * size
+        out.append(_Char(text, x0, float(c["x1"]), top, bottom, size, baseline, font, space_x0))
     return out
 
 
-def _space_precedes(space: tuple[float, float], c: CharDict, size: float) -> bool:
-    """Whether a space character painted just before ``c`` sits on its line, right before it."""
-    x0, top = space
-    return abs(top - float(str(c["top"]))) < 0.5 * size and (
-        float(str(c["x0"])) - 1.5 * size <= x0 <= float(str(c["x0"])) + 0.2 * size)
+def _space_precedes(space: tuple[float, float], x0: float, top: float, size: float) -> bool:
+    """Whether a space character painted just before a character at (``x0``, ``top``) sits
+    on its line, right before it."""
+    space_x0, space_top = space
+    return abs(space_top - top) < 0.5 * size and x0 - 1.5 * size <= space_x0 <= x0 + 0.2 * size
 
 
 def page_to_figures(page: PageSource) -> tuple[BBox, ...]:
@@ -460,65 +490,84 @@ def drop_frames(rules: Sequence[Rule]) -> tuple[Rule, ...]:
 # --------------------------------------------------------------------------- lines
 
 
-def _core(c: _Char) -> tuple[float, float]:
-    """The band between baseline and roughly cap height: where a line's glyphs overlap."""
-    return (c.baseline - 0.7 * c.size, c.baseline)
-
-
 def chars_to_fragments(chars: Sequence[_Char], settings: LayoutSettings) -> list[list[_Char]]:
     """Group characters that sit side by side on one line (with their scripts) into runs.
 
     Two characters join when the second starts within ``fragment_gap`` x size after the first
     and their baseline-to-cap-height bands overlap: a superscript's band overlaps its base
     line's band but not the line above, so scripts stay with their base.
+
+    Candidates come from 4 pt bands of band centres, three bands either way, and from x
+    order within a band (:func:`_candidate_pairs`, vectorised: a page has thousands of
+    characters); the runs are the connected groups of the pairs that join.
     """
     n = len(chars)
     if n == 0:
         return []
-    parent = list(range(n))
+    x0 = np.fromiter((c.x0 for c in chars), float, n)
+    x1 = np.fromiter((c.x1 for c in chars), float, n)
+    size = np.fromiter((c.size for c in chars), float, n)
+    hi = np.fromiter((c.baseline for c in chars), float, n)
+    lo = hi - 0.7 * size  # _core: baseline to roughly cap height
+    i, j = _candidate_pairs(x0, x1 + settings.fragment_gap * size * 1.5,
+                            ((lo + hi) / 2 // _BAND_PT).astype(np.int64))
+    join = (i != j) & (x0[j] - x1[i] <= settings.fragment_gap * np.maximum(size[i], size[j]))
+    overlap = np.minimum(hi[i], hi[j]) - np.maximum(lo[i], lo[j])
+    join &= overlap > 0.2 * np.minimum(hi[i] - lo[i], hi[j] - lo[j])
+    groups = _components(n, i[join], j[join])
+    return [sorted((chars[k] for k in g), key=lambda c: (c.x0, c.baseline)) for g in groups]
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
-    bin_h = 4.0
-    bins: dict[int, list[int]] = defaultdict(list)
-    cores = [_core(c) for c in chars]
-    for i in sorted(range(n), key=lambda k: chars[k].x0):
-        lo, hi = cores[i]
-        bins[int((lo + hi) / 2 // bin_h)].append(i)
-    bin_x0 = {b: [chars[i].x0 for i in idx] for b, idx in bins.items()}
-    for i, c in enumerate(chars):
-        lo, hi = cores[i]
-        b = int((lo + hi) / 2 // bin_h)
-        reach = c.x1 + settings.fragment_gap * c.size * 1.5
-        for nb in range(b - 3, b + 4):
-            idx = bins.get(nb)
-            if not idx:
-                continue
-            xs = bin_x0[nb]
-            k = bisect.bisect_left(xs, c.x0 - 0.5)
-            while k < len(idx) and xs[k] <= reach:
-                j = idx[k]
-                k += 1
-                if j == i:
-                    continue
-                d = chars[j]
-                gap = d.x0 - c.x1
-                if gap > settings.fragment_gap * max(c.size, d.size):
-                    continue
-                dlo, dhi = cores[j]
-                overlap = min(hi, dhi) - max(lo, dlo)
-                if overlap > 0.2 * min(hi - lo, dhi - dlo):
-                    ri, rj = find(i), find(j)
-                    if ri != rj:
-                        parent[ri] = rj
-    groups: dict[int, list[_Char]] = defaultdict(list)
-    for i in range(n):
-        groups[find(i)].append(chars[i])
-    return [sorted(g, key=lambda c: (c.x0, c.baseline)) for g in groups.values()]
+def _components(n: int, i: np.ndarray, j: np.ndarray) -> list[list[int]]:
+    """Connected groups of ``range(n)`` under the pairs (i, j), each ascending, ordered by
+    their first index (minimum-label propagation with pointer jumping)."""
+    label = np.arange(n)
+    while True:
+        joined = np.minimum(label[i], label[j])
+        nxt = label.copy()
+        np.minimum.at(nxt, i, joined)
+        np.minimum.at(nxt, j, joined)
+        nxt = nxt[nxt]
+        if np.array_equal(nxt, label):
+            break
+        label = nxt
+    order = np.argsort(label, kind="stable")
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    return [part.tolist() for part in np.split(order, cuts)]
+
+
+#: Height of the bands of band centres candidates are looked up in (pt).
+_BAND_PT = 4.0
+#: Bands either way of a character's own that may hold a character its band overlaps.
+_BAND_REACH = 3
+
+
+def _candidate_pairs(x0: np.ndarray, reach: np.ndarray,
+                     band: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j): ``j`` in a band within :data:`_BAND_REACH` of ``i``'s, starting at
+    most 0.5 pt left of ``i`` and at most at ``reach[i]``."""
+    n = len(x0)
+    order = np.lexsort((np.arange(n), x0, band))
+    sorted_band, sorted_x0 = band[order], x0[order]
+    bands, starts = np.unique(sorted_band, return_index=True)
+    ends = np.append(starts[1:], n)
+    firsts, seconds = [], []
+    for b, start, end in zip(bands.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        xs = sorted_x0[start:end]
+        near = order[np.searchsorted(sorted_band, b - _BAND_REACH, "left"):
+                     np.searchsorted(sorted_band, b + _BAND_REACH, "right")]
+        low = np.searchsorted(xs, x0[near] - 0.5, "left")
+        counts = np.searchsorted(xs, reach[near], "right") - low
+        counts[counts < 0] = 0
+        total = int(counts.sum())
+        if total == 0:
+            continue
+        skip = np.repeat(np.cumsum(counts) - counts, counts)
+        firsts.append(np.repeat(near, counts))
+        seconds.append(order[start + np.repeat(low, counts) + np.arange(total) - skip])
+    if not firsts:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate(firsts), np.concatenate(seconds)
 
 
 def _main_metrics(chars: Sequence[_Char], settings: LayoutSettings) -> tuple[float, float, str]:
@@ -541,8 +590,10 @@ def _script_role(c: _Char, size: float, baseline: float, settings: LayoutSetting
     return "main"
 
 
+@functools.lru_cache(maxsize=8192)
 def _clean_glyph(text: str) -> str:
-    """Expand ligatures; unmapped glyphs and control characters become U+FFFD."""
+    """Expand ligatures; unmapped glyphs and control characters become U+FFFD (cached: a
+    document repeats a few hundred glyph texts tens of thousands of times)."""
     if text.startswith("(cid:"):
         return "\ufffd"
     return "".join(LIGATURES.get(ch) or ("\ufffd" if unicodedata.category(ch) == "Cc" else ch)
@@ -558,11 +609,78 @@ def _spaced(prev: _Char, c: _Char, settings: LayoutSettings) -> bool:
             and c.x0 - prev.x1 > -slack)
 
 
+@dataclass(frozen=True)
+class WordGap:
+    """A line's own word gap (in font size), split from its letter gaps by
+    :func:`letter_gaps_to_word_gap`; ``tight`` when most of its word gaps are below
+    ``word_gap``, so the line has no other way to read its words."""
+
+    threshold: float
+    tight: bool
+
+
+def letter_gaps_to_word_gap(gaps: Sequence[float], settings: LayoutSettings) -> WordGap | None:
+    """Where a line's letter-to-letter gaps split into letter gaps and word gaps, or None when
+    they do not split clearly.
+
+    Some PDFs paint no space glyphs and set words 0.1 em apart, so the fixed threshold reads
+    "TheyemployaDistance"; others set a comma 0.14 em before the next word ("MgSc2Se4,as").
+    Letter gaps cluster at the line's median gap (most gaps are inside words); the widest
+    empty interval above it splits them from the word gaps when it is at least
+    ``tight_gap_jump`` wide, twice the letter gaps' spread above the median and
+    ``tight_gap_ratio`` times as wide as any other interval (a stray kerned gap among word
+    gaps is no cluster). The threshold is the interval's middle, when that is below
+    ``word_gap``.
+    """
+    if len(gaps) < settings.tight_min_gaps:
+        return None
+    median = statistics.median(gaps)
+    ladder = [median, *sorted(g for g in gaps if g > median)]
+    steps = sorted(itertools.pairwise(ladder), key=lambda ab: ab[1] - ab[0])
+    if not steps:
+        return None
+    low, high = steps[-1]
+    jump = high - low
+    if jump < max(settings.tight_gap_jump, 2 * (low - median)) or (
+            len(steps) > 1 and jump < settings.tight_gap_ratio * (steps[-2][1] - steps[-2][0])):
+        return None
+    threshold = (low + high) / 2
+    if threshold >= settings.word_gap:
+        return None
+    tight = sum(1 for g in gaps if threshold < g <= settings.word_gap)
+    wide = sum(1 for g in gaps if g > settings.word_gap)
+    return WordGap(threshold, tight > wide)
+
+
+def _line_word_gap(chars: Sequence[_Char], roles: Sequence[str], size: float,
+                   settings: LayoutSettings) -> WordGap | None:
+    """The word gap :func:`letter_gaps_to_word_gap` finds between the letters of a line
+    without space glyphs, or None (a line with them is read by its spaces and ``word_gap``).
+    Letters only: punctuation, digits and symbols carry side bearings that widen their gaps."""
+    if any(c.space_x0 is not None for c in chars):
+        return None
+    gaps = [(chars[k].x0 - chars[k - 1].x1) / size for k in range(1, len(chars))
+            if roles[k - 1] == roles[k] == "main" and chars[k - 1].text.isalpha()
+            and chars[k].text.isalpha()]
+    return letter_gaps_to_word_gap(gaps, settings)
+
+
+def _word_break(prev: _Char, c: _Char, role: str, gap: WordGap | None, size: float) -> bool:
+    """Whether the line's own word gap parts ``prev`` and ``c``: anywhere before a full-size
+    character in a tightly set line, else only between punctuation and a letter (a comma
+    set close to the next word; elsewhere such a gap may be a script's or a kern's)."""
+    if gap is None or role != "main" or c.x0 - prev.x1 <= gap.threshold * size:
+        return False
+    return gap.tight or (prev.text in _WORD_END_PUNCTUATION and c.text.isalpha())
+
+
 def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings) -> Line:
     """Reconstruct a run's text: ``^`` before superscripts, subscripts inline, spaces by gap
-    or where the text layer has a space character (tightly set lines overlap their glyphs)."""
+    (``word_gap``, or the line's own word gap: :func:`_word_break`) or where the text layer has
+    a space character (tightly set lines overlap their glyphs)."""
     size, baseline, font = _main_metrics(chars, settings)
     roles = [_script_role(c, size, baseline, settings) for c in chars]
+    gap = _line_word_gap(chars, roles, size, settings)
     pieces: list[tuple[str, BBox]] = []
     i = 0
     prev: _Char | None = None
@@ -571,6 +689,7 @@ def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings
         c = chars[i]
         if prev is not None and (
                 c.x0 - prev.x1 > settings.word_gap * max(prev.size, c.size)
+                or _word_break(prev, c, roles[i], gap, size)
                 or (roles[i] == "main" and prev_role == "main" and _spaced(prev, c, settings))):
             gap_box = (prev.x1, min(prev.top, c.top), c.x0, max(prev.bottom, c.bottom))
             pieces.append((" ", gap_box))
@@ -1116,16 +1235,14 @@ def page_to_blocks(page: RawPage, body: Sequence[Line], heads: Sequence[Line],
     return top + ordered + bottom
 
 
-def table_regions(layouts: Sequence[PageLayout],
-                  bodies: Sequence[Sequence[Line]]) -> list[list[BBox]]:
-    """Per page, the boxes of the table parts the table reader keeps (captioned tables and
-    their continuations), so the layout's table blocks are exactly what it structures."""
-    settings = TableSettings()
-    parts = [page_to_parts(layout, body, settings)
-             for layout, body in zip(layouts, bodies, strict=True)]
-    kept = {id(part) for group in parts_to_groups([p for ps in parts for p in ps])
-            for part in group}
-    return [[part.bbox for part in ps if id(part) in kept] for ps in parts]
+def page_free_lines(lines: Sequence[Line], running: set[int], height: float,
+                    margin_band: float) -> list[Line]:
+    """A page's lines where a table may run: all but its running lines in the page margins
+    (cells repeated at one height on two pages look like running lines, and only the margins
+    hold real running heads and feet)."""
+    band = margin_band * height
+    return [ln for k, ln in enumerate(lines)
+            if k not in running or (band < ln.top and ln.bottom < height - band)]
 
 
 def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
@@ -1151,7 +1268,14 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
              for p, lines in zip(raw_pages, page_lines, strict=True)]
     bodies = [[ln for k, ln in enumerate(lines) if (p.number, k) not in running]
               for p, lines in zip(raw_pages, page_lines, strict=True)]
-    regions = table_regions(layouts, bodies)
+    table_parts = find_table_parts(layouts, [
+        page_free_lines(lines, {k for n, k in running if n == p.number}, p.height,
+                        settings.tables.margin_band)
+        for p, lines in zip(raw_pages, page_lines, strict=True)], settings.tables)
+    regions: list[list[BBox]] = [[] for _ in raw_pages]
+    index = {p.number: k for k, p in enumerate(raw_pages)}
+    for part in (part for group in table_parts for part in group):
+        regions[index[part.page]].append(part.bbox)
     blocks: list[Block] = []
     for p, body, head, region in zip(raw_pages, bodies, heads, regions, strict=True):
         blocks.extend(page_to_blocks(p, body, head, region, body_size, vocabulary))
@@ -1160,7 +1284,7 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
                     title=next((b.text for b in blocks if b.kind == "title"), None),
                     doi=find_doi(blocks), encrypted=encrypted,
                     unmapped_share=pages_to_unmapped_share(raw_pages),
-                    text_layer=pages_to_text_layer(raw_pages))
+                    text_layer=pages_to_text_layer(raw_pages), table_parts=table_parts)
 
 
 def pages_to_unmapped_share(raw_pages: Sequence[RawPage]) -> float:

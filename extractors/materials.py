@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from itertools import pairwise
 from math import gcd, lcm
@@ -318,9 +318,16 @@ class _Parsed:
     missing: frozenset[str]
 
 
+# "La(2/3)-x": a fractional amount in brackets; "□(1/3)-2x": a vacancy and its amount, no atoms.
+_BRACKETED_FRACTION = re.compile(r"(?<=[A-Za-z□)\]])\((\d+/\d+)\)")
+_VACANCY = re.compile(r"[□◻](?:\d*\.?\d+(?:/\d+)?)?(?:[+\-]\d*\.?\d*[xyzδ])*")
+
+
 def _parse(s: str, variables: Mapping[str, float] | None, probe: bool) -> _Parsed:
-    """Clean ``s`` (charges, dashes, phase prefix, ``(x = 0.2)``) and read its composition."""
+    """Clean ``s`` (charges, dashes, phase prefix, ``(x = 0.2)``, vacancies) and read its
+    composition."""
     text = _CHARGE.sub("", _normalise_text(s))
+    text = _VACANCY.sub("", _BRACKETED_FRACTION.sub(r"\1", text))
     given: dict[str, Fraction] = {}
     spec = _VARIABLE_SPEC.search(text)
     if spec and spec.start() > 0 and "=" in spec.group(1):
@@ -405,8 +412,11 @@ def parse_formula(s: str, variables: Mapping[str, float] | None = None) -> dict[
     return {el: float(parsed.composition[el]) for el in _hill_order(list(parsed.composition))}
 
 
+@lru_cache(maxsize=65536)
 def is_formula(token: str) -> bool:
     """True when ``token`` is plausibly a chemical formula rather than a word or acronym.
+
+    Cached: a document asks about each of its words, most of them many times.
 
     Prose is full of element-like words and acronyms, so without a digit a token needs two
     elements, a lowercase letter and no run of three capitals (``In``, ``S``, ``NCB``,
@@ -429,6 +439,23 @@ def is_formula(token: str) -> bool:
             and not re.search(r"[A-Z]{3}", parsed.body))
 
 
+_ADDUCT_PART = re.compile(r"(\d*\.?\d+)(?=[A-Z(\[])")
+
+
+def _is_mole_fraction_adduct(body: str) -> bool:
+    """``70Li2S·30P2S5`` or ``0.75Li2S·0.25P2S5``: components in mole percent or fractions.
+
+    Every component carries its amount and the amounts add up to 100 or 1, so the notation
+    gives a ratio, not a formula unit: its formula is the reduced one (``Li7P3S11``), whereas
+    ``2Na2O·ZrO2·3SiO2`` (amounts summing to 6) is a formula unit as written.
+    """
+    parts = body.split("·")
+    amounts = [_ADDUCT_PART.match(part) for part in parts]
+    if len(parts) < 2 or not all(amounts):
+        return False
+    return sum(Fraction(m.group(1)) for m in amounts if m) in (1, 100)
+
+
 def _formula_string(s: str, variables: Mapping[str, float] | None, reduce: bool) -> str | None:
     if _is_label(s):
         return None
@@ -441,7 +468,7 @@ def _formula_string(s: str, variables: Mapping[str, float] | None, reduce: bool)
     if parsed.missing:
         return f"{parsed.prefix}-{parsed.body}" if parsed.prefix else parsed.body
     composition = parsed.composition
-    if reduce:
+    if reduce or _is_mole_fraction_adduct(parsed.body):
         amounts = list(composition.values())
         factor = Fraction(gcd(*(a.numerator for a in amounts)),
                           lcm(*(a.denominator for a in amounts)))
@@ -450,7 +477,8 @@ def _formula_string(s: str, variables: Mapping[str, float] | None, reduce: bool)
 
 
 def canonical_formula(s: str, variables: Mapping[str, float] | None = None) -> str | None:
-    """A comparable formula string: Hill order, amounts as written (not reduced).
+    """A comparable formula string: Hill order, amounts as written (not reduced), except a
+    composition in mole percent or fractions (``70Li2S·30P2S5`` gives ``Li7P3S11``).
 
     ``Li14Zn(GeO4)4`` and ``Li14ZnGe4O16`` both give ``Ge4Li14O16Zn``; a phase prefix is kept
     (``β''-Al2O3``) because polymorphs conduct differently. A variable formula without values

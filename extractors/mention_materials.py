@@ -16,9 +16,11 @@ from spacy.tokens import Span
 from spacy.util import filter_spans
 
 from extractors.materials import (
+    ELEMENTS,
     formula_variables,
     is_formula,
     match_variable_abbreviation,
+    split_family_prefix,
 )
 from extractors.mention_composites import CompositesMixin
 from extractors.mention_linking import _QUALIFIER_TEXT, _Material, _plausible_formula
@@ -83,6 +85,14 @@ def _is_formula_system(text: str) -> bool:
     """
     pieces = re.split(r"[-–—‐]", text)
     return len(pieces) > 1 and all(is_formula(p) and not _ION_RE.search(p) for p in pieces)
+
+
+def _is_family_formula(text: str) -> bool:
+    """A formula with its structure family glued on (``spinel-MgSc2Se4``,
+    ``NASICON-Na3Zr2Si2PO12``): one material, whose formula ``resolve_material`` reads without
+    the family."""
+    family, rest = split_family_prefix(text)
+    return family is not None and rest != text and is_formula(rest) and _plausible_formula(rest)
 
 
 def _compact(raw: str) -> str:
@@ -158,6 +168,7 @@ class MaterialsMixin(CompositesMixin):
         "after_in_clause",     # "V ... in X", but not "V, higher than X"
         "paragraph_subject",   # the subject of an earlier sentence of the paragraph
         "main_material",       # what the paper is about
+        "paragraph_material",  # the one material the paragraph names, even after the value
         "subject_phrase",      # a described subject: "compositions with ... show V"
     )
 
@@ -353,6 +364,13 @@ class MaterialsMixin(CompositesMixin):
         main = self.doc.user_data.get("ionlit.main_material")
         return _Pick(main) if main else None
 
+    def rule_paragraph_material(self, c: _Context) -> _Pick | None:
+        """The one material the paragraph names (not only to compare with), wherever it does:
+        "V ... These results show the size effect in X" names it after its values."""
+        named = {m.raw for e in self.sentences for m in self.materials_of(e)
+                 if m.kind == "specific" and not self.compared(m)}
+        return _Pick(named.pop()) if len(named) == 1 else None
+
     def rule_subject_phrase(self, c: _Context) -> _Pick | None:
         phrase = self.subject_phrase(c.sent, c.start)
         return _Pick(phrase, "class") if phrase else None
@@ -419,9 +437,12 @@ class MaterialsMixin(CompositesMixin):
         return None
 
     def resolve(self, m: _Material, sent: Span) -> _Pick | None:
+        """A material as picked; an anaphor as what it refers back to. "When y = 0.1 in this
+        system" refers to the earlier solid solution with a ``y``, not to the subject."""
         if m.kind != "anaphor":
             return _pick(m)
-        return self.look_back(sent, latter=m.raw.lower().endswith(("latter", "it")))
+        return self.look_back(sent, latter=m.raw.lower().endswith(("latter", "it")),
+                              variables=_assigned_variables(sent))
 
     def look_back(self, sent: Span, *, latter: bool,
                   variables: frozenset[str] = frozenset(),
@@ -549,6 +570,8 @@ class MaterialsMixin(CompositesMixin):
             return i + 1
         if not _FORMULA_PIECE_RE.match(first) or first in _OPERATOR_TOKENS:
             return None
+        if self.split_element_at(i, limit, covered):
+            return i + 2
         longest = min(limit, i + self.settings.max_formula_tokens)
         for j in range(longest, i, -1):
             run = doc[i:j]
@@ -560,9 +583,24 @@ class MaterialsMixin(CompositesMixin):
             text = run.text.replace(" ", "").replace("\ufffd", "·")
             if _ION_RE.search(text) or doc[j - 1].text in _OPERATOR_TOKENS:
                 continue
-            if (is_formula(text) and _plausible_formula(text)) or _is_formula_system(text):
+            if (is_formula(text) and _plausible_formula(text)) or _is_formula_system(text) or (
+                    j == i + 1 and _is_family_formula(text)):
                 return j
         return None
+
+    def split_element_at(self, i: int, limit: int, covered: set[int]) -> bool:
+        """An element symbol the PDF set apart from its amount: "K 5YSi4O12" reads as
+        ``K5YSi4O12`` when the two join into a formula ("300 K 2Li2S·P2S5" is a temperature
+        and a formula)."""
+        doc = self.doc
+        if (i + 1 >= limit or i + 1 in covered or doc[i].text not in ELEMENTS
+                or (i > 0 and (doc[i - 1].like_num or i - 1 in self.numbers))):
+            return False
+        rest = doc[i + 1].text
+        if not (rest[:1].isdigit() and any(c.isupper() for c in rest)):
+            return False
+        joined = doc[i].text + rest
+        return is_formula(joined) and _plausible_formula(joined)
 
     def with_abbreviation(self, i: int, j: int) -> str:
         """``NaCB11H12 (NCB)`` when the formula is followed by the abbreviation it defines."""

@@ -32,11 +32,11 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, load_config_from_str, load_model_from_config, registry
 
 from extractors.document import Document
+from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.errors import UnitParseError
 from extractors.materials import (
     MaterialRef,
     expand_abbreviation,
-    find_abbreviation_definitions,
     is_formula,
     is_non_material_acronym,
     match_variable_abbreviation,
@@ -111,15 +111,20 @@ _DASH = "-−–‐\ufffd"
 # "at293 K": the reader lost the space between "at" and a temperature.
 _PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
 # A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
-# superscript after punctuation ("0.5 mS/cm,^22") is its own token.
+# superscript after punctuation ("0.5 mS/cm,^22") or in brackets ("Li3N^[20]") is its own token.
 _SUFFIX_RE = re.compile(
     rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’)\]}}%]"
-    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*)$"
+    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*"
+    r"|\^\[\d{1,3}(?:[,–-]\d{1,3})*\])$"
 )
+# A slash splits ("mS/cm", "Li/Na"), except in a bracketed fractional amount ("La(2/3)−x").
 _INFIX_RE = re.compile(
-    rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)|/"
+    rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)"
+    r"|(?<!\(\d)(?<!\(\d\d)/(?!\d{1,2}\))"
     r"|(?<=[A-Za-z])[·⋅∙](?=c?m\b)|(?<=\d)\((?=[Oo]hm|Ω)"
 )
+#: A citation superscript in brackets closing a token ("Li3N^[20]"): the suffix splits it off.
+_CITED_END = re.compile(r"\^\[\d{1,3}(?:[,–-]\d{1,3})*\]$")
 _FORMULA_TOKEN_RE = re.compile(
     r"^(?:[A-Z(\[]|[αβγδεη][′'″]*-)[A-Za-z0-9().\[\]{}·⋅•∙+\-−–′'″^]*$"
 )
@@ -131,7 +136,7 @@ def _is_whole_token(text: str) -> bool:
     A formula starts with a capital or a bracket, has a capital and a digit, bracket or adduct
     dot, and balanced brackets; ``(Li7P3S11)`` wrapped whole in brackets is split as prose.
     """
-    if not _FORMULA_TOKEN_RE.match(text) or text[-1] in ".,;:":
+    if not _FORMULA_TOKEN_RE.match(text) or text[-1] in ".,;:" or _CITED_END.search(text):
         return False
     if not any(c.isdigit() or c in "([·" for c in text) or not any("A" <= c <= "Z" for c in text):
         return False
@@ -682,13 +687,18 @@ def _flags(m: Mention, doc: Document) -> tuple[str, ...]:
     return tuple(m.flags)
 
 
-def document_to_records(doc: Document, nlp: Language) -> list[ConductivityRecord]:
-    """Conductivity records stated in the running text and captions (``source="text"``)."""
+def document_to_records(doc: Document, nlp: Language,
+                        facts: DocumentFacts | None = None) -> list[ConductivityRecord]:
+    """Conductivity records stated in the running text and captions (``source="text"``).
+
+    ``facts`` are the document's definitions (:func:`document_to_facts`, read when None), the
+    same the table reader uses, so a sample code defined anywhere resolves in sentences too.
+    """
     # A scanned paper's OCR layer is read with its certain confusions undone (10-4 for "lop4"),
     # character for character, so offsets still locate each value on the page.
     read = ocr_to_text if doc.text_layer == "ocr" else str
     text = read(doc.text)
-    defined = find_abbreviation_definitions(text)
+    defined = (facts if facts is not None else document_to_facts(doc)).abbreviation_map
     main = main_material(text, defined=defined)
     samples = find_sample_names(text)
     records: list[ConductivityRecord] = []

@@ -115,7 +115,7 @@ def _text(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pipelines.run import run_pipeline
 
-    return run_pipeline(seeds=Path(args.seeds), outputs=Path(args.outputs))
+    return run_pipeline(seeds=Path(args.seeds), outputs=Path(args.outputs), workers=args.workers)
 
 
 def _known_ids(root: str) -> tuple[KnownIds | None, str]:
@@ -159,6 +159,17 @@ def _reader_argument(p: argparse.ArgumentParser) -> None:
                         f"else {DEFAULT_READER}; pdfplumber reads every page with pdfminer)")
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ionlit", description=__doc__)
     parser.add_argument("--version", action="version", version=f"ionlit {EXTRACTOR_VERSION}")
@@ -193,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="materialise the whole pipeline over seeds/ (headless)")
     p.add_argument("--seeds", default="seeds", help="folder with pdfs/, curated/, decisions/")
     p.add_argument("--outputs", default="outputs", help="where datasets/ and reports/ go")
+    p.add_argument("--workers", type=_positive_int, metavar="N",
+                   help="documents read at once, one process each (default: the CPUs this "
+                        "process may use)")
     p.set_defaults(func=_run)
 
     p = sub.add_parser("decisions", help="curators' decisions (seeds/decisions/decisions.csv)")

@@ -16,7 +16,7 @@ DEFAULT_MAX_CONCURRENT = 2
 DEFAULT_CELERY_BACKEND = "rpc://"
 
 
-def _use_celery() -> bool:
+def uses_celery() -> bool:
     return dg.EnvVar("IONLIT_EXECUTOR").get_value("multiprocess") == "celery"
 
 
@@ -27,7 +27,7 @@ def executor_from_env() -> dg.ExecutorDefinition:
     (``redis://...`` or ``pyamqp://...``); results come back through ``IONLIT_CELERY_BACKEND``.
     Workers and the run must share the instance and the IO manager's storage (deploy/README.md).
     """
-    if _use_celery():
+    if uses_celery():
         from dagster_celery import celery_executor
 
         return celery_executor.configured({
@@ -42,6 +42,6 @@ def executor_from_env() -> dg.ExecutorDefinition:
 
 def corpus_executor_from_env() -> dg.ExecutorDefinition:
     """The in-process executor, unless ``IONLIT_EXECUTOR=celery``."""
-    if _use_celery():
+    if uses_celery():
         return executor_from_env()
     return dg.in_process_executor

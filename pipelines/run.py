@@ -4,22 +4,31 @@
    removed PDFs (``pipelines/defs/documents/sync.py``, the function the sensor uses too).
 2. Run ``document_job`` for each partition not yet processed by this code version (unchanged
    PDFs are not parsed again); a PDF that cannot be read fails its own run and nothing else.
-3. Run ``corpus_job``: gather, reconcile, write the report, publish the four datasets.
+   ``--workers N`` processes (default: the CPUs this process may use) each run one document
+   at a time, its steps in that process (``in_process_executor``): a worker imports Dagster
+   and loads spaCy once, where the multiprocess executor would start a process per step.
+3. Run ``corpus_job``: gather, reconcile, write the report, publish the datasets, unless the
+   latest corpus run succeeded on the same inputs (``corpus_inputs.py``): then nothing new
+   would be published, and its outputs are reported as they are.
 
 Progress goes to stderr, one line per document; the published versions and the report path
 end the output. The exit status is non-zero only when the corpus run fails or a document fails
 for another reason than being unreadable (a bug, not a bad PDF).
 
 SIGTERM and Ctrl-C stop the run at the next document boundary, before anything is published
-(exit status 130). Once the corpus run has started it completes: its versions are committed
-together in ``_CORPUS.json``, and a SIGKILL there leaves the previous commit in place.
+(exit status 130): the documents being read finish, no new one starts. Once the corpus run has
+started it completes: its versions are committed together in ``_CORPUS.json``, and a SIGKILL
+there leaves the previous commit in place.
 """
 
+import multiprocessing
 import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,20 +36,30 @@ from typing import Any
 
 import dagster as dg
 
+from extractors.publish import PublishSettings, read_corpus
 from extractors.schemas import SCHEMAS
 from pipelines.code_version import CODE_VERSION
+from pipelines.corpus_inputs import (
+    INPUTS_TAG,
+    corpus_inputs_fingerprint,
+    latest_corpus_run_matches,
+)
 from pipelines.definitions import defs, resources_config
 from pipelines.defs.documents.partitions import keys_to_run
-from pipelines.defs.documents.resources import PdfFolder
+from pipelines.defs.documents.resources import PdfFolder, PdfStamp
 from pipelines.defs.documents.sync import sync_partitions
 from pipelines.defs.jobs import corpus_job, document_job
+from pipelines.defs.reconciliation.resources import CuratedSources
+from pipelines.executors import uses_celery
 
 #: Dagster's own console log is kept to errors; the progress lines say what happened.
 QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def _document_job() -> dg.JobDefinition:
-    return defs.resolve_job_def(document_job.name)
+    """``document_job`` with its steps in the calling process, unless Celery runs them."""
+    job = defs.resolve_job_def(document_job.name)
+    return job if uses_celery() else job.with_executor_def(dg.in_process_executor)
 
 
 def _corpus_job() -> dg.JobDefinition:
@@ -58,9 +77,16 @@ def open_instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def register_pdfs(instance: dg.DagsterInstance, pdfs: PdfFolder) -> list[str]:
+def default_workers() -> int:
+    """The CPUs this process may run on (its affinity, not the machine's count)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        os.cpu_count() or 1
+
+
+def register_pdfs(instance: dg.DagsterInstance, pdfs: PdfFolder,
+                  stamps: Mapping[str, PdfStamp]) -> list[str]:
     """Register the folder's PDFs as partitions, delete the removed ones; the current keys."""
-    sync = sync_partitions(instance, pdfs.stamps())
+    sync = sync_partitions(instance, dict(stamps))
     sync.apply(instance)
     copies = f", {len(sync.aliases)} byte-identical cop{'y' if len(sync.aliases) == 1 else 'ies'}" \
         if sync.aliases else ""
@@ -88,23 +114,6 @@ def _failure(result: dg.JobExecutionResult) -> str:
     return "run failed"
 
 
-def _run_document(instance: dg.DagsterInstance, key: str, run_config: dict[str, Any]) -> bool:
-    """One partition; False when it failed for another reason than an unreadable PDF."""
-    started = time.perf_counter()
-    result = dg.execute_job(dg.reconstructable(_document_job), instance, run_config=run_config,
-                            tags={"dagster/partition": key})
-    took = time.perf_counter() - started
-    done = _materialized(result)
-    if result.success:
-        records = sum(done[name].get("dagster/row_count", 0)
-                      for name in ("table_records", "text_records"))
-        _say(f"  {key}: ok, {done['document'].get('pages')} pages, {records} records "
-             f"({took:.1f} s)")
-        return True
-    _say(f"  {key}: FAILED: {_failure(result)} ({took:.1f} s)")
-    return done.get("document", {}).get("status") == "failed"
-
-
 #: Exit status of a run stopped by SIGTERM or Ctrl-C (128 + SIGINT, as shells report it).
 INTERRUPTED_EXIT = 130
 
@@ -117,6 +126,90 @@ class StopRequest:
 
     def __bool__(self) -> bool:
         return self.signal_number is not None
+
+
+#: The instance a worker process runs its documents on (opened once per worker).
+_WORKER_INSTANCE: dg.DagsterInstance | None = None
+
+
+def _start_worker(instance: Any) -> None:
+    """A worker finishes the document it is reading on Ctrl-C (the terminal sends SIGINT to
+    the whole process group); the parent decides what starts next."""
+    global _WORKER_INSTANCE
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_INSTANCE = dg.DagsterInstance.from_ref(instance)  # an InstanceRef
+
+
+def _run_in_worker(key: str, run_config: dict[str, Any]) -> tuple[str, bool]:
+    assert _WORKER_INSTANCE is not None, "a worker starts with _start_worker"
+    return _run_document(_WORKER_INSTANCE, key, run_config)
+
+
+def _run_document(instance: dg.DagsterInstance, key: str,
+                  run_config: dict[str, Any]) -> tuple[str, bool]:
+    """One partition: its progress line, and False when it failed for another reason than an
+    unreadable PDF."""
+    started = time.perf_counter()
+    result = dg.execute_job(dg.reconstructable(_document_job), instance,
+                            run_config=run_config, tags={"dagster/partition": key})
+    took = time.perf_counter() - started
+    done = _materialized(result)
+    if result.success:
+        records = sum(done[name].get("dagster/row_count", 0)
+                      for name in ("table_records", "text_records"))
+        return (f"  {key}: ok, {done['document'].get('pages')} pages, {records} records "
+                f"({took:.1f} s)"), True
+    return (f"  {key}: FAILED: {_failure(result)} ({took:.1f} s)",
+            done.get("document", {}).get("status") == "failed")
+
+
+def run_documents(instance: dg.DagsterInstance, keys: list[str], run_config: dict[str, Any],
+                  workers: int, stop: StopRequest) -> list[bool] | None:
+    """Run ``keys`` on ``workers`` processes, at most one document each at a time; whether each
+    is healthy, in the order they finished, or None when ``stop`` cut the run short.
+
+    Workers are spawned (a fresh interpreter each, with this process's environment as it is
+    now) and open ``instance`` from its reference. One worker is this process itself.
+    """
+    healthy: list[bool] = []
+    if min(workers, len(keys)) <= 1:
+        for key in keys:
+            if stop:
+                return None
+            line, ok = _run_document(instance, key, run_config)
+            _say(line)
+            healthy.append(ok)
+        return None if stop else healthy
+    todo = iter(keys)
+    with ProcessPoolExecutor(min(workers, len(keys)), multiprocessing.get_context("spawn"),
+                             _start_worker, (instance.get_ref(),)) as pool:
+        running: dict[Future[tuple[str, bool]], str] = {}
+
+        def start_next() -> None:
+            key = next(todo, None)
+            if key is None or stop:
+                return
+            try:
+                running[pool.submit(_run_in_worker, key, run_config)] = key
+            except BrokenProcessPool:  # a worker died: say so for each document not run
+                for left in (key, *todo):
+                    _say(f"  {left}: FAILED: not run, a worker process died")
+                    healthy.append(False)
+
+        for _ in range(min(workers, len(keys))):
+            start_next()
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                key = running.pop(future)
+                try:
+                    line, ok = future.result()
+                except BrokenProcessPool as exc:
+                    line, ok = f"  {key}: FAILED: its worker process died ({exc})", False
+                _say(line)
+                healthy.append(ok)
+                start_next()
+    return None if stop else healthy
 
 
 @contextmanager
@@ -137,10 +230,11 @@ def _stop_on_signals() -> Iterator[StopRequest]:
             signal.signal(s, handler)
 
 
-def run_pipeline(seeds: Path, outputs: Path) -> int:
-    """Materialise everything over ``seeds`` into ``outputs``; 0 unless something broke."""
+def run_pipeline(seeds: Path, outputs: Path, workers: int | None = None) -> int:
+    """Materialise everything over ``seeds`` into ``outputs`` with ``workers`` processes
+    (default :func:`default_workers`); 0 unless something broke."""
     with _stop_on_signals() as stop:
-        return _run_pipeline(seeds, outputs, stop)
+        return _run_pipeline(seeds, outputs, stop, workers or default_workers())
 
 
 def _stopped(stop: StopRequest) -> bool:
@@ -150,27 +244,72 @@ def _stopped(stop: StopRequest) -> bool:
     return bool(stop)
 
 
-def _run_pipeline(seeds: Path, outputs: Path, stop: StopRequest) -> int:
+#: What ``ionlit run`` prints of a corpus run: the published datasets, the commit, the report.
+CORPUS_OUTPUTS = (*(f"{name}_dataset" for name in SCHEMAS), "corpus_snapshot",
+                  "reconciliation_report")
+
+
+def _latest_outputs(instance: dg.DagsterInstance) -> dict[str, dict[str, Any]]:
+    """The metadata of each of :data:`CORPUS_OUTPUTS`' latest materialisation."""
+    out = {}
+    for name in CORPUS_OUTPUTS:
+        event = instance.get_latest_materialization_event(dg.AssetKey(name))
+        materialization = event.asset_materialization if event is not None else None
+        out[name] = {k: v.value for k, v in materialization.metadata.items()} \
+            if materialization is not None else {}
+    return out
+
+
+def _corpus_fingerprint(run_config: dict[str, Any], stamps: Mapping[str, PdfStamp]) -> str:
+    curated = CuratedSources(**run_config["resources"]["curated"]["config"])
+    return corpus_inputs_fingerprint(stamps, run_config, curated.curated_paths(),
+                                     Path(curated.decisions_file))
+
+
+def _corpus_in_place(instance: dg.DagsterInstance, run_config: dict[str, Any],
+                     fingerprint: str) -> dict[str, dict[str, Any]] | None:
+    """The latest corpus run's outputs when it succeeded on these very inputs and its commit
+    and report are still where it put them; else None (the corpus must run)."""
+    if not latest_corpus_run_matches(instance, corpus_job.name, fingerprint):
+        return None
+    outputs = _latest_outputs(instance)
+    store = run_config["resources"]["store"]["config"]
+    committed = read_corpus(PublishSettings(root=store["root"]))
+    report = outputs["reconciliation_report"].get("path")
+    if committed is None or not report or not Path(str(report)).is_file() or any(
+            committed.versions.get(name) != outputs[f"{name}_dataset"].get("version")
+            for name in SCHEMAS):
+        return None
+    return outputs
+
+
+def _run_pipeline(seeds: Path, outputs: Path, stop: StopRequest, workers: int) -> int:
     run_config = {**resources_config(seeds, outputs), **QUIET_LOGS}
     pdfs = PdfFolder(folder=run_config["resources"]["pdfs"]["config"]["folder"])
     with open_instance() as instance:
-        keys = register_pdfs(instance, pdfs)
+        stamps = pdfs.stamps()
+        keys = register_pdfs(instance, pdfs, stamps)
         todo = keys_to_run(instance, keys, CODE_VERSION)
-        _say(f"{len(keys) - len(todo)} unchanged PDF(s) reused, {len(todo)} to extract")
-        healthy = []
-        for key in todo:
-            if _stopped(stop):
-                return INTERRUPTED_EXIT
-            healthy.append(_run_document(instance, key, run_config))
-        if _stopped(stop):
+        _say(f"{len(keys) - len(todo)} unchanged PDF(s) reused, {len(todo)} to extract"
+             + (f" on {min(workers, len(todo))} worker(s)" if todo else ""))
+        healthy = run_documents(instance, todo, run_config, workers, stop)
+        if _stopped(stop) or healthy is None:
             return INTERRUPTED_EXIT
-        _say("corpus: gathering, reconciling, publishing ...")
-        result = dg.execute_job(dg.reconstructable(_corpus_job), instance,
-                                run_config=run_config)
-        if not result.success:
-            _say(f"corpus: FAILED: {_failure(result)}")
-            return 1
-        done = _materialized(result)
+        fingerprint = _corpus_fingerprint(run_config, stamps)
+        done = _corpus_in_place(instance, run_config, fingerprint)
+        if done is not None:
+            _say("corpus: unchanged since its last run (same code, PDFs, curated values and "
+                 "decisions): nothing new to publish")
+            for name in SCHEMAS:
+                done[f"{name}_dataset"]["created"] = False
+        else:
+            _say("corpus: gathering, reconciling, publishing ...")
+            result = dg.execute_job(dg.reconstructable(_corpus_job), instance,
+                                    run_config=run_config, tags={INPUTS_TAG: fingerprint})
+            if not result.success:
+                _say(f"corpus: FAILED: {_failure(result)}")
+                return 1
+            done = _materialized(result)
     for name in SCHEMAS:
         published = done[f"{name}_dataset"]
         state = "new" if published["created"] else "unchanged"

@@ -32,6 +32,17 @@ class Codes:
     rise: float = 0.0
 
 
+@dataclass(frozen=True)
+class Words:
+    """Words ``gap`` font sizes apart with no space glyph between them (one ``TJ`` array), as
+    some typesetters set tight text; a leading space in ``text`` opens with such a gap."""
+
+    text: str
+    gap: float = 0.1
+    size: float = 10.0
+    font: str = "regular"
+
+
 def sup(text: str, size: float = 7.0, rise: float = 3.5) -> Run:
     return Run(text, size, rise)
 
@@ -46,12 +57,18 @@ class Page:
     height: float = 842.0
     ops: list[str] = field(default_factory=list)
 
-    def text(self, x: float, top: float, *runs: Run | Codes | str) -> Page:
+    def text(self, x: float, top: float, *runs: Run | Codes | Words | str) -> Page:
         """Write runs from (x, baseline at ``top`` points below the page's top edge)."""
         parts = [f"BT 1 0 0 1 {x:.2f} {self.height - top:.2f} Tm"]
         for run in runs:
             if isinstance(run, Codes):
                 parts.append(f"/{run.font} {run.size:g} Tf {run.rise:g} Ts <{run.codes.hex()}> Tj")
+                continue
+            if isinstance(run, Words):
+                shift = f" {-1000 * run.gap:g} "
+                items = shift.join(f"({_escape(w)})" if w else "" for w in run.text.split(" "))
+                font = list(FONTS).index(run.font) + 1
+                parts.append(f"/F{font} {run.size:g} Tf 0 Ts [{items}] TJ")
                 continue
             r = Run(run) if isinstance(run, str) else run
             font = list(FONTS).index(r.font) + 1

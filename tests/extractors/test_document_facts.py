@@ -58,6 +58,19 @@ def test_document_facts_is_frozen() -> None:
     assert facts.abbreviation_map == {} and facts.variable_template is None
 
 
+def test_document_facts_ocr_layer_read_as_the_mentions_read_it(tmp_path) -> None:
+    """An OCR layer's "Si3012" is read as Si3O12 before definitions are looked for."""
+    from extractors.document_facts import document_to_facts
+    from extractors.layout import read_document
+    from tests.pdfbuild import Page, write_pdf
+
+    page = Page().text(72, 100, "The phase Na4Zr2Si3012 (hereafter denoted as NZS-A:1) was made.")
+    doc = read_document(write_pdf(tmp_path / "ocr.pdf", [page]))
+    assert document_to_facts(doc).abbreviation_map == {"NZS-A:1": "Na4Zr2Si3012"}
+    ocr = dataclasses.replace(doc, text_layer="ocr")
+    assert document_to_facts(ocr).abbreviation_map == {"NZS-A:1": "Na4Zr2Si3O12"}
+
+
 def test_document_facts_real_guin_series_code() -> None:
     from extractors.document_facts import document_to_facts
 

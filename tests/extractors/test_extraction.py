@@ -14,7 +14,7 @@ from extractors.schemas import frame_to_table
 from extractors.spreadsheet import frame_to_safe_csv, neutralise_cell
 from pipelines import cli
 from tests.conftest import SEEDS, shared_path
-from tests.pdfbuild import Page, sup, write_pdf
+from tests.pdfbuild import Page, Words, sup, write_pdf
 
 
 def test_extraction_failed_pdf_gives_a_failed_row(tmp_path: Path) -> None:
@@ -118,3 +118,16 @@ def test_extraction_csv_cells_neutralised_once_for_all() -> None:
     text = frame_to_safe_csv(frame)
     assert text.splitlines()[1:6] == ["'=1+1,-1.0", "'+x,2.0", "'-y,3.0", "'@z,4.0", "'\tq,5.0"]
     assert report.neutralise_cell is neutralise_cell  # the report shares the one function
+
+
+def test_extraction_tight_text_without_space_glyphs(tmp_path: Path) -> None:
+    """Words set 0.08 em apart with no space glyphs are parted by the reader, so the sentence's
+    value, material and temperature are read as in any other PDF."""
+    page = Page().text(72, 100, Words("The sintered pellet of Li3PS4 showed an ionic", 0.08))
+    page.text(72, 112, Words("conductivity of 2.5 × 10", 0.08), sup("-4"), Words(" S cm", 0.08),
+              sup("-1"), Words(" at 25 °C, as the impedance spectra show.", 0.08))
+    result = extract_document(write_pdf(tmp_path / "tight.pdf", [page]))
+    (record,) = result.records.to_dict("records")
+    assert record["sigma_S_per_cm"] == pytest.approx(2.5e-4)
+    assert record["material_formula"] == "Li3PS4"
+    assert record["temperature_K"] == pytest.approx(298.15)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import pdfplumber
 import pytest
+from pdfminer.layout import LTChar, LTContainer, LTCurve, LTItem
 from pdfminer.pdffont import PDFType1Font
 from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdftypes import PDFStream
@@ -23,9 +26,9 @@ from extractors.fonts import (
     table_family,
     type1_to_names,
 )
-from extractors.glyphs import glyph_width
+from extractors.glyphs import GlyphPage, GlyphResources, glyph_width
 from extractors.layout import read_document
-from tests.conftest import load_document, shared_path
+from tests.conftest import SEEDS, load_document, shared_path
 from tests.pdfbuild import Codes, Page, sup, write_pdf
 
 #: A test family that reuses codes the way Advent's and Mathematical Pi's fonts do.
@@ -224,3 +227,39 @@ def test_fonts_real_papers_keep_no_unmapped_glyphs(real: dict[str, Document], na
     doc = real_doc(real, name)
     assert doc.unmapped_share == 0.0
     assert "\ufffd" not in "".join(b.text for b in doc.blocks)
+
+
+def _page_objects(page: pdfplumber.page.Page) -> Iterator[LTItem]:
+    """pdfminer's layout items of a page, flattened as pdfplumber flattens them."""
+    stack = list(reversed(page.layout._objs))
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, LTContainer):
+            stack.extend(reversed(obj._objs))
+        else:
+            yield obj
+
+
+@pytest.mark.parametrize("parts", [
+    ("seeds", "replica-1col.pdf"),  # ruled tables
+    ("real", "llzo-garnet-surfaces-canepa-chemmater-2018.pdf"),  # vector figures (curves)
+    ("real", "nasicon-na-transport-survey-jpowsour-2015.pdf"),
+])
+def test_glyph_page_objects_carry_pdfplumbers_own_values(parts: tuple[str, str]) -> None:
+    """The reader's short conversion of chars and paths gives, key for key, what pdfplumber's
+    full ``process_object`` gives for the same layout object."""
+    where, name = parts
+    path = SEEDS / "pdfs" / name if where == "seeds" else shared_path("corpus", where, name)
+    checked = {"chars": 0, "paths": 0}
+    with pdfplumber.open(path) as pdf:
+        resources = GlyphResources()
+        for plain in pdf.pages:
+            page = GlyphPage(plain, resources)
+            for obj in _page_objects(page):
+                if not isinstance(obj, LTChar | LTCurve):
+                    continue
+                short = page.process_object(obj)
+                full = pdfplumber.page.Page.process_object(page, obj)
+                assert {k: full[k] for k in short} == short
+                checked["chars" if isinstance(obj, LTChar) else "paths"] += 1
+    assert checked["chars"] > 1000 and checked["paths"] > 0

@@ -17,10 +17,16 @@ from extractors.errors import (
     NotAPdfError,
     NoTextLayerError,
 )
-from extractors.layout import LayoutSettings, document_to_text, drop_frames, read_document
+from extractors.layout import (
+    LayoutSettings,
+    document_to_text,
+    drop_frames,
+    letter_gaps_to_word_gap,
+    read_document,
+)
 from tests.conftest import shared_path
 from tests.extractors.hostile import ruled_page
-from tests.pdfbuild import Page, Run, sub, sup, write_pdf
+from tests.pdfbuild import Page, Run, Words, sub, sup, write_pdf
 
 SENTENCE = "showed an ionic conductivity of 1.25 × 10^-1 S cm^-1 at 300 °C, as reported by Hong"
 
@@ -86,6 +92,54 @@ def test_layout_space_characters_part_tightly_set_words(tmp_path: Path) -> None:
                     "(The method of reference is spark plasma sintering.) Tj 0 Tc ET")
     text = body_text(write_pdf(tmp_path / "tight.pdf", [page]))
     assert "The method of reference is spark plasma sintering." in text
+
+
+def test_layout_tight_words_without_space_glyphs_are_parted(tmp_path: Path) -> None:
+    """No space glyphs and words 0.1 em apart (a 2002 paper read "TheyemployaDistance"): the
+    line's own gap clusters part the words, after a superscript and around "×" too."""
+    page = Page().text(72, 100, Words("They employ a Distance Least Squares refinement."))
+    page.text(72, 112, Words("The pellet showed a conductivity of 2.5 × 10", 0.08), sup("-4"),
+              Words(" S cm", 0.08), sup("-1"), Words(" at 25 °C.", 0.08))
+    text = body_text(write_pdf(tmp_path / "tight.pdf", [page]))
+    assert "They employ a Distance Least Squares refinement." in text
+    assert "The pellet showed a conductivity of 2.5 × 10^-4 S cm^-1 at 25 °C." in text
+
+
+def test_layout_word_set_close_after_a_comma_is_parted(tmp_path: Path) -> None:
+    """Words 0.2 em apart, a comma or full stop 0.14 em before the next ("Li3PS4,as shown"):
+    the line's letter and word gaps say where words part, punctuation included."""
+    page = Page()
+    page.ops.append("BT 1 0 0 1 72 742 Tm /F1 10 Tf [(The) -200 (response) -200 (of) -200 "
+                    "(Li3PS4,) -140 (as) -200 (shown) -200 (in) -200 (the) -200 (figure.) -140 "
+                    "(It) -200 (is) -200 (typical.)] TJ ET")
+    text = body_text(write_pdf(tmp_path / "comma.pdf", [page]))
+    assert "The response of Li3PS4, as shown in the figure. It is typical." in text
+
+
+@pytest.mark.parametrize(("gaps", "expected"), [
+    ([0.0, -0.01, 0.0, 0.13, 0.0, 0.0, -0.01, 0.14, 0.0, 0.0], (0.0, 0.13, True)),  # tight
+    ([0.0, 0.0, 0.3, 0.0, -0.01, 0.0, 0.28, 0.0, 0.0, 0.3], (0.0, 0.15, False)),  # 0.3 em words
+    ([0.0, 0.0, 0.2, 0.0, 0.09, 0.0, 0.18, 0.0, 0.0, 0.2], None),  # a kerned gap: no cluster
+    ([0.0, 0.0, 0.04, 0.0, 0.0, 0.05, 0.0, 0.0, 0.0, 0.0], None),  # no clear second cluster
+    ([0.0, 0.0, 0.5, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0], None),  # the split is above word_gap
+    ([0.0, 0.13, 0.0], None),  # too few gaps to tell
+])
+def test_layout_word_gap_from_letter_gap_clusters(
+        gaps: list[float], expected: tuple[float, float, bool] | None) -> None:
+    found = letter_gaps_to_word_gap(gaps, LayoutSettings())
+    if expected is None:
+        assert found is None
+    else:
+        low, high, tight = expected
+        assert found is not None and low < found.threshold < high and found.tight == tight
+
+
+def test_layout_spaced_line_is_read_by_its_spaces(tmp_path: Path) -> None:
+    """A line painted with space glyphs is read by them and ``word_gap`` alone: gap clusters
+    are looked for only where the text layer has no spaces, so such documents read as before."""
+    page = Page().text(72, 100, "Some words then", Words(" abcdefgh ijklmnop qrstuvw xyz", 0.1))
+    text = body_text(write_pdf(tmp_path / "spaced.pdf", [page]))
+    assert "Some words thenabcdefghijklmnopqrstuvwxyz" in text
 
 # --------------------------------------------------------------------------- reading order
 
@@ -192,6 +246,12 @@ def test_layout_settings_validated() -> None:
         LayoutSettings(word_gap=1.0, fragment_gap=0.5)
     with pytest.raises(ValueError):
         LayoutSettings(margin_band=0.7)
+    with pytest.raises(ValueError):
+        LayoutSettings(tight_gap_jump=0.2)
+    with pytest.raises(ValueError):
+        LayoutSettings(tight_min_gaps=1)
+    with pytest.raises(ValueError):
+        LayoutSettings(tight_gap_ratio=0.5)
 
 
 # --------------------------------------------------------------------------- bad input

@@ -127,8 +127,20 @@ def test_materials_canonical_formula_distinguishes(a: str, b: str) -> None:
     ("Na1+xTi2−xAlx(PO4)3", "Na1+xTi2-xAlx(PO4)3"),
     ("LiPON", None),
     ("Table", None),
+    ("Na0.33La0.56□0.11NbO3", "La0.56Na0.33NbO3"),  # a vacancy holds no atoms
+    ("Na3xLa(2/3)−x□(1/3)−2xNbO3 (x = 0.1)", "La0.566667Na0.3NbO3"),  # bracketed fractions
 ])
 def test_materials_canonical_formula_string(formula: str, expected: str | None) -> None:
+    assert canonical_formula(formula) == expected
+
+
+@pytest.mark.parametrize(("formula", "expected"), [
+    ("60Na2S·40SiS2", "Na6S7Si2"),  # mole percent: a ratio, read per formula unit
+    ("0.8Li2O · 0.2B2O3", "B2Li8O7"),  # mole fractions
+    ("3CaO·Al2O3", "Al2Ca3O6"),  # a formula unit as written: amounts sum to 4
+    ("Na2O·ZrO2", "Na2O3Zr"),
+])
+def test_materials_mole_fraction_adduct_is_reduced(formula: str, expected: str) -> None:
     assert canonical_formula(formula) == expected
 
 

@@ -128,6 +128,8 @@ def test_mentions_settings_are_validated():
         ("Li7P3S11 has an ionic conductivity of 5 μS cm^-1.", (5e-6, 5e-6, 5e-6, "exact")),
         ("Li7P3S11 has an ionic conductivity of 1.34E-05 S cm^-1.",
          (1.34e-5, 1.34e-5, 1.34e-5, "exact")),
+        ("Li7P3S11 has an ionic conductivity of 6 × 10^-4 Scm^-1.", (6e-4, 6e-4, 6e-4, "exact")),
+        ("Li7P3S11 has an ionic conductivity of 0.2 mScm^-1.", (2e-4, 2e-4, 2e-4, "exact")),
     ],
 )
 def test_mentions_units_and_notations(nlp, text, expected):
@@ -206,8 +208,14 @@ def test_mentions_value_offsets_point_at_the_value(nlp):
          "LiPON"),
         ("Inorganic electrolytes typically show an ion conductivity above 10^-4 S cm^-1.",
          "Inorganic electrolytes"),
+        ("The perovskite Na3xLa(2/3)−x□(1/3)−2xNbO3 shows 2 × 10^-5 S cm^-1 at 25 °C.",
+         "Na3xLa(2/3)−x□(1/3)−2xNbO3"),
         ("The solid solution Na3 + xSc2SixP3 − xO12 shows 1 mS cm^-1 at 300 °C.",
          "Na3 + xSc2SixP3 − xO12"),
+        ("The conductivity of the glassy Li3BO3^[12] (2.1 × 10^-6 S cm^-1 at 25 °C) is "
+         "comparable to that of Li2SO4.", "Li3BO3"),
+        ("The response of garnet-Li6.4La3Zr1.4Ta0.6O12 is typical. Its σi was estimated to be "
+         "∼0.3 mS/cm at room temperature.", "garnet-Li6.4La3Zr1.4Ta0.6O12"),
     ],
 )
 def test_mentions_material_in_the_sentence(nlp, text, material):
@@ -226,10 +234,33 @@ def test_mentions_material_in_the_sentence(nlp, text, material):
         ("The glasses (100 − x)(0.6MgS·0.4P2S5) · xMgI2 were made. More MgI2 raised the "
          "conductivity. The highest conductivity of 2.1 × 10^-7 S cm^-1 at 200 °C was obtained "
          "for x = 20.", "(100 − x)(0.6MgS·0.4P2S5) · xMgI2 (x = 20)"),
+        ("Secondary phases such as ZrO2 were suppressed in the series Na3+2yZr2−ySi2PO12. When "
+         "y = 0.2 in this system, the total conductivity reaches 1.5 × 10^-3 S cm^-1.",
+         "Na3+2yZr2−ySi2PO12 (y = 0.2)"),
     ],
 )
 def test_mentions_material_named_earlier(nlp, text, material):
     assert _one(text, nlp).material_raw == material
+
+
+@pytest.mark.parametrize(
+    ("text", "material"),
+    [
+        ("We ran two protocols. The conductivity drops from 8.1 to 2.2 mS cm^-1 as the cell "
+         "grows. These results show the size effect in Rb3YSi2O7.", "Rb3YSi2O7"),
+        ("We ran two protocols. The conductivity drops from 8.1 to 2.2 mS cm^-1 as the cell "
+         "grows. These results show the size effect in Rb 3YSi2O7.", "Rb 3YSi2O7"),
+    ],
+)
+def test_mentions_the_paragraphs_one_material_named_after(nlp, text, material):
+    """A paragraph that names one material only after its values states them for it (an
+    element the PDF set apart from its amount, "Rb 3YSi2O7", still names it)."""
+    found = text_to_mentions(text, nlp)
+    assert [m.material_raw for m in found] == [material, material]
+    assert mentions._mention_to_material(material, {}).formula == "O7Rb3Si2Y"
+    two = text.replace("Rb3YSi2O7", "Rb3YSi2O7 and Cs3YSi2O7").replace(
+        "Rb 3YSi2O7", "Rb 3YSi2O7 and Cs3YSi2O7")
+    assert text_to_mentions(two, nlp) == []  # two materials: neither is the values' own
 
 
 def test_mentions_material_defined_as_abbreviation(nlp):
@@ -1106,3 +1137,24 @@ def test_mentions_change_from_to_gives_two_values(nlp) -> None:
 def test_mentions_from_to_without_a_change_stays_a_range(nlp) -> None:
     m = _one("The conductivity of Li7P3S11 ranges from 1 to 2 mS cm^-1.", nlp)
     assert _ends(m) == (None, pytest.approx(1e-3), pytest.approx(2e-3), "range")
+
+
+def test_mentions_sample_code_defined_elsewhere_resolves(nlp, tmp_path):
+    """A code the paper defines on one page (``(hereafter denoted as NZSP-A:2)``, which only
+    :func:`document_to_facts` reads) names the material of a sentence on another, as in tables."""
+    from extractors.document_facts import DocumentFacts, document_to_facts
+    from extractors.layout import read_document
+    from tests.pdfbuild import Page, sup, write_pdf
+
+    first = Page().text(72, 100, "Pellets of Na3Zr2Si2PO12 (hereafter denoted as NZSP-A:2) were "
+                                 "sintered at 1100 °C.")
+    second = Page().text(72, 100, "The NZSP-A:2 pellet reached 1.2 × 10", sup("-3"), " S cm",
+                         sup("-1"), " at 25 °C.")
+    doc = read_document(write_pdf(tmp_path / "codes.pdf", [first, second]))
+    facts = document_to_facts(doc)
+    assert facts.abbreviation_map == {"NZSP-A:2": "Na3Zr2Si2PO12"}
+    (record,) = mentions.document_to_records(doc, nlp, facts)
+    assert (record.page, record.material_raw) == (2, "NZSP-A:2")
+    assert record.material_formula == "Na3O12PSi2Zr2"
+    assert mentions.document_to_records(doc, nlp) == [record]  # the facts read when not given
+    assert mentions.document_to_records(doc, nlp, DocumentFacts()) == []

@@ -6,18 +6,17 @@ import math
 
 import pytest
 
-from extractors import tables
-from extractors.document import Document
+from extractors import table_parts, tables
+from extractors.document import Document, TablePart
 from extractors.document_facts import text_to_facts
 from extractors.materials import canonical_formula
 from extractors.records import records_to_frame
 from extractors.schemas import CELL_COLUMNS, frame_to_table
+from extractors.table_parts import TableSettings, parts_to_groups
 from extractors.tables import (
     Cell,
     ConductivityColumn,
     Table,
-    TablePart,
-    TableSettings,
     caption_to_kind,
     cell_to_conductivity,
     header_to_column,
@@ -25,7 +24,6 @@ from extractors.tables import (
     header_to_symbol,
     header_to_temperature,
     header_to_temperature_unit,
-    parts_to_groups,
     table_to_records,
     visual_lines_to_rows,
 )
@@ -623,9 +621,12 @@ def test_tables_real_sigma_printed_as_s(real_doc) -> None:
 def test_tables_real_one_cell_per_temperature(real_doc) -> None:
     doc = real_doc("li7mo6-hexaoxometalates-muhle-inorgchem-2004.pdf")
     records = tables.tables_to_records(doc, tables.document_to_tables(doc))
-    bi = [(r.temperature_K, r.sigma_S_per_cm) for r in records if r.material_raw == "Li7BiO6"]
-    assert bi == [(50 + C, pytest.approx(43.48e-7)), (300 + C, pytest.approx(18.64e-3)),
-                  (700 + C, pytest.approx(0.2631))]  # literature values in parentheses skipped
+    bi = [(r.temperature_K, r.sigma_S_per_cm, r.reference) for r in records
+          if r.material_raw == "Li7BiO6"]
+    assert bi == [(50 + C, pytest.approx(43.48e-7), None), (50 + C, pytest.approx(6.84e-7), "15"),
+                  (300 + C, pytest.approx(18.64e-3), None),
+                  (300 + C, pytest.approx(7.89e-3), "15"),  # the cited value under this work's
+                  (700 + C, pytest.approx(0.2631), None)]
     assert {r.material_formula for r in records} == {
         canonical_formula(f) for f in ("Li7TaO6", "Li7SbO6", "Li7BiO6")}
 
@@ -660,6 +661,8 @@ def test_tables_narrow_part_does_not_continue_wide_table() -> None:
     ("0.1 0.2", [("0.1 0.2", None, None)]),
     ("10^-3", [("10^-3", None, None)]),
     ("3.5 × 10^-4", [("3.5 × 10^-4", None, None)]),
+    ("(2.1 × 10^-5)^7", [("2.1 × 10^-5", None, "7")]),
+    ("(2.1 × 10^-5)", [("(2.1 × 10^-5)", None, None)]),
 ])
 def test_tables_cell_lists_values_with_notes_and_citations(cell: str, expected) -> None:
     assert [(v.text, v.note, v.reference) for v in tables.cell_to_values(cell)] == expected
@@ -676,6 +679,24 @@ def test_tables_cell_several_values_each_a_record() -> None:
         (pytest.approx(0.0015), 300.0, "25", "experimental"),
         (pytest.approx(0.006), 300.0, "54,55", "calculated")]
     assert records[3].value_raw == "6 (calc.)"
+
+
+def test_tables_bracketed_cited_value_takes_the_temperature_above() -> None:
+    """A literature value printed in brackets under this work's ("(2.1 × 10^-5)^7") was
+    measured at the temperature of the value above it, and only for that material."""
+    table = _hand_table(["Compound", "σ (S cm^-1)"],
+                        [["Na2ZrO3", "25 °C: 3.2 × 10^-5"], ["", "(2.1 × 10^-5)^7"],
+                         ["", "200 °C: 4.0 × 10^-3"], ["K2ZrO3", "1.0 × 10^-6"],
+                         ["", "(1.5 × 10^-6)^8"]],
+                        "Table 2. Conductivities")
+    records = table_to_records(_doc(), table)
+    assert [(r.material_raw, r.sigma_S_per_cm, r.temperature_K, r.reference)
+            for r in records] == [
+        ("Na2ZrO3", pytest.approx(3.2e-5), pytest.approx(298.15), None),
+        ("Na2ZrO3", pytest.approx(2.1e-5), pytest.approx(298.15), "7"),
+        ("Na2ZrO3", pytest.approx(4.0e-3), pytest.approx(473.15), None),
+        ("K2ZrO3", pytest.approx(1.0e-6), None, None),
+        ("K2ZrO3", pytest.approx(1.5e-6), None, "8")]
 
 
 @pytest.mark.parametrize(("caption", "kelvin"), [
@@ -698,8 +719,8 @@ def test_tables_header_rule_touching_glyph_stays_in_header() -> None:
                  8.0, "F", 104.1)
     caption = Line(1, "Table 2", tuple((60.0 + i, 69.0, 61.0 + i, 80.0) for i in range(7)),
                    10.0, "F", 78.0)
-    assert tables._between_rules(sigma, 96.177, 109.1)
-    assert not tables._between_rules(caption, 96.177, 109.1)
+    assert table_parts._between_rules(sigma, 96.177, 109.1)
+    assert not table_parts._between_rules(caption, 96.177, 109.1)
 
 
 def test_tables_real_halide_cells_with_several_values(real_doc) -> None:

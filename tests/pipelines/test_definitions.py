@@ -14,8 +14,8 @@ from pipelines.definitions import CODE_LOCATION, defs
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
-PER_DOCUMENT = {"document", "layout", "found_tables", "table_cells", "table_records",
-                "text_records"}
+PER_DOCUMENT = {"document", "layout", "document_facts", "found_tables", "table_cells",
+                "table_records", "text_records"}
 CORPUS = {"documents", "conductivity", "tables", "decisions", "reconciliation", "curated_view",
           "corpus_snapshot", "reconciliation_report", "documents_dataset", "conductivity_dataset",
           "tables_dataset", "reconciliation_dataset", "curated_dataset"}

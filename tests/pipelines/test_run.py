@@ -1,4 +1,4 @@
-"""``ionlit run`` over seeds/ plus a broken PDF, twice, on a SQLite instance (multiprocess)."""
+"""``ionlit run`` over seeds/ plus a broken PDF, twice, on a SQLite instance (two workers)."""
 
 import os
 import random
@@ -13,8 +13,9 @@ import dagster as dg
 import pytest
 
 from extractors.publish import PublishSettings, list_versions, read_corpus, read_dataset
+from pipelines.cli import build_parser
 from pipelines.code_version import CODE_VERSION, extractors_code_version
-from pipelines.defs.jobs import document_job
+from pipelines.defs.jobs import corpus_job, document_job
 from pipelines.run import INTERRUPTED_EXIT, run_pipeline
 from tests.conftest import REPLICAS, ROOT
 from tests.pipelines.conftest import Project, broken_pdf, tiny_pdf
@@ -25,8 +26,12 @@ RUN_TIMEOUT_SECONDS = 300
 
 
 def document_runs() -> int:
+    return runs_of(document_job.name)
+
+
+def runs_of(job_name: str) -> int:
     with dg.DagsterInstance.get() as instance:
-        return len(instance.get_run_records(dg.RunsFilter(job_name=document_job.name)))
+        return len(instance.get_run_records(dg.RunsFilter(job_name=job_name)))
 
 
 def test_run_publishes_good_documents_records_broken_one_then_reuses_them(
@@ -37,9 +42,13 @@ def test_run_publishes_good_documents_records_broken_one_then_reuses_them(
     settings = PublishSettings(root=str(project.outputs / "datasets"))
 
     version = extractors_code_version()
-    assert run_pipeline(project.seeds, project.outputs) == 0
+    assert run_pipeline(project.seeds, project.outputs, workers=2) == 0
     first = capsys.readouterr()
+    assert f"{len(REPLICAS) + 1} to extract on 2 worker(s)" in first.err
     assert "broken-" in first.err and "FAILED" in first.err and "not a PDF" in first.err
+    for replica in REPLICAS:  # each worker's document reported, with what it found
+        assert any(replica.stem in line and ": ok, " in line and " records " in line
+                   for line in first.err.splitlines())
     assert "report: " in first.out
     documents = read_dataset("documents", settings).set_index("doc_name")
     assert documents.loc["broken.pdf", "status"] == "failed"
@@ -52,13 +61,40 @@ def test_run_publishes_good_documents_records_broken_one_then_reuses_them(
 
     if extractors_code_version() != version or version != CODE_VERSION:
         pytest.skip("extractors/ changed while this test ran (parsing again is then right)")
-    assert run_pipeline(project.seeds, project.outputs) == 0
+    assert runs_of(corpus_job.name) == 1
+    assert run_pipeline(project.seeds, project.outputs, workers=2) == 0
     second = capsys.readouterr()
     assert f"{len(REPLICAS) + 1} unchanged PDF(s) reused, 0 to extract" in second.err
+    assert "corpus: unchanged since its last run" in second.err
     assert document_runs() == len(REPLICAS) + 1  # nothing parsed again
+    assert runs_of(corpus_job.name) == 1  # nor gathered, reconciled and published again
     for name in DATASETS:
         assert list_versions(name, settings) == ["version=0001"]
         assert f"{name}: version=0001 (unchanged" in second.out
+
+
+def test_run_corpus_runs_again_when_curated_values_change(
+        project: Project, dagster_home: Path, capsys: pytest.CaptureFixture[str]):
+    """Only the curated sheet changed: no document is read again, the corpus is."""
+    tiny_pdf(project.pdfs / "tiny.pdf")
+    assert run_pipeline(project.seeds, project.outputs) == 0
+    sheet = next((project.seeds / "curated").glob("*.csv"))
+    sheet.write_bytes(sheet.read_bytes() + b"\n")
+    capsys.readouterr()
+    assert run_pipeline(project.seeds, project.outputs) == 0
+    err = capsys.readouterr().err
+    assert "1 unchanged PDF(s) reused, 0 to extract" in err
+    assert "corpus: gathering, reconciling, publishing" in err
+    assert runs_of(corpus_job.name) == 2
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "two"])
+def test_run_refuses_a_worker_count_below_one(workers: str,
+                                              capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(["run", "--workers", workers])
+    assert exited.value.code == 2
+    assert "is not a whole number of at least 1" in capsys.readouterr().err
 
 
 DECISIONS_HEADER = ("reconciliation_id,record_id,curated_id,decision,corrected_sigma_S_per_cm,"

@@ -30,8 +30,8 @@ _UNSAFE = re.compile(r"[^a-z0-9._]+")
 document_partitions = dg.DynamicPartitionsDefinition(name=PARTITIONS_NAME)
 
 #: The assets materialised per document, in order: ``document`` first, whatever happens.
-PER_DOCUMENT = ("document", "layout", "found_tables", "table_cells", "table_records",
-                "text_records")
+PER_DOCUMENT = ("document", "layout", "document_facts", "found_tables", "table_cells",
+                "table_records", "text_records")
 CODE_VERSION_TAG = "dagster/code_version"
 DATA_VERSION_TAG = "dagster/data_version"
 

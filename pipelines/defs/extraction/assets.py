@@ -1,4 +1,9 @@
-"""Per document: tables (cells and records) and text mentions; per corpus: the gathered frames.
+"""Per document: its facts, tables (cells and records) and text mentions; per corpus: the
+gathered frames.
+
+``document_facts`` (abbreviations, sample codes, templates the paper defines) is read once per
+document and handed to both the table and the text records, so a name defined anywhere in the
+paper resolves the same way in a table cell and in a sentence.
 
 The corpus assets read every partition that exists: a PDF that could not be read has no
 records partition, and ``allow_missing_partitions`` lets the others through. Partitions are
@@ -14,6 +19,7 @@ import pandas as pd
 
 from extractors import mentions, tables
 from extractors.document import Document
+from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.extraction import records_of_document, rows_to_documents
 from extractors.records import records_to_frame
 from extractors.schemas import CELL_COLUMNS
@@ -49,6 +55,19 @@ def _output(layout: Document, value: object, metadata: dict[str, object]) -> dg.
                      metadata=metadata)
 
 
+@dg.asset(**_PER_DOCUMENT, kinds={"python"})
+def document_facts(context: dg.AssetExecutionContext,
+                   layout: Document) -> Iterator[dg.Output[object]]:
+    """What the document defines once: abbreviations, sample codes, composition templates."""
+    if skip_if_current(context):
+        return
+    facts = document_to_facts(layout)
+    yield _output(layout, facts, {"n_abbreviations": len(facts.abbreviations),
+                                  "n_templates": len(facts.templates),
+                                  "abbreviations": examples([f"{name} = {formula}" for name, formula
+                                                             in facts.abbreviations])})
+
+
 @dg.asset(**_PER_DOCUMENT, kinds={"pdfplumber"})
 def found_tables(context: dg.AssetExecutionContext,
                  layout: Document) -> Iterator[dg.Output[object]]:
@@ -71,21 +90,24 @@ def table_cells(context: dg.AssetExecutionContext, layout: Document,
 
 @dg.asset(**_PER_DOCUMENT, kinds={"pandas"})
 def table_records(context: dg.AssetExecutionContext, layout: Document,
-                  found_tables: list[Table]) -> Iterator[dg.Output[object]]:
+                  found_tables: list[Table],
+                  document_facts: DocumentFacts) -> Iterator[dg.Output[object]]:
     """Conductivity records read from the document's tables."""
     if skip_if_current(context):
         return
-    df = records_of_document(layout, tables.tables_to_records(layout, found_tables))
+    df = records_of_document(layout, tables.tables_to_records(layout, found_tables,
+                                                              document_facts))
     yield _output(layout, df, frame_metadata(df))
 
 
 @dg.asset(**_PER_DOCUMENT, kinds={"spacy"})
 def text_records(context: dg.AssetExecutionContext, layout: Document,
-                 nlp: SpacyNlp) -> Iterator[dg.Output[object]]:
+                 document_facts: DocumentFacts, nlp: SpacyNlp) -> Iterator[dg.Output[object]]:
     """Conductivity records stated in the running text and captions."""
     if skip_if_current(context):
         return
-    df = records_of_document(layout, mentions.document_to_records(layout, nlp.load()))
+    df = records_of_document(layout, mentions.document_to_records(layout, nlp.load(),
+                                                                  document_facts))
     yield _output(layout, df, frame_metadata(df))
 
 
