@@ -244,6 +244,7 @@ def _read_chars(textpage: object, out: PdfiumPage, frame: Frame) -> set[int | No
     box = pdfium_c.FS_RECTF()
     m = pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    tight = tuple(ctypes.c_double() for _ in range(4))
     objects: dict[int | None, _TextObject] = {}
     last: tuple[int | None, float, float, float] | None = None
     n = pdfium_c.FPDFText_CountChars(textpage)
@@ -264,11 +265,11 @@ def _read_chars(textpage: object, out: PdfiumPage, frame: Frame) -> set[int | No
         last = (key, ox.value, oy.value, box.right)
         info = objects.get(key) or objects.setdefault(key, _text_object(textpage, k, obj))
         pdfium_c.FPDFText_GetMatrix(textpage, k, m)
-        a, b, c, d = (_decimal(v) for v in (m.a, m.b, m.c, m.d))
+        a, b, c, d = _decimal(m.a), _decimal(m.b), _decimal(m.c), _decimal(m.d)
         x0, x1 = _decimal(ox.value), _decimal(box.right)
         font_size = _decimal(pdfium_c.FPDFText_GetFontSize(textpage, k))
         size = font_size * abs(d or b)
-        x1 = _advance_end(textpage, k, obj, text, x0, x1, font_size * abs(a))
+        x1 = _advance_end(textpage, k, obj, text, x0, x1, font_size * abs(a), tight)
         if info.invisible and text.strip():
             out.invisible_chars += 1
         baseline = _decimal(oy.value) - frame.y0
@@ -285,7 +286,8 @@ def _read_chars(textpage: object, out: PdfiumPage, frame: Frame) -> set[int | No
 
 
 def _advance_end(textpage: object, k: int, obj: object, text: str, x0: float,
-                 loose_right: float, width_scale: float) -> float:
+                 loose_right: float, width_scale: float,
+                 tight: tuple[ctypes.c_double, ...]) -> float:
     """Where the glyph's advance ends (pdfminer's ``x1``).
 
     PDFium's loose box ends there unless the outline overhangs it (an italic or an ``f``
@@ -294,7 +296,7 @@ def _advance_end(textpage: object, k: int, obj: object, text: str, x0: float,
     overhangs that advance by at most ``MAX_OVERHANG`` (a ligature's first letter or a small
     capital mapped back to another code gives a width far short of the loose box).
     """
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    left, right, bottom, top = tight  # out-parameters, reused from character to character
     pdfium_c.FPDFText_GetCharBox(textpage, k, left, right, bottom, top)
     if right.value < loose_right - OVERHANG_SLACK or len(text) != 1:
         return max(loose_right, x0)
