@@ -43,6 +43,7 @@ class GlyphResources(PDFResourceManager):
     def __init__(self) -> None:
         super().__init__(caching=True)
         self.glyph_maps: dict[int, tuple[PDFFont, GlyphMap]] = {}
+        self._code_texts: dict[int, dict[int, tuple[str, str, float]]] = {}
 
     def get_font(self, objid: object, spec: Mapping[str, object]) -> PDFFont:
         font = super().get_font(objid, spec)
@@ -59,6 +60,24 @@ class GlyphResources(PDFResourceManager):
     def glyph_text(self, font: PDFFont, code: int, text: str) -> str:
         entry = self.glyph_maps.get(id(font))
         return entry[1].text(code, text) if entry else text
+
+    def code_texts(self, font: PDFFont) -> Mapping[int, tuple[str, str, float]]:
+        """(pdfminer's text, the text after glyph recovery, the advance width per point of
+        font size) of every code of a simple font, exactly as :class:`GlyphDevice` reads
+        them; empty for a composite font."""
+        if isinstance(font, PDFCIDFont):
+            return {}
+        if id(font) not in self._code_texts:
+            texts = {}
+            for code in range(256):
+                try:
+                    text = font.to_unichr(code)
+                except PDFUnicodeNotDefined:
+                    text = f"(cid:{code})"  # pdfminer's handle_undefined_char
+                final = self.glyph_text(font, code, text)
+                texts[code] = (text, final, glyph_width(font, code, final))
+            self._code_texts[id(font)] = texts
+        return self._code_texts[id(font)]
 
 
 def _tounicode_codes(font: PDFFont) -> frozenset[int]:
@@ -139,8 +158,14 @@ class GlyphPage(pdfplumber.page.Page):
         except Exception as e:
             raise PdfminerException(e) from e
         self._layout: LTPage = device.get_result()
-        self.invisible_chars = device.invisible_chars
+        self._invisible_chars = device.invisible_chars
         return self._layout
+
+    @property
+    def invisible_chars(self) -> int:
+        """Characters painted invisibly on the page (laying it out counts them)."""
+        _ = self.layout
+        return self._invisible_chars
 
     def process_object(self, obj: LTItem) -> dict[str, Any]:
         if isinstance(obj, LTChar | LTCurve):

@@ -34,6 +34,7 @@ from extractors.errors import (
     TooLargeError,
 )
 from extractors.layout import LayoutSettings, open_regular, read_document
+from extractors.pdfium_source import DEFAULT_READER, READERS, Reader
 
 _log = logging.getLogger(__name__)
 
@@ -54,6 +55,7 @@ ENV_VARS: Mapping[str, str] = {
     "max_pages": "IONLIT_READ_MAX_PAGES",
     "max_memory_mb": "IONLIT_READ_MAX_MEMORY_MB",
     "max_file_mb": "IONLIT_READ_MAX_FILE_MB",
+    "reader": "IONLIT_READER",
 }
 #: Modules the fork server imports once, so each worker starts in milliseconds.
 _PRELOAD = ["extractors.layout"]
@@ -67,19 +69,22 @@ _JOIN_S = 5.0
 
 @dataclass(frozen=True)
 class ReadLimits:
-    """Limits on reading one document; each is on by default.
+    """Limits on reading one document, each on by default, and the reader that reads it.
 
     Attributes:
         timeout_s: wall-clock seconds for reading one document (worker killed after).
         max_pages: pages of one document.
         max_memory_mb: address space of the reading worker (``RLIMIT_AS``), MiB.
         max_file_mb: size of the PDF file, MiB.
+        reader: where characters come from, ``pdfium`` or ``pdfplumber``
+            (:func:`extractors.layout.read_document`).
     """
 
     timeout_s: float = DEFAULT_TIMEOUT_S
     max_pages: int = DEFAULT_MAX_PAGES
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
     max_file_mb: int = DEFAULT_MAX_FILE_MB
+    reader: Reader = DEFAULT_READER
 
     def __post_init__(self) -> None:
         if isinstance(self.timeout_s, bool) or not isinstance(self.timeout_s, int | float):
@@ -90,6 +95,8 @@ class ReadLimits:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ValueError(f"{name} must be a positive integer, not {value!r}")
+        if self.reader not in READERS:
+            raise ValueError(f"reader must be one of {', '.join(READERS)}, not {self.reader!r}")
 
     @property
     def max_bytes(self) -> int:
@@ -106,7 +113,8 @@ class ReadLimits:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> ReadLimits:
-        """Defaults, then the ``IONLIT_READ_*`` variables of ``env``, then ``overrides``.
+        """Defaults, then the ``IONLIT_READ_*`` and ``IONLIT_READER`` variables of ``env``,
+        then ``overrides``.
 
         An override of ``None`` is ignored, so unset command-line flags can be passed as they are.
 
@@ -117,7 +125,12 @@ class ReadLimits:
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get(ENV_VARS[f.name], "").strip()
-            if raw:
+            if raw and f.name == "reader":
+                if raw not in READERS:
+                    raise ValueError(f"{ENV_VARS[f.name]}={raw!r} is not one of "
+                                     f"{', '.join(READERS)}")
+                values[f.name] = raw
+            elif raw:
                 try:
                     values[f.name] = float(raw) if f.name == "timeout_s" else int(raw)
                 except ValueError:
@@ -191,7 +204,7 @@ def _read_in_this_process(path: Path, settings: LayoutSettings | None,
     ``--max-memory-per-child``, deploy/README.md)."""
     try:
         return read_document(path, settings, max_pages=limits.max_pages,
-                             max_bytes=limits.max_bytes)
+                             max_bytes=limits.max_bytes, reader=limits.reader)
     except DocumentError:
         raise
     except Exception as exc:
@@ -206,6 +219,9 @@ def _worker_died(path: Path, exitcode: int | None, limits: ReadLimits) -> Except
             return ReadTimeoutError(str(path), f"the reader used its CPU time ({name})")
         if -exitcode == signal.SIGKILL:  # the kernel's out-of-memory killer
             return TooLargeError(str(path), f"the reader was killed ({name}), out of memory")
+        if -exitcode == signal.SIGABRT:  # PDFium aborts where an allocation fails
+            return TooLargeError(str(path), f"the reader aborted ({name}), out of memory "
+                                            f"(over {limits.max_memory_mb} MiB)")
         return MalformedPdfError(str(path), f"the reader crashed ({name}) on this file")
     if exitcode == _EXIT_OUT_OF_MEMORY:
         return _over_memory(path, limits)
@@ -226,7 +242,7 @@ def _read_in_worker(conn: Connection, path: Path, settings: LayoutSettings | Non
     payload: tuple[str, Any]
     try:
         payload = ("ok", read_document(path, settings, max_pages=limits.max_pages,
-                                       max_bytes=limits.max_bytes))
+                                       max_bytes=limits.max_bytes, reader=limits.reader))
     except DocumentError as exc:
         payload = ("error", exc)
     except MemoryError:

@@ -28,10 +28,11 @@ from typing import BinaryIO
 import numpy as np
 import pdfminer
 import pdfplumber
+import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors._typing import BBox
+from extractors._typing import BBox, PageSource
 from extractors.document import (
     Block,
     BlockKind,
@@ -53,6 +54,7 @@ from extractors.errors import (
 )
 from extractors.fonts import is_unmapped
 from extractors.glyphs import GlyphPage, GlyphResources
+from extractors.pdfium_source import DEFAULT_READER, READERS, Reader, open_pdfium, page_source
 from extractors.table_parts import TableSettings, find_table_parts
 
 DEFAULT_SCRIPT_SIZE_RATIO = 0.85
@@ -206,12 +208,12 @@ def sha256_of(path: Path, max_bytes: int | None = None) -> str:
     return digest.hexdigest()
 
 
-_PARSER_DIRS = tuple(str(Path(m.__file__).parent) for m in (pdfminer, pdfplumber)
+_PARSER_DIRS = tuple(str(Path(m.__file__).parent) for m in (pdfminer, pdfplumber, pypdfium2)
                      if m.__file__)
 
 
 def _raised_by_parser(exc: BaseException) -> bool:
-    """Whether pdfminer or pdfplumber raised ``exc`` (rather than ionlit's own code)."""
+    """Whether pdfminer, pdfplumber or PDFium raised ``exc`` (rather than ionlit's own code)."""
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.startswith(_PARSER_DIRS):
@@ -278,21 +280,29 @@ def _close_quietly(pdf: pdfplumber.pdf.PDF) -> None:
 
 def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
                   max_pages: int | None = None, max_bytes: int | None = None,
-                  on_page: Callable[[int], None] | None = None) -> Document:
+                  on_page: Callable[[int], None] | None = None,
+                  reader: Reader = DEFAULT_READER) -> Document:
     """Read a PDF into a ``Document`` (blocks in reading order, provenance on every char).
 
     ``on_page`` is called with each page's number once its characters are read (progress on
-    long documents; per-page timing in ``bench/``).
+    long documents; per-page timing in ``bench/``). ``reader`` picks where characters, rules
+    and images come from: ``pdfium`` (fast on pages of vector figures; a page whose
+    characters' recovered text PDFium cannot tell is still read by pdfminer, see
+    :func:`extractors.pdfium_source.page_source`) or ``pdfplumber`` (pdfminer for every page).
 
     Raises:
         DocumentError: the subclass that says why the file cannot be read. An exception that
-            pdfminer or pdfplumber raises is always one; one from ionlit's own code is not
-            (it is a bug, and propagates as it is).
+            pdfminer, pdfplumber or PDFium raises is always one; one from ionlit's own code is
+            not (it is a bug, and propagates as it is).
+        ValueError: an unknown ``reader``.
     """
+    if reader not in READERS:
+        raise ValueError(f"reader must be one of {', '.join(READERS)}, not {reader!r}")
     path = Path(path)
     settings = settings or LayoutSettings()
     sha = sha256_of(path, max_bytes)
     pdf = open_pdf(path, max_pages)
+    fast = open_pdfium(path) if reader == "pdfium" else None
     try:
         encrypted = bool(getattr(pdf.doc, "encryption", None))
         resources = GlyphResources()
@@ -301,11 +311,12 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
         for plain in pdf.pages:
             page = GlyphPage(plain, resources)
             try:
+                source = page_source(page, fast)
                 raw_pages.append(RawPage(page.page_number, float(page.width),
-                                         float(page.height), tuple(page_to_chars(page)),
-                                         page_to_rules(page), page_to_figures(page),
-                                         *page_to_layer_evidence(page)))
-                scanned = scanned or bool(page.images)
+                                         float(page.height), tuple(page_to_chars(source)),
+                                         page_to_rules(source), page_to_figures(source),
+                                         *page_to_layer_evidence(source)))
+                scanned = scanned or bool(source.images)
                 if on_page is not None:
                     on_page(page.page_number)
             except Exception as exc:
@@ -316,6 +327,8 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
                 page.close()
     finally:
         _close_quietly(pdf)
+        if fast is not None:
+            fast.close()
     if not any(raw.chars for raw in raw_pages):
         raise NoTextLayerError(str(path), f"{len(raw_pages)} page(s), no characters " + (
             "(a scanned image needs OCR first)" if scanned else
@@ -323,7 +336,7 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
     return pages_to_document(sha, path.name, raw_pages, settings, encrypted=encrypted)
 
 
-def page_to_chars(page: pdfplumber.page.Page) -> list[_Char]:
+def page_to_chars(page: PageSource) -> list[_Char]:
     """Upright, visible characters of a page with their baselines.
 
     pdfminer places a glyph box at ``baseline + rise + descent``; the text matrix alone misses
@@ -373,7 +386,7 @@ def _space_precedes(space: tuple[float, float], x0: float, top: float, size: flo
     return abs(space_top - top) < 0.5 * size and x0 - 1.5 * size <= space_x0 <= x0 + 0.2 * size
 
 
-def page_to_figures(page: pdfplumber.page.Page) -> tuple[BBox, ...]:
+def page_to_figures(page: PageSource) -> tuple[BBox, ...]:
     """Boxes of the images on a page; none when images tile most of it (a scan whose OCR
     text layer is the page's real text, not a figure's labels)."""
     boxes = tuple((float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
@@ -382,14 +395,13 @@ def page_to_figures(page: pdfplumber.page.Page) -> tuple[BBox, ...]:
     return () if area > 0.5 * float(page.width) * float(page.height) else boxes
 
 
-def page_to_layer_evidence(page: GlyphPage) -> tuple[float, int]:
+def page_to_layer_evidence(page: PageSource) -> tuple[float, int]:
     """(share of the page images cover, characters painted invisibly): what tells an OCR layer
     laid over a scan from a publisher's text (:func:`pages_to_text_layer`)."""
     area = float(page.width) * float(page.height) or 1.0
     covered = sum((float(i["x1"]) - float(i["x0"])) * (float(i["bottom"]) - float(i["top"]))
                   for i in page.images)
-    _ = page.layout  # lays the page out, counting invisible characters
-    return min(1.0, covered / area), int(getattr(page, "invisible_chars", 0))
+    return min(1.0, covered / area), page.invisible_chars
 
 
 def _ocr_font(font: str) -> bool:
@@ -424,7 +436,7 @@ def pages_to_text_layer(raw_pages: Sequence[RawPage]) -> TextLayer:
     return "ocr" if 2 * texted.count("ocr") > len(texted) else "born_digital"
 
 
-def page_to_rules(page: pdfplumber.page.Page) -> tuple[Rule, ...]:
+def page_to_rules(page: PageSource) -> tuple[Rule, ...]:
     """Ruling lines of a page (edges of lines and rectangles), frames left out."""
     rules = []
     for e in page.edges:

@@ -42,7 +42,7 @@ def _extract(args: argparse.Namespace) -> int:
     try:
         limits = ReadLimits.from_env(timeout_s=args.timeout, max_pages=args.max_pages,
                                      max_memory_mb=args.max_memory_mb,
-                                     max_file_mb=args.max_file_mb)
+                                     max_file_mb=args.max_file_mb, reader=args.reader)
     except ValueError as exc:
         print(f"ionlit extract: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -96,10 +96,14 @@ def _write_frame(dataset: str, frame: pd.DataFrame, out: Path) -> None:
 
 def _text(args: argparse.Namespace) -> int:
     from extractors.errors import DocumentError
+    from extractors.guarded import ReadLimits
     from extractors.layout import document_to_text, read_document
 
     try:
-        doc = read_document(args.pdf)
+        doc = read_document(args.pdf, reader=ReadLimits.from_env(reader=args.reader).reader)
+    except ValueError as exc:
+        print(f"ionlit text: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except DocumentError as exc:
         print(f"{args.pdf}: {exc.reason}: {exc.detail}", file=sys.stderr)
         return 1
@@ -147,6 +151,14 @@ def _decisions_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reader_argument(p: argparse.ArgumentParser) -> None:
+    from extractors.pdfium_source import DEFAULT_READER, READERS
+
+    p.add_argument("--reader", choices=READERS,
+                   help=f"where characters come from (default: ${guarded.ENV_VARS['reader']}, "
+                        f"else {DEFAULT_READER}; pdfplumber reads every page with pdfminer)")
+
+
 def _positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     try:
@@ -180,11 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
                              f"(default {guarded.DEFAULT_MAX_MEMORY_MB})")
     limits.add_argument("--max-file-mb", type=int, metavar="M",
                         help=f"size of the PDF file, MiB (default {guarded.DEFAULT_MAX_FILE_MB})")
+    _reader_argument(p)
     p.set_defaults(func=_extract)
 
     p = sub.add_parser("text", help="the reconstructed reading-order text (exponents marked)")
     p.add_argument("pdf", type=Path, metavar="PDF")
     p.add_argument("--kinds", help="only these block kinds, comma-separated (e.g. paragraph)")
+    _reader_argument(p)
     p.set_defaults(func=_text)
 
     p = sub.add_parser("run", help="materialise the whole pipeline over seeds/ (headless)")

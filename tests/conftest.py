@@ -29,7 +29,7 @@ CACHE = ROOT / ".pytest_cache" / "ionlit-documents"
 def _reader_version() -> str:
     sources = [ROOT / "extractors" / name for name in (
         "layout.py", "document.py", "table_parts.py", "fonts.py", "glyphs.py",
-        "data/symbol_fonts.csv",
+        "pdfium_source.py", "pdfium_fonts.py", "data/symbol_fonts.csv",
         "data/glyph_names.csv")]
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
 
