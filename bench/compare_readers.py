@@ -26,7 +26,7 @@ import pdfplumber
 from extractors.errors import DocumentError
 from extractors.extraction import document_to_records
 from extractors.glyphs import GlyphPage, GlyphResources
-from extractors.layout import read_document
+from extractors.layout import LayoutSettings, read_document
 from extractors.pdfium_source import READERS, PdfiumPage, open_pdfium, page_source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,17 +77,22 @@ def pdfium_pages(path: Path) -> int:
     try:
         with pdfplumber.open(path) as pdf:
             resources = GlyphResources()
-            return sum(isinstance(page_source(GlyphPage(p, resources), fast), PdfiumPage)
+            return sum(isinstance(page_source(GlyphPage(p, resources), fast, 0), PdfiumPage)
                        for p in pdf.pages)
     finally:
         fast.close()
+
+
+#: Every page PDFium can read goes to PDFium, so the comparison covers its reading of each
+#: (by default only pages of many objects do).
+EVERY_PAGE = LayoutSettings(pdfium_min_objects=0)
 
 
 def read_with(path: Path, reader: str, nlp: Any) -> tuple[pd.DataFrame | str, int, int, float]:
     """(records or the error's class name, characters, pages, seconds to read)."""
     started = time.perf_counter()
     try:
-        doc = read_document(path, reader=reader)  # type: ignore[arg-type]
+        doc = read_document(path, EVERY_PAGE, reader=reader)  # type: ignore[arg-type]
     except DocumentError as exc:
         return type(exc).__name__, 0, 0, time.perf_counter() - started
     seconds = time.perf_counter() - started
@@ -128,7 +133,7 @@ def compare(pdfs: list[Path]) -> int:
 
 def peak_rss_mb(path: Path, reader: str) -> float:
     """Peak resident memory of a fresh process that reads ``path`` with ``reader``, MiB."""
-    code = ("import resource, sys; from extractors.layout import read_document; "
+    code = ("import resource, sys; from extractors.layout import LayoutSettings, read_document; "
             f"read_document(sys.argv[1], reader={reader!r}); "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, check=True,

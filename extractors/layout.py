@@ -54,7 +54,14 @@ from extractors.errors import (
 )
 from extractors.fonts import is_unmapped
 from extractors.glyphs import GlyphPage, GlyphResources
-from extractors.pdfium_source import DEFAULT_READER, READERS, Reader, open_pdfium, page_source
+from extractors.pdfium_source import (
+    DEFAULT_PDFIUM_MIN_OBJECTS,
+    DEFAULT_READER,
+    READERS,
+    Reader,
+    open_pdfium,
+    page_source,
+)
 from extractors.table_parts import TableSettings, find_table_parts
 
 DEFAULT_SCRIPT_SIZE_RATIO = 0.85
@@ -115,8 +122,13 @@ class LayoutSettings:
     margin_band: float = DEFAULT_MARGIN_BAND
     #: Table finding (``table_parts``), done while reading.
     tables: TableSettings = field(default_factory=TableSettings)
+    #: With the ``pdfium`` reader, pages of at least this many objects are read by PDFium
+    #: (figure-heavy pages), the others by pdfminer; 0 sends every page PDFium can read.
+    pdfium_min_objects: int = DEFAULT_PDFIUM_MIN_OBJECTS
 
     def __post_init__(self) -> None:
+        if self.pdfium_min_objects < 0:
+            raise ValueError("pdfium_min_objects must not be negative")
         if not 0 < self.script_size_ratio <= 1:
             raise ValueError("script_size_ratio must be in (0, 1]")
         if not 0 < self.word_gap < self.fragment_gap:
@@ -286,9 +298,10 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
 
     ``on_page`` is called with each page's number once its characters are read (progress on
     long documents; per-page timing in ``bench/``). ``reader`` picks where characters, rules
-    and images come from: ``pdfium`` (fast on pages of vector figures; a page whose
-    characters' recovered text PDFium cannot tell is still read by pdfminer, see
-    :func:`extractors.pdfium_source.page_source`) or ``pdfplumber`` (pdfminer for every page).
+    and images come from: ``pdfium`` (pages of at least ``settings.pdfium_min_objects``
+    objects, vector figures, by PDFium; other pages, and those whose characters' recovered
+    text PDFium cannot tell, by pdfminer: :func:`extractors.pdfium_source.page_source`) or
+    ``pdfplumber`` (pdfminer for every page).
 
     Raises:
         DocumentError: the subclass that says why the file cannot be read. An exception that
@@ -311,7 +324,7 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
         for plain in pdf.pages:
             page = GlyphPage(plain, resources)
             try:
-                source = page_source(page, fast)
+                source = page_source(page, fast, settings.pdfium_min_objects)
                 raw_pages.append(RawPage(page.page_number, float(page.width),
                                          float(page.height), tuple(page_to_chars(source)),
                                          page_to_rules(source), page_to_figures(source),

@@ -35,6 +35,11 @@ from extractors.pdfium_fonts import as_pdfminer_reads, page_fonts
 Reader = Literal["pdfium", "pdfplumber"]
 READERS: tuple[Reader, ...] = ("pdfium", "pdfplumber")
 DEFAULT_READER: Reader = "pdfium"
+#: Page objects from which PDFium reads a page. pdfminer interprets every object in Python
+#: (~0.3 ms apiece: 25 s for the Mg-spinel page of 85,000 curves), PDFium in C; on ordinary
+#: pages (at most ~3,000 objects in ../shared/corpus) pdfminer is as fast as PDFium plus the
+#: per-character work of shaping its characters as pdfminer's.
+DEFAULT_PDFIUM_MIN_OBJECTS = 5000
 #: (a, b, c, d, e, f): a PDF transformation matrix.
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -116,14 +121,17 @@ def open_pdfium(path: Path) -> pdfium.PdfDocument | None:
         return None
 
 
-def page_source(page: GlyphPage, doc: pdfium.PdfDocument | None) -> GlyphPage | PdfiumPage:
-    """The page as PDFium reads it, or ``page`` itself (read by pdfminer) when PDFium cannot
-    give what the reader needs: no PDFium document, a rotated page (pdfminer turns its
+def page_source(page: GlyphPage, doc: pdfium.PdfDocument | None,
+                min_objects: int = DEFAULT_PDFIUM_MIN_OBJECTS) -> GlyphPage | PdfiumPage:
+    """The page as PDFium reads it, or ``page`` itself (read by pdfminer) when PDFium is no
+    faster or cannot give what the reader needs: fewer than ``min_objects`` page objects
+    (:data:`DEFAULT_PDFIUM_MIN_OBJECTS`), no PDFium document, a rotated page (pdfminer turns its
     coordinates, PDFium does not), a page without characters (PDFium shows a content stream
     it cannot decode as an empty page, pdfminer says why: a scan is cheap to read), a text
     object PDFium dropped every character of, or a page whose characters' text, after glyph
     recovery, cannot be told without their codes (:func:`as_pdfminer_reads`)."""
-    if doc is None or page.rotation:
+    if doc is None or page.rotation or count_objects(doc, page.page_number - 1,
+                                                     min_objects) < min_objects:
         return page
     x0, y0, x1, y1 = (float(v) for v in page.page_obj.mediabox)
     fast = read_page(doc, page.page_number - 1,
@@ -132,6 +140,18 @@ def page_source(page: GlyphPage, doc: pdfium.PdfDocument | None) -> GlyphPage | 
             or not as_pdfminer_reads(fast.chars, page_fonts(page))):
         return page
     return fast
+
+
+def count_objects(doc: pdfium.PdfDocument, index: int, limit: int) -> int:
+    """Page objects of page ``index`` (0-based; form XObjects entered), counted up to
+    ``limit``: a page of 85,000 curves is told from an ordinary one in milliseconds."""
+    if limit <= 0:
+        return 0
+    page = doc[index]
+    try:
+        return sum(1 for _ in itertools.islice(_walk_objects(page.raw), limit))
+    finally:
+        page.close()
 
 
 def read_page(doc: pdfium.PdfDocument, index: int,

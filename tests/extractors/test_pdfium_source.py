@@ -13,6 +13,7 @@ from extractors.fonts import GlyphMap
 from extractors.glyphs import GlyphPage, GlyphResources
 from extractors.guarded import ENV_VARS, ReadLimits
 from extractors.layout import (
+    LayoutSettings,
     page_to_chars,
     page_to_figures,
     page_to_layer_evidence,
@@ -21,10 +22,19 @@ from extractors.layout import (
 )
 from extractors.mentions import load_nlp
 from extractors.pdfium_fonts import PageFont, as_pdfminer_reads, code_texts_to_finals
-from extractors.pdfium_source import PdfiumPage, open_pdfium, page_source
+from extractors.pdfium_source import (
+    DEFAULT_PDFIUM_MIN_OBJECTS,
+    PdfiumPage,
+    count_objects,
+    open_pdfium,
+    page_source,
+)
 from pipelines.cli import main
 from tests.conftest import REPLICAS, shared_path
 from tests.pdfbuild import Page, sub, sup, write_pdf
+
+#: Every page PDFium can read goes to PDFium (by default only figure-heavy pages do).
+EVERY_PAGE = LayoutSettings(pdfium_min_objects=0)
 
 
 def _both(path: Path) -> list[tuple[GlyphPage, PdfiumPage]]:
@@ -36,7 +46,7 @@ def _both(path: Path) -> list[tuple[GlyphPage, PdfiumPage]]:
         pages = []
         for plain in pdf.pages:
             slow = GlyphPage(plain, resources)
-            source = page_source(slow, fast)
+            source = page_source(slow, fast, min_objects=0)
             assert isinstance(source, PdfiumPage)
             pages.append((slow, source))
         return pages
@@ -62,9 +72,35 @@ def test_pdfium_source_same_text_as_pdfplumber(tmp_path: Path) -> None:
     page = Page().text(72, 100, "with a conductivity of 2 × 10", sup("-6"), " S cm", sup("-1"),
                        " at 25 ", sup("°", rise=4), "C for Zn", sup("2+"), " ions.")
     path = write_pdf(tmp_path / "sup.pdf", [page])
-    fast, slow = read_document(path, reader="pdfium"), read_document(path, reader="pdfplumber")
+    fast = read_document(path, EVERY_PAGE, reader="pdfium")
+    slow = read_document(path, reader="pdfplumber")
     assert fast.text == slow.text
     assert "2 × 10^-6 S cm^-1 at 25 °C for Zn^2+ ions." in fast.text
+
+
+@pytest.mark.parametrize(("threshold", "source"), [("zero", PdfiumPage), ("count", PdfiumPage),
+                                                   ("count+1", GlyphPage),
+                                                   ("default", GlyphPage)])
+def test_pdfium_source_only_pages_of_many_objects_by_default(
+        tmp_path: Path, threshold: str, source: type) -> None:
+    """A page goes to PDFium only when it holds at least the threshold's objects (texts,
+    rules); an ordinary page stays with pdfminer by default, which reads it as fast."""
+    page = Page().text(72, 100, "Li3PS4 gives 2 S cm", sup("-1")).rule(72, 130, 400) \
+        .rule(72, 160, 400)
+    path = write_pdf(tmp_path / "p.pdf", [page])
+    fast = open_pdfium(path)
+    assert fast is not None
+    try:
+        with pdfplumber.open(path) as pdf:
+            plain = GlyphPage(pdf.pages[0], GlyphResources())
+            n = count_objects(fast, 0, 100)
+            assert 3 <= n < 100
+            assert count_objects(fast, 0, 2) == 2  # counting stops at the limit
+            min_objects = {"zero": 0, "count": n, "count+1": n + 1,
+                           "default": DEFAULT_PDFIUM_MIN_OBJECTS}[threshold]
+            assert isinstance(page_source(plain, fast, min_objects), source)
+    finally:
+        fast.close()
 
 
 def test_pdfium_source_unknown_reader_refused(tmp_path: Path) -> None:
@@ -112,7 +148,7 @@ def test_pdfium_source_same_records_as_pdfplumber(pdf: str, nlp) -> None:
     """Records (page, material, values, temperature, kind, source; boxes within 1 pt) are
     the same whichever reader read the PDF."""
     path = next((p for p in REPLICAS if p.name == pdf), None) or shared_path("corpus", pdf)
-    fast = document_to_records(read_document(path, reader="pdfium"), nlp)[0]
+    fast = document_to_records(read_document(path, EVERY_PAGE, reader="pdfium"), nlp)[0]
     slow = document_to_records(read_document(path, reader="pdfplumber"), nlp)[0]
     assert records_differ(slow, fast) == []
 
