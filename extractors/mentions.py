@@ -594,6 +594,18 @@ def load_nlp() -> Language:
     return nlp
 
 
+#: What every conductivity unit of the ``COND_UNIT`` patterns (patterns/mentions.jsonl) has
+#: in its text: ``S`` then ``cm`` or ``m`` (``S cm^-1``, ``mS/cm``, ``S·m^-1``, ``Scm^-1``), ``Ω``
+#: or ``ohm``, or ``mho``. Tokens are substrings of the text with only spaces between them.
+_UNIT_TRACE = re.compile(r"S\s*[·⋅∙/]?\s*[cC]?[mM]|Ω|Ω|[Oo]hm|(?i:mho)")
+
+
+def may_state_conductivity(text: str) -> bool:
+    """Whether ``text`` can hold a conductivity value: every mention hangs on a unit, so a
+    paragraph without a trace of one is not run through spaCy (most paragraphs of a paper)."""
+    return _UNIT_TRACE.search(text) is not None
+
+
 def text_to_mentions(text: str, nlp: Language,
                      defined_abbreviations: Mapping[str, str] | None = None,
                      main_material: str | None = None,
@@ -610,6 +622,8 @@ def text_to_mentions(text: str, nlp: Language,
         sample_names: Names the paper gives its samples (:func:`find_sample_names`), which
             count as materials where they are written.
     """
+    if not may_state_conductivity(text):
+        return []
     doc = nlp.make_doc(text)
     doc.user_data["ionlit.abbreviations"] = dict(defined_abbreviations or {})
     doc.user_data["ionlit.sample_names"] = frozenset(sample_names)

@@ -1158,3 +1158,17 @@ def test_mentions_sample_code_defined_elsewhere_resolves(nlp, tmp_path):
     assert record.material_formula == "Na3O12PSi2Zr2"
     assert mentions.document_to_records(doc, nlp) == [record]  # the facts read when not given
     assert mentions.document_to_records(doc, nlp, DocumentFacts()) == []
+
+
+@pytest.mark.parametrize("source", ["replica", "real"])
+def test_mentions_paragraphs_left_out_hold_no_unit(nlp, replica_docs, source):
+    """``may_state_conductivity`` only leaves out paragraphs where the patterns find no
+    conductivity unit at all (run through spaCy here to check), and it does leave most out."""
+    docs = list(replica_docs.values()) if source == "replica" else [load_document(shared_path(
+        "corpus", "real", "nasicon-na-transport-survey-jpowsour-2015.pdf"))]
+    texts = [b.text for d in docs for b in d.blocks_of(*mentions.TEXT_BLOCK_KINDS)]
+    skipped = [t for t in texts if not mentions.may_state_conductivity(t)]
+    assert len(skipped) > len(texts) / 3
+    for text in skipped:
+        doc = nlp(text)
+        assert [s for s in doc.spans["ionlit"] if s.label_ == "COND_UNIT"] == [], text
