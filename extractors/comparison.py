@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Self
 
+from extractors.units import ZERO_CELSIUS_K
+
 DEFAULT_RELATIVE_TOLERANCE = 1e-3
 DEFAULT_TEMPERATURE_TOLERANCE_K = 5.0
 DEFAULT_UNIT_SLIP_TOLERANCE = 0.05
@@ -23,7 +25,6 @@ DEFAULT_UNIT_SLIP_EXPONENTS: tuple[int, ...] = (3, 6)
 #: |ΔT - 273.15| below this reads as a kelvin figure taken for Celsius or back.
 DEFAULT_KELVIN_CELSIUS_TOLERANCE_K = 0.5
 
-KELVIN_OFFSET = 273.15
 _NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?")
 _UNIT_NAMES = {3: "mS/cm against S/cm", 6: "µS/cm against S/cm"}
 
@@ -144,7 +145,7 @@ def describe_temperature(kelvin: float | None, raw: str | None = None) -> str:
     if kelvin is None:
         return "(temperature not stated)"
     written = f", written “{raw}”" if raw else ""
-    return f"at {kelvin:g} K ({kelvin - KELVIN_OFFSET:.4g} °C{written})"
+    return f"at {kelvin:g} K ({kelvin - ZERO_CELSIUS_K:.4g} °C{written})"
 
 
 def _scale(raw: str | None) -> str | None:
@@ -158,7 +159,7 @@ def _scale(raw: str | None) -> str | None:
 
 def _kelvin_celsius(a: Value, b: Value, diff: float, settings: CompareSettings) -> bool:
     """A kelvin figure taken for Celsius (or back): 273.15 K apart, or the same figure."""
-    if abs(abs(diff) - KELVIN_OFFSET) <= settings.kelvin_celsius_tolerance_K:
+    if abs(abs(diff) - ZERO_CELSIUS_K) <= settings.kelvin_celsius_tolerance_K:
         return True
     scales, numbers = (_scale(a.temperature_raw), _scale(b.temperature_raw)), [
         _NUMBER.search(v.temperature_raw or "") for v in (a, b)]

@@ -19,10 +19,7 @@ import pandas as pd
 
 from extractors.errors import CuratedDataError
 from extractors.materials import resolve_material
-from extractors.units import ROOM_TEMPERATURE_K
-
-#: The Liverpool file's ``temperature`` column is in °C (Hargreaves et al. 2023).
-LIVERPOOL_TEMPERATURE_OFFSET_K = 273.15
+from extractors.units import ROOM_TEMPERATURE_K, ZERO_CELSIUS_K
 
 #: Display names of the curated sources, in the order the report lists them.
 SOURCE_LABELS: dict[str, str] = {
@@ -126,8 +123,9 @@ def _obelix_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _liverpool_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """The Liverpool file's ``temperature`` column is in °C (Hargreaves et al. 2023)."""
     return [_curated_row(f"liverpool:{r['ID']}", str(r["composition"]), r["target"],
-                         float(r["temperature"]) + LIVERPOOL_TEMPERATURE_OFFSET_K, "liverpool",
+                         float(r["temperature"]) + ZERO_CELSIUS_K, "liverpool",
                          None, _text(r["source"]), False, None)
             for r in df.to_dict("records")]
 

@@ -28,6 +28,7 @@ from extractors.report_figures import (
     requests_to_crops,
 )
 from extractors.schemas import CONFLICT_STATUSES, DECISIONS, RECONCILIATION_STATUSES
+from extractors.units import ZERO_CELSIUS_K
 
 #: Report parts in reading order: (key, title, statuses it holds, why a curator looks).
 PARTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
@@ -49,7 +50,6 @@ STATUS_ORDER: tuple[str, ...] = (*CONFLICT_STATUSES, "only_in_curated", "roundin
                                  *DECISIONS, "only_in_document")
 _SCOPES: Mapping[str, str] = {"within_work": "within one work", "across_works": "across works",
                               "curated": "against a curated source", "unmatched": "unmatched"}
-_ZERO_C_K = 273.15
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,7 @@ def format_temperature(value: object) -> str:
     kelvin = _float(value)
     if kelvin is None:
         return "T not stated"
-    return f"{kelvin:.6g} K ({round(kelvin - _ZERO_C_K, 2):g} °C)"
+    return f"{kelvin:.6g} K ({round(kelvin - ZERO_CELSIUS_K, 2):g} °C)"
 
 
 def _format_factor(value: object) -> str:

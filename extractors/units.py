@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_LOG_UNIT",
     "Q_",
     "ROOM_TEMPERATURE_K",
+    "ZERO_CELSIUS_K",
     "Conductivity",
     "ParsedValue",
     "Temperature",
@@ -44,6 +45,8 @@ Q_ = ureg.Quantity
 DEFAULT_LOG_UNIT = "S cm^-1"
 #: What "RT", "room temperature" and "ambient temperature" stand for.
 ROOM_TEMPERATURE_K = 298.15
+#: 0 °C in kelvin.
+ZERO_CELSIUS_K = 273.15
 
 _CONDUCTIVITY = ureg.Unit("S/cm")
 #: Values are rounded to this many significant digits so 1.954 mS/cm is 0.001954, not 0.0019539...
