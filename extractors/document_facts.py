@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
+from extractors.citations import Reference, document_to_references
 from extractors.compositions import (
     CompositionTemplate,
     text_to_placeholder_values,
@@ -28,6 +29,7 @@ from extractors.materials import (
 )
 from extractors.ocr import ocr_to_text
 from extractors.units import Temperature, parse_temperature
+from extractors.works import document_to_work_id
 
 # "Na3Zr2Si2PO12 with 10 wt% glass (denoted as NCP-G1:1)": a sample code may hold ":" and "/",
 # which the abbreviation reader (one word of letters, digits and dashes) does not take.
@@ -62,6 +64,8 @@ class DocumentFacts:
             (``M = Ti, Sn, Hf, Zr``).
         variable_template: the template whose members the paper names by their amount alone
             ("hereafter denoted x"), when it says so.
+        references: (key, entry) pairs of the reference list (:mod:`extractors.citations`).
+        work_id: the work the document belongs to (:mod:`extractors.works`).
     """
 
     abbreviations: tuple[tuple[str, str], ...] = ()
@@ -69,6 +73,13 @@ class DocumentFacts:
     placeholder_values: tuple[tuple[str, tuple[str, ...]], ...] = ()
     variable_template: CompositionTemplate | None = None
     conductivity_temperature: Temperature | None = None
+    references: tuple[tuple[str, Reference], ...] = ()
+    work_id: str | None = None
+
+    @cached_property
+    def reference_map(self) -> dict[str, Reference]:
+        """{key: entry}, the mapping ``resolve_citations`` takes."""
+        return dict(self.references)
 
     @cached_property
     def abbreviation_map(self) -> dict[str, str]:
@@ -142,5 +153,8 @@ def text_to_facts(text: str) -> DocumentFacts:
 
 def document_to_facts(doc: Document) -> DocumentFacts:
     """Read the document's definitions once: its body text, captions included, an OCR layer
-    with its certain confusions undone (``Si3012`` is ``Si3O12``), as the mentions read it."""
-    return text_to_facts(ocr_to_text(doc.text) if doc.text_layer == "ocr" else doc.text)
+    with its certain confusions undone (``Si3012`` is ``Si3O12``), as the mentions read it;
+    its reference list and its work."""
+    facts = text_to_facts(ocr_to_text(doc.text) if doc.text_layer == "ocr" else doc.text)
+    return replace(facts, references=tuple(document_to_references(doc).items()),
+                   work_id=document_to_work_id(doc))

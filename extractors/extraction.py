@@ -11,9 +11,9 @@ from typing import Any
 import pandas as pd
 
 from extractors import EXTRACTOR_VERSION, mentions, tables
-from extractors.citations import document_to_references, resolve_citations
+from extractors.citations import resolve_citations
 from extractors.document import Document
-from extractors.document_facts import document_to_facts
+from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.errors import (
     DocumentError,
     EncryptedPdfError,
@@ -95,10 +95,19 @@ def document_to_row(path: Path, doc: Document | None, n_records: int | None,
     }
 
 
-def records_of_document(doc: Document, records: list[ConductivityRecord]) -> pd.DataFrame:
-    """Records as the dataset frame, tagged with their work and the DOIs they cite."""
-    frame = with_work_id(records_to_frame(records), document_to_work_id(doc))
-    return resolve_citations(frame, document_to_references(doc))
+def records_of_document(facts: DocumentFacts,
+                        records: list[ConductivityRecord]) -> pd.DataFrame:
+    """Records as the dataset frame, tagged with their work and the DOIs they cite (both
+    read once per document, in ``facts``).
+
+    Raises:
+        ValueError: ``facts`` without a work (made from text alone, not by
+            :func:`document_to_facts`).
+    """
+    if facts.work_id is None:
+        raise ValueError("these facts name no work: read them with document_to_facts(doc)")
+    frame = with_work_id(records_to_frame(records), facts.work_id)
+    return resolve_citations(frame, facts.reference_map)
 
 
 def document_to_records(doc: Document, nlp: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -107,7 +116,7 @@ def document_to_records(doc: Document, nlp: Any) -> tuple[pd.DataFrame, pd.DataF
     facts = document_to_facts(doc)
     records = (tables.tables_to_records(doc, found, facts)
                + mentions.document_to_records(doc, nlp, facts))
-    return records_of_document(doc, records), tables.tables_to_cells(doc, found)
+    return records_of_document(facts, records), tables.tables_to_cells(doc, found)
 
 
 def extract_document(path: Path | str, nlp: Any = None, *,

@@ -6,8 +6,16 @@ import dataclasses
 
 import pytest
 
-from extractors.document_facts import DocumentFacts, text_to_facts, text_to_sample_codes
+from extractors.citations import document_to_references
+from extractors.document_facts import (
+    DocumentFacts,
+    document_to_facts,
+    text_to_facts,
+    text_to_sample_codes,
+)
+from extractors.extraction import records_of_document
 from extractors.materials import resolve_material
+from extractors.works import document_to_work_id
 from tests.conftest import load_document, shared_path
 
 
@@ -88,3 +96,14 @@ def test_document_facts_real_losilla_placeholders() -> None:
     facts = document_to_facts(doc)
     assert dict(facts.placeholder_values)["M"] == ("Ti", "Sn", "Hf", "Zr")
     assert facts.find_template("Na1+xM2-xInx(PO4)3") is not None
+
+
+def test_document_facts_carry_the_reference_list_and_work(replica_docs) -> None:
+    """References and work are read once, with the definitions; records take them from there
+    (facts made from text alone name no work, and records refuse them)."""
+    doc = next(iter(replica_docs.values()))
+    facts = document_to_facts(doc)
+    assert facts.work_id == document_to_work_id(doc) == "doi:10.3390/inorganics12020054"
+    assert facts.reference_map == document_to_references(doc) != {}
+    with pytest.raises(ValueError, match="name no work"):
+        records_of_document(text_to_facts(doc.text), [])

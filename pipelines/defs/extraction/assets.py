@@ -95,8 +95,8 @@ def table_records(context: dg.AssetExecutionContext, layout: Document,
     """Conductivity records read from the document's tables."""
     if skip_if_current(context):
         return
-    df = records_of_document(layout, tables.tables_to_records(layout, found_tables,
-                                                              document_facts))
+    df = records_of_document(document_facts, tables.tables_to_records(layout, found_tables,
+                                                                      document_facts))
     yield _output(layout, df, frame_metadata(df))
 
 
@@ -106,8 +106,8 @@ def text_records(context: dg.AssetExecutionContext, layout: Document,
     """Conductivity records stated in the running text and captions."""
     if skip_if_current(context):
         return
-    df = records_of_document(layout, mentions.document_to_records(layout, nlp.load(),
-                                                                  document_facts))
+    df = records_of_document(document_facts, mentions.document_to_records(
+        layout, nlp.load(), document_facts))
     yield _output(layout, df, frame_metadata(df))
 
 
