@@ -224,14 +224,16 @@ def build_corpus(folder: Path, n_docs: int, sources: list[Path] | None = None) -
     import pdfplumber
 
     sources = sources or [*REPLICAS, *sorted(REAL.glob("*.pdf"))]
-    pages = 0
+    contents = {source: source.read_bytes() for source in sources}
+    n_pages = {}
+    for source in sources:
+        with pdfplumber.open(source) as pdf:
+            n_pages[source] = len(pdf.pages)
     for k in range(n_docs):
         source = sources[k % len(sources)]
-        data = source.read_bytes() + f"\n% ionlit bench copy {k}\n".encode()
+        data = contents[source] + f"\n% ionlit bench copy {k}\n".encode()
         (folder / f"{source.stem}-copy{k:04d}.pdf").write_bytes(data)
-        with pdfplumber.open(source) as pdf:
-            pages += len(pdf.pages)
-    return pages
+    return sum(n_pages[sources[k % len(sources)]] for k in range(n_docs))
 
 
 def ionlit_run(project: Path, workers: int) -> float:
