@@ -10,8 +10,13 @@ matched pairs the temperature accuracy (where gold states a temperature: |ΔT| <
 accuracy and the formula accuracy (where gold gives a formula). Macro averages are taken over the
 real papers and, separately, over the review replicas.
 
+Beside our own gold, each real paper is scored with the independent gold of ../shared/gold and its
+own scorer (``score.py``, imported as it is: recall over core rows, precision, temperature right
+within 1.6 K). The papers listed in ``bench/blind.txt`` are the blind split of issue 16: they are
+left out unless ``--blind`` is given, and then averaged apart from the developed ones.
+
     .venv/bin/python bench/score_extraction.py [--corpus ../shared/corpus/real]
-        [--records-cache DIR] [--only STEM ...]
+        [--records-cache DIR] [--only STEM ...] [--blind] [--jobs N]
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "tests" / "gold"
 REPLICA_DIR = ROOT / "seeds" / "pdfs"
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "real"
+SHARED_GOLD_DIR = ROOT.parent / "shared" / "gold"
+BLIND_LIST = ROOT / "bench" / "blind.txt"
 if str(ROOT) not in sys.path:  # run as a script: bench/ is on the path, the repo root is not
     sys.path.insert(0, str(ROOT))
 
@@ -280,6 +287,55 @@ def records_for(pdf: Path, cache: Path | None, nlp: object = None) -> pd.DataFra
     return records
 
 
+# --------------------------------------------------------------------------- ../shared/gold
+
+
+def blind_stems(path: Path = BLIND_LIST) -> frozenset[str]:
+    """The stems of the blind split (comment lines and blanks skipped)."""
+    if not path.exists():
+        return frozenset()
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def shared_scorer(gold_dir: Path = SHARED_GOLD_DIR) -> Any:
+    """../shared/gold/score.py as a module, or None where ../shared is absent."""
+    import importlib.util
+
+    path = gold_dir / "score.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("shared_gold_score", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def shared_score(records: pd.DataFrame, gold_csv: Path, scorer: Any) -> dict[str, Any]:
+    """The independent scorer's result for one paper (it reads a file: the records go through
+    a temporary parquet, exactly as ``score.py GOLD PRED`` would read them)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = Path(tmp) / "records.parquet"
+        records.to_parquet(pred, index=False)
+        return dict(scorer.score(scorer.load_gold(str(gold_csv)), scorer.load_pred(str(pred))))
+
+
+def _mean(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def shared_macro_line(label: str, results: list[dict[str, Any]]) -> str:
+    zero = sum(1 for r in results if r["gold_core"] and not r["matched_core"])
+    return (f"../shared/gold, macro over {len(results)} {label}: recall "
+            f"{_fmt(_mean(r['recall'] for r in results))}  precision "
+            f"{_fmt(_mean(r['precision'] for r in results))}  temperature "
+            f"{_fmt(_mean(r['temperature_ok'] for r in results))}  papers at zero {zero}")
+
+
 # --------------------------------------------------------------------------- table
 
 
@@ -287,20 +343,31 @@ def _fmt(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f}"
 
 
-def format_table(rows: Sequence[PaperScore | str], headers: bool = True) -> str:
-    """One aligned table; a ``str`` row is printed as a paper without gold."""
+def format_table(rows: Sequence[PaperScore | str | tuple[str, int, dict[str, Any]]],
+                 headers: bool = True, shared: dict[str, dict[str, Any]] | None = None) -> str:
+    """One aligned table; a ``str`` row is printed as a paper without gold, a tuple as a paper
+    with only ../shared/gold; ``shared`` adds the independent scores of each paper."""
     head = ("paper", "n_gold", "n_rec", "match", "recall", "prec", "temp(n)", "kind",
-            "formula(n)")
+            "formula(n)", "shared R", "P", "T")
     lines: list[tuple[str, ...]] = [head] if headers else []
     for s in rows:
         if isinstance(s, str):
             lines.append((s, "no gold yet", *[""] * (len(head) - 2)))
             continue
+        if isinstance(s, tuple):  # (paper, n_records, shared result): no gold of our own
+            paper, n_records, sh = s
+            lines.append((paper, "-", str(n_records), "-", "-", "-", "-", "-", "-",
+                          _fmt(sh["recall"]), _fmt(sh["precision"]),
+                          _fmt(sh["temperature_ok"])))
+            continue
+        sh = shared.get(s.paper) if shared else None
         lines.append((s.paper, str(s.n_gold), str(s.n_records), str(s.n_matched),
                       _fmt(s.recall), _fmt(s.precision),
                       f"{_fmt(s.temperature_accuracy)} ({s.n_temperature})",
                       _fmt(s.kind_accuracy),
-                      f"{_fmt(s.formula_accuracy)} ({s.n_formula})"))
+                      f"{_fmt(s.formula_accuracy)} ({s.n_formula})",
+                      *((_fmt(sh["recall"]), _fmt(sh["precision"]), _fmt(sh["temperature_ok"]))
+                        if sh else ("", "", ""))))
     widths = [max(len(line[i]) for line in lines if len(line) > i) for i in range(len(head))]
     out = []
     for line in lines:
@@ -329,6 +396,38 @@ def score_pdf(pdf: Path, gold_dir: Path = GOLD_DIR, cache: Path | None = None,
     return score_records(records_for(pdf, cache, nlp), load_gold(gold_path), pdf.stem)
 
 
+def _extract_to_cache(pdf: Path, cache: Path) -> None:
+    """Worker of ``--jobs``: extract one PDF into the cache (spaCy loaded once per worker)."""
+    records_for(pdf, cache, _worker_nlp())
+
+
+_NLP: list[object] = []
+
+
+def _worker_nlp() -> object:
+    if not _NLP:
+        from extractors.mentions import load_nlp
+
+        _NLP.append(load_nlp())
+    return _NLP[0]
+
+
+def fill_cache(pdfs: Sequence[Path], cache: Path, jobs: int) -> None:
+    """Extract every PDF not yet in ``cache``, ``jobs`` at a time."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    todo = [p for p in pdfs
+            if not any((cache / f"{p.stem}{s}").exists() for s in (".parquet", ".csv"))]
+    if not todo:
+        return
+    import multiprocessing
+
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for pdf, future in [(p, pool.submit(_extract_to_cache, p, cache)) for p in todo]:
+            future.result()
+            print(f"  extracted {pdf.stem}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
@@ -336,59 +435,103 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--records-cache", type=Path, default=None,
                         help="read records from DIR/<stem>.parquet|.csv, write missing ones there")
     parser.add_argument("--gold", type=Path, default=GOLD_DIR, help="folder of gold CSVs")
+    parser.add_argument("--shared-gold", type=Path, default=SHARED_GOLD_DIR,
+                        help="folder of the independent gold and its score.py (../shared/gold)")
     parser.add_argument("--only", nargs="+", metavar="STEM", help="only these PDF stems")
+    parser.add_argument("--blind", action="store_true",
+                        help="also score the blind split (bench/blind.txt), averaged apart")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="extract N PDFs at once (needs --records-cache)")
     parser.add_argument("--misses", action="store_true",
                         help="also list unmatched gold rows and unmatched records")
     args = parser.parse_args(argv)
 
+    blind = blind_stems()
     replicas = sorted(REPLICA_DIR.glob("replica-*.pdf"))
     if args.corpus.is_dir():
         real = sorted(args.corpus.glob("*.pdf"))
     else:
         print(f"corpus {args.corpus} is absent: scoring the replicas only", file=sys.stderr)
         real = []
+    if not args.blind:
+        real = [p for p in real if p.stem not in blind]
     if args.only:
         wanted = set(args.only)
         replicas = [p for p in replicas if p.stem in wanted]
         real = [p for p in real if p.stem in wanted]
+    scorer = shared_scorer(args.shared_gold)
 
+    def has_gold(p: Path) -> bool:
+        return (args.gold / f"{p.stem}.csv").exists() or (
+            scorer is not None and (args.shared_gold / f"{p.stem}.csv").exists())
+
+    scored = [p for p in replicas + real if has_gold(p)]
+    if args.records_cache is not None and args.jobs > 1:
+        fill_cache(scored, args.records_cache, args.jobs)
     nlp = None
     if args.records_cache is None or any(
             not any((args.records_cache / f"{p.stem}{s}").exists() for s in (".parquet", ".csv"))
-            for p in replicas + real if (args.gold / f"{p.stem}.csv").exists()):
+            for p in scored):
         from extractors.mentions import load_nlp
 
         nlp = load_nlp()
 
-    groups: dict[str, list[PaperScore]] = {"real papers": [], "replicas": []}
-    rows: list[PaperScore | str] = []
-    for label, pdfs in (("replicas", replicas), ("real papers", real)):
-        for pdf in pdfs:
-            s = score_pdf(pdf, args.gold, args.records_cache, nlp)
-            if s is None:
-                rows.append(pdf.stem)
-                continue
-            rows.append(s)
+    groups: dict[str, list[PaperScore]] = {"replicas": [], "developed papers": [],
+                                           "blind papers": []}
+    shared_groups: dict[str, list[dict[str, Any]]] = {"developed papers": [], "blind papers": []}
+    shared: dict[str, dict[str, Any]] = {}
+    sections: dict[str, list[PaperScore | str | tuple[str, int, dict[str, Any]]]] = {
+        label: [] for label in groups}
+    for pdf in replicas + real:
+        label = ("replicas" if pdf in replicas
+                 else "blind papers" if pdf.stem in blind else "developed papers")
+        if not has_gold(pdf):
+            sections[label].append(pdf.stem)
+            continue
+        records = records_for(pdf, args.records_cache, nlp)
+        own_gold = args.gold / f"{pdf.stem}.csv"
+        shared_gold = args.shared_gold / f"{pdf.stem}.csv"
+        if scorer is not None and shared_gold.exists() and label != "replicas":
+            shared[pdf.stem] = shared_score(records, shared_gold, scorer)
+            shared_groups[label].append(shared[pdf.stem])
+        if own_gold.exists():
+            s = score_records(records, load_gold(own_gold), pdf.stem)
+            sections[label].append(s)
             groups[label].append(s)
-            if args.misses:
-                records = records_for(pdf, args.records_cache, nlp)
-                extra, missed = unmatched(records, load_gold(args.gold / f"{pdf.stem}.csv"))
-                for _, g in missed.iterrows():
-                    print(f"  MISSED {pdf.stem} p{g['page']} {g['material']}: "
-                          f"{g['sigma_S_per_cm']} [{g['sigma_low_S_per_cm']}, "
-                          f"{g['sigma_high_S_per_cm']}] {g['temperature_K']}", file=sys.stderr)
-                for _, r in extra.iterrows():
-                    print(f"  EXTRA  {pdf.stem} p{r['page']} {r['material_raw']}: "
-                          f"{r['value_raw']}", file=sys.stderr)
-    print(format_table(rows))
+        else:
+            sections[label].append((pdf.stem, len(records), shared[pdf.stem]))
+        if args.misses and own_gold.exists():
+            extra, missed = unmatched(records, load_gold(own_gold))
+            for _, g in missed.iterrows():
+                print(f"  MISSED {pdf.stem} p{g['page']} {g['material']}: "
+                      f"{g['sigma_S_per_cm']} [{g['sigma_low_S_per_cm']}, "
+                      f"{g['sigma_high_S_per_cm']}] {g['temperature_K']}", file=sys.stderr)
+            for _, r in extra.iterrows():
+                print(f"  EXTRA  {pdf.stem} p{r['page']} {r['material_raw']}: "
+                      f"{r['value_raw']}", file=sys.stderr)
+    first = True
+    for label, rows in sections.items():
+        if not rows:
+            continue
+        if not first:
+            print()
+        print(f"# {label}")
+        print(format_table(rows, shared=shared))
+        first = False
+    print()
     for label, scores in groups.items():
         if scores:
-            print(_macro_line(label, scores))
+            print(_macro_line(label + " (tests/gold)", scores))
+    for label, results in shared_groups.items():
+        if results:
+            print(shared_macro_line(label, results))
+    if not args.blind and blind:
+        print(f"({len(blind)} blind papers left out: bench/blind.txt; --blind scores them)")
     return 0
 
 
 __all__ = ["GOLD_COLUMNS", "PaperScore", "close", "format_table", "load_gold", "macro", "main",
-           "match", "records_for", "score_pdf", "score_records", "unmatched", "value_distance"]
+           "match", "records_for", "blind_stems", "shared_score", "score_pdf", "score_records", "unmatched", "value_distance"]
 
 if __name__ == "__main__":
     sys.exit(main())
