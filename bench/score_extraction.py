@@ -530,8 +530,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["GOLD_COLUMNS", "PaperScore", "close", "format_table", "load_gold", "macro", "main",
-           "match", "records_for", "blind_stems", "shared_score", "score_pdf", "score_records", "unmatched", "value_distance"]
+__all__ = [
+    "GOLD_COLUMNS",
+    "PaperScore",
+    "blind_stems",
+    "close",
+    "format_table",
+    "load_gold",
+    "macro",
+    "main",
+    "match",
+    "records_for",
+    "score_pdf",
+    "score_records",
+    "shared_score",
+    "unmatched",
+    "value_distance",
+]
 
 if __name__ == "__main__":
     sys.exit(main())
