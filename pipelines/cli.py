@@ -115,7 +115,8 @@ def _text(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pipelines.run import run_pipeline
 
-    return run_pipeline(seeds=Path(args.seeds), outputs=Path(args.outputs), workers=args.workers)
+    return run_pipeline(seeds=Path(args.seeds), outputs=Path(args.outputs), workers=args.workers,
+                        wait=args.wait)
 
 
 def _known_ids(root: str) -> tuple[KnownIds | None, str]:
@@ -207,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=_positive_int, metavar="N",
                    help="documents read at once, one process each (default: the CPUs this "
                         "process may use)")
+    p.add_argument("--wait", action="store_true",
+                   help="when another ionlit run is using the instance, wait for it (default: "
+                        "exit with status 75 and say so)")
     p.set_defaults(func=_run)
 
     p = sub.add_parser("decisions", help="curators' decisions (seeds/decisions/decisions.csv)")

@@ -21,18 +21,21 @@ started it completes: its versions are committed together in ``_CORPUS.json``, a
 there leaves the previous commit in place.
 """
 
+import fcntl
 import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import dagster as dg
 
@@ -103,14 +106,31 @@ def _materialized(result: dg.JobExecutionResult) -> dict[str, dict[str, Any]]:
             if event.asset_key is not None}
 
 
-def _failure(result: dg.JobExecutionResult) -> str:
-    """First line of the first step failure, without the exception's module path."""
+def root_cause(error: Any) -> Any:
+    """What user code raised, from a Dagster ``SerializableErrorInfo``: Dagster wraps it
+    (``Error occurred while executing op ...``) and the wrapper says nothing useful. The first
+    error that is not Dagster's own is the one; a ``Failure`` our assets raise already says
+    what went wrong, whatever it was raised from."""
+    while error.cls_name.startswith("Dagster") and (error.cause or error.context):
+        error = error.cause or error.context
+    return error
+
+
+def _failure(result: dg.JobExecutionResult | dg.ExecuteInProcessResult) -> str:
+    """One line for the first step failure: the root cause's type and message (no module path)
+    and the step it happened in. ``Failure`` is ours and already says what and where."""
     for event in result.all_events:
         error = event.step_failure_data.error if event.is_step_failure else None
-        if error is not None:
-            line = error.message.strip().splitlines()[0]
-            where, _, message = line.partition(": ")
-            return message if message and where.endswith(error.cls_name) else line
+        if error is None:
+            continue
+        cause = root_cause(error)
+        lines = cause.message.strip().splitlines() or [cause.cls_name]
+        where, _, message = lines[0].partition(": ")
+        if not (message and where.endswith(cause.cls_name)):
+            message = lines[0]
+        if cause.cls_name == "Failure":
+            return message
+        return f"{cause.cls_name}: {message} (step {event.step_key})"
     return "run failed"
 
 
@@ -132,11 +152,26 @@ class StopRequest:
 _WORKER_INSTANCE: dg.DagsterInstance | None = None
 
 
-def _start_worker(instance: Any) -> None:
+#: How often a worker looks whether the ``ionlit run`` that started it is still alive.
+PARENT_POLL_SECONDS = 0.5
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose ``ionlit run`` died (``kill -9``) has nobody to report to: it exits
+    instead of reading on, holding the instance and memory."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def _start_worker(instance: Any, parent: int) -> None:
     """A worker finishes the document it is reading on Ctrl-C (the terminal sends SIGINT to
-    the whole process group); the parent decides what starts next."""
+    the whole process group); the parent decides what starts next. It exits when the parent
+    (``parent``: its pid, passed in, as the parent may be gone by now) dies."""
     global _WORKER_INSTANCE
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True,
+                     name="exit-with-parent").start()
     _WORKER_INSTANCE = dg.DagsterInstance.from_ref(instance)  # an InstanceRef
 
 
@@ -182,7 +217,7 @@ def run_documents(instance: dg.DagsterInstance, keys: list[str], run_config: dic
         return None if stop else healthy
     todo = iter(keys)
     with ProcessPoolExecutor(min(workers, len(keys)), multiprocessing.get_context("spawn"),
-                             _start_worker, (instance.get_ref(),)) as pool:
+                             _start_worker, (instance.get_ref(), os.getpid())) as pool:
         running: dict[Future[tuple[str, bool]], str] = {}
 
         def start_next() -> None:
@@ -230,11 +265,58 @@ def _stop_on_signals() -> Iterator[StopRequest]:
             signal.signal(s, handler)
 
 
-def run_pipeline(seeds: Path, outputs: Path, workers: int | None = None) -> int:
+#: Exit status when another ``ionlit run`` is using the instance (EX_TEMPFAIL: try later).
+BUSY_EXIT = 75
+#: The file under ``DAGSTER_HOME`` an ``ionlit run`` holds locked while it runs.
+RUN_LOCK_NAME = ".ionlit-run.lock"
+#: How often ``--wait`` tries the lock again.
+LOCK_POLL_SECONDS = 0.5
+
+
+def _try_lock(lock: IO[str]) -> bool:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"pid {os.getpid()}, started {datetime.now(UTC).isoformat(timespec='seconds')}\n")
+    lock.flush()
+    return True
+
+
+@contextmanager
+def instance_lock(home: Path, wait: bool, stop: StopRequest) -> Iterator[str | None]:
+    """One ``ionlit run`` per instance at a time: two would register and delete each other's
+    partitions and race for the corpus commit. Yields None once this run holds the lock, or
+    what the lock file says of the run holding it (when not waiting, or stopped while waiting).
+    The operating system releases the lock when the process ends, however it ends."""
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / RUN_LOCK_NAME).open("a+", encoding="utf-8") as lock:
+        told = False
+        while not _try_lock(lock):
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            if not wait or stop:
+                yield holder
+                return
+            if not told:
+                _say(f"waiting for the other ionlit run on this instance ({holder}) ...")
+                told = True
+            time.sleep(LOCK_POLL_SECONDS)
+        try:
+            yield None
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def run_pipeline(seeds: Path, outputs: Path, workers: int | None = None,
+                 wait: bool = False) -> int:
     """Materialise everything over ``seeds`` into ``outputs`` with ``workers`` processes
-    (default :func:`default_workers`); 0 unless something broke."""
+    (default :func:`default_workers`); 0 unless something broke, :data:`BUSY_EXIT` when another
+    run holds the instance (``wait``: wait for it instead)."""
     with _stop_on_signals() as stop:
-        return _run_pipeline(seeds, outputs, stop, workers or default_workers())
+        return _run_pipeline(seeds, outputs, stop, workers or default_workers(), wait)
 
 
 def _stopped(stop: StopRequest) -> bool:
@@ -283,33 +365,47 @@ def _corpus_in_place(instance: dg.DagsterInstance, run_config: dict[str, Any],
     return outputs
 
 
-def _run_pipeline(seeds: Path, outputs: Path, stop: StopRequest, workers: int) -> int:
+def _run_pipeline(seeds: Path, outputs: Path, stop: StopRequest, workers: int,
+                  wait: bool) -> int:
+    with open_instance() as instance, \
+            instance_lock(Path(os.environ["DAGSTER_HOME"]), wait, stop) as holder:
+        if holder is not None:
+            if stop:
+                return INTERRUPTED_EXIT
+            _say(f"another ionlit run is using the Dagster instance of DAGSTER_HOME="
+                 f"{os.environ['DAGSTER_HOME']} ({holder}): nothing done; run again when it "
+                 "has finished, or pass --wait")
+            return BUSY_EXIT
+        return _run_on_instance(instance, seeds, outputs, stop, workers)
+
+
+def _run_on_instance(instance: dg.DagsterInstance, seeds: Path, outputs: Path,
+                     stop: StopRequest, workers: int) -> int:
     run_config = {**resources_config(seeds, outputs), **QUIET_LOGS}
     pdfs = PdfFolder(folder=run_config["resources"]["pdfs"]["config"]["folder"])
-    with open_instance() as instance:
-        stamps = pdfs.stamps()
-        keys = register_pdfs(instance, pdfs, stamps)
-        todo = keys_to_run(instance, keys, CODE_VERSION)
-        _say(f"{len(keys) - len(todo)} unchanged PDF(s) reused, {len(todo)} to extract"
-             + (f" on {min(workers, len(todo))} worker(s)" if todo else ""))
-        healthy = run_documents(instance, todo, run_config, workers, stop)
-        if _stopped(stop) or healthy is None:
-            return INTERRUPTED_EXIT
-        fingerprint = _corpus_fingerprint(run_config, stamps)
-        done = _corpus_in_place(instance, run_config, fingerprint)
-        if done is not None:
-            _say("corpus: unchanged since its last run (same code, PDFs, curated values and "
-                 "decisions): nothing new to publish")
-            for name in SCHEMAS:
-                done[f"{name}_dataset"]["created"] = False
-        else:
-            _say("corpus: gathering, reconciling, publishing ...")
-            result = dg.execute_job(dg.reconstructable(_corpus_job), instance,
-                                    run_config=run_config, tags={INPUTS_TAG: fingerprint})
-            if not result.success:
-                _say(f"corpus: FAILED: {_failure(result)}")
-                return 1
-            done = _materialized(result)
+    stamps = pdfs.stamps()
+    keys = register_pdfs(instance, pdfs, stamps)
+    todo = keys_to_run(instance, keys, CODE_VERSION)
+    _say(f"{len(keys) - len(todo)} unchanged PDF(s) reused, {len(todo)} to extract"
+         + (f" on {min(workers, len(todo))} worker(s)" if todo else ""))
+    healthy = run_documents(instance, todo, run_config, workers, stop)
+    if _stopped(stop) or healthy is None:
+        return INTERRUPTED_EXIT
+    fingerprint = _corpus_fingerprint(run_config, stamps)
+    done = _corpus_in_place(instance, run_config, fingerprint)
+    if done is not None:
+        _say("corpus: unchanged since its last run (same code, PDFs, curated values and "
+             "decisions): nothing new to publish")
+        for name in SCHEMAS:
+            done[f"{name}_dataset"]["created"] = False
+    else:
+        _say("corpus: gathering, reconciling, publishing ...")
+        result = dg.execute_job(dg.reconstructable(_corpus_job), instance,
+                                run_config=run_config, tags={INPUTS_TAG: fingerprint})
+        if not result.success:
+            _say(f"corpus: FAILED: {_failure(result)}")
+            return 1
+        done = _materialized(result)
     for name in SCHEMAS:
         published = done[f"{name}_dataset"]
         state = "new" if published["created"] else "unchanged"

@@ -207,3 +207,89 @@ def test_run_kill_9_at_random_points_keeps_the_corpus_in_step(project: Project,
     assert committed is not None
     documents = read_dataset("documents", settings, committed.versions["documents"])
     assert len(documents) == 3
+
+
+@dg.op
+def _disk_full() -> None:
+    raise OSError(28, "No space left on device", "reports/reconciliation.html.partial")
+
+
+@dg.op
+def _decisions_refused() -> None:
+    raise dg.Failure(description="decisions.csv:2:17: not a finite positive number")
+
+
+@pytest.mark.parametrize(("op", "expected"), [
+    (_disk_full, "OSError: [Errno 28] No space left on device: "
+                 "'reports/reconciliation.html.partial' (step _disk_full)"),
+    (_decisions_refused, "decisions.csv:2:17: not a finite positive number"),
+])
+def test_run_failure_line_names_the_root_cause_and_step(op: dg.OpDefinition,
+                                                        expected: str) -> None:
+    """Dagster wraps an op's exception ('Error occurred while executing op ...'): the line
+    ionlit run prints is the exception itself, with the step it happened in."""
+    from pipelines.run import _failure
+
+    result = dg.GraphDefinition(name=f"job_{op.name}", node_defs=[op]).to_job() \
+        .execute_in_process(raise_on_error=False)
+    assert _failure(result) == expected
+
+
+def test_run_second_run_on_a_busy_instance_exits_and_says_so(
+        project: Project, dagster_home: Path, capsys: pytest.CaptureFixture[str]):
+    """Two runs on one instance would delete each other's partitions: the second one exits
+    with BUSY_EXIT and names the holder, before touching anything."""
+    import fcntl
+
+    from pipelines.run import BUSY_EXIT, RUN_LOCK_NAME
+
+    tiny_pdf(project.pdfs / "tiny.pdf")
+    with (dagster_home / RUN_LOCK_NAME).open("a+", encoding="utf-8") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("pid 4242, started 2026-12-05T10:00:00+00:00\n")
+        held.flush()
+        assert run_pipeline(project.seeds, project.outputs) == BUSY_EXIT
+    err = capsys.readouterr().err
+    assert "another ionlit run is using the Dagster instance" in err
+    assert "pid 4242" in err and "--wait" in err
+    assert runs_of(document_job.name) == 0 and not (project.outputs / "datasets").exists()
+    assert run_pipeline(project.seeds, project.outputs) == 0  # the lock went with its holder
+
+
+def _children(pid: int) -> set[int]:
+    """Processes whose parent is ``pid`` (read from /proc)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_run_kill_9_of_the_parent_leaves_no_worker_behind(project: Project,
+                                                           dagster_home: Path):
+    for replica in REPLICAS:  # two documents: two spawned workers
+        shutil.copy(replica, project.pdfs / replica.name)
+    run = subprocess.Popen(
+        [str(Path(sys.executable).parent / "ionlit"), "run", "--workers", "2", "--seeds",
+         str(project.seeds), "--outputs", str(project.outputs)], cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert run.stderr is not None
+    for line in run.stderr:  # the workers are being started
+        if "to extract on 2 worker(s)" in line:
+            break
+    deadline = time.monotonic() + 60
+    while len(workers := _children(run.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(workers) >= 2, "the run never started its workers"
+    os.kill(run.pid, signal.SIGKILL)  # the parent only, not its process group
+    run.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while (alive := {p for p in workers if Path(f"/proc/{p}").exists()}) \
+            and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive, f"workers {sorted(alive)} outlived their ionlit run"
