@@ -8,7 +8,14 @@ from dataclasses import asdict, dataclass, fields
 import pandas as pd
 
 from extractors import EXTRACTOR_VERSION
-from extractors.schemas import CONDUCTIVITY_KINDS, QUALIFIERS, RECORD_COLUMNS, SOURCES
+from extractors.deceptive_text import has_invisible, strip_invisible
+from extractors.schemas import (
+    CONDUCTIVITY_KINDS,
+    HIDDEN_CHARACTERS_FLAG,
+    QUALIFIERS,
+    RECORD_COLUMNS,
+    SOURCES,
+)
 
 __all__ = ["CONDUCTIVITY_KINDS", "QUALIFIERS", "RECORD_COLUMNS", "SOURCES", "ConductivityRecord",
            "make_record_id", "records_to_frame"]
@@ -76,10 +83,21 @@ _DTYPES = {
 }
 
 
+def _visible(row: dict[str, object]) -> dict[str, object]:
+    """A record's row with bidi controls and zero-width characters out of ``material_raw``
+    (a name must read, search and match as it shows) and flagged when the PDF had any."""
+    material, evidence = str(row["material_raw"]), str(row["evidence"])
+    if not (has_invisible(material) or has_invisible(evidence)):
+        return row
+    flags = [f for f in str(row["flags"] or "").split(",") if f]
+    return {**row, "material_raw": strip_invisible(material),
+            "flags": ",".join([*flags, HIDDEN_CHARACTERS_FLAG])}
+
+
 def records_to_frame(records: list[ConductivityRecord]) -> pd.DataFrame:
     """Records as a frame with the dataset's columns and dtypes (empty input gives no rows)."""
     names = [f.name for f in fields(ConductivityRecord)]
-    rows = [{**asdict(r), "record_id": r.record_id} for r in records]
+    rows = [_visible({**asdict(r), "record_id": r.record_id}) for r in records]
     df = pd.DataFrame(rows, columns=["record_id", *names])
     df = df[list(RECORD_COLUMNS)]
     for col in RECORD_COLUMNS:

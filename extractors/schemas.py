@@ -36,8 +36,11 @@ RECORD_FLAGS: dict[str, str] = {
     "composition_refined": "only a refined composition is printed",
     "calculated": "printed as a computed value (``calc.``) beside measured ones",
     "experimental": "printed as a measured value (``expt.``) beside computed ones",
+    "hidden_characters": "the PDF's text held bidi controls or zero-width characters: removed "
+                         "from material_raw, kept in evidence",
 }
 CLASS_STATEMENT_FLAG = "class_statement"
+HIDDEN_CHARACTERS_FLAG = "hidden_characters"
 #: What the document says the value measures; ``unspecified`` when it does not say.
 CONDUCTIVITY_KINDS: tuple[str, ...] = ("total", "bulk", "grain_boundary", "electronic",
                                        "unspecified")

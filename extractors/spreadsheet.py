@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from extractors.deceptive_text import visible_start
+
 #: Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise_cell(text: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (shown as text)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe (shown as text).
+
+    Judged on what the spreadsheet sees: a byte-order mark or zero-width space before ``=``,
+    or a fullwidth ``＝`` (which spreadsheets fold to ``=``), start a formula too.
+    """
+    runs = text.startswith(FORMULA_STARTS) or visible_start(text).startswith(FORMULA_STARTS)
+    return "'" + text if runs else text
 
 
 def frame_to_safe_csv(frame: pd.DataFrame) -> str:

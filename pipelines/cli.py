@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from extractors import EXTRACTOR_VERSION, guarded
+from extractors.deceptive_text import printable
 from extractors.decisions import (
     DEFAULT_DECISIONS_FILE,
     KnownIds,
@@ -61,11 +62,11 @@ def _extract(args: argparse.Namespace) -> int:
         if result.failed:
             failures += 1
             bugs += result.bug
-            print(f"{pdf}: FAILED: {result.document['error']}"
+            print(f"{printable(str(pdf))}: FAILED: {printable(str(result.document['error']))}"
                   + (" (a bug in ionlit, please report it)" if result.bug else ""),
                   file=sys.stderr)
         else:
-            print(f"[{i}/{len(args.pdfs)}] {pdf}: {len(result.records)} records, "
+            print(f"[{i}/{len(args.pdfs)}] {printable(str(pdf))}: {len(result.records)} records, "
                   f"{result.document['pages']} pages, {took:.1f} s", file=sys.stderr)
         frames.append(result.records)
         rows.append(result.document)
@@ -105,10 +106,10 @@ def _text(args: argparse.Namespace) -> int:
         print(f"ionlit text: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except DocumentError as exc:
-        print(f"{args.pdf}: {exc.reason}: {exc.detail}", file=sys.stderr)
+        print(f"{printable(args.pdf)}: {exc.reason}: {printable(exc.detail)}", file=sys.stderr)
         return 1
     kinds = set(args.kinds.split(",")) if args.kinds else None
-    sys.stdout.write(document_to_text(doc, kinds=kinds))
+    sys.stdout.write(printable(document_to_text(doc, kinds=kinds), keep="\n"))
     return 0
 
 

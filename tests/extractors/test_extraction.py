@@ -131,3 +131,16 @@ def test_extraction_tight_text_without_space_glyphs(tmp_path: Path) -> None:
     assert record["sigma_S_per_cm"] == pytest.approx(2.5e-4)
     assert record["material_formula"] == "Li3PS4"
     assert record["temperature_K"] == pytest.approx(298.15)
+
+
+def test_extraction_cli_escapes_control_codes_in_file_names(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file name holding a terminal escape (retitle the window, erase the line) or a bidi
+    override is printed escaped, whether the file is read or refused."""
+    good = _injection_pdf(tmp_path / "good\x1b]0;pwned\x07.pdf")
+    broken = tmp_path / "bro\u202eken.pdf"
+    broken.write_bytes(b"not a pdf")
+    cli.main(["extract", str(good), str(broken), "--out", str(tmp_path / "out.parquet")])
+    err = capsys.readouterr().err
+    assert "good\\x1b]0;pwned\\x07.pdf" in err and "bro\\u202eken.pdf: FAILED" in err
+    assert "\x1b" not in err and "\u202e" not in err
