@@ -157,6 +157,11 @@ _DOCUMENTS = _schema("One row per input PDF, read or not.", [
            "not be read.", nullable=True),
     _field("encrypted", pa.bool_(), "Whether the PDF is encrypted (read with an empty "
            "password); null when it could not be opened.", nullable=True),
+    _field("skipped_tables", _STRING, "Tables left out because finding, structuring or reading "
+           "them raised (a bug of ours; the document's other tables and its text are read): "
+           "`p3-t1 (records): ValueError: ... (at tables.py:187)`, `; `-separated, a page "
+           "(`p3`) when the table was lost while finding it; null when none was.",
+           nullable=True),
 ])
 
 _TABLES = _schema("One row per extracted table cell.", [

@@ -26,7 +26,7 @@ from extractors.compositions import (
     text_to_templates,
     written_templates,
 )
-from extractors.document import Document, Line, TablePart, union_box
+from extractors.document import Document, Line, TablePart, TableSkip, union_box
 from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.errors import UnitParseError
 from extractors.materials import (
@@ -162,6 +162,8 @@ class Table:
     n_header_rows: int = 0
     caption: str | None = None
     footnotes: tuple[str, ...] = ()
+    #: Why the table has no rows: structuring it raised (see :func:`document_to_tables`).
+    skipped: TableSkip | None = None
 
     @property
     def n_cols(self) -> int:
@@ -218,13 +220,14 @@ def lines_to_separators(lines: Sequence[tuple[Line, float]], n_rows: int,
     """x of the gaps between columns, from body lines given with their part's left edge.
 
     A gap is a run of x that at most ``span_noise`` of the rows cross (a spanning cell).
+    Lines wider than ``max_cell_width`` of the table are left out, unless every line is.
     """
     if not lines:
         return []
     left = min(ln.x0 - shift for ln, shift in lines)
     width = max(ln.x1 - shift for ln, shift in lines) - left
-    spans = sorted((ln.x0 - shift, ln.x1 - shift) for ln, shift in lines
-                   if ln.x1 - ln.x0 <= settings.max_cell_width * width)
+    every = sorted((ln.x0 - shift, ln.x1 - shift) for ln, shift in lines)
+    spans = [s for s in every if s[1] - s[0] <= settings.max_cell_width * width] or every
     lo, hi = int(min(s[0] for s in spans)), int(max(s[1] for s in spans)) + 1
     limit = max(1, int(settings.span_noise * n_rows)) if n_rows >= 6 else 0
     cover = [0] * (hi - lo + 1)
@@ -356,14 +359,23 @@ def group_to_table(group: Sequence[TablePart], table_id: str,
 
 def document_to_tables(doc: Document, settings: TableSettings | None = None) -> list[Table]:
     """Structured tables of a document, one per caption, continuations joined (the parts the
-    reader found, ``doc.table_parts``)."""
+    reader found, ``doc.table_parts``).
+
+    A table whose structuring raises is kept as an empty table that says why (``skipped``), so
+    the others keep their ids and the document its other records.
+    """
     settings = settings or TableSettings()
     tables: list[Table] = []
     counts: dict[int, int] = {}
     for group in doc.table_parts:
         page = group[0].page
         counts[page] = counts.get(page, 0) + 1
-        tables.append(group_to_table(group, f"p{page}-t{counts[page]}", settings))
+        table_id = f"p{page}-t{counts[page]}"
+        try:
+            tables.append(group_to_table(group, table_id, settings))
+        except Exception as exc:  # one table's bug: the document's other tables are read
+            tables.append(Table(table_id, caption=group[0].caption,
+                                skipped=TableSkip.of(table_id, "structure", exc)))
     return tables
 
 
@@ -879,10 +891,33 @@ def _value_raw(value: CellValue) -> str:
     return f"{value.text} ({value.note})" if value.note else value.text
 
 
+def read_tables(doc: Document, tables: list[Table], facts: DocumentFacts | None = None,
+                ) -> tuple[list[ConductivityRecord], tuple[TableSkip, ...]]:
+    """Conductivity records read from the tables, and every table of the document skipped
+    because finding, structuring or reading it raised (the ``documents`` row lists them).
+
+    Each table is its own failure domain: one that raises gives no records, the others all
+    theirs. ``facts`` are read from ``doc`` when None.
+    """
+    skips = [*doc.table_skips, *(t.skipped for t in tables if t.skipped is not None)]
+    records: list[ConductivityRecord] = []
+    if tables:
+        facts = facts if facts is not None else document_to_facts(doc)
+    for table in tables:
+        try:
+            records.extend(table_to_records(doc, table, facts))
+        except Exception as exc:  # one table's bug: the document's other tables are read
+            skips.append(TableSkip.of(table.table_id, "records", exc))
+    return records, tuple(skips)
+
+
 def tables_to_records(doc: Document, tables: list[Table],
                       facts: DocumentFacts | None = None) -> list[ConductivityRecord]:
-    """Conductivity records read from the tables; ``facts`` are read from ``doc`` when None."""
-    if not tables:
-        return []
-    facts = facts if facts is not None else document_to_facts(doc)
-    return [r for t in tables for r in table_to_records(doc, t, facts)]
+    """Conductivity records read from the tables (:func:`read_tables` without the skips)."""
+    return read_tables(doc, tables, facts)[0]
+
+
+def skips_to_text(skips: Sequence[TableSkip]) -> str | None:
+    """The ``documents`` row's ``skipped_tables``: one ``id (stage): reason`` per skipped
+    table, ``; ``-separated; None when every table was read."""
+    return "; ".join(str(s) for s in skips) or None
