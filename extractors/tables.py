@@ -58,6 +58,17 @@ _UNIT_TAIL = re.compile(r"(?:[,/]|\bin\b)\s*(?P<unit>[^,/]*(?:/\s*c?m)?[^,]*)$")
 _HEADER_TEMPERATURE = re.compile(
     r"(?<![\d.])(?P<value>\d{2,4}(?:\.\d+)?)\s*(?P<unit>\^?°\s*C|\ufffd\s*C|°?\s*K|℃)(?![a-z])")
 _ROOM_TEMPERATURE = re.compile(r"(?:^|[\s_σs(])(?:RT|r\.t\.)(?![A-Za-z])|room\s+temp", re.I)
+# A header that prints σ times a power of ten ("σ × 10^4 (S cm^-1)", "10^4 σ / S cm^-1"): the
+# cells hold σ·10^n, so σ is the cell times 10^-n ("σ × 10^4 = 3.2" is σ = 3.2e-4). A power
+# written in the unit ("σ/10^-6 S cm^-1", "σ (10^-4 S cm^-1)") is read with the unit instead.
+_TIMES = r"\s*[×x·∙*]\s*"
+_SHARED_FACTOR = re.compile(
+    r"(?:σ|\bs|\b[Ss]igma)[_\w]{0,6}?" + _TIMES + r"10\^\s*(?P<after>[-−–]?\d{1,2})(?!\d)"
+    r"|(?<![\d.^])10\^\s*(?P<before>[-−–]?\d{1,2})(?:" + _TIMES + r"|\s+|(?=σ))(?:σ|[Ss]igma)")
+# A temperature alone in brackets ("σ(25 °C)", "σ (300 K)"), not a unit.
+_BRACKET_TEMPERATURE = re.compile(
+    r"^(?:at\s+)?(?:[-−–]?\d+(?:\.\d+)?\s*(?:\^?°\s*C|℃|K)|RT|r\.t\.|room\s+temperature)$",
+    re.I)
 _CONDUCTIVITY_WORD = re.compile(r"σ|sigma|conductivit|\bcond\b", re.I)
 _LOG_WORD = re.compile(r"\blog\b|\blg\b", re.I)
 _MATERIAL_HEADER = re.compile(
@@ -79,10 +90,10 @@ _AMOUNT_LIST = re.compile(r"(?<![A-Za-z])([a-zδ])\s*=\s*\d*\.?\d+\s*(?:,|and|or
 _LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
 _NUMBER = re.compile(r"^\d*\.?\d+$")
 _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
-# Symbol fonts leave × unmapped (\ufffd) or as a letter ("3.37F10^-4") and the exponent's minus
-# unmapped ("10^\ufffd4"); a conductivity of 10^+4 S/cm does not exist, so the minus is assumed
-# (and flagged).
-_LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|\(cid:\d+\)|[A-Z])\s*(?=10\^)")
+# Symbol fonts leave × unmapped (\ufffd) or as a letter ("3.37F10^-4", "2.8(3)I10^-7") and
+# the exponent's minus unmapped ("10^\ufffd4"); a conductivity of 10^+4 S/cm does not exist, so
+# the minus is assumed (and flagged).
+_LOST_TIMES = re.compile(r"(?:(?<=\d)|(?<=\d\)))\s*(?:\ufffd|\(cid:\d+\)|[A-Z])\s*(?=10\^)")
 _LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)(?:\ufffd|\(cid:\d+\))(?=\d)")
 # One value of a cell that lists several, each with its own note and citation:
 # "2 (expt.)^26 1.5 (expt.)^25 6 (calc.)^54,55" (a review table quoting measured and computed
@@ -410,6 +421,8 @@ class ConductivityColumn:
     log: bool = False
     temperature: Temperature | None = None
     unsure: bool = False
+    #: What a cell is multiplied by to give σ: 10^-n under a header printing ``σ × 10^n``.
+    scale: float = 1.0
 
 
 def _unit_candidates(header: str) -> list[str]:
@@ -437,8 +450,15 @@ def _read_unit(candidate: str) -> tuple[str, bool] | None:
 
 
 def header_to_temperature(header: str) -> Temperature | None:
-    """A measurement temperature stated in a column header (``σ at 300 °C``, ``σRT``, ``σ400K``)."""
+    """A measurement temperature stated in a column header (``σ at 300 °C``, ``σRT``, ``σ400K``,
+    ``σ(25 °C)``): outside brackets, or alone in a bracket of its own."""
     stripped = _BRACKETED.sub(" ", header)
+    alone = [inner.strip() for m in _BRACKETED.finditer(header)
+             if (inner := m.group(1) if m.group(1) is not None else m.group(2))
+             and _BRACKET_TEMPERATURE.match(inner.strip())]
+    if len(alone) == 1 and not _HEADER_TEMPERATURE.search(stripped) \
+            and not _ROOM_TEMPERATURE.search(stripped):
+        stripped = alone[0]
     if m := _HEADER_TEMPERATURE.search(stripped):
         unit = "K" if "K" in m["unit"] else "°C"
         found = parse_temperature(f"{m['value']} {unit}")
@@ -450,13 +470,24 @@ def header_to_temperature(header: str) -> Temperature | None:
     return None
 
 
+def header_to_scale(header: str, unit: str) -> float:
+    """What the cells of a column are multiplied by to give σ: ``10^-4`` under ``σ × 10^4``
+    or ``10^4 σ``; 1 when the header prints no power of ten beside σ (outside its unit)."""
+    m = _SHARED_FACTOR.search(header.replace(unit, " ", 1))
+    if m is None:
+        return 1.0
+    power = int(re.sub("[−–]", "-", m["after"] or m["before"]))
+    return 10.0 ** -power
+
+
 def header_to_column(col: int, header: str) -> ConductivityColumn | None:
     """Read a header as a conductivity column, or None (resistances, energies, lengths...)."""
     log = bool(_LOG_WORD.search(header)) and bool(_CONDUCTIVITY_WORD.search(header))
     for candidate in _unit_candidates(header):
         unit = _read_unit(candidate)
         if unit is not None:
-            return ConductivityColumn(col, unit[0], log, header_to_temperature(header), unit[1])
+            return ConductivityColumn(col, unit[0], log, header_to_temperature(header), unit[1],
+                                      1.0 if log else header_to_scale(header, candidate))
     if log:
         return ConductivityColumn(col, "S cm^-1", True, header_to_temperature(header))
     return None
@@ -500,7 +531,13 @@ def cell_to_conductivity(text: str, column: ConductivityColumn,
             sigma = parse_conductivity(value, column.unit)
     except (UnitParseError, ValueError):
         return None
+    if column.scale != 1.0:
+        sigma = replace(sigma, **{name: value * column.scale for name in _SIGMA_FIELDS
+                                  if (value := getattr(sigma, name)) is not None})
     return (replace(sigma, unsure=True) if assumed else sigma), temperature
+
+
+_SIGMA_FIELDS = ("sigma_S_per_cm", "sigma_low_S_per_cm", "sigma_high_S_per_cm")
 
 
 @dataclass(frozen=True)

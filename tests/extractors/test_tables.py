@@ -771,3 +771,61 @@ def test_tables_document_conductivity_temperature(text: str, kelvin) -> None:
 
     found = text_to_conductivity_temperature(text)
     assert (found.kelvin if found else None) == (pytest.approx(kelvin) if kelvin else None)
+
+
+# --------------------------------------------------------------------------- shared factors
+
+
+@pytest.mark.parametrize(("header", "cell", "sigma"), [
+    ("σ × 10^4 (S cm^-1)", "3.2", 3.2e-4),  # the cells hold σ·10^4
+    ("σ × 10^4/S cm^-1", "3.2", 3.2e-4),
+    ("10^4 σ / S cm^-1", "3.2", 3.2e-4),
+    ("10^4 × σ (S cm^-1)", "3.2", 3.2e-4),
+    ("σ_RT × 10^3 (S cm^-1)", "3.2", 3.2e-3),
+    ("σ·10^-2 (S cm^-1)", "3.2", 320.0),
+    ("σ/10^-6 S cm^-1", "3.2", 3.2e-6),  # σ divided by the unit's power
+    ("σ (10^-4 S cm^-1)", "3.2", 3.2e-4),
+    ("σ (S cm^-1)", "3.2 × 10^-4", 3.2e-4),
+    ("σ (S cm^-1)", "3.2", 3.2),
+])
+def test_tables_header_shared_factor(header: str, cell: str, sigma: float) -> None:
+    column = header_to_column(1, header)
+    assert column is not None
+    read = cell_to_conductivity(cell, column)
+    assert read is not None and read[0].sigma_S_per_cm == pytest.approx(sigma)
+
+
+def test_tables_header_shared_factor_scales_ranges() -> None:
+    column = header_to_column(1, "σ × 10^5 (S cm^-1)")
+    read = cell_to_conductivity("2–4", column)
+    assert read is not None
+    assert (read[0].sigma_low_S_per_cm, read[0].sigma_high_S_per_cm) == pytest.approx((2e-5, 4e-5))
+
+
+@pytest.mark.parametrize(("header", "kelvin"), [
+    ("σ(25 °C) (S cm^-1)", 298.15),
+    ("σ (300 K)/S cm^-1", 300.0),
+    ("σ (RT) (mS cm^-1)", 298.15),
+    ("σ300 °C (S cm^-1)", 573.15),
+    ("σ (x = 0.2) (S cm^-1)", None),
+    ("σ (25 °C, 100 °C) (S cm^-1)", None),
+])
+def test_tables_header_temperature_alone_in_brackets(header: str, kelvin: float | None) -> None:
+    column = header_to_column(1, header)
+    assert column is not None
+    found = column.temperature.kelvin if column.temperature else None
+    assert found == (pytest.approx(kelvin) if kelvin else None)
+
+
+def test_tables_cell_uncertainty_before_lost_times_sign() -> None:
+    read = cell_to_conductivity("2.8(3)I10^-7", ConductivityColumn(1, "S cm^-1"))
+    assert read is not None and read[0].sigma_S_per_cm == pytest.approx(2.8e-7)
+
+
+def test_tables_impedance_fit_columns_are_not_conductivities() -> None:
+    table = _hand_table(
+        ["Sample", "Rb/kΩ", "Cb/F", "CPE-T (F s^n-1)", "Rgb (kΩ)", "σtotal (S cm^-1)"],
+        [["Li6SrLa2Ta2O12", "22.5", "5.7 × 10^-6", "1.2 × 10^-7", "7.5", "7.0 × 10^-6"]],
+        "Table 1. Impedance data at 22 °C")
+    records = table_to_records(_doc(), table)
+    assert [(r.value_raw, r.conductivity_kind) for r in records] == [("7.0 × 10^-6", "total")]
