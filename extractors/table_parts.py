@@ -52,6 +52,7 @@ TABLE_CAPTION = re.compile(r"^\s*(?:Table|TABLE)\s*(?:[IVX]+|[A-Z]?\d+)\b(?!\s*(
                            r"summari[sz]es|gives|compares|reports))")
 
 
+_TEMPERATURE_CELL = re.compile(r"^(?:[-−–]?\d+(?:\.\d+)?\s*(?:\^?°\s*C|℃|K)|RT)$")
 _NOTE_START = re.compile(r"^(?:[a-z]\s+[A-Z]|\^[a-z*†‡§]|[*†‡§]|Notes?\b)")
 
 
@@ -261,13 +262,14 @@ def unruled_part(page: PageLayout, caption: Line, free: Sequence[Line],
                  settings: TableSettings) -> TablePart | None:
     """A table without ruling lines (scans, whitespace tables) below a ``Table N`` caption.
 
-    The table takes the caption's column (full width under a centred caption, else its half
-    of the page); single-run lines right
-    under the caption continue it (its title), the header runs to the first line of values.
+    The table takes the caption's column (full width under a centred caption or on a page
+    set in one column, else its half of the page); single-run lines right under the caption
+    continue it (its title), the header runs to the first line of values.
     """
     middle = page.width / 2
     centre = (caption.x0 + caption.x1) / 2
-    x0, x1 = ((0.0, page.width) if abs(centre - middle) < 0.1 * page.width
+    x0, x1 = ((0.0, page.width)
+              if abs(centre - middle) < 0.1 * page.width or _one_column(page, caption, free)
               else (0.0, middle) if centre < middle else (middle, page.width))
     column = sorted((ln for ln in free if _centre_in(ln, x0, x1) and ln.top >= caption.top - 1),
                     key=lambda ln: (ln.top, ln.x0))
@@ -285,7 +287,8 @@ def unruled_part(page: PageLayout, caption: Line, free: Sequence[Line],
     run = _run(free, edge, x0, x1, size, down=True, body_size=page.body_size, settings=settings)
     body, notes = _split_notes(run)
     rows = visual_lines(body)
-    start = next((k for k, v in enumerate(rows) if _is_data(v)), None)
+    start = next((k for k, v in enumerate(rows) if _is_data(v) and not _is_temperature_cells(v)),
+                 None)
     if start is None or len(rows) - start < 2:
         return None
     header = [ln for v in rows[:start] for ln in v]
@@ -296,6 +299,23 @@ def unruled_part(page: PageLayout, caption: Line, free: Sequence[Line],
     text = _caption_text([ln for v in title for ln in v])
     return TablePart(page.number, box, tuple(header), tuple(lines), (), False, text,
                      tuple(ln.text for ln in notes))
+
+
+def _one_column(page: PageLayout, caption: Line, free: Sequence[Line]) -> bool:
+    """Whether the text around a caption is set in one column: most body-size lines within
+    a third of the page above or below it run across the page's middle."""
+    middle = page.width / 2
+    reach = page.height / 3
+    body = [ln for ln in free if abs(ln.top - caption.top) < reach and ln is not caption
+            and ln.size >= DEFAULT_BODY_RATIO * page.body_size and ln.x1 - ln.x0 > 0.3 * middle]
+    across = sum(1 for ln in body if ln.x0 < middle - 0.1 * middle < middle + 0.1 * middle < ln.x1)
+    return len(body) >= 3 and 2 * across > len(body)
+
+
+def _is_temperature_cells(vline: Sequence[Line]) -> bool:
+    """A visual line whose cells are all temperatures (``25 °C | 100 °C``): the lower row of a
+    header that groups columns by temperature, not a line of values."""
+    return all(_TEMPERATURE_CELL.match(ln.text.strip()) for ln in vline)
 
 
 def _single_run(vline: Sequence[Line]) -> bool:

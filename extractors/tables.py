@@ -262,6 +262,8 @@ def _column(centre: float, seps: Sequence[float]) -> int:
 
 
 _Row = list[tuple[int, str, BBox, int]]  # (col, text, box, page) pieces of one row
+#: A group header reaches sub-headers this far (pt) from it at least (else its own width).
+GROUP_MIN_REACH = 16.0
 
 
 def _pieces(vline: Sequence[Line], seps: Sequence[float], shift: float,
@@ -313,6 +315,39 @@ def visual_lines_to_rows(vlines: Sequence[_Row], stub: int = 0) -> list[_Row]:
     return rows
 
 
+def _centre(piece: tuple[int, str, BBox, int]) -> float:
+    return (piece[2][0] + piece[2][2]) / 2
+
+
+def _header_pieces(vlines: Sequence[_Row]) -> _Row:
+    """A header's pieces, a spanning group header given to every column of its group.
+
+    A piece of a header line spans the columns of the next line's pieces nearer to it than to
+    any other piece of its line and no farther from it than its own width, when they are two
+    or more, it sits centred over them and none sits right under its centre (that is a
+    wrapped header): ``σ / S cm^-1`` over ``25 °C | 100 °C``. A header whose every column has
+    its own upper text spans nothing.
+    """
+    out: _Row = []
+    for k, line in enumerate(vlines):
+        below = vlines[k + 1] if k + 1 < len(vlines) else []
+        for piece in line:
+            width = piece[2][2] - piece[2][0]
+            reach = max(width, GROUP_MIN_REACH)
+            group = [p for p in below if min(line, key=lambda u: abs(_centre(u) - _centre(p)))
+                     is piece and max(p[2][0] - piece[2][2], piece[2][0] - p[2][2]) <= reach]
+            cols = sorted({p[0] for p in group})
+            lo, hi = (min(map(_centre, group)), max(map(_centre, group))) if group else (0, 0)
+            margin = 0.25 * (hi - lo)
+            # a word centred right under it continues a wrapped header ("Temperature / range")
+            wrapped = any(abs(_centre(p) - _centre(piece)) < 0.25 * width for p in group)
+            if len(cols) >= 2 and lo + margin < _centre(piece) < hi - margin and not wrapped:
+                out.extend((c, *piece[1:]) for c in cols)
+            else:
+                out.append(piece)
+    return out
+
+
 def _band_rows(vlines: Sequence[_Row], cuts: Sequence[float]) -> list[_Row]:
     """Rows of a fully ruled table: every line between two rules is one row."""
     bands: dict[int, _Row] = {}
@@ -350,8 +385,8 @@ def group_to_table(group: Sequence[TablePart], table_id: str,
     n_cols = len(seps) + 1
     rows: list[tuple[Cell, ...]] = []
     first = group[0]
-    header_pieces = [p for vline in visual_lines(first.header)
-                     for p in _pieces(vline, seps, first.bbox[0], settings.min_cell_gap)]
+    header_pieces = _header_pieces([_pieces(vline, seps, first.bbox[0], settings.min_cell_gap)
+                                    for vline in visual_lines(first.header)])
     n_header = 0
     if header_pieces:
         rows.append(_row_to_cells(header_pieces, 0, n_cols, True, seps, first))
@@ -484,7 +519,8 @@ def header_to_column(col: int, header: str) -> ConductivityColumn | None:
     """Read a header as a conductivity column, or None (resistances, energies, lengths...)."""
     log = bool(_LOG_WORD.search(header)) and bool(_CONDUCTIVITY_WORD.search(header))
     for candidate in _unit_candidates(header):
-        unit = _read_unit(candidate)
+        # a group header's unit with the sub-header's temperature after it: "S cm^-1 25 °C"
+        unit = _read_unit(candidate) or _read_unit(_HEADER_TEMPERATURE.sub(" ", candidate))
         if unit is not None:
             return ConductivityColumn(col, unit[0], log, header_to_temperature(header), unit[1],
                                       1.0 if log else header_to_scale(header, candidate))

@@ -1,0 +1,93 @@
+"""Table shapes that read as a paragraph before: a shaded header band instead of rules, a
+group header spanning the columns below it, a body without rules; built with pdfbuild."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors import tables
+from extractors.layout import read_document
+from tests.extractors.tablebuild import TableDrawing, write_tables
+
+CAPTION = "Table 1. Ionic conductivity of the sulfides."
+HEAD = [[(70.0, "Sample"), (250.0, "Conductivity (S cm^-1)"), (400.0, "Ea (eV)")]]
+BODY = [[(70.0, "Li3PS4"), (250.0, "2.0 × 10^-4"), (400.0, "0.35")],
+        [(70.0, "Li7P3S11"), (250.0, "1.0 × 10^-3"), (400.0, "0.28")],
+        [(70.0, "Li10GeP2S12"), (250.0, "1.2 × 10^-2"), (400.0, "0.22")]]
+# "σ / S cm^-1" centred over "25 °C | 100 °C" (σ printed as s: WinAnsi has no σ)
+GROUP_HEAD = [[(70.0, "Sample"), (280.0, "s / S cm^-1"), (430.0, "Ea (eV)")],
+              [(250.0, "25 °C"), (330.0, "100 °C")]]
+GROUP_BODY = [[(70.0, "Li3PS4"), (250.0, "2.0 × 10^-4"), (330.0, "1.5 × 10^-3"), (430.0, "0.35")],
+              [(70.0, "Li7P3S11"), (250.0, "1.0 × 10^-3"), (330.0, "6.1 × 10^-3"),
+               (430.0, "0.28")],
+              [(70.0, "Li10GeP2S12"), (250.0, "1.2 × 10^-2"), (330.0, "4.0 × 10^-2"),
+               (430.0, "0.22")]]
+C = 273.15
+GROUP_VALUES = {("Li3PS4", 2.0e-4, 25 + C), ("Li3PS4", 1.5e-3, 100 + C),
+                ("Li7P3S11", 1.0e-3, 25 + C), ("Li7P3S11", 6.1e-3, 100 + C),
+                ("Li10GeP2S12", 1.2e-2, 25 + C), ("Li10GeP2S12", 4.0e-2, 100 + C)}
+
+
+def _read(tmp_path: Path, drawing: TableDrawing):
+    doc = read_document(write_tables(tmp_path / "table.pdf", [drawing]))
+    (table,) = tables.document_to_tables(doc)
+    records = tables.tables_to_records(doc, [table])
+    values = {(r.material_raw, round(r.sigma_S_per_cm, 8),
+               None if r.temperature_K is None else round(r.temperature_K, 2)) for r in records}
+    return table, values
+
+
+def _rounded(values):
+    return {(m, round(s, 8), None if t is None else round(t, 2)) for m, s, t in values}
+
+
+@pytest.mark.parametrize("style", ["booktabs", "band", "none"])
+def test_tables_group_header_spans_the_columns_below_it(tmp_path: Path, style: str) -> None:
+    """booktabs: one table; band: a shaded band two lines tall (no rules: its edges read as a
+    frame); none: columns only from the alignment of the text."""
+    table, values = _read(tmp_path, TableDrawing(CAPTION, GROUP_HEAD, GROUP_BODY, style=style))
+    assert table.header == ("Sample", "s / S cm^-1 25 °C", "s / S cm^-1 100 °C", "Ea (eV)")
+    assert values == _rounded(GROUP_VALUES)
+
+
+@pytest.mark.parametrize("style", ["band", "none"])
+def test_tables_without_rules_on_a_one_column_page_take_the_page_width(tmp_path: Path,
+                                                                       style: str) -> None:
+    table, values = _read(tmp_path, TableDrawing(CAPTION, HEAD, BODY, style=style))
+    assert table.header == ("Sample", "Conductivity (S cm^-1)", "Ea (eV)")
+    assert [[c.text for c in row] for row in table.body] == [
+        [text for _, text in row] for row in BODY]
+    assert values == _rounded({("Li3PS4", 2.0e-4, None), ("Li7P3S11", 1.0e-3, None),
+                               ("Li10GeP2S12", 1.2e-2, None)})
+
+
+def test_tables_two_line_header_of_own_columns_spans_nothing(tmp_path: Path) -> None:
+    head = [[(70.0, "Sample"), (250.0, "Conductivity"), (400.0, "Ea")],
+            [(250.0, "(S cm^-1)"), (400.0, "(eV)")]]
+    table, values = _read(tmp_path, TableDrawing(CAPTION, head, BODY))
+    assert table.header == ("Sample", "Conductivity (S cm^-1)", "Ea (eV)")
+    assert len(values) == 3
+
+
+def test_tables_bottom_aligned_header_is_not_a_group(tmp_path: Path) -> None:
+    """An upper line over one column only (the others bottom-aligned) gives its text to no
+    other column: the energies stay energies."""
+    head = [[(250.0, "Conductivity")],
+            [(70.0, "Sample"), (250.0, "(S cm^-1)"), (400.0, "Ea (eV)")]]
+    table, values = _read(tmp_path, TableDrawing(CAPTION, head, BODY))
+    assert table.header == ("Sample", "Conductivity (S cm^-1)", "Ea (eV)")
+    assert len(values) == 3
+
+
+def test_tables_wrapped_header_word_is_not_a_group(tmp_path: Path) -> None:
+    """``Temperature`` over ``range (°C)``, with its neighbours' headers close by, is one
+    header written on two lines, not a group over three columns."""
+    head = [[(250.0, "Temperature")],
+            [(70.0, "Sample"), (205.0, "Ea (eV)"), (255.0, "range (°C)"),
+             (310.0, "s (S cm^-1)")]]
+    body = [[(70.0, "Li3PS4"), (205.0, "0.35"), (255.0, "25-100"), (310.0, "2.0 × 10^-4")]]
+    table, values = _read(tmp_path, TableDrawing(CAPTION, head, body))
+    assert table.header == ("Sample", "Ea (eV)", "Temperature range (°C)", "s (S cm^-1)")
+    assert values == {("Li3PS4", 2.0e-4, None)}
