@@ -36,7 +36,10 @@ RECORD_FLAGS: dict[str, str] = {
     "composition_refined": "only a refined composition is printed",
     "calculated": "printed as a computed value (``calc.``) beside measured ones",
     "experimental": "printed as a measured value (``expt.``) beside computed ones",
+    "site_label": "the table row names only what sits on a crystal site (``Al0.13Ge1.87`` "
+                  "under ``(Al, M)2``): no formula is given",
 }
+SITE_LABEL_FLAG = "site_label"
 CLASS_STATEMENT_FLAG = "class_statement"
 #: What the document says the value measures; ``unspecified`` when it does not say.
 CONDUCTIVITY_KINDS: tuple[str, ...] = ("total", "bulk", "grain_boundary", "electronic",

@@ -38,7 +38,7 @@ from extractors.materials import (
 )
 from extractors.ocr import is_ocr_power, ocr_to_text
 from extractors.records import ConductivityRecord
-from extractors.schemas import CELL_COLUMNS
+from extractors.schemas import CELL_COLUMNS, SITE_LABEL_FLAG
 from extractors.table_parts import TableSettings, visual_lines
 from extractors.units import (
     Conductivity,
@@ -89,6 +89,12 @@ _VARIABLE_HEADERS = (
 _AMOUNT_LIST = re.compile(r"(?<![A-Za-z])([a-zδ])\s*=\s*\d*\.?\d+\s*(?:,|and|or|to|[–-])\s*\d")
 _LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
 _NUMBER = re.compile(r"^\d*\.?\d+$")
+# Footnote marks in a row label: a raised symbol anywhere ("Ge^&2"), a raised letter at its end
+# ("x = 0.4^a"), a star set between the digits of a subscript ("In0.4Sn1*.6").
+_LABEL_MARK = re.compile(r"\^[&*†‡§#]+|\^[a-z](?=\s*$)|(?<=\d)[*†‡§](?=\.?\d)")
+_SITE_CHARGE = re.compile(r"\^\d?[+−-](?!\d)|\^(?:I{1,3}|IV|VI?)\b")
+_NOTE_CITATION = re.compile(
+    r"\[\d{1,4}(?:\s*[,–-]\s*\d{1,4})*\]|\bref(?:erence)?s?\.?\s*\d{1,4}", re.I)
 _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
 # Symbol fonts leave × unmapped (\ufffd) or as a letter ("3.37F10^-4", "2.8(3)I10^-7") and
 # the exponent's minus unmapped ("10^\ufffd4"); a conductivity of 10^+4 S/cm does not exist, so
@@ -716,6 +722,30 @@ def _labels_to_material(labels: dict[str, str], template: CompositionTemplate | 
     return f"{written}, {spec}", template_to_formula(template, labels), None
 
 
+def label_to_marks(text: str) -> tuple[str, tuple[str, ...]]:
+    """A row label without its footnote marks, and the marks (``Ge^&2`` → ``Ge2``, ``&``;
+    ``x = 0.4^a`` → ``x = 0.4``, ``a``; ``In0.4Sn1*.6`` → ``In0.4Sn1.6``, ``*``)."""
+    marks = tuple(m.group(0).lstrip("^") for m in _LABEL_MARK.finditer(text))
+    return _LABEL_MARK.sub("", text).strip(), marks
+
+
+def _is_site_header(header: str) -> bool:
+    """A material column headed by a crystal site (``(Al/In^3+, M^4+)2``, ``M^IV``): its rows
+    name what sits on the site, not a compound."""
+    return bool(_SITE_CHARGE.search(header)) and not re.search(r"[A-Za-z]{4,}", header)
+
+
+def footnote_reference(marks: Sequence[str], footnotes: Sequence[str]) -> str | None:
+    """The citation a row's footnote mark points to (``^&Data taken from [10].`` → ``[10]``)."""
+    for mark in marks:
+        for note in footnotes:
+            for m in re.finditer(r"(?:^|\s|\^)" + re.escape(mark) + r"\s*(?P<text>[^*&†‡§#^]+)",
+                                 note):
+                if cited := _NOTE_CITATION.search(m["text"]):
+                    return cited.group(0)
+    return None
+
+
 def header_to_symbol(header: str) -> str | None:
     """The symbol a column of substitutions gives values for (``x`` of ``x in Li7-xLa3...``,
     ``M``, ``x value``), or None when the header is no such column."""
@@ -745,9 +775,12 @@ def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols
         if not row_labels:
             return None
     else:
-        raw = previous.get(mat_col, "")
+        raw, _ = label_to_marks(previous.get(mat_col, ""))
         if not raw:
             return None
+        if _is_site_header(table.header[mat_col]) and not text_to_labels(raw):
+            # the row names only what sits on a site: no formula of its own
+            return f"{table.header[mat_col]} = {raw}", None, None, True
         found = _cell_labels(raw, templates, facts,
                              bool(_MATERIAL_HEADER.search(table.header[mat_col])))
         if found is None:
@@ -890,6 +923,7 @@ def table_to_records(doc: Document, table: Table,
         caption_material = _caption_material(table, mat_col, facts)
         if mat_col is None and caption_material is None:
             mat_col = 0
+    site_rows = mat_col is not None and _is_site_header(header[mat_col])
     table_kind = caption_to_kind(table.caption or "")
     caption_temperature = caption_to_temperature(table.caption or "")
     if doc.text_layer == "ocr":
@@ -919,6 +953,8 @@ def table_to_records(doc: Document, table: Table,
         if family_col is not None and row[family_col].text and family is None:
             family = row[family_col].text
         evidence = " | ".join(cell.text for cell in row if cell.text)
+        row_reference = footnote_reference(
+            label_to_marks(row[mat_col].text)[1] if mat_col is not None else (), table.footnotes)
         for column in columns:
             cell = row[column.col]
             for value in (cell_to_values(cell.text) if cell.text else []):
@@ -939,10 +975,12 @@ def table_to_records(doc: Document, table: Table,
                 unsure = column.unsure or (sigma.unsure and not (
                     doc.text_layer == "ocr" and is_ocr_power(value.text)))
                 flags = [f for f in ("unsure_exponent" if unsure else None, composition_flag,
-                                     note_to_flag(value.note)) if f]
+                                     note_to_flag(value.note),
+                                     SITE_LABEL_FLAG if site_rows and formula is None else None)
+                         if f]
                 kind = header_to_kind(header[column.col])
                 reference = value.reference or (row[ref_col].text or None if ref_col is not None
-                                                else None)
+                                                else None) or row_reference
                 records.append(ConductivityRecord(
                     doc_sha256=doc.sha256, doc_name=doc.name, source="table", page=cell.page,
                     x0=cell.bbox[0], top=cell.bbox[1], x1=cell.bbox[2], bottom=cell.bbox[3],

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors import tables
+from extractors import table_parts, tables
+from extractors.document import Line
 from extractors.layout import read_document
 from tests.extractors.tablebuild import TableDrawing, write_tables
 
@@ -91,3 +92,23 @@ def test_tables_wrapped_header_word_is_not_a_group(tmp_path: Path) -> None:
     table, values = _read(tmp_path, TableDrawing(CAPTION, head, body))
     assert table.header == ("Sample", "Ea (eV)", "Temperature range (°C)", "s (S cm^-1)")
     assert values == {("Li3PS4", 2.0e-4, None)}
+
+
+def _line(text: str, top: float, x0: float = 60.0) -> Line:
+    boxes = tuple((x0 + 5 * i, top, x0 + 5 * (i + 1), top + 8) for i in range(len(text)))
+    return Line(1, text, boxes, 9.0, "Helvetica", top + 6)
+
+
+@pytest.mark.parametrize(("first", "second", "caption"), [
+    ("Table 5 Ionic conductivities for Na1+xTi2-x-", "Alx(PO4)3 samples",
+     "Table 5 Ionic conductivities for Na1+xTi2-xAlx(PO4)3 samples"),
+    ("Table 2 Conductivity of Li7-xLa3Zr2-x-", "TaxO12 garnets",
+     "Table 2 Conductivity of Li7-xLa3Zr2-xTaxO12 garnets"),
+    ("Table 1 Conductivity of the Li-", "ion conductors",
+     "Table 1 Conductivity of the Li- ion conductors"),
+    ("Table 1 Data for Na- and", "Al-doped samples", "Table 1 Data for Na- and Al-doped samples"),
+])
+def test_table_parts_caption_formula_broken_at_a_line_end(first: str, second: str,
+                                                           caption: str) -> None:
+    assert table_parts._caption_text([_line(first, 100), _line(second, 112)]) == caption
+

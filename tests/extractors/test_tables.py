@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -829,3 +830,41 @@ def test_tables_impedance_fit_columns_are_not_conductivities() -> None:
         "Table 1. Impedance data at 22 °C")
     records = table_to_records(_doc(), table)
     assert [(r.value_raw, r.conductivity_kind) for r in records] == [("7.0 × 10^-6", "total")]
+
+
+# --------------------------------------------------------------------------- row labels
+
+
+@pytest.mark.parametrize(("label", "clean", "marks"), [
+    ("Ge^&2", "Ge2", ("&",)),
+    ("x = 0.4^a", "x = 0.4", ("a",)),
+    ("In0.4Sn1*.6", "In0.4Sn1.6", ("*",)),
+    ("Li3PS4^†", "Li3PS4", ("†",)),
+    ("Li7La3Zr2O12", "Li7La3Zr2O12", ()),
+    ("Li^+", "Li^+", ()),
+])
+def test_tables_row_label_footnote_marks(label: str, clean: str, marks: tuple[str, ...]) -> None:
+    assert tables.label_to_marks(label) == (clean, marks)
+
+
+def test_tables_row_label_with_a_mark_fills_the_caption_template() -> None:
+    table = _hand_table(["Composition", "σ (S cm^-1)"], [["x = 0.4^a", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xZr2SixP3-xO12")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Na1.4Zr2Si0.4P2.6O12")
+
+
+def test_tables_site_labels_get_no_formula_and_their_note_citation() -> None:
+    """Rows that name what sits on the octahedral site are not compounds: ``Al0.13Ge1.87`` is
+    not a formula; the mark ``&`` cites the note's reference."""
+    table = replace(_hand_table(
+        ["(Al/In^3+, M^4+)2", "σT(400 K)/S cm^-1"],
+        [["Al0.13Ge1.87", "2.8(3) × 10^-7"], ["Ge^&2", "2.2 × 10^-11"]],
+        "Table 7 Overall ionic conductivities at 400 K"),
+        footnotes=("Electrical data for parent compounds are included.",
+                   "^&Data taken from [10]. *Data taken from [16]."))
+    records = table_to_records(_doc(), table)
+    assert [(r.material_raw, r.material_formula, r.flags, r.reference) for r in records] == [
+        ("(Al/In^3+, M^4+)2 = Al0.13Ge1.87", None, "site_label", None),
+        ("(Al/In^3+, M^4+)2 = Ge2", None, "site_label", "[10]")]
+    assert [r.temperature_K for r in records] == [400.0, 400.0]
