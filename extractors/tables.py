@@ -729,6 +729,33 @@ def label_to_marks(text: str) -> tuple[str, tuple[str, ...]]:
     return _LABEL_MARK.sub("", text).strip(), marks
 
 
+def site_label_to_formula(label: str, texts: Sequence[str]) -> str | None:
+    """The formula of a row named by its site's content (``Ge2``) from the one template of
+    the caption or notes that holds that site with the same amounts (``Na1.0M2(PO4)3`` with
+    ``M = Ge, Sn, Ti`` listed): ``NaGe2(PO4)3``. None unless exactly one template fits: an
+    amount that differs (``Al0.13Ge1.87`` against ``Na1.4Al0.4M1.6(PO4)3``) fits none."""
+    parts = re.findall(r"([A-Z][a-z]?)(\d*\.?\d+|)", label)
+    if not parts or "".join(e + n for e, n in parts) != label.replace(" ", ""):
+        return None
+    listed = {(sym, value) for text in texts
+              for sym, values in text_to_placeholder_values(text).items() for value in values}
+    found: set[str] = set()
+    for text in texts:
+        for template in text_to_templates(text):
+            if template.variables or not template.placeholders:
+                continue
+            site = "".join(
+                f"(?:{re.escape(e)}|(?P<p{k}>{'|'.join(map(re.escape, template.placeholders))}))"
+                + re.escape(n) for k, (e, n) in enumerate(parts))
+            for m in re.finditer(rf"(?<![a-z]){site}(?![a-z\d.])", template.text):
+                labels = {m[f"p{k}"]: e for k, (e, _) in enumerate(parts) if m[f"p{k}"]}
+                if labels and all((sym, e) in listed for sym, e in labels.items()):
+                    formula = template_to_formula(template, labels)
+                    if formula:
+                        found.add(formula)
+    return found.pop() if len(found) == 1 else None
+
+
 def _is_site_header(header: str) -> bool:
     """A material column headed by a crystal site (``(Al/In^3+, M^4+)2``, ``M^IV``): its rows
     name what sits on the site, not a compound."""
@@ -779,8 +806,10 @@ def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols
         if not raw:
             return None
         if _is_site_header(table.header[mat_col]) and not text_to_labels(raw):
-            # the row names only what sits on a site: no formula of its own
-            return f"{table.header[mat_col]} = {raw}", None, None, True
+            # the row names only what sits on a site: a formula only from a template
+            return (f"{table.header[mat_col]} = {raw}",
+                    site_label_to_formula(raw, [table.caption or "", " ".join(table.footnotes)]),
+                    None, True)
         found = _cell_labels(raw, templates, facts,
                              bool(_MATERIAL_HEADER.search(table.header[mat_col])))
         if found is None:

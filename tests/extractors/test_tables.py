@@ -868,3 +868,19 @@ def test_tables_site_labels_get_no_formula_and_their_note_citation() -> None:
         ("(Al/In^3+, M^4+)2 = Al0.13Ge1.87", None, "site_label", None),
         ("(Al/In^3+, M^4+)2 = Ge2", None, "site_label", "[10]")]
     assert [r.temperature_K for r in records] == [400.0, 400.0]
+
+
+@pytest.mark.parametrize(("label", "formula"), [
+    ("Ge2", "NaGe2(PO4)3"),  # the parent's template holds M2, M listed
+    ("Ti2", "NaTi2(PO4)3"),
+    ("Al0.13Ge1.87", None),  # the nominal template has Al0.4M1.6: amounts differ
+    ("Hf2", None),  # Hf is not among the listed M
+    ("Ge1.6", None),  # two templates hold M1.6: which compound is not certain
+    ("In0.4Ti1.6", "Na1.4In0.4Ti1.6(PO4)3"),
+])
+def test_tables_site_label_fills_the_template_of_its_site(label: str, formula: str | None) -> None:
+    texts = ["Table 7 Conductivities for nominal Na1.4Al0.4M1.6(PO4)3 (M = Ge, Sn, Ti) samples",
+             "Data for parent Na1.0M2(PO4)3 (M = Ge, Sn, Ti) compounds and "
+             "Na1.4In0.4M1.6(PO4)3 (M = Ge, Ti) samples are included."]
+    found = tables.site_label_to_formula(label, texts)
+    assert found == (canonical_formula(formula) if formula else None)
