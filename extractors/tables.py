@@ -521,12 +521,25 @@ def header_to_scale(header: str, unit: str) -> float:
     return 10.0 ** -power
 
 
+def _without_subheader(candidate: str) -> str:
+    """A group header's unit without the sub-header joined after it (``S cm^-1 25 °C``,
+    ``S cm^-1 bulk``, ``mS cm^-1 σgb``, ``S cm^-1 RT``): only a temperature or a kind is cut,
+    never a composition (``S cm^-1 x = 0.2`` stays unread)."""
+    text = _HEADER_TEMPERATURE.sub(" ", candidate).strip()
+    words = text.split()
+    for k in (1, 2):
+        tail = " ".join(words[-k:])
+        if len(words) > k and (_ROOM_TEMPERATURE.search(f" {tail}")
+                               or header_to_kind(tail) != "unspecified"):
+            return " ".join(words[:-k])
+    return text
+
+
 def header_to_column(col: int, header: str) -> ConductivityColumn | None:
     """Read a header as a conductivity column, or None (resistances, energies, lengths...)."""
     log = bool(_LOG_WORD.search(header)) and bool(_CONDUCTIVITY_WORD.search(header))
     for candidate in _unit_candidates(header):
-        # a group header's unit with the sub-header's temperature after it: "S cm^-1 25 °C"
-        unit = _read_unit(candidate) or _read_unit(_HEADER_TEMPERATURE.sub(" ", candidate))
+        unit = _read_unit(candidate) or _read_unit(_without_subheader(candidate))
         if unit is not None:
             return ConductivityColumn(col, unit[0], log, header_to_temperature(header), unit[1],
                                       1.0 if log else header_to_scale(header, candidate))

@@ -112,3 +112,33 @@ def test_table_parts_caption_formula_broken_at_a_line_end(first: str, second: st
                                                            caption: str) -> None:
     assert table_parts._caption_text([_line(first, 100), _line(second, 112)]) == caption
 
+
+
+def test_tables_group_header_over_kinds(tmp_path: Path) -> None:
+    head = [[(70.0, "Sample"), (280.0, "s / S cm^-1"), (430.0, "Ea (eV)")],
+            [(250.0, "bulk"), (330.0, "total")]]
+    doc = read_document(write_tables(tmp_path / "kinds.pdf",
+                                     [TableDrawing(CAPTION, head, GROUP_BODY)]))
+    (table,) = tables.document_to_tables(doc)
+    records = tables.tables_to_records(doc, [table])
+    assert table.header[1:3] == ("s / S cm^-1 bulk", "s / S cm^-1 total")
+    assert [(r.material_raw, r.sigma_S_per_cm, r.conductivity_kind) for r in records[:2]] == [
+        ("Li3PS4", pytest.approx(2.0e-4), "bulk"), ("Li3PS4", pytest.approx(1.5e-3), "total")]
+    assert len(records) == 6
+
+
+@pytest.mark.parametrize(("header", "unit", "kelvin"), [
+    ("σ / S cm^-1 bulk", "S cm^-1", None),
+    ("σ / mS cm^-1 σgb", "mS cm^-1", None),
+    ("σ / S cm^-1 RT", "S cm^-1", 298.15),
+    ("σ / S cm^-1 100 °C", "S cm^-1", 373.15),
+    ("σ / S cm^-1 x = 0.2", None, None),  # a composition per column: not read
+    ("R / Ω bulk", None, None),
+])
+def test_tables_group_unit_with_the_subheader_after_it(header: str, unit: str | None,
+                                                       kelvin: float | None) -> None:
+    column = tables.header_to_column(1, header)
+    assert (column.unit if column else None) == unit
+    if column is not None:
+        found = column.temperature.kelvin if column.temperature else None
+        assert found == (pytest.approx(kelvin) if kelvin else None)
