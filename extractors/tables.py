@@ -65,6 +65,10 @@ _TIMES = r"\s*[×x·∙*]\s*"
 _SHARED_FACTOR = re.compile(
     r"(?:σ|\bs|\b[Ss]igma)[_\w]{0,6}?" + _TIMES + r"10\^\s*(?P<after>[-−–]?\d{1,2})(?!\d)"
     r"|(?<![\d.^])10\^\s*(?P<before>[-−–]?\d{1,2})(?:" + _TIMES + r"|\s+|(?=σ))(?:σ|[Ss]igma)")
+# The same factor with its exponent flattened onto the line ("σ × 104 (S cm-1)"): σ times 104
+# means nothing, so 10^4 is read, flagged unsure.
+_FLAT_FACTOR = re.compile(r"(?:σ|\bs|\b[Ss]igma)[_\w]{0,6}?" + _TIMES
+                          + r"10(?P<power>[-−–]?[1-9])(?![\d.])")
 # A temperature alone in brackets ("σ(25 °C)", "σ (300 K)"), not a unit.
 _BRACKET_TEMPERATURE = re.compile(
     r"^(?:at\s+)?(?:[-−–]?\d+(?:\.\d+)?\s*(?:\^?°\s*C|℃|K)|RT|r\.t\.|room\s+temperature)$",
@@ -511,14 +515,16 @@ def header_to_temperature(header: str) -> Temperature | None:
     return None
 
 
-def header_to_scale(header: str, unit: str) -> float:
+def header_to_scale(header: str, unit: str) -> tuple[float, bool]:
     """What the cells of a column are multiplied by to give σ: ``10^-4`` under ``σ × 10^4``
-    or ``10^4 σ``; 1 when the header prints no power of ten beside σ (outside its unit)."""
-    m = _SHARED_FACTOR.search(header.replace(unit, " ", 1))
-    if m is None:
-        return 1.0
-    power = int(re.sub("[−–]", "-", m["after"] or m["before"]))
-    return 10.0 ** -power
+    or ``10^4 σ``, 1 when the header prints no power of ten beside σ (outside its unit); and
+    whether the power was read from a flattened exponent (``σ × 104``)."""
+    rest = header.replace(unit, " ", 1)
+    if m := _SHARED_FACTOR.search(rest):
+        return 10.0 ** -int(re.sub("[−–]", "-", m["after"] or m["before"])), False
+    if m := _FLAT_FACTOR.search(rest):
+        return 10.0 ** -int(re.sub("[−–]", "-", m["power"])), True
+    return 1.0, False
 
 
 def _without_subheader(candidate: str) -> str:
@@ -541,8 +547,9 @@ def header_to_column(col: int, header: str) -> ConductivityColumn | None:
     for candidate in _unit_candidates(header):
         unit = _read_unit(candidate) or _read_unit(_without_subheader(candidate))
         if unit is not None:
-            return ConductivityColumn(col, unit[0], log, header_to_temperature(header), unit[1],
-                                      1.0 if log else header_to_scale(header, candidate))
+            scale, flat = (1.0, False) if log else header_to_scale(header, candidate)
+            return ConductivityColumn(col, unit[0], log, header_to_temperature(header),
+                                      unit[1] or flat, scale)
     if log:
         return ConductivityColumn(col, "S cm^-1", True, header_to_temperature(header))
     return None

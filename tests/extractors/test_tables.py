@@ -796,6 +796,14 @@ def test_tables_header_shared_factor(header: str, cell: str, sigma: float) -> No
     assert read is not None and read[0].sigma_S_per_cm == pytest.approx(sigma)
 
 
+def test_tables_header_flattened_shared_factor_is_read_and_flagged() -> None:
+    column = header_to_column(1, "σ × 104 (S cm-1)")
+    assert column is not None and column.unsure
+    read = cell_to_conductivity("3.2", column)
+    assert read is not None and read[0].sigma_S_per_cm == pytest.approx(3.2e-4)
+    assert header_to_column(1, "σ (S cm-1)").scale == 1.0
+
+
 def test_tables_header_shared_factor_scales_ranges() -> None:
     column = header_to_column(1, "σ × 10^5 (S cm^-1)")
     read = cell_to_conductivity("2–4", column)
