@@ -120,10 +120,13 @@ _CALCULATED_NOTE = re.compile(r"^(?:calc|calcd|cal|theo|theor|sim|comp|pred|DFT|
                               re.I)
 _EXPERIMENTAL_NOTE = re.compile(r"^(?:expt?|exptl|meas|obs|experimental)\b", re.I)
 # A caption that states the conductivity's temperature: "Li-Ion Conductivity at 300 K",
-# "Conductivities measured at 25 °C", "Conductivity of Na3Zr2Si2PO12 at 25 °C" (not a sintering
-# or annealing temperature: "samples sintered at 1100 °C" does not follow the word).
+# "Conductivities measured at 25 °C", "Conductivity of the Na3Zr2Si2PO12 pellets at 25 °C" (not a
+# sintering or annealing temperature: "samples sintered at 1100 °C" does not follow the word).
+_MADE_AT = (r"(?:sintered|annealed|calcined|heated|prepared|quenched|synthesi[sz]ed|pressed|"
+            r"treated|grown|fired|obtained|made|formed|melted|milled|dried)\b")
 _CAPTION_TEMPERATURE = re.compile(
-    r"conductivit(?:y|ies)(?:\s+(?:values?|data|measured|obtained|of\s+\S+))?\s+(?:at|@)\s+"
+    r"conductivit(?:y|ies)(?:\s+(?:values?|data|measured|obtained|of(?:\s+(?!" + _MADE_AT
+    + r")(?!at\b)\S+){1,4}))?\s+(?:at|@)\s+"
     r"(?P<temperature>room\s+temperature|RT|[-−–]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|K)(?![A-Za-z]))",
     re.I)
 # "50 °C: 1.53 × 10^-7": one cell per temperature; a symbol font may lose the degree sign.

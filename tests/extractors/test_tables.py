@@ -707,6 +707,10 @@ def test_tables_bracketed_cited_value_takes_the_temperature_above() -> None:
     ("Table 3. Conductivities at room temperature", 298.15),
     ("Table 1. Conductivity of samples sintered at 1100 °C", None),
     ("Table 1. Conductivity at 25 °C and at 100 °C", None),
+    ("Table 1. Ionic conductivity of the samples at 25 °C.", 298.15),
+    ("Table 2. Conductivities of Na1+xTi2-xAlx(PO4)3 ceramics measured at 300 °C", 573.15),
+    ("Table 1. Conductivity of the pellets annealed in air at 700 °C", None),
+    ("Table 1. Conductivity of the sample obtained at 1100 °C", None),
 ])
 def test_tables_caption_temperature(caption: str, kelvin: float | None) -> None:
     found = tables.caption_to_temperature(caption)
