@@ -131,6 +131,11 @@ _CAPTION_TEMPERATURE = re.compile(
     re.I)
 # "50 °C: 1.53 × 10^-7": one cell per temperature; a symbol font may lose the degree sign.
 _LEADING_TEMPERATURE = re.compile(r"^(?P<temperature>[^:]{1,24}?)\s*:\s*(?P<value>\S.*)$")
+_ITEM_TEMPERATURE = r"(?:[-−–]?\d+(?:\.\d+)?\s*(?:\^?°\s*C|℃|K)(?![A-Za-z])|RT)"
+_LEADING_ITEM = re.compile(r"(?P<t>" + _ITEM_TEMPERATURE + r")\s*:\s*(?P<v>[^:;]+?)"
+                           r"(?=\s*[;,]?\s*" + _ITEM_TEMPERATURE + r"\s*:|\s*[;,]?\s*$)")
+_TRAILING_ITEM = re.compile(r"(?P<v>[^();,]*\d[^();,]*?)\s*\((?P<t>" + _ITEM_TEMPERATURE
+                            + r")\)\s*[;,]?")
 _LOST_DEGREE = re.compile(r"(?<=\d)\s*\ufffd\s*(?=C\b)")
 # The measurement temperature, not a sintering or annealing one.
 _TEMPERATURE_HEADER = re.compile(
@@ -618,6 +623,18 @@ class CellValue:
     cited_alongside: bool = False
 
 
+def _temperature_items(text: str) -> list[str]:
+    """The values of a cell that lists one per temperature (``110 °C: 8.24×10^-5 25 °C:
+    1.2×10^-7``, ``8.2 × 10^-5 (110 °C) 1.2 × 10^-7 (25 °C)``), each with its temperature;
+    [] unless there are two or more and nothing else is in the cell."""
+    for pattern, form in ((_LEADING_ITEM, "{t}: {v}"), (_TRAILING_ITEM, "{v} ({t})")):
+        items = [form.format(t=m["t"].strip(), v=m["v"].strip())
+                 for m in pattern.finditer(text)]
+        if len(items) >= 2 and not pattern.sub("", text).strip(" ,;"):
+            return items
+    return []
+
+
 def cell_to_values(text: str) -> list[CellValue]:
     """The values a cell lists, each with its own note and citation.
 
@@ -627,6 +644,8 @@ def cell_to_values(text: str) -> list[CellValue]:
     and its citation is that value, cited alongside the one above.
     """
     stripped = text.strip()
+    if items := _temperature_items(stripped):
+        return [CellValue(item) for item in items]
     if m := _BRACKETED_CITED.match(stripped):
         return [CellValue(m["value"].strip(), None, re.sub(r"\s+", "", m["ref"]), True)]
     items: list[CellValue] = []

@@ -896,3 +896,20 @@ def test_tables_site_label_fills_the_template_of_its_site(label: str, formula: s
              "Na1.4In0.4M1.6(PO4)3 (M = Ge, Ti) samples are included."]
     found = tables.site_label_to_formula(label, texts)
     assert found == (canonical_formula(formula) if formula else None)
+
+
+@pytest.mark.parametrize("cell", ["110 °C: 8.24×10^-5 25 °C: 1.2×10^-7",
+                                  "110 °C: 8.24 × 10^-5; 25 °C: 1.2 × 10^-7",
+                                  "8.24 × 10^-5 (110 °C) 1.2 × 10^-7 (25 °C)"])
+def test_tables_cell_lists_one_value_per_temperature(cell: str) -> None:
+    table = _hand_table(["Sample", "σ (S cm^-1)"], [["Li3PS4", cell]], "Table 1. Conductivity")
+    records = table_to_records(_doc(), table)
+    assert [(r.sigma_S_per_cm, r.temperature_K) for r in records] == [
+        (pytest.approx(8.24e-5), pytest.approx(110 + C)),
+        (pytest.approx(1.2e-7), pytest.approx(25 + C))]
+    assert len({r.record_id for r in records_to_frame(records).itertuples()}) == 2
+
+
+@pytest.mark.parametrize("cell", ["1.2 (25 °C) see text", "125 (300 °C)", "0.2–1 (90 °C)"])
+def test_tables_cell_with_one_temperature_is_one_value(cell: str) -> None:
+    assert [v.text for v in tables.cell_to_values(cell)] == [cell]
