@@ -342,9 +342,10 @@ def _header_pieces(vlines: Sequence[_Row]) -> _Row:
 
     A piece of a header line spans the columns of the next line's pieces nearer to it than to
     any other piece of its line and no farther from it than its own width, when they are two
-    or more, it sits centred over them and none sits right under its centre (that is a
-    wrapped header): ``σ / S cm^-1`` over ``25 °C | 100 °C``. A header whose every column has
-    its own upper text spans nothing.
+    or more, it sits centred over them, its own column is one of theirs (a header centred in
+    its own column between two others heads neither) and none sits right under its centre
+    (that is a wrapped header): ``σ / S cm^-1`` over ``25 °C | 100 °C``. A header whose every
+    column has its own upper text spans nothing.
     """
     out: _Row = []
     for k, line in enumerate(vlines):
@@ -359,7 +360,8 @@ def _header_pieces(vlines: Sequence[_Row]) -> _Row:
             margin = 0.25 * (hi - lo)
             # a word centred right under it continues a wrapped header ("Temperature / range")
             wrapped = any(abs(_centre(p) - _centre(piece)) < 0.25 * width for p in group)
-            if len(cols) >= 2 and lo + margin < _centre(piece) < hi - margin and not wrapped:
+            if (len(cols) >= 2 and piece[0] in cols and lo + margin < _centre(piece) < hi - margin
+                    and not wrapped):
                 out.extend((c, *piece[1:]) for c in cols)
             else:
                 out.append(piece)

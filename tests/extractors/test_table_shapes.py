@@ -142,3 +142,16 @@ def test_tables_group_unit_with_the_subheader_after_it(header: str, unit: str | 
     if column is not None:
         found = column.temperature.kelvin if column.temperature else None
         assert found == (pytest.approx(kelvin) if kelvin else None)
+
+
+def test_tables_header_centred_in_its_own_column_heads_no_other(tmp_path: Path) -> None:
+    """``Phase`` set on a line of its own (vertically centred in its cell) between the
+    sub-headers of its neighbours is its own column's header only."""
+    head = [[(60.0, "Sample"), (250.0, "s (S cm^-1)")],
+            [(160.0, "Phase")],
+            [(125.0, "a (A)"), (190.0, "c (A)")]]
+    body = [[(60.0, "Li3PS4"), (125.0, "8.12"), (160.0, "beta"), (190.0, "12.4"),
+             (250.0, "2.0 × 10^-4")]]
+    table, values = _read(tmp_path, TableDrawing(CAPTION, head, body))
+    assert table.header == ("Sample", "a (A)", "Phase", "c (A)", "s (S cm^-1)")
+    assert values == {("Li3PS4", 2.0e-4, None)}
