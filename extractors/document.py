@@ -6,9 +6,11 @@ a later extractor picks (a value, a material) can be traced back to its place on
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 
 from extractors._typing import BBox
@@ -188,6 +190,30 @@ class TablePart:
 
 
 @dataclass(frozen=True)
+class TableSkip:
+    """A table left out because finding or reading it raised (a bug of ours): the other tables
+    and the text are read all the same, and the ``documents`` row says which and why.
+
+    ``table_id`` is the table's id (``p3-t1``), or its page (``p3``) when finding it failed.
+    """
+
+    table_id: str
+    stage: Literal["finding", "structure", "records"]
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.table_id} ({self.stage}): {self.reason}"
+
+    @classmethod
+    def of(cls, table_id: str, stage: Literal["finding", "structure", "records"],
+           exc: BaseException) -> TableSkip:
+        """The skip an exception causes; the reason names the line that raised."""
+        where = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        at = f" (at {Path(where[0].filename).name}:{where[0].lineno})" if where else ""
+        return cls(table_id, stage, f"{type(exc).__name__}: {exc}{at}")
+
+
+@dataclass(frozen=True)
 class PageLayout:
     """What the reader keeps of one page besides its blocks."""
 
@@ -219,6 +245,8 @@ class Document:
     #: The parts of each table, grouped per table in reading order (``table_parts``): found
     #: once while reading, structured by ``tables``.
     table_parts: tuple[tuple[TablePart, ...], ...] = ()
+    #: Tables whose finding raised, skipped (``table_parts`` holds the others).
+    table_skips: tuple[TableSkip, ...] = ()
 
     @property
     def n_pages(self) -> int:

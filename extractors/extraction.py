@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pandas as pd
 
 from extractors import EXTRACTOR_VERSION, mentions, tables
 from extractors.citations import resolve_citations
-from extractors.document import Document
+from extractors.document import Document, TableSkip
 from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.errors import (
     DocumentError,
@@ -73,8 +74,13 @@ def _size_of(path: Path) -> int:
 
 def document_to_row(path: Path, doc: Document | None, n_records: int | None,
                     error: Failure | None = None,
-                    limits: ReadLimits | None = None) -> dict[str, Any]:
-    """The ``documents`` dataset row of a PDF, read or failed; never raises for a bad path."""
+                    limits: ReadLimits | None = None, *,
+                    skipped_tables: Sequence[TableSkip] = ()) -> dict[str, Any]:
+    """The ``documents`` dataset row of a PDF, read or failed; never raises for a bad path.
+
+    ``skipped_tables``: the tables left out because reading them raised (known only once the
+    tables are read; the Dagster ``documents`` asset fills them in from ``table_skips``).
+    """
     return {
         "doc_sha256": doc.sha256 if doc else _sha256_or_nothing(path, ReadLimits.resolve(limits)),
         "doc_name": path.name,
@@ -92,6 +98,7 @@ def document_to_row(path: Path, doc: Document | None, n_records: int | None,
         "unmapped_share": doc.unmapped_share if doc else None,
         "encrypted": doc.encrypted if doc else (True if isinstance(error, EncryptedPdfError)
                                                 else None),
+        "skipped_tables": tables.skips_to_text(skipped_tables),
     }
 
 
@@ -110,13 +117,21 @@ def records_of_document(facts: DocumentFacts,
     return resolve_citations(frame, facts.reference_map)
 
 
-def document_to_records(doc: Document, nlp: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Table and text records of a read document, and its table cells."""
+def document_to_outputs(doc: Document, nlp: Any,
+                        ) -> tuple[pd.DataFrame, pd.DataFrame, tuple[TableSkip, ...]]:
+    """Table and text records of a read document, its table cells, and the tables skipped
+    because one raised (each table is its own failure domain, as in the Dagster assets)."""
     found = tables.document_to_tables(doc)
     facts = document_to_facts(doc)
-    records = (tables.tables_to_records(doc, found, facts)
-               + mentions.document_to_records(doc, nlp, facts))
-    return records_of_document(facts, records), tables.tables_to_cells(doc, found)
+    table_records, skips = tables.read_tables(doc, found, facts)
+    records = table_records + mentions.document_to_records(doc, nlp, facts)
+    return records_of_document(facts, records), tables.tables_to_cells(doc, found), skips
+
+
+def document_to_records(doc: Document, nlp: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Table and text records of a read document, and its table cells."""
+    records, cells, _ = document_to_outputs(doc, nlp)
+    return records, cells
 
 
 def extract_document(path: Path | str, nlp: Any = None, *,
@@ -136,11 +151,13 @@ def extract_document(path: Path | str, nlp: Any = None, *,
     except (DocumentError, ExtractorBugError) as exc:
         return _failed(path, exc, limits)
     try:
-        records, cells = document_to_records(doc, nlp if nlp is not None else mentions.load_nlp())
+        records, cells, skips = document_to_outputs(
+            doc, nlp if nlp is not None else mentions.load_nlp())
     except Exception as exc:  # a bug of ours on this document; the run goes on without it
         return _failed(path, ExtractorBugError(str(path), f"{type(exc).__name__}: {exc}"),
                        limits, doc)
-    return DocumentExtraction(document_to_row(path, doc, len(records)), records, cells)
+    return DocumentExtraction(document_to_row(path, doc, len(records), skipped_tables=skips),
+                              records, cells)
 
 
 def _failed(path: Path, error: Failure, limits: ReadLimits,

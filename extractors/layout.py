@@ -587,7 +587,8 @@ def _main_metrics(chars: Sequence[_Char], settings: LayoutSettings) -> tuple[flo
     """Size, baseline and font of the full-size characters of a run."""
     biggest = max(c.size for c in chars)
     main = [c for c in chars if c.size >= settings.script_size_ratio * biggest]
-    size = Counter(round(c.size, 1) for c in main).most_common(1)[0][0]
+    # A size below 0.05 pt rounds to 0 (invisible text): keep it, later steps divide by it.
+    size = Counter(round(c.size, 1) for c in main).most_common(1)[0][0] or biggest
     baseline = statistics.median(c.baseline for c in main)
     font = Counter(c.font for c in main).most_common(1)[0][0]
     return size, baseline, font
@@ -1281,7 +1282,7 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
              for p, lines in zip(raw_pages, page_lines, strict=True)]
     bodies = [[ln for k, ln in enumerate(lines) if (p.number, k) not in running]
               for p, lines in zip(raw_pages, page_lines, strict=True)]
-    table_parts = find_table_parts(layouts, [
+    table_parts, table_skips = find_table_parts(layouts, [
         page_free_lines(lines, {k for n, k in running if n == p.number}, p.height,
                         settings.tables.margin_band)
         for p, lines in zip(raw_pages, page_lines, strict=True)], settings.tables)
@@ -1297,7 +1298,8 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
                     title=next((b.text for b in blocks if b.kind == "title"), None),
                     doi=find_doi(blocks), encrypted=encrypted,
                     unmapped_share=pages_to_unmapped_share(raw_pages),
-                    text_layer=pages_to_text_layer(raw_pages), table_parts=table_parts)
+                    text_layer=pages_to_text_layer(raw_pages), table_parts=table_parts,
+                    table_skips=table_skips)
 
 
 def pages_to_unmapped_share(raw_pages: Sequence[RawPage]) -> float:

@@ -38,7 +38,10 @@ RECORD_FLAGS: dict[str, str] = {
     "experimental": "printed as a measured value (``expt.``) beside computed ones",
     "hidden_characters": "the PDF's text held bidi controls or zero-width characters: removed "
                          "from material_raw, kept in evidence",
+    "site_label": "the table row names only what sits on a crystal site (``Al0.13Ge1.87`` "
+                  "under ``(Al, M)2``): no formula is given",
 }
+SITE_LABEL_FLAG = "site_label"
 CLASS_STATEMENT_FLAG = "class_statement"
 HIDDEN_CHARACTERS_FLAG = "hidden_characters"
 #: What the document says the value measures; ``unspecified`` when it does not say.
@@ -160,6 +163,11 @@ _DOCUMENTS = _schema("One row per input PDF, read or not.", [
            "not be read.", nullable=True),
     _field("encrypted", pa.bool_(), "Whether the PDF is encrypted (read with an empty "
            "password); null when it could not be opened.", nullable=True),
+    _field("skipped_tables", _STRING, "Tables left out because finding, structuring or reading "
+           "them raised (a bug of ours; the document's other tables and its text are read): "
+           "`p3-t1 (records): ValueError: ... (at tables.py:187)`, `; `-separated, a page "
+           "(`p3`) when the table was lost while finding it; null when none was.",
+           nullable=True),
 ])
 
 _TABLES = _schema("One row per extracted table cell.", [

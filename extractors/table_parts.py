@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from extractors._typing import BBox
-from extractors.document import Line, PageLayout, Rule, TablePart
+from extractors.document import Line, PageLayout, Rule, TablePart, TableSkip
 
 #: Shortest horizontal rule (pt) that can belong to a table.
 DEFAULT_MIN_RULE_WIDTH = 40.0
@@ -52,6 +52,10 @@ TABLE_CAPTION = re.compile(r"^\s*(?:Table|TABLE)\s*(?:[IVX]+|[A-Z]?\d+)\b(?!\s*(
                            r"summari[sz]es|gives|compares|reports))")
 
 
+_TEMPERATURE_CELL = re.compile(r"^(?:[-−–]?\d+(?:\.\d+)?\s*(?:\^?°\s*C|℃|K)|RT)$")
+# A line ending inside a formula ("Na1+xTi2-x-"), and a line going on with one ("Alx(PO4)3").
+_FORMULA_BREAK = re.compile(r"(?<![^\s(])[A-Z][a-z]?[\w.+\-−]*[\dxyzδ][-‐]$")
+_FORMULA_START = re.compile(r"^[A-Z][a-z]?(?:[\d.xyzδ(]|[A-Z])")
 _NOTE_START = re.compile(r"^(?:[a-z]\s+[A-Z]|\^[a-z*†‡§]|[*†‡§]|Notes?\b)")
 
 
@@ -215,7 +219,15 @@ def _caption_above(lines: Sequence[Line], rule: Rule, size: float, body_size: fl
 
 
 def _caption_text(lines: Sequence[Line]) -> str:
-    return " ".join(ln.text for ln in sorted(lines, key=lambda ln: (round(ln.baseline), ln.x0)))
+    """The caption's lines in reading order, a formula broken at a line end made whole
+    (``Na1+xTi2-x-`` + ``Alx(PO4)3``: the hyphen is the typesetter's)."""
+    text = ""
+    for ln in sorted(lines, key=lambda ln: (round(ln.baseline), ln.x0)):
+        if _FORMULA_BREAK.search(text) and _FORMULA_START.match(ln.text):
+            text = text[:-1] + ln.text
+        else:
+            text = f"{text} {ln.text}" if text else ln.text
+    return text
 
 
 def _split_notes(lines: Sequence[Line]) -> tuple[list[Line], list[Line]]:
@@ -261,13 +273,14 @@ def unruled_part(page: PageLayout, caption: Line, free: Sequence[Line],
                  settings: TableSettings) -> TablePart | None:
     """A table without ruling lines (scans, whitespace tables) below a ``Table N`` caption.
 
-    The table takes the caption's column (full width under a centred caption, else its half
-    of the page); single-run lines right
-    under the caption continue it (its title), the header runs to the first line of values.
+    The table takes the caption's column (full width under a centred caption or on a page
+    set in one column, else its half of the page); single-run lines right under the caption
+    continue it (its title), the header runs to the first line of values.
     """
     middle = page.width / 2
     centre = (caption.x0 + caption.x1) / 2
-    x0, x1 = ((0.0, page.width) if abs(centre - middle) < 0.1 * page.width
+    x0, x1 = ((0.0, page.width)
+              if abs(centre - middle) < 0.1 * page.width or _one_column(page, caption, free)
               else (0.0, middle) if centre < middle else (middle, page.width))
     column = sorted((ln for ln in free if _centre_in(ln, x0, x1) and ln.top >= caption.top - 1),
                     key=lambda ln: (ln.top, ln.x0))
@@ -285,7 +298,8 @@ def unruled_part(page: PageLayout, caption: Line, free: Sequence[Line],
     run = _run(free, edge, x0, x1, size, down=True, body_size=page.body_size, settings=settings)
     body, notes = _split_notes(run)
     rows = visual_lines(body)
-    start = next((k for k, v in enumerate(rows) if _is_data(v)), None)
+    start = next((k for k, v in enumerate(rows) if _is_data(v) and not _is_temperature_cells(v)),
+                 None)
     if start is None or len(rows) - start < 2:
         return None
     header = [ln for v in rows[:start] for ln in v]
@@ -298,15 +312,82 @@ def unruled_part(page: PageLayout, caption: Line, free: Sequence[Line],
                      tuple(ln.text for ln in notes))
 
 
+def _one_column(page: PageLayout, caption: Line, free: Sequence[Line]) -> bool:
+    """Whether the text around a caption is set in one column: most body-size lines within
+    a third of the page above or below it run across the page's middle."""
+    middle = page.width / 2
+    reach = page.height / 3
+    body = [ln for ln in free if abs(ln.top - caption.top) < reach and ln is not caption
+            and ln.size >= DEFAULT_BODY_RATIO * page.body_size and ln.x1 - ln.x0 > 0.3 * middle]
+    across = sum(1 for ln in body if ln.x0 < middle - 0.1 * middle < middle + 0.1 * middle < ln.x1)
+    return len(body) >= 3 and 2 * across > len(body)
+
+
+def _is_temperature_cells(vline: Sequence[Line]) -> bool:
+    """A visual line whose cells are all temperatures (``25 °C | 100 °C``): the lower row of a
+    header that groups columns by temperature, not a line of values."""
+    return all(_TEMPERATURE_CELL.match(ln.text.strip()) for ln in vline)
+
+
 def _single_run(vline: Sequence[Line]) -> bool:
     """A visual line that reads as one run of words (a title), not as table cells."""
     ordered = sorted(vline, key=lambda ln: ln.x0)
     return all(b.x0 - a.x1 < 1.5 * a.size for a, b in pairwise(ordered))
 
 
+def _stack_part(page: PageLayout, stack: Sequence[Rule], free: Sequence[Line],
+                settings: TableSettings) -> tuple[TablePart | None, Line | None]:
+    """The table part a stack of rules holds, and the caption line it took (if any)."""
+    body_size = page.body_size
+    lines = page.lines
+    x0, x1 = min(r.x0 for r in stack), max(r.x1 for r in stack)
+    top, bottom = stack[0].top, stack[-1].bottom
+    inside = [ln for ln in lines if _between_rules(ln, top, bottom) and _centre_in(ln, x0, x1)]
+    near = inside or [ln for ln in lines if _centre_in(ln, x0, x1)
+                      and abs(ln.bottom - top) < 3 * body_size]
+    if not near:
+        return None, None
+    size = statistics.median(ln.size for ln in near)
+    caption = _caption_above(lines, stack[0], size, body_size, settings)
+    if caption is None:
+        above = _run(free, top, x0, x1, size, down=False, body_size=body_size,
+                     settings=settings)
+        body = [*above, *inside]
+        if not body:
+            return None, None
+        return TablePart(page.number, (x0, min(ln.top for ln in body), x1, bottom), (),
+                         tuple(body), tuple(r.top for r in stack[:-1]), False), None
+    if caption.between:
+        head, *rest = visual_lines(caption.between)
+        return _closed_part(page, (x0, min(ln.top for ln in head), x1, bottom), head,
+                            [ln for v in rest for ln in v] + inside,
+                            [r.top for r in stack[:-1]], caption.text, free, size,
+                            settings), caption.first
+    header: list[Line] = []
+    body_rules = stack
+    if len(stack) >= 2:
+        header = [ln for ln in inside if ln.bottom < stack[1].top]
+        if header:
+            body_rules = stack[1:]
+    body_lines = [ln for ln in inside if ln not in header]
+    if len(body_rules) == 1 or (len(stack) == 2 and not body_lines):
+        run = _run(free, body_rules[-1].bottom, x0, x1, size, down=True,
+                   body_size=body_size, settings=settings)
+        body_lines, notes = _split_notes(run)
+        end = max((ln.bottom for ln in body_lines), default=bottom)
+        return TablePart(page.number, (x0, top, x1, end), tuple(header), tuple(body_lines), (),
+                         not notes, caption.text, tuple(ln.text for ln in notes)), caption.first
+    return _closed_part(page, (x0, top, x1, bottom), header, body_lines,
+                        [r.top for r in body_rules[1:-1]], caption.text, free, size,
+                        settings), caption.first
+
+
 def page_to_parts(page: PageLayout, free: Sequence[Line],
-                  settings: TableSettings) -> list[TablePart]:
+                  settings: TableSettings) -> tuple[list[TablePart], list[TableSkip]]:
     """Captioned tables of a page, and uncaptioned pieces that may continue one.
+
+    Each rule stack and each caption without rules is found on its own: one that raises is
+    skipped (and returned as a :class:`TableSkip`), the others are kept.
 
     Args:
         page: the page (its rules, lines and body font size).
@@ -315,63 +396,33 @@ def page_to_parts(page: PageLayout, free: Sequence[Line],
             height of two pages can look like running heads).
         settings: tunables.
     """
-    body_size = page.body_size
-    lines = page.lines
-    rules = _rule_rows(page.rules, settings)
     parts: list[TablePart] = []
+    skips: list[TableSkip] = []
     used: set[int] = set()
-    for stack in rules_to_stacks(rules, lines, body_size, settings):
-        x0, x1 = min(r.x0 for r in stack), max(r.x1 for r in stack)
-        top, bottom = stack[0].top, stack[-1].bottom
-        inside = [ln for ln in lines if _between_rules(ln, top, bottom) and _centre_in(ln, x0, x1)]
-        near = inside or [ln for ln in lines if _centre_in(ln, x0, x1)
-                          and abs(ln.bottom - top) < 3 * body_size]
-        if not near:
+    stacks = rules_to_stacks(_rule_rows(page.rules, settings), page.lines, page.body_size,
+                             settings)
+    for stack in stacks:
+        try:
+            part, caption = _stack_part(page, stack, free, settings)
+        except Exception as exc:  # one table's bug: the page's other tables are still found
+            skips.append(TableSkip.of(f"p{page.number}", "finding", exc))
             continue
-        size = statistics.median(ln.size for ln in near)
-        caption = _caption_above(lines, stack[0], size, body_size, settings)
-        if caption is None:
-            above = _run(free, top, x0, x1, size, down=False, body_size=body_size,
-                         settings=settings)
-            body = [*above, *inside]
-            if body:
-                parts.append(TablePart(page.number, (x0, min(ln.top for ln in body), x1, bottom),
-                                       (), tuple(body), tuple(r.top for r in stack[:-1]), False))
-            continue
-        used.add(id(caption.first))
-        if caption.between:
-            head, *rest = visual_lines(caption.between)
-            parts.append(_closed_part(page, (x0, min(ln.top for ln in head), x1, bottom), head,
-                                      [ln for v in rest for ln in v] + inside,
-                                      [r.top for r in stack[:-1]], caption.text, free, size,
-                                      settings))
-            continue
-        header: list[Line] = []
-        body_rules = stack
-        if len(stack) >= 2:
-            header = [ln for ln in inside if ln.bottom < stack[1].top]
-            if header:
-                body_rules = stack[1:]
-        body_lines = [ln for ln in inside if ln not in header]
-        if len(body_rules) == 1 or (len(stack) == 2 and not body_lines):
-            run = _run(free, body_rules[-1].bottom, x0, x1, size, down=True,
-                       body_size=body_size, settings=settings)
-            body_lines, notes = _split_notes(run)
-            end = max((ln.bottom for ln in body_lines), default=bottom)
-            parts.append(TablePart(page.number, (x0, top, x1, end), tuple(header),
-                                   tuple(body_lines), (), not notes, caption.text,
-                                   tuple(ln.text for ln in notes)))
-            continue
-        parts.append(_closed_part(page, (x0, top, x1, bottom), header, body_lines,
-                                  [r.top for r in body_rules[1:-1]], caption.text, free, size,
-                                  settings))
-    for line in lines:
-        if id(line) not in used and _caption_start(line, lines, body_size, settings):
-            part = unruled_part(page, line, free, settings)
-            if part is not None:
-                parts.append(part)
-    return sorted(parts, key=lambda p: (p.bbox[0] > page.width / 2 and p.bbox[2] - p.bbox[0]
-                                        < page.width / 2, p.bbox[1]))
+        if caption is not None:
+            used.add(id(caption))
+        if part is not None:
+            parts.append(part)
+    for line in page.lines:
+        try:
+            if id(line) not in used and _caption_start(line, page.lines, page.body_size,
+                                                       settings):
+                part = unruled_part(page, line, free, settings)
+                if part is not None:
+                    parts.append(part)
+        except Exception as exc:  # as above
+            skips.append(TableSkip.of(f"p{page.number}", "finding", exc))
+    ordered = sorted(parts, key=lambda p: (p.bbox[0] > page.width / 2 and p.bbox[2] - p.bbox[0]
+                                           < page.width / 2, p.bbox[1]))
+    return ordered, skips
 
 
 def parts_to_groups(parts: Sequence[TablePart]) -> list[list[TablePart]]:
@@ -416,8 +467,10 @@ def visual_lines(lines: Iterable[Line]) -> list[list[Line]]:
 
 
 def find_table_parts(pages: Sequence[PageLayout], free: Sequence[Sequence[Line]],
-                     settings: TableSettings | None = None) -> tuple[tuple[TablePart, ...], ...]:
-    """The parts of every table of a document, grouped per table, in reading order.
+                     settings: TableSettings | None = None,
+                     ) -> tuple[tuple[tuple[TablePart, ...], ...], tuple[TableSkip, ...]]:
+    """The parts of every table of a document, grouped per table in reading order, and the
+    tables skipped because finding them raised (a page that raises as a whole is skipped).
 
     Args:
         pages: the pages (their rules, lines and body font size).
@@ -425,6 +478,13 @@ def find_table_parts(pages: Sequence[PageLayout], free: Sequence[Sequence[Line]]
         settings: tunables.
     """
     settings = settings or TableSettings()
-    parts = [part for page, lines in zip(pages, free, strict=True)
-             for part in page_to_parts(page, lines, settings)]
-    return tuple(tuple(group) for group in parts_to_groups(parts))
+    parts: list[TablePart] = []
+    skips: list[TableSkip] = []
+    for page, lines in zip(pages, free, strict=True):
+        try:
+            found, skipped = page_to_parts(page, lines, settings)
+        except Exception as exc:  # one page's bug: the other pages' tables are still found
+            found, skipped = [], [TableSkip.of(f"p{page.number}", "finding", exc)]
+        parts.extend(found)
+        skips.extend(skipped)
+    return tuple(tuple(group) for group in parts_to_groups(parts)), tuple(skips)

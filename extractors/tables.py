@@ -26,7 +26,7 @@ from extractors.compositions import (
     text_to_templates,
     written_templates,
 )
-from extractors.document import Document, Line, TablePart, union_box
+from extractors.document import Document, Line, TablePart, TableSkip, union_box
 from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.errors import UnitParseError
 from extractors.materials import (
@@ -38,7 +38,7 @@ from extractors.materials import (
 )
 from extractors.ocr import is_ocr_power, ocr_to_text
 from extractors.records import ConductivityRecord
-from extractors.schemas import CELL_COLUMNS
+from extractors.schemas import CELL_COLUMNS, SITE_LABEL_FLAG
 from extractors.table_parts import TableSettings, visual_lines
 from extractors.units import (
     Conductivity,
@@ -58,6 +58,21 @@ _UNIT_TAIL = re.compile(r"(?:[,/]|\bin\b)\s*(?P<unit>[^,/]*(?:/\s*c?m)?[^,]*)$")
 _HEADER_TEMPERATURE = re.compile(
     r"(?<![\d.])(?P<value>\d{2,4}(?:\.\d+)?)\s*(?P<unit>\^?°\s*C|\ufffd\s*C|°?\s*K|℃)(?![a-z])")
 _ROOM_TEMPERATURE = re.compile(r"(?:^|[\s_σs(])(?:RT|r\.t\.)(?![A-Za-z])|room\s+temp", re.I)
+# A header that prints σ times a power of ten ("σ × 10^4 (S cm^-1)", "10^4 σ / S cm^-1"): the
+# cells hold σ·10^n, so σ is the cell times 10^-n ("σ × 10^4 = 3.2" is σ = 3.2e-4). A power
+# written in the unit ("σ/10^-6 S cm^-1", "σ (10^-4 S cm^-1)") is read with the unit instead.
+_TIMES = r"\s*[×x·∙*]\s*"
+_SHARED_FACTOR = re.compile(
+    r"(?:σ|\bs|\b[Ss]igma)[_\w]{0,6}?" + _TIMES + r"10\^\s*(?P<after>[-−–]?\d{1,2})(?!\d)"
+    r"|(?<![\d.^])10\^\s*(?P<before>[-−–]?\d{1,2})(?:" + _TIMES + r"|\s+|(?=σ))(?:σ|[Ss]igma)")
+# The same factor with its exponent flattened onto the line ("σ × 104 (S cm-1)"): σ times 104
+# means nothing, so 10^4 is read, flagged unsure.
+_FLAT_FACTOR = re.compile(r"(?:σ|\bs|\b[Ss]igma)[_\w]{0,6}?" + _TIMES
+                          + r"10(?P<power>[-−–]?[1-9])(?![\d.])")
+# A temperature alone in brackets ("σ(25 °C)", "σ (300 K)"), not a unit.
+_BRACKET_TEMPERATURE = re.compile(
+    r"^(?:at\s+)?(?:[-−–]?\d+(?:\.\d+)?\s*(?:\^?°\s*C|℃|K)|RT|r\.t\.|room\s+temperature)$",
+    re.I)
 _CONDUCTIVITY_WORD = re.compile(r"σ|sigma|conductivit|\bcond\b", re.I)
 _LOG_WORD = re.compile(r"\blog\b|\blg\b", re.I)
 _MATERIAL_HEADER = re.compile(
@@ -78,11 +93,17 @@ _VARIABLE_HEADERS = (
 _AMOUNT_LIST = re.compile(r"(?<![A-Za-z])([a-zδ])\s*=\s*\d*\.?\d+\s*(?:,|and|or|to|[–-])\s*\d")
 _LABEL_TEXT = re.compile(r"(?:Ln|RE|Me|[A-Z]|[a-zδ])\s*[=)]\s*(?:\d*\.?\d+|[A-Z][a-z]?)")
 _NUMBER = re.compile(r"^\d*\.?\d+$")
+# Footnote marks in a row label: a raised symbol anywhere ("Ge^&2"), a raised letter at its end
+# ("x = 0.4^a"), a star set between the digits of a subscript ("In0.4Sn1*.6").
+_LABEL_MARK = re.compile(r"\^[&*†‡§#]+|\^[a-z](?=\s*$)|(?<=\d)[*†‡§](?=\.?\d)")
+_SITE_CHARGE = re.compile(r"\^\d?[+−-](?!\d)|\^(?:I{1,3}|IV|VI?)\b")
+_NOTE_CITATION = re.compile(
+    r"\[\d{1,4}(?:\s*[,–-]\s*\d{1,4})*\]|\bref(?:erence)?s?\.?\s*\d{1,4}", re.I)
 _FOOTNOTE_MARK = re.compile(r"(?:\s*(?:[*†‡§]+|\^[a-z*†‡]+))+$")
-# Symbol fonts leave × unmapped (\ufffd) or as a letter ("3.37F10^-4") and the exponent's minus
-# unmapped ("10^\ufffd4"); a conductivity of 10^+4 S/cm does not exist, so the minus is assumed
-# (and flagged).
-_LOST_TIMES = re.compile(r"(?<=\d)\s*(?:\ufffd|\(cid:\d+\)|[A-Z])\s*(?=10\^)")
+# Symbol fonts leave × unmapped (\ufffd) or as a letter ("3.37F10^-4", "2.8(3)I10^-7") and
+# the exponent's minus unmapped ("10^\ufffd4"); a conductivity of 10^+4 S/cm does not exist, so
+# the minus is assumed (and flagged).
+_LOST_TIMES = re.compile(r"(?:(?<=\d)|(?<=\d\)))\s*(?:\ufffd|\(cid:\d+\)|[A-Z])\s*(?=10\^)")
 _LOST_EXPONENT_SIGN = re.compile(r"(?<=10\^)(?:\ufffd|\(cid:\d+\))(?=\d)")
 # One value of a cell that lists several, each with its own note and citation:
 # "2 (expt.)^26 1.5 (expt.)^25 6 (calc.)^54,55" (a review table quoting measured and computed
@@ -99,14 +120,22 @@ _CALCULATED_NOTE = re.compile(r"^(?:calc|calcd|cal|theo|theor|sim|comp|pred|DFT|
                               re.I)
 _EXPERIMENTAL_NOTE = re.compile(r"^(?:expt?|exptl|meas|obs|experimental)\b", re.I)
 # A caption that states the conductivity's temperature: "Li-Ion Conductivity at 300 K",
-# "Conductivities measured at 25 °C", "Conductivity of Na3Zr2Si2PO12 at 25 °C" (not a sintering
-# or annealing temperature: "samples sintered at 1100 °C" does not follow the word).
+# "Conductivities measured at 25 °C", "Conductivity of the Na3Zr2Si2PO12 pellets at 25 °C" (not a
+# sintering or annealing temperature: "samples sintered at 1100 °C" does not follow the word).
+_MADE_AT = (r"(?:sintered|annealed|calcined|heated|prepared|quenched|synthesi[sz]ed|pressed|"
+            r"treated|grown|fired|obtained|made|formed|melted|milled|dried)\b")
 _CAPTION_TEMPERATURE = re.compile(
-    r"conductivit(?:y|ies)(?:\s+(?:values?|data|measured|obtained|of\s+\S+))?\s+(?:at|@)\s+"
+    r"conductivit(?:y|ies)(?:\s+(?:values?|data|measured|obtained|of(?:\s+(?!" + _MADE_AT
+    + r")(?!at\b)\S+){1,4}))?\s+(?:at|@)\s+"
     r"(?P<temperature>room\s+temperature|RT|[-−–]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|K)(?![A-Za-z]))",
     re.I)
 # "50 °C: 1.53 × 10^-7": one cell per temperature; a symbol font may lose the degree sign.
 _LEADING_TEMPERATURE = re.compile(r"^(?P<temperature>[^:]{1,24}?)\s*:\s*(?P<value>\S.*)$")
+_ITEM_TEMPERATURE = r"(?:[-−–]?\d+(?:\.\d+)?\s*(?:\^?°\s*C|℃|K)(?![A-Za-z])|RT)"
+_LEADING_ITEM = re.compile(r"(?P<t>" + _ITEM_TEMPERATURE + r")\s*:\s*(?P<v>[^:;]+?)"
+                           r"(?=\s*[;,]?\s*" + _ITEM_TEMPERATURE + r"\s*:|\s*[;,]?\s*$)")
+_TRAILING_ITEM = re.compile(r"(?P<v>[^();,]*\d[^();,]*?)\s*\((?P<t>" + _ITEM_TEMPERATURE
+                            + r")\)\s*[;,]?")
 _LOST_DEGREE = re.compile(r"(?<=\d)\s*\ufffd\s*(?=C\b)")
 # The measurement temperature, not a sintering or annealing one.
 _TEMPERATURE_HEADER = re.compile(
@@ -162,6 +191,8 @@ class Table:
     n_header_rows: int = 0
     caption: str | None = None
     footnotes: tuple[str, ...] = ()
+    #: Why the table has no rows: structuring it raised (see :func:`document_to_tables`).
+    skipped: TableSkip | None = None
 
     @property
     def n_cols(self) -> int:
@@ -218,13 +249,14 @@ def lines_to_separators(lines: Sequence[tuple[Line, float]], n_rows: int,
     """x of the gaps between columns, from body lines given with their part's left edge.
 
     A gap is a run of x that at most ``span_noise`` of the rows cross (a spanning cell).
+    Lines wider than ``max_cell_width`` of the table are left out, unless every line is.
     """
     if not lines:
         return []
     left = min(ln.x0 - shift for ln, shift in lines)
     width = max(ln.x1 - shift for ln, shift in lines) - left
-    spans = sorted((ln.x0 - shift, ln.x1 - shift) for ln, shift in lines
-                   if ln.x1 - ln.x0 <= settings.max_cell_width * width)
+    every = sorted((ln.x0 - shift, ln.x1 - shift) for ln, shift in lines)
+    spans = [s for s in every if s[1] - s[0] <= settings.max_cell_width * width] or every
     lo, hi = int(min(s[0] for s in spans)), int(max(s[1] for s in spans)) + 1
     limit = max(1, int(settings.span_noise * n_rows)) if n_rows >= 6 else 0
     cover = [0] * (hi - lo + 1)
@@ -248,6 +280,8 @@ def _column(centre: float, seps: Sequence[float]) -> int:
 
 
 _Row = list[tuple[int, str, BBox, int]]  # (col, text, box, page) pieces of one row
+#: A group header reaches sub-headers this far (pt) from it at least (else its own width).
+GROUP_MIN_REACH = 16.0
 
 
 def _pieces(vline: Sequence[Line], seps: Sequence[float], shift: float,
@@ -299,6 +333,41 @@ def visual_lines_to_rows(vlines: Sequence[_Row], stub: int = 0) -> list[_Row]:
     return rows
 
 
+def _centre(piece: tuple[int, str, BBox, int]) -> float:
+    return (piece[2][0] + piece[2][2]) / 2
+
+
+def _header_pieces(vlines: Sequence[_Row]) -> _Row:
+    """A header's pieces, a spanning group header given to every column of its group.
+
+    A piece of a header line spans the columns of the next line's pieces nearer to it than to
+    any other piece of its line and no farther from it than its own width, when they are two
+    or more, it sits centred over them, its own column is one of theirs (a header centred in
+    its own column between two others heads neither) and none sits right under its centre
+    (that is a wrapped header): ``σ / S cm^-1`` over ``25 °C | 100 °C``. A header whose every
+    column has its own upper text spans nothing.
+    """
+    out: _Row = []
+    for k, line in enumerate(vlines):
+        below = vlines[k + 1] if k + 1 < len(vlines) else []
+        for piece in line:
+            width = piece[2][2] - piece[2][0]
+            reach = max(width, GROUP_MIN_REACH)
+            group = [p for p in below if min(line, key=lambda u: abs(_centre(u) - _centre(p)))
+                     is piece and max(p[2][0] - piece[2][2], piece[2][0] - p[2][2]) <= reach]
+            cols = sorted({p[0] for p in group})
+            lo, hi = (min(map(_centre, group)), max(map(_centre, group))) if group else (0, 0)
+            margin = 0.25 * (hi - lo)
+            # a word centred right under it continues a wrapped header ("Temperature / range")
+            wrapped = any(abs(_centre(p) - _centre(piece)) < 0.25 * width for p in group)
+            if (len(cols) >= 2 and piece[0] in cols and lo + margin < _centre(piece) < hi - margin
+                    and not wrapped):
+                out.extend((c, *piece[1:]) for c in cols)
+            else:
+                out.append(piece)
+    return out
+
+
 def _band_rows(vlines: Sequence[_Row], cuts: Sequence[float]) -> list[_Row]:
     """Rows of a fully ruled table: every line between two rules is one row."""
     bands: dict[int, _Row] = {}
@@ -336,8 +405,8 @@ def group_to_table(group: Sequence[TablePart], table_id: str,
     n_cols = len(seps) + 1
     rows: list[tuple[Cell, ...]] = []
     first = group[0]
-    header_pieces = [p for vline in visual_lines(first.header)
-                     for p in _pieces(vline, seps, first.bbox[0], settings.min_cell_gap)]
+    header_pieces = _header_pieces([_pieces(vline, seps, first.bbox[0], settings.min_cell_gap)
+                                    for vline in visual_lines(first.header)])
     n_header = 0
     if header_pieces:
         rows.append(_row_to_cells(header_pieces, 0, n_cols, True, seps, first))
@@ -356,14 +425,23 @@ def group_to_table(group: Sequence[TablePart], table_id: str,
 
 def document_to_tables(doc: Document, settings: TableSettings | None = None) -> list[Table]:
     """Structured tables of a document, one per caption, continuations joined (the parts the
-    reader found, ``doc.table_parts``)."""
+    reader found, ``doc.table_parts``).
+
+    A table whose structuring raises is kept as an empty table that says why (``skipped``), so
+    the others keep their ids and the document its other records.
+    """
     settings = settings or TableSettings()
     tables: list[Table] = []
     counts: dict[int, int] = {}
     for group in doc.table_parts:
         page = group[0].page
         counts[page] = counts.get(page, 0) + 1
-        tables.append(group_to_table(group, f"p{page}-t{counts[page]}", settings))
+        table_id = f"p{page}-t{counts[page]}"
+        try:
+            tables.append(group_to_table(group, table_id, settings))
+        except Exception as exc:  # one table's bug: the document's other tables are read
+            tables.append(Table(table_id, caption=group[0].caption,
+                                skipped=TableSkip.of(table_id, "structure", exc)))
     return tables
 
 
@@ -398,6 +476,8 @@ class ConductivityColumn:
     log: bool = False
     temperature: Temperature | None = None
     unsure: bool = False
+    #: What a cell is multiplied by to give σ: 10^-n under a header printing ``σ × 10^n``.
+    scale: float = 1.0
 
 
 def _unit_candidates(header: str) -> list[str]:
@@ -425,8 +505,15 @@ def _read_unit(candidate: str) -> tuple[str, bool] | None:
 
 
 def header_to_temperature(header: str) -> Temperature | None:
-    """A measurement temperature stated in a column header (``σ at 300 °C``, ``σRT``, ``σ400K``)."""
+    """A measurement temperature stated in a column header (``σ at 300 °C``, ``σRT``, ``σ400K``,
+    ``σ(25 °C)``): outside brackets, or alone in a bracket of its own."""
     stripped = _BRACKETED.sub(" ", header)
+    alone = [inner.strip() for m in _BRACKETED.finditer(header)
+             if (inner := m.group(1) if m.group(1) is not None else m.group(2))
+             and _BRACKET_TEMPERATURE.match(inner.strip())]
+    if len(alone) == 1 and not _HEADER_TEMPERATURE.search(stripped) \
+            and not _ROOM_TEMPERATURE.search(stripped):
+        stripped = alone[0]
     if m := _HEADER_TEMPERATURE.search(stripped):
         unit = "K" if "K" in m["unit"] else "°C"
         found = parse_temperature(f"{m['value']} {unit}")
@@ -438,13 +525,41 @@ def header_to_temperature(header: str) -> Temperature | None:
     return None
 
 
+def header_to_scale(header: str, unit: str) -> tuple[float, bool]:
+    """What the cells of a column are multiplied by to give σ: ``10^-4`` under ``σ × 10^4``
+    or ``10^4 σ``, 1 when the header prints no power of ten beside σ (outside its unit); and
+    whether the power was read from a flattened exponent (``σ × 104``)."""
+    rest = header.replace(unit, " ", 1)
+    if m := _SHARED_FACTOR.search(rest):
+        return 10.0 ** -int(re.sub("[−–]", "-", m["after"] or m["before"])), False
+    if m := _FLAT_FACTOR.search(rest):
+        return 10.0 ** -int(re.sub("[−–]", "-", m["power"])), True
+    return 1.0, False
+
+
+def _without_subheader(candidate: str) -> str:
+    """A group header's unit without the sub-header joined after it (``S cm^-1 25 °C``,
+    ``S cm^-1 bulk``, ``mS cm^-1 σgb``, ``S cm^-1 RT``): only a temperature or a kind is cut,
+    never a composition (``S cm^-1 x = 0.2`` stays unread)."""
+    text = _HEADER_TEMPERATURE.sub(" ", candidate).strip()
+    words = text.split()
+    for k in (1, 2):
+        tail = " ".join(words[-k:])
+        if len(words) > k and (_ROOM_TEMPERATURE.search(f" {tail}")
+                               or header_to_kind(tail) != "unspecified"):
+            return " ".join(words[:-k])
+    return text
+
+
 def header_to_column(col: int, header: str) -> ConductivityColumn | None:
     """Read a header as a conductivity column, or None (resistances, energies, lengths...)."""
     log = bool(_LOG_WORD.search(header)) and bool(_CONDUCTIVITY_WORD.search(header))
     for candidate in _unit_candidates(header):
-        unit = _read_unit(candidate)
+        unit = _read_unit(candidate) or _read_unit(_without_subheader(candidate))
         if unit is not None:
-            return ConductivityColumn(col, unit[0], log, header_to_temperature(header), unit[1])
+            scale, flat = (1.0, False) if log else header_to_scale(header, candidate)
+            return ConductivityColumn(col, unit[0], log, header_to_temperature(header),
+                                      unit[1] or flat, scale)
     if log:
         return ConductivityColumn(col, "S cm^-1", True, header_to_temperature(header))
     return None
@@ -488,7 +603,13 @@ def cell_to_conductivity(text: str, column: ConductivityColumn,
             sigma = parse_conductivity(value, column.unit)
     except (UnitParseError, ValueError):
         return None
+    if column.scale != 1.0:
+        sigma = replace(sigma, **{name: value * column.scale for name in _SIGMA_FIELDS
+                                  if (value := getattr(sigma, name)) is not None})
     return (replace(sigma, unsure=True) if assumed else sigma), temperature
+
+
+_SIGMA_FIELDS = ("sigma_S_per_cm", "sigma_low_S_per_cm", "sigma_high_S_per_cm")
 
 
 @dataclass(frozen=True)
@@ -504,6 +625,18 @@ class CellValue:
     cited_alongside: bool = False
 
 
+def _temperature_items(text: str) -> list[str]:
+    """The values of a cell that lists one per temperature (``110 °C: 8.24×10^-5 25 °C:
+    1.2×10^-7``, ``8.2 × 10^-5 (110 °C) 1.2 × 10^-7 (25 °C)``), each with its temperature;
+    [] unless there are two or more and nothing else is in the cell."""
+    for pattern, form in ((_LEADING_ITEM, "{t}: {v}"), (_TRAILING_ITEM, "{v} ({t})")):
+        items = [form.format(t=m["t"].strip(), v=m["v"].strip())
+                 for m in pattern.finditer(text)]
+        if len(items) >= 2 and not pattern.sub("", text).strip(" ,;"):
+            return items
+    return []
+
+
 def cell_to_values(text: str) -> list[CellValue]:
     """The values a cell lists, each with its own note and citation.
 
@@ -513,6 +646,8 @@ def cell_to_values(text: str) -> list[CellValue]:
     and its citation is that value, cited alongside the one above.
     """
     stripped = text.strip()
+    if items := _temperature_items(stripped):
+        return [CellValue(item) for item in items]
     if m := _BRACKETED_CITED.match(stripped):
         return [CellValue(m["value"].strip(), None, re.sub(r"\s+", "", m["ref"]), True)]
     items: list[CellValue] = []
@@ -631,6 +766,57 @@ def _labels_to_material(labels: dict[str, str], template: CompositionTemplate | 
     return f"{written}, {spec}", template_to_formula(template, labels), None
 
 
+def label_to_marks(text: str) -> tuple[str, tuple[str, ...]]:
+    """A row label without its footnote marks, and the marks (``Ge^&2`` → ``Ge2``, ``&``;
+    ``x = 0.4^a`` → ``x = 0.4``, ``a``; ``In0.4Sn1*.6`` → ``In0.4Sn1.6``, ``*``)."""
+    marks = tuple(m.group(0).lstrip("^") for m in _LABEL_MARK.finditer(text))
+    return _LABEL_MARK.sub("", text).strip(), marks
+
+
+def site_label_to_formula(label: str, texts: Sequence[str]) -> str | None:
+    """The formula of a row named by its site's content (``Ge2``) from the one template of
+    the caption or notes that holds that site with the same amounts (``Na1.0M2(PO4)3`` with
+    ``M = Ge, Sn, Ti`` listed): ``NaGe2(PO4)3``. None unless exactly one template fits: an
+    amount that differs (``Al0.13Ge1.87`` against ``Na1.4Al0.4M1.6(PO4)3``) fits none."""
+    parts = re.findall(r"([A-Z][a-z]?)(\d*\.?\d+|)", label)
+    if not parts or "".join(e + n for e, n in parts) != label.replace(" ", ""):
+        return None
+    listed = {(sym, value) for text in texts
+              for sym, values in text_to_placeholder_values(text).items() for value in values}
+    found: set[str] = set()
+    for text in texts:
+        for template in text_to_templates(text):
+            if template.variables or not template.placeholders:
+                continue
+            site = "".join(
+                f"(?:{re.escape(e)}|(?P<p{k}>{'|'.join(map(re.escape, template.placeholders))}))"
+                + re.escape(n) for k, (e, n) in enumerate(parts))
+            for m in re.finditer(rf"(?<![a-z]){site}(?![a-z\d.])", template.text):
+                labels = {m[f"p{k}"]: e for k, (e, _) in enumerate(parts) if m[f"p{k}"]}
+                if labels and all((sym, e) in listed for sym, e in labels.items()):
+                    formula = template_to_formula(template, labels)
+                    if formula:
+                        found.add(formula)
+    return found.pop() if len(found) == 1 else None
+
+
+def _is_site_header(header: str) -> bool:
+    """A material column headed by a crystal site (``(Al/In^3+, M^4+)2``, ``M^IV``): its rows
+    name what sits on the site, not a compound."""
+    return bool(_SITE_CHARGE.search(header)) and not re.search(r"[A-Za-z]{4,}", header)
+
+
+def footnote_reference(marks: Sequence[str], footnotes: Sequence[str]) -> str | None:
+    """The citation a row's footnote mark points to (``^&Data taken from [10].`` → ``[10]``)."""
+    for mark in marks:
+        for note in footnotes:
+            for m in re.finditer(r"(?:^|\s|\^)" + re.escape(mark) + r"\s*(?P<text>[^*&†‡§#^]+)",
+                                 note):
+                if cited := _NOTE_CITATION.search(m["text"]):
+                    return cited.group(0)
+    return None
+
+
 def header_to_symbol(header: str) -> str | None:
     """The symbol a column of substitutions gives values for (``x`` of ``x in Li7-xLa3...``,
     ``M``, ``x value``), or None when the header is no such column."""
@@ -660,9 +846,14 @@ def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols
         if not row_labels:
             return None
     else:
-        raw = previous.get(mat_col, "")
+        raw, _ = label_to_marks(previous.get(mat_col, ""))
         if not raw:
             return None
+        if _is_site_header(table.header[mat_col]) and not text_to_labels(raw):
+            # the row names only what sits on a site: a formula only from a template
+            return (f"{table.header[mat_col]} = {raw}",
+                    site_label_to_formula(raw, [table.caption or "", " ".join(table.footnotes)]),
+                    None, True)
         found = _cell_labels(raw, templates, facts,
                              bool(_MATERIAL_HEADER.search(table.header[mat_col])))
         if found is None:
@@ -805,6 +996,7 @@ def table_to_records(doc: Document, table: Table,
         caption_material = _caption_material(table, mat_col, facts)
         if mat_col is None and caption_material is None:
             mat_col = 0
+    site_rows = mat_col is not None and _is_site_header(header[mat_col])
     table_kind = caption_to_kind(table.caption or "")
     caption_temperature = caption_to_temperature(table.caption or "")
     if doc.text_layer == "ocr":
@@ -834,6 +1026,8 @@ def table_to_records(doc: Document, table: Table,
         if family_col is not None and row[family_col].text and family is None:
             family = row[family_col].text
         evidence = " | ".join(cell.text for cell in row if cell.text)
+        row_reference = footnote_reference(
+            label_to_marks(row[mat_col].text)[1] if mat_col is not None else (), table.footnotes)
         for column in columns:
             cell = row[column.col]
             for value in (cell_to_values(cell.text) if cell.text else []):
@@ -854,10 +1048,12 @@ def table_to_records(doc: Document, table: Table,
                 unsure = column.unsure or (sigma.unsure and not (
                     doc.text_layer == "ocr" and is_ocr_power(value.text)))
                 flags = [f for f in ("unsure_exponent" if unsure else None, composition_flag,
-                                     note_to_flag(value.note)) if f]
+                                     note_to_flag(value.note),
+                                     SITE_LABEL_FLAG if site_rows and formula is None else None)
+                         if f]
                 kind = header_to_kind(header[column.col])
                 reference = value.reference or (row[ref_col].text or None if ref_col is not None
-                                                else None)
+                                                else None) or row_reference
                 records.append(ConductivityRecord(
                     doc_sha256=doc.sha256, doc_name=doc.name, source="table", page=cell.page,
                     x0=cell.bbox[0], top=cell.bbox[1], x1=cell.bbox[2], bottom=cell.bbox[3],
@@ -879,10 +1075,33 @@ def _value_raw(value: CellValue) -> str:
     return f"{value.text} ({value.note})" if value.note else value.text
 
 
+def read_tables(doc: Document, tables: list[Table], facts: DocumentFacts | None = None,
+                ) -> tuple[list[ConductivityRecord], tuple[TableSkip, ...]]:
+    """Conductivity records read from the tables, and every table of the document skipped
+    because finding, structuring or reading it raised (the ``documents`` row lists them).
+
+    Each table is its own failure domain: one that raises gives no records, the others all
+    theirs. ``facts`` are read from ``doc`` when None.
+    """
+    skips = [*doc.table_skips, *(t.skipped for t in tables if t.skipped is not None)]
+    records: list[ConductivityRecord] = []
+    if tables:
+        facts = facts if facts is not None else document_to_facts(doc)
+    for table in tables:
+        try:
+            records.extend(table_to_records(doc, table, facts))
+        except Exception as exc:  # one table's bug: the document's other tables are read
+            skips.append(TableSkip.of(table.table_id, "records", exc))
+    return records, tuple(skips)
+
+
 def tables_to_records(doc: Document, tables: list[Table],
                       facts: DocumentFacts | None = None) -> list[ConductivityRecord]:
-    """Conductivity records read from the tables; ``facts`` are read from ``doc`` when None."""
-    if not tables:
-        return []
-    facts = facts if facts is not None else document_to_facts(doc)
-    return [r for t in tables for r in table_to_records(doc, t, facts)]
+    """Conductivity records read from the tables (:func:`read_tables` without the skips)."""
+    return read_tables(doc, tables, facts)[0]
+
+
+def skips_to_text(skips: Sequence[TableSkip]) -> str | None:
+    """The ``documents`` row's ``skipped_tables``: one ``id (stage): reason`` per skipped
+    table, ``; ``-separated; None when every table was read."""
+    return "; ".join(str(s) for s in skips) or None

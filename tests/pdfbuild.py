@@ -83,6 +83,13 @@ class Page:
         return self
 
 
+    def fill(self, x0: float, top: float, x1: float, bottom: float, gray: float = 0.85) -> Page:
+        """A filled rectangle (a shaded table band), drawn in ``gray`` (0 black, 1 white)."""
+        y = self.height - bottom
+        self.ops.append(f"{gray:g} g {x0:.2f} {y:.2f} {x1 - x0:.2f} {bottom - top:.2f} re f 0 g")
+        return self
+
+
 def _escape(text: str) -> str:
     raw = text.encode("cp1252").decode("latin-1")
     return raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")

@@ -76,7 +76,7 @@ def test_extraction_bug_in_our_code_is_told_apart(tmp_path: Path,
     def broken(*_: object) -> None:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(extraction, "document_to_records", broken)
+    monkeypatch.setattr(extraction, "document_to_outputs", broken)
     result = extract_document(_injection_pdf(tmp_path / "ok.pdf"))
     assert result.failed and result.bug
     assert result.document["error"] == "internal error: ZeroDivisionError: oops"
@@ -105,7 +105,7 @@ def test_extraction_cli_exit_3_for_a_bug(tmp_path: Path, monkeypatch: pytest.Mon
     def broken(*_: object) -> None:
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(extraction, "document_to_records", broken)
+    monkeypatch.setattr(extraction, "document_to_outputs", broken)
     code = cli.main(["extract", str(_injection_pdf(tmp_path / "ok.pdf")),
                      "--out", str(tmp_path / "out.parquet")])
     assert code == cli.EXIT_BUG

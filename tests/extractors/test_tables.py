@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -706,6 +707,10 @@ def test_tables_bracketed_cited_value_takes_the_temperature_above() -> None:
     ("Table 3. Conductivities at room temperature", 298.15),
     ("Table 1. Conductivity of samples sintered at 1100 °C", None),
     ("Table 1. Conductivity at 25 °C and at 100 °C", None),
+    ("Table 1. Ionic conductivity of the samples at 25 °C.", 298.15),
+    ("Table 2. Conductivities of Na1+xTi2-xAlx(PO4)3 ceramics measured at 300 °C", 573.15),
+    ("Table 1. Conductivity of the pellets annealed in air at 700 °C", None),
+    ("Table 1. Conductivity of the sample obtained at 1100 °C", None),
 ])
 def test_tables_caption_temperature(caption: str, kelvin: float | None) -> None:
     found = tables.caption_to_temperature(caption)
@@ -771,3 +776,140 @@ def test_tables_document_conductivity_temperature(text: str, kelvin) -> None:
 
     found = text_to_conductivity_temperature(text)
     assert (found.kelvin if found else None) == (pytest.approx(kelvin) if kelvin else None)
+
+
+# --------------------------------------------------------------------------- shared factors
+
+
+@pytest.mark.parametrize(("header", "cell", "sigma"), [
+    ("σ × 10^4 (S cm^-1)", "3.2", 3.2e-4),  # the cells hold σ·10^4
+    ("σ × 10^4/S cm^-1", "3.2", 3.2e-4),
+    ("10^4 σ / S cm^-1", "3.2", 3.2e-4),
+    ("10^4 × σ (S cm^-1)", "3.2", 3.2e-4),
+    ("σ_RT × 10^3 (S cm^-1)", "3.2", 3.2e-3),
+    ("σ·10^-2 (S cm^-1)", "3.2", 320.0),
+    ("σ/10^-6 S cm^-1", "3.2", 3.2e-6),  # σ divided by the unit's power
+    ("σ (10^-4 S cm^-1)", "3.2", 3.2e-4),
+    ("σ (S cm^-1)", "3.2 × 10^-4", 3.2e-4),
+    ("σ (S cm^-1)", "3.2", 3.2),
+])
+def test_tables_header_shared_factor(header: str, cell: str, sigma: float) -> None:
+    column = header_to_column(1, header)
+    assert column is not None
+    read = cell_to_conductivity(cell, column)
+    assert read is not None and read[0].sigma_S_per_cm == pytest.approx(sigma)
+
+
+def test_tables_header_flattened_shared_factor_is_read_and_flagged() -> None:
+    column = header_to_column(1, "σ × 104 (S cm-1)")
+    assert column is not None and column.unsure
+    read = cell_to_conductivity("3.2", column)
+    assert read is not None and read[0].sigma_S_per_cm == pytest.approx(3.2e-4)
+    assert header_to_column(1, "σ (S cm-1)").scale == 1.0
+
+
+def test_tables_header_shared_factor_scales_ranges() -> None:
+    column = header_to_column(1, "σ × 10^5 (S cm^-1)")
+    read = cell_to_conductivity("2–4", column)
+    assert read is not None
+    assert (read[0].sigma_low_S_per_cm, read[0].sigma_high_S_per_cm) == pytest.approx((2e-5, 4e-5))
+
+
+@pytest.mark.parametrize(("header", "kelvin"), [
+    ("σ(25 °C) (S cm^-1)", 298.15),
+    ("σ (300 K)/S cm^-1", 300.0),
+    ("σ (RT) (mS cm^-1)", 298.15),
+    ("σ300 °C (S cm^-1)", 573.15),
+    ("σ (x = 0.2) (S cm^-1)", None),
+    ("σ (25 °C, 100 °C) (S cm^-1)", None),
+])
+def test_tables_header_temperature_alone_in_brackets(header: str, kelvin: float | None) -> None:
+    column = header_to_column(1, header)
+    assert column is not None
+    found = column.temperature.kelvin if column.temperature else None
+    assert found == (pytest.approx(kelvin) if kelvin else None)
+
+
+def test_tables_cell_uncertainty_before_lost_times_sign() -> None:
+    read = cell_to_conductivity("2.8(3)I10^-7", ConductivityColumn(1, "S cm^-1"))
+    assert read is not None and read[0].sigma_S_per_cm == pytest.approx(2.8e-7)
+
+
+def test_tables_impedance_fit_columns_are_not_conductivities() -> None:
+    table = _hand_table(
+        ["Sample", "Rb/kΩ", "Cb/F", "CPE-T (F s^n-1)", "Rgb (kΩ)", "σtotal (S cm^-1)"],
+        [["Li6SrLa2Ta2O12", "22.5", "5.7 × 10^-6", "1.2 × 10^-7", "7.5", "7.0 × 10^-6"]],
+        "Table 1. Impedance data at 22 °C")
+    records = table_to_records(_doc(), table)
+    assert [(r.value_raw, r.conductivity_kind) for r in records] == [("7.0 × 10^-6", "total")]
+
+
+# --------------------------------------------------------------------------- row labels
+
+
+@pytest.mark.parametrize(("label", "clean", "marks"), [
+    ("Ge^&2", "Ge2", ("&",)),
+    ("x = 0.4^a", "x = 0.4", ("a",)),
+    ("In0.4Sn1*.6", "In0.4Sn1.6", ("*",)),
+    ("Li3PS4^†", "Li3PS4", ("†",)),
+    ("Li7La3Zr2O12", "Li7La3Zr2O12", ()),
+    ("Li^+", "Li^+", ()),
+])
+def test_tables_row_label_footnote_marks(label: str, clean: str, marks: tuple[str, ...]) -> None:
+    assert tables.label_to_marks(label) == (clean, marks)
+
+
+def test_tables_row_label_with_a_mark_fills_the_caption_template() -> None:
+    table = _hand_table(["Composition", "σ (S cm^-1)"], [["x = 0.4^a", "1.2 × 10^-3"]],
+                        "Table 1. Conductivity of Na1+xZr2SixP3-xO12")
+    (record,) = table_to_records(_doc(), table)
+    assert record.material_formula == canonical_formula("Na1.4Zr2Si0.4P2.6O12")
+
+
+def test_tables_site_labels_get_no_formula_and_their_note_citation() -> None:
+    """Rows that name what sits on the octahedral site are not compounds: ``Al0.13Ge1.87`` is
+    not a formula; the mark ``&`` cites the note's reference."""
+    table = replace(_hand_table(
+        ["(Al/In^3+, M^4+)2", "σT(400 K)/S cm^-1"],
+        [["Al0.13Ge1.87", "2.8(3) × 10^-7"], ["Ge^&2", "2.2 × 10^-11"]],
+        "Table 7 Overall ionic conductivities at 400 K"),
+        footnotes=("Electrical data for parent compounds are included.",
+                   "^&Data taken from [10]. *Data taken from [16]."))
+    records = table_to_records(_doc(), table)
+    assert [(r.material_raw, r.material_formula, r.flags, r.reference) for r in records] == [
+        ("(Al/In^3+, M^4+)2 = Al0.13Ge1.87", None, "site_label", None),
+        ("(Al/In^3+, M^4+)2 = Ge2", None, "site_label", "[10]")]
+    assert [r.temperature_K for r in records] == [400.0, 400.0]
+
+
+@pytest.mark.parametrize(("label", "formula"), [
+    ("Ge2", "NaGe2(PO4)3"),  # the parent's template holds M2, M listed
+    ("Ti2", "NaTi2(PO4)3"),
+    ("Al0.13Ge1.87", None),  # the nominal template has Al0.4M1.6: amounts differ
+    ("Hf2", None),  # Hf is not among the listed M
+    ("Ge1.6", None),  # two templates hold M1.6: which compound is not certain
+    ("In0.4Ti1.6", "Na1.4In0.4Ti1.6(PO4)3"),
+])
+def test_tables_site_label_fills_the_template_of_its_site(label: str, formula: str | None) -> None:
+    texts = ["Table 7 Conductivities for nominal Na1.4Al0.4M1.6(PO4)3 (M = Ge, Sn, Ti) samples",
+             "Data for parent Na1.0M2(PO4)3 (M = Ge, Sn, Ti) compounds and "
+             "Na1.4In0.4M1.6(PO4)3 (M = Ge, Ti) samples are included."]
+    found = tables.site_label_to_formula(label, texts)
+    assert found == (canonical_formula(formula) if formula else None)
+
+
+@pytest.mark.parametrize("cell", ["110 °C: 8.24×10^-5 25 °C: 1.2×10^-7",
+                                  "110 °C: 8.24 × 10^-5; 25 °C: 1.2 × 10^-7",
+                                  "8.24 × 10^-5 (110 °C) 1.2 × 10^-7 (25 °C)"])
+def test_tables_cell_lists_one_value_per_temperature(cell: str) -> None:
+    table = _hand_table(["Sample", "σ (S cm^-1)"], [["Li3PS4", cell]], "Table 1. Conductivity")
+    records = table_to_records(_doc(), table)
+    assert [(r.sigma_S_per_cm, r.temperature_K) for r in records] == [
+        (pytest.approx(8.24e-5), pytest.approx(110 + C)),
+        (pytest.approx(1.2e-7), pytest.approx(25 + C))]
+    assert len({r.record_id for r in records_to_frame(records).itertuples()}) == 2
+
+
+@pytest.mark.parametrize("cell", ["1.2 (25 °C) see text", "125 (300 °C)", "0.2–1 (90 °C)"])
+def test_tables_cell_with_one_temperature_is_one_value(cell: str) -> None:
+    assert [v.text for v in tables.cell_to_values(cell)] == [cell]

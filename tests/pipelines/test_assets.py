@@ -121,3 +121,25 @@ def test_checks_documents_all_read_lists_failures():
     result = documents_all_read(frame)
     assert not result.passed
     assert "b.pdf: encrypted" in result.metadata["failed"].value
+
+
+def test_assets_raising_table_is_skipped_not_the_document(project: Project,
+                                                          instance: dg.DagsterInstance,
+                                                          monkeypatch: pytest.MonkeyPatch):
+    """As ``ionlit extract``: a table that raises loses its own records only, and the
+    ``documents`` row says which table and why."""
+    from extractors import tables
+    from tests.extractors.test_table_domains import _raise_for, _two_tables
+
+    _two_tables(project.pdfs / "two.pdf")
+    (key,) = register(instance, project.pdfs)
+    monkeypatch.setattr(tables, "table_to_records", _raise_for("p1-t1", tables.table_to_records))
+    assert materialize(project, instance, list(PER_DOCUMENT), key).success
+    corpus = materialize(project, instance, ["conductivity", "documents"])
+    assert corpus.success
+    records = corpus.output_for_node("conductivity")
+    assert set(zip(records["source"], records["material_raw"], strict=True)) == {
+        ("table", "Li10GeP2S12"), ("table", "Li3YCl6"), ("text", "Li6PS5Cl")}
+    (row,) = corpus.output_for_node("documents").to_dict("records")
+    assert row["status"] == "ok" and row["n_records"] == 3
+    assert row["skipped_tables"].startswith("p1-t1 (records): ValueError: min() arg is an empty")

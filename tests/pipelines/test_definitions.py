@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
 PER_DOCUMENT = {"document", "layout", "document_facts", "found_tables", "table_cells",
-                "table_records", "text_records"}
+                "table_records", "table_skips", "text_records"}
 CORPUS = {"documents", "conductivity", "tables", "decisions", "reconciliation", "curated_view",
           "corpus_snapshot", "reconciliation_report", "documents_dataset", "conductivity_dataset",
           "tables_dataset", "reconciliation_dataset", "curated_dataset"}

@@ -31,7 +31,7 @@ document_partitions = dg.DynamicPartitionsDefinition(name=PARTITIONS_NAME)
 
 #: The assets materialised per document, in order: ``document`` first, whatever happens.
 PER_DOCUMENT = ("document", "layout", "document_facts", "found_tables", "table_cells",
-                "table_records", "text_records")
+                "table_records", "table_skips", "text_records")
 CODE_VERSION_TAG = "dagster/code_version"
 DATA_VERSION_TAG = "dagster/data_version"
 

@@ -18,7 +18,7 @@ import dagster as dg
 import pandas as pd
 
 from extractors import mentions, tables
-from extractors.document import Document
+from extractors.document import Document, TableSkip
 from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.extraction import records_of_document, rows_to_documents
 from extractors.records import records_to_frame
@@ -49,10 +49,11 @@ _CORPUS = {"group_name": STAGE, "code_version": GATHER_CODE_VERSION, "owners": O
 _ALL_READ = {"allow_missing_partitions": True}
 
 
-def _output(layout: Document, value: object, metadata: dict[str, object]) -> dg.Output[object]:
+def _output(layout: Document, value: object, metadata: dict[str, object],
+            output_name: str = "result") -> dg.Output[object]:
     """The output with the data version of its document (content read by this code)."""
-    return dg.Output(value, data_version=document_data_version(layout.sha256, CODE_VERSION),
-                     metadata=metadata)
+    return dg.Output(value, output_name, metadata=metadata,
+                     data_version=document_data_version(layout.sha256, CODE_VERSION))
 
 
 @dg.asset(**_PER_DOCUMENT, kinds={"python"})
@@ -88,16 +89,34 @@ def table_cells(context: dg.AssetExecutionContext, layout: Document,
     yield _output(layout, df, frame_metadata(df))
 
 
-@dg.asset(**_PER_DOCUMENT, kinds={"pandas"})
+def _per_document_out(kinds: set[str], description: str) -> dg.AssetOut:
+    """An output of a per-document multi-asset, set up as ``_PER_DOCUMENT`` sets an asset."""
+    return dg.AssetOut(group_name=STAGE, code_version=CODE_VERSION, is_required=False,
+                       owners=OWNERS, tags=_PER_DOCUMENT["tags"], kinds=kinds,
+                       description=description)
+
+
+@dg.multi_asset(
+    outs={"table_records": _per_document_out(
+              {"pandas"}, "Conductivity records read from the document's tables."),
+          "table_skips": _per_document_out(
+              {"python"}, "Tables of the document skipped because finding, structuring or "
+                          "reading them raised (each table is its own failure domain); the "
+                          "`documents` row lists them.")},
+    partitions_def=document_partitions)
 def table_records(context: dg.AssetExecutionContext, layout: Document,
                   found_tables: list[Table],
                   document_facts: DocumentFacts) -> Iterator[dg.Output[object]]:
-    """Conductivity records read from the document's tables."""
+    """Conductivity records read from the document's tables, one table at a time: a table
+    that raises is skipped (``table_skips``), never the document (as ``ionlit extract``)."""
     if skip_if_current(context):
         return
-    df = records_of_document(document_facts, tables.tables_to_records(layout, found_tables,
-                                                                      document_facts))
-    yield _output(layout, df, frame_metadata(df))
+    records, skips = tables.read_tables(layout, found_tables, document_facts)
+    df = records_of_document(document_facts, records)
+    yield _output(layout, df, frame_metadata(df), "table_records")
+    yield _output(layout, list(skips), {"n_skipped": len(skips),
+                                        "skipped": examples([str(s) for s in skips])},
+                  "table_skips")
 
 
 @dg.asset(**_PER_DOCUMENT, kinds={"spacy"})
@@ -158,16 +177,21 @@ def rows_with_aliases(rows: list[dict[str, object]],
 
 
 @dg.asset(**_CORPUS, kinds={"pandas"},
-          ins={"document": dg.AssetIn(metadata=_ALL_READ)})
+          ins={"document": dg.AssetIn(metadata=_ALL_READ),
+               "table_skips": dg.AssetIn(metadata=_ALL_READ)})
 def documents(context: dg.AssetExecutionContext, document: dict[str, dict[str, object]],
-              conductivity: pd.DataFrame, pdfs: PdfFolder) -> dg.Output[pd.DataFrame]:
-    """One row per PDF of the folder, read, failed or alias, with its number of records.
+              table_skips: dict[str, list[TableSkip]], conductivity: pd.DataFrame,
+              pdfs: PdfFolder) -> dg.Output[pd.DataFrame]:
+    """One row per PDF of the folder, read, failed or alias, with its number of records and
+    the tables skipped because one raised.
 
     An alias (same bytes as an earlier file name) gets the first file's row under its own
     name, ``status`` ``ok`` and ``n_records`` 0: its records are the first file's, once.
     """
     aliases = stamps_to_aliases(pdfs.stamps(), set(document))
-    rows = rows_with_aliases([document[key] for key in sorted(document)], aliases)
+    read = [{**document[key], "skipped_tables": tables.skips_to_text(table_skips.get(key, ()))}
+            for key in sorted(document)]
+    rows = rows_with_aliases(read, aliases)
     alias_names = [str(row["doc_name"]) for row in rows if "_alias_of" in row]
     df = rows_to_documents([{k: v for k, v in row.items() if k != "_alias_of"} for row in rows],
                            conductivity)
