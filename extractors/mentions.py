@@ -97,6 +97,10 @@ SHARED_EXPONENT = "shared_exponent"
 # Words after which a clause is about something else: no temperature is shared across them.
 _CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
 
+# Signs that join a mantissa to its power of ten ("2 × 10^-4", "2 x 10^-4", Elsevier's "$").
+_TIMES_SIGNS = frozenset({"×", "x", "X", "·", "⋅", "∙", "$", "*"})
+# A token that ends in a multiplication sign: alone ("×") or after a mantissa ("1.5x", "0.2)×").
+_DANGLING_TIMES_RE = re.compile(r"(?:^|[\d)])[×xX·⋅∙$*]$")
 _UNSURE_EXPONENT = "unsure_exponent"
 _UNSURE_TIMES = "unsure_times_sign"
 # Some publisher fonts map × to "9": "4 9 10^-3 S cm^-1" has no other reading.
@@ -108,20 +112,29 @@ if not Doc.has_extension("conductivity_mentions"):
 # --- tokenizer -----------------------------------------------------------------------------------
 
 _DASH = "-−–‐\ufffd"
-# "at293 K": the reader lost the space between "at" and a temperature.
-_PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
+# "at293 K": the reader lost the space between "at" and a temperature; "×10^-4": the mantissa's
+# space fell on the other side of the multiplication sign.
+_PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)|^[×·⋅∙](?=1[0Oo])|^=(?=[-−+~≈.\d])""")
 # A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
 # superscript after punctuation ("0.5 mS/cm,^22") or in brackets ("Li3N^[20]") is its own token.
+# The bracket of an uncertainty ("1.5(3)") stays on its number; a multiplication sign glued to a
+# mantissa ("1.7× 10^-6") is split from it.
 _SUFFIX_RE = re.compile(
-    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’)\]}}%]"
+    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’\]}}%]"
+    r"|(?<!\d\(\d)(?<!\d\(\d\d)\)|(?<=[\d)])[×·⋅∙]"
     r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*"
     r"|\^\[\d{1,3}(?:[,–-]\d{1,3})*\])$"
 )
-# A slash splits ("mS/cm", "Li/Na"), except in a bracketed fractional amount ("La(2/3)−x").
+# A slash splits ("mS/cm", "Li/Na"), except in a bracketed fractional amount ("La(2/3)−x"); an
+# equals sign before a number splits ("σ=1.5×10^-5"), and a unit set against its power of ten
+# ("10^-4Scm^-1", "10^-4S cm^-1") is cut from it.
 _INFIX_RE = re.compile(
     rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)"
+    r"|(?<=\d)[xX](?=10\^)|(?<=\d)±(?=[\d.])|(?<=[^\s=<>≤≥])=(?=[-−+~≈.\d])"
+    r"|(?<!\(\d)(?<!\(\d\d)(?<=\d)\)(?=[×·⋅∙xX]1[0Oo])"
+    r"|(?:(?<=\^[-−–]\d)|(?<=\^[-−–]\d\d))(?=[mμµ]?S(?:c?m|/|$))"
     r"|(?<!\(\d)(?<!\(\d\d)/(?!\d{1,2}\))"
-    r"|(?<=[A-Za-z])[·⋅∙](?=c?m\b)|(?<=\d)\((?=[Oo]hm|Ω)"
+    r"|(?:(?<=[A-Za-z])|(?<=\^-1))[·⋅∙](?=c?m\b)|(?<=\d)\((?=[Oo]hm|Ω)"
 )
 #: A citation superscript in brackets closing a token ("Li3N^[20]"): the suffix splits it off.
 _CITED_END = re.compile(r"\^\[\d{1,3}(?:[,–-]\d{1,3})*\]$")
@@ -412,10 +425,28 @@ class _Linking(MaterialsMixin):
                 continue
             labels = ("NUM_JOIN", "LIST_JOIN") if lists else ("NUM_JOIN",)
             join = self.ending_at(j, *labels)
+            if join is not None and join.text in _TIMES_SIGNS and start == j < i:
+                opening = self.bracketed_mantissa(join.start, floor)
+                if opening is not None:  # "(2.3 ± 0.2) × 10^-4": the bracket is the mantissa
+                    return opening
             if join is None or join.start - 1 not in self.numbers or join.start <= floor:
                 break
             j = join.start
         return start
+
+    def bracketed_mantissa(self, end: int, floor: int) -> int | None:
+        """The "(" of a mantissa with its uncertainty, ``( m ± u )``, closing at token ``end``."""
+        if end - 5 < floor or [self.doc[k].text for k in (end - 5, end - 3, end - 1)] != [
+                "(", "±", ")"]:
+            return None
+        return end - 5 if {end - 4, end - 2} <= self.numbers else None
+
+    def dangling_times(self, a: int) -> bool:
+        """A power of ten at token ``a`` follows a multiplication sign whose mantissa was not
+        read ("σ=1.5×10^-5" split badly, "1.7× 10^-6"): the value is not the power alone."""
+        if a == 0 or not self.doc[a].text.startswith(("10", "1O", "1o")):
+            return False
+        return _DANGLING_TIMES_RE.search(self.doc[a - 1].text) is not None
 
     def change_items(self, start: int, end: int) -> list[tuple[int, int]] | None:
         """"drops from 12.53 to 1.34 mS cm^-1": a change between two stated values, not a
@@ -450,6 +481,8 @@ class _Linking(MaterialsMixin):
 
     def read_value(self, a: int, b: int, unit: Span, suffix: str = "",
                    qualified: bool = True) -> _Value | None:
+        if self.dangling_times(a):
+            return None
         qualifier = self.ending_at(a, *_QUALIFIER_TEXT) if qualified else None
         parts = [_QUALIFIER_TEXT[qualifier.label_] if qualifier is not None else ""]
         for t in self.doc[a:b]:
@@ -597,7 +630,7 @@ def load_nlp() -> Language:
 #: What every conductivity unit of the ``COND_UNIT`` patterns (patterns/mentions.jsonl) has
 #: in its text: ``S`` then ``cm`` or ``m`` (``S cm^-1``, ``mS/cm``, ``S·m^-1``, ``Scm^-1``), ``Ω``
 #: or ``ohm``, or ``mho``. Tokens are substrings of the text with only spaces between them.
-_UNIT_TRACE = re.compile(r"S\s*[·⋅∙/]?\s*[cC]?[mM]|Ω|Ω|[Oo]hm|(?i:mho)")
+_UNIT_TRACE = re.compile(r"S\s*[·⋅∙/.]?\s*[cC]?[mM]|Ω|Ω|[Oo]hm|(?i:mho)")
 
 
 def may_state_conductivity(text: str) -> bool:

@@ -119,8 +119,11 @@ _MANTISSA = r"(?:[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)"
 _UNCERTAINTY = r"(?:\(\d+\))?"
 _PLAIN_RE = re.compile(rf"(?P<mant>{_MANTISSA}){_UNCERTAINTY}(?:\s*±\s*{_MANTISSA})?")
 _E_NOTATION_RE = re.compile(rf"(?P<mant>{_MANTISSA}){_UNCERTAINTY}[eE](?P<exp>[-+]?\d+)")
+# "(2.3 ± 0.2) × 10^-4", the value is the mantissa; the uncertainty is no range.
+_STATED_MANTISSA = (rf"(?:\(\s*(?P<bmant>{_MANTISSA})\s*±\s*{_MANTISSA}\s*\)"
+                    rf"|(?P<mant>{_MANTISSA}){_UNCERTAINTY}(?:\s*±\s*{_MANTISSA})?)")
 _POWER_RE = re.compile(
-    rf"(?:(?P<mant>{_MANTISSA}){_UNCERTAINTY}\s*×\s*|(?P<sign>[-+]?))10\^(?P<exp>[-+]?\d+)"
+    rf"(?:{_STATED_MANTISSA}\s*×\s*|(?P<sign>[-+]?))10\^(?P<exp>[-+]?\d+)"
 )
 # A power of ten whose superscript was lost but whose minus survived: "1.03 × 10–5", "10−4",
 # "10–3" (a range would not fall from 10 to one digit).
@@ -145,7 +148,7 @@ def _number_text_to_float(text: str) -> tuple[float, bool]:
     if m := _E_NOTATION_RE.fullmatch(text):
         return _decimal_to_float(m["mant"], m["exp"]), False
     if m := _POWER_RE.fullmatch(text):
-        return _decimal_to_float(m["mant"], m["exp"], m["sign"] or ""), False
+        return _decimal_to_float(m["mant"] or m["bmant"], m["exp"], m["sign"] or ""), False
     if m := _UNMARKED_POWER_RE.fullmatch(text):
         return _decimal_to_float(m["mant"], "-" + m["exp"]), True
     if _LOST_POWER_RE.fullmatch(text):

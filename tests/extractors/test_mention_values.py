@@ -1,0 +1,138 @@
+"""Tests for how extractors/mentions.py reads a stated value: spacing around ×, = and exponents,
+uncertainties, unit spellings, temperatures and kinds (issue 16, classes 4, 5, 7 and 8).
+
+Every sentence here is made up for the form it tests.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractors.mentions import Mention, load_nlp, text_to_mentions
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def _values(text: str, nlp) -> list[float | None]:
+    return [m.conductivity.sigma_S_per_cm for m in text_to_mentions(text, nlp)]
+
+
+def _one(text: str, nlp) -> Mention:
+    found = text_to_mentions(text, nlp)
+    assert len(found) == 1, [(m.value_raw, m.material_raw) for m in found]
+    return found[0]
+
+
+# --- spacing around ×, = and exponents -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "sigma"),
+    [
+        ("1.7× 10^-6 S cm^-1", 1.7e-6),
+        ("1.7 ×10^-6 S cm^-1", 1.7e-6),
+        ("1.7×10^-6 S cm^-1", 1.7e-6),
+        ("2.3×10^-4S cm^-1", 2.3e-4),
+        ("2.3×10^-4S/cm", 2.3e-4),
+        ("10^-4Scm^-1", 1e-4),
+        ("2.3x10^-4 S cm^-1", 2.3e-4),
+        ("0.31 ×10^-4 S cm^-1", 3.1e-5),
+    ],
+)
+def test_mention_values_spacing_around_times_keeps_the_mantissa(nlp, written, sigma):
+    m = _one(f"The conductivity of Li3PS4 is {written} at 25 °C.", nlp)
+    assert m.conductivity.sigma_S_per_cm == pytest.approx(sigma)
+    assert m.material_raw == "Li3PS4"
+
+
+@pytest.mark.parametrize("equals", ["σ=1.5×10^-5", "σ =1.5×10^-5", "σ= 1.5 × 10^-5"])
+def test_mention_values_equals_sign_glued_to_the_value(nlp, equals):
+    m = _one(f"Li3PS4 has {equals} S cm^-1 at 25 °C.", nlp)
+    assert m.conductivity.sigma_S_per_cm == pytest.approx(1.5e-5)
+
+
+@pytest.mark.parametrize("times", ["*", "×"])
+def test_mention_values_times_without_a_read_mantissa_publishes_nothing(nlp, times):
+    # the mantissa is not a number the pipeline reads: the power alone is not the value
+    assert _values(f"The conductivity of Li3PS4 is 2,3{times}10^-4 S cm^-1.", nlp) == []
+
+
+_TIMES = st.sampled_from(["×", "x", "·", "⋅"])
+_SPACE = st.sampled_from(["", " "])
+
+
+@st.composite
+def _stated_power(draw: st.DrawFn) -> tuple[str, float]:
+    """A sentence stating m × 10^e in one of the spacings papers print, and m·10^e."""
+    whole = draw(st.integers(1, 99))
+    decimals = draw(st.sampled_from(["", "0", "5", "25", "07"]))
+    mantissa = f"{whole}.{decimals}" if decimals else str(whole)
+    exponent = draw(st.integers(-12, -1))
+    uncertainty = draw(st.sampled_from(["", "(3)", " ± 0.2", "bracket"]))
+    number = f"{mantissa}{uncertainty}" if uncertainty != "bracket" else f"({mantissa} ± 0.1)"
+    times = draw(_TIMES)
+    if times == "x" and uncertainty == "bracket":
+        times = "×"
+    before, after = draw(_SPACE), draw(_SPACE)
+    unit_space = draw(_SPACE)
+    unit = draw(st.sampled_from(["S cm^-1", "S/cm", "Scm^-1", "S·cm^-1"]))
+    lead = draw(st.sampled_from(["The conductivity of Li3PS4 is ", "Li3PS4 has σ=",
+                                 "Li3PS4 has σ = ", "Li3PS4 reaches σRT = "]))
+    text = f"{lead}{number}{before}{times}{after}10^{exponent}{unit_space}{unit} at 25 °C."
+    return text, float(f"{mantissa}e{exponent}")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_stated_power())
+def test_mention_values_mantissa_before_times_is_never_dropped(nlp, case):
+    """"m × 10^e" gives m·10^e or nothing, whatever the spacing: never 10^e alone."""
+    text, sigma = case
+    for value in _values(text, nlp):
+        assert value is not None and math.isclose(value, sigma, rel_tol=1e-9), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The conductivity of Li3PS4 is 1.7× 10^-6 S cm^-1 at 25 °C.",
+        "Li3PS4 has σ=1.5×10^-5 S cm^-1 at 25 °C.",
+        "Li3PS4 has σ = 2.3×10^-4S cm^-1 at 25 °C.",
+        "The conductivity of Li3PS4 is (2.3±0.2)×10^-4 S cm^-1 at 25 °C.",
+    ],
+)
+def test_mention_values_property_forms_are_read_not_only_refused(nlp, text):
+    # the property above allows "nothing"; these common spellings must give the value
+    assert len(_values(text, nlp)) == 1
+
+
+# --- uncertainties and unit spellings ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "sigma"),
+    [
+        ("(2.3 ± 0.2) × 10^-4 S cm^-1", 2.3e-4),
+        ("1.5(3) × 10^-5 S cm^-1", 1.5e-5),
+        ("1.5(3)·10^-5 S cm^-1", 1.5e-5),
+        ("5.4 ± 0.8 mS cm^-1", 5.4e-3),
+        ("2.3 S·cm^-1", 2.3),
+        ("2.3 mS·cm^-1", 2.3e-3),
+        ("2.3 S.cm^-1", 2.3),
+        ("2.3 × 10^-4 Ω^-1·cm^-1", 2.3e-4),
+        ("2.3 × 10^-4 Ω^-1 cm^-1", 2.3e-4),
+        ("2.3 × 10^-4 (ohm cm)^-1", 2.3e-4),
+        ("2.3 mS/cm", 2.3e-3),
+        ("2.3E−4 S cm^-1", 2.3e-4),
+    ],
+)
+def test_mention_values_uncertainty_and_unit_spellings(nlp, written, sigma):
+    m = _one(f"The conductivity of Li3PS4 is {written} at 25 °C.", nlp)
+    c = m.conductivity
+    assert (c.sigma_S_per_cm, c.qualifier) == (pytest.approx(sigma), "exact")
