@@ -39,6 +39,8 @@ _KIND_LABELS = {"KIND_GB": "grain_boundary", "KIND_BULK": "bulk", "KIND_TOTAL": 
                 "KIND_ELECTRONIC": "electronic", "KIND_IONIC": "ionic"}
 
 _KIND_JOINS = frozenset({"and", "or", ",", "/", "+", "&", "the"})
+# Words after which a clause is about something else: a kind is not carried across them.
+_CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
 
 
 class KindsMixin(LinkingBase):
@@ -68,7 +70,7 @@ class KindsMixin(LinkingBase):
     def governing_kinds(self, sent: Span, start: int) -> list[str]:
         word = self.governing_word(sent, start)
         if word is None:
-            return []
+            return self.listed_electronic(sent, start)
         own = _sigma_kind(word.text)
         if own is not None:
             return [own]
@@ -88,6 +90,21 @@ class KindsMixin(LinkingBase):
                                                               formulas_only=True)):
                     return [_KIND_LABELS[w.label_]]
         return []
+
+    def listed_electronic(self, sent: Span, start: int) -> list[str]:
+        """"a low electronic conductivity: A (x S cm^-1), B (y S cm^-1) and C (z S cm^-1)": the
+        later values of a list keep the electronic kind their conductivity word gives the first,
+        while no other kind word, contrast or ";" comes between."""
+        words = [w for w in self.spans("COND_WORD", "NONIONIC", "KIND_NOUN")
+                 if w.start >= sent.start and w.end <= start]
+        if not words:
+            return []
+        word = max(words, key=lambda w: (w.end, len(w)))
+        if any(t.text == ";" or t.lower_ in _CONTRAST_WORDS or self.kind_of(t.i) is not None
+               for t in self.doc[word.end:start]):
+            return []
+        kinds = self.kind_items(self.modifier_tokens(word.start, sent.start))
+        return kinds if kinds == ["electronic"] else []
 
     def modifier_tokens(self, i: int, floor: int) -> list[int]:
         """Tokens of the kind words and joins right before token ``i`` (brackets skipped)."""

@@ -97,6 +97,15 @@ SHARED_EXPONENT = "shared_exponent"
 # Words after which a clause is about something else: no temperature is shared across them.
 _CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
 
+# A σ with its temperature as subscript or bracket: "σ300K", "σ_25 °C", "σT(400 K)", "σ(RT)".
+_SYMBOL_TEMPERATURE_RE = re.compile(
+    r"σ[_{]?(?:[A-Za-z]{1,6}[,_]?)?\(?\s?(?P<temperature>[-−]?\d+(?:\.\d+)?\s?(?:°\s?[CF]|℃|K)"
+    r"|RT|r\.t\.)\s?\)?(?![\w°])")
+# Processes that never run near room temperature: a temperature this low after them is the
+# measurement's ("sintered by SPS at 25 °C were ..."); drying, quenching or treating may.
+_HOT_PROCESS_RE = re.compile(r"sinter|calcin|fir(?:ed|ing)$|melt")
+#: Highest temperature (K) read as a measurement's after a high-temperature process word.
+MAX_AMBIENT_K = 313.15
 # Signs that join a mantissa to its power of ten ("2 × 10^-4", "2 x 10^-4", Elsevier's "$").
 _TIMES_SIGNS = frozenset({"×", "x", "X", "·", "⋅", "∙", "$", "*"})
 # A token that ends in a multiplication sign: alone ("×") or after a mantissa ("1.5x", "0.2)×").
@@ -118,10 +127,12 @@ _PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)|^[×·⋅�
 # A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
 # superscript after punctuation ("0.5 mS/cm,^22") or in brackets ("Li3N^[20]") is its own token.
 # The bracket of an uncertainty ("1.5(3)") stays on its number; a multiplication sign glued to a
-# mantissa ("1.7× 10^-6") is split from it.
+# mantissa ("1.7× 10^-6") is split from it, and so is a citation glued to a temperature
+# ("115°C^17", "25 °C^2-8").
 _SUFFIX_RE = re.compile(
     rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’\]}}%]"
     r"|(?<!\d\(\d)(?<!\d\(\d\d)\)|(?<=[\d)])[×·⋅∙]"
+    r"|(?:(?<=[°◦º˚∘][CF])|(?<=℃)|(?<=\dK)|(?<=^K))\^\d{1,3}(?:[,–-]\d{1,3})*"
     r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*"
     r"|\^\[\d{1,3}(?:[,–-]\d{1,3})*\])$"
 )
@@ -136,6 +147,8 @@ _INFIX_RE = re.compile(
     r"|(?<!\(\d)(?<!\(\d\d)/(?!\d{1,2}\))"
     r"|(?:(?<=[A-Za-z])|(?<=\^-1))[·⋅∙](?=c?m\b)|(?<=\d)\((?=[Oo]hm|Ω)"
 )
+#: A citation superscript on a kelvin sign ("298 K^17"), no formula: the suffix splits it off.
+_CITED_KELVIN = re.compile(r"K\^\d{1,3}(?:[,–-]\d{1,3})*")
 #: A citation superscript in brackets closing a token ("Li3N^[20]"): the suffix splits it off.
 _CITED_END = re.compile(r"\^\[\d{1,3}(?:[,–-]\d{1,3})*\]$")
 _FORMULA_TOKEN_RE = re.compile(
@@ -149,7 +162,8 @@ def _is_whole_token(text: str) -> bool:
     A formula starts with a capital or a bracket, has a capital and a digit, bracket or adduct
     dot, and balanced brackets; ``(Li7P3S11)`` wrapped whole in brackets is split as prose.
     """
-    if not _FORMULA_TOKEN_RE.match(text) or text[-1] in ".,;:" or _CITED_END.search(text):
+    if (not _FORMULA_TOKEN_RE.match(text) or text[-1] in ".,;:" or _CITED_END.search(text)
+            or _CITED_KELVIN.fullmatch(text)):
         return False
     if not any(c.isdigit() or c in "([·" for c in text) or not any("A" <= c <= "Z" for c in text):
         return False
@@ -589,21 +603,25 @@ class _Linking(MaterialsMixin):
         word = max(words, key=lambda w: w.end)
         if any(word.end <= u.start < start for u in self.units):
             return None
-        end = word.end  # "σ300K" is split as "σ300" "K": the unit glued to it belongs to it
-        while end < start and not self.doc[end - 1].whitespace_ and not self.doc[end].is_punct:
-            end += 1
-        written = self.doc[word.start:end].text
-        subscript = written[1:].lstrip("_ ")
-        found = parse_temperature(subscript) if subscript else None
-        if found is None:
+        # "σ300K" and "σT(400" "K" ")" are split by the tokenizer: read the tokens up to the value
+        m = _SYMBOL_TEMPERATURE_RE.match(self.doc[word.start:min(start, word.end + 4)].text)
+        found = parse_temperature(m["temperature"]) if m else None
+        if m is None or found is None:
             return None
         return Temperature(found.kelvin, found.low_kelvin, found.high_kelvin, found.qualifier,
-                           written)
+                           m.group().rstrip())
 
     def is_process(self, temp: Span) -> bool:
-        """A temperature right after "sintered", "annealing", ... is not a measurement's."""
+        """A temperature right after "sintered", "annealing", ... is not a measurement's, unless
+        no such process runs at it ("sintered by SPS at 25 °C were 1.4 × 10^-4 S cm^-1")."""
         lo = max(temp.sent.start, temp.start - 4)
-        return any(s.start >= lo and s.end <= temp.start for s in self.spans("PROCESS"))
+        words = [s for s in self.spans("PROCESS") if s.start >= lo and s.end <= temp.start]
+        if not words:
+            return False
+        if not all(_HOT_PROCESS_RE.match(w.text.lower()) for w in words):
+            return True
+        found = parse_temperature(temp.text)
+        return found is None or found.kelvin is None or found.kelvin > MAX_AMBIENT_K
 
     def read_temperature(self, span: Span) -> Temperature | None:
         qualifier = self.ending_at(span.start, *_QUALIFIER_TEXT)

@@ -136,3 +136,83 @@ def test_mention_values_uncertainty_and_unit_spellings(nlp, written, sigma):
     m = _one(f"The conductivity of Li3PS4 is {written} at 25 °C.", nlp)
     c = m.conductivity
     assert (c.sigma_S_per_cm, c.qualifier) == (pytest.approx(sigma), "exact")
+
+
+# --- temperatures --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tail", "kelvin"),
+    [
+        ("at 115°C^17.", 388.15),
+        ("at 25 °C^2-8.", 298.15),
+        ("at 298 K^17.", 298.0),
+    ],
+)
+def test_mention_values_citation_glued_to_a_temperature(nlp, tail, kelvin):
+    m = _one(f"The conductivity of Li3PS4 is 1.0 × 10^-3 S cm^-1 {tail}", nlp)
+    assert m.temperature_K == pytest.approx(kelvin)
+
+
+@pytest.mark.parametrize(
+    ("symbol", "kelvin"),
+    [
+        ("σT(400 K)", 400.0),
+        ("σ(300 K)", 300.0),
+        ("σ25 °C", 298.15),
+        ("σ25°C", 298.15),
+        ("σ300K", 300.0),
+        ("σ_RT", 298.15),
+    ],
+)
+def test_mention_values_temperature_in_the_symbol(nlp, symbol, kelvin):
+    m = _one(f"Li3PS4 shows {symbol} = 1.5(3) × 10^-5 S cm^-1.", nlp)
+    assert m.temperature_K == pytest.approx(kelvin)
+    assert m.temperature is not None and m.temperature.raw == symbol
+
+
+def test_mention_values_bare_number_subscript_is_no_temperature(nlp):
+    # σ300 is 300 °C in one paper and 300 K in the next: the document does not say which
+    assert _one("Li3PS4 shows σ300 = 2.7 × 10^-2 S cm^-1.", nlp).temperature is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kelvin"),
+    [
+        ("The conductivity of Li3PS4 sintered by SPS at 25 °C was 1.4 × 10^-4 S cm^-1.", 298.15),
+        ("Li3PS4 sintered at 1200 °C showed a conductivity of 1.4 × 10^-4 S cm^-1.", None),
+        ("Li3PS4 annealed at 30 °C showed a conductivity of 1.4 × 10^-4 S cm^-1.", None),
+        ("Li3PS4 dried at 25 °C showed a conductivity of 1.4 × 10^-4 S cm^-1.", None),
+    ],
+)
+def test_mention_values_process_temperatures_are_not_measurements(nlp, sentence, kelvin):
+    """No sintering runs at 25 °C: that temperature is the measurement's. Annealing and drying
+    may run near room temperature, so those stay process temperatures."""
+    assert _one(sentence, nlp).temperature_K == kelvin
+
+
+# --- kinds ---------------------------------------------------------------------------------------
+
+
+def test_mention_values_electronic_kind_carries_over_a_list(nlp):
+    text = ("These sulfides show a low electronic conductivity: Li3PS4 (2 × 10^-9 S cm^-1), "
+            "Li7P3S11 (3 × 10^-9 S cm^-1) and Li6PS5Cl (4 × 10^-9 S cm^-1).")
+    found = text_to_mentions(text, nlp)
+    assert [(m.material_raw, m.kind) for m in found] == [
+        ("Li3PS4", "electronic"), ("Li7P3S11", "electronic"), ("Li6PS5Cl", "electronic")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Li3PS4 shows a low electronic conductivity of 2 × 10^-9 S cm^-1, while Li7P3S11 shows "
+        "1.2 mS cm^-1.",
+        "Li3PS4 shows a low electronic conductivity of 2 × 10^-9 S cm^-1 and Li7P3S11 an ionic "
+        "one of 1.2 mS cm^-1.",
+        "Li3PS4 shows a low electronic conductivity of 2 × 10^-9 S cm^-1; Li7P3S11 reaches "
+        "1.2 mS cm^-1.",
+    ],
+)
+def test_mention_values_electronic_kind_stops_at_a_contrast(nlp, text):
+    kinds = [m.kind for m in text_to_mentions(text, nlp)]
+    assert kinds == ["electronic", "unspecified"]
