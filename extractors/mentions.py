@@ -93,6 +93,8 @@ TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption"})
 MATERIAL_KINDS = ("specific", "composite", "class")
 #: Flag of a list item whose power of ten is written on the last item only ("2.3 and 1.3 × 10^-10").
 SHARED_EXPONENT = "shared_exponent"
+#: Flag of a value whose temperature is the one the sentence before measured at.
+TEMPERATURE_FROM_PREVIOUS = "temperature_from_previous_sentence"
 
 # Words after which a clause is about something else: no temperature is shared across them.
 _CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
@@ -393,6 +395,8 @@ class _Linking(MaterialsMixin):
         values = self.share_exponent(values, unit)
         temperature = (self.find_temperature(sent, start, unit.end)
                        or self.symbol_temperature(sent, start))
+        if temperature is None and (temperature := self.previous_temperature(sent)) is not None:
+            values = [replace(v, flags=(*v.flags, TEMPERATURE_FROM_PREVIOUS)) for v in values]
         kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
         # A change ("drops from 12.53 to 1.34 mS cm^-1") or a list of kinds: one material.
         if change or (len(values) > 1 and len(set(kinds)) == len(values)):
@@ -442,7 +446,8 @@ class _Linking(MaterialsMixin):
             if join is not None and join.text in _TIMES_SIGNS and start == j < i:
                 opening = self.bracketed_mantissa(join.start, floor)
                 if opening is not None:  # "(2.3 ± 0.2) × 10^-4": the bracket is the mantissa
-                    return opening
+                    start = j = opening
+                    continue
             if join is None or join.start - 1 not in self.numbers or join.start <= floor:
                 break
             j = join.start
@@ -610,6 +615,29 @@ class _Linking(MaterialsMixin):
             return None
         return Temperature(found.kelvin, found.low_kelvin, found.high_kelvin, found.qualifier,
                            m.group().rstrip())
+
+    def previous_temperature(self, sent: Span) -> Temperature | None:
+        """"Impedance was measured at 50 °C. The conductivity was 2 × 10^-3 S cm^-1.": the one
+        temperature the sentence before measures conductivity at (a measuring verb and a
+        conductivity word or method, no value of its own), when this sentence names no
+        temperature, extrapolation or process of its own. Never across a paragraph."""
+        k = self.sentence_index(sent)
+        if k == 0:
+            return None
+        prev = self.sentences[k - 1]
+        if any(sent.start <= s.start < sent.end for s in self.spans("TEMPERATURE", "PROCESS")) or (
+                any(t.lower_.startswith(("temperat", "extrapol")) for t in sent)):
+            return None
+        if any(prev.start <= u.start < prev.end for u in self.units) or not all(
+                any(prev.start <= s.start < prev.end for s in self.spans(*labels))
+                for labels in (("MEASURE",), ("COND_WORD", "TRANSPORT_METHOD"))):
+            return None
+        temps = [s for s in filter_spans(self.spans("TEMPERATURE"))
+                 if prev.start <= s.start and s.end <= prev.end]
+        if len(temps) != 1 or self.is_process(temps[0]):
+            return None
+        found = self.read_temperature(temps[0])
+        return found if found is not None and found.kelvin is not None else None
 
     def is_process(self, temp: Span) -> bool:
         """A temperature right after "sintered", "annealing", ... is not a measurement's, unless

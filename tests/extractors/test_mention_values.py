@@ -216,3 +216,51 @@ def test_mention_values_electronic_kind_carries_over_a_list(nlp):
 def test_mention_values_electronic_kind_stops_at_a_contrast(nlp, text):
     kinds = [m.kind for m in text_to_mentions(text, nlp)]
     assert kinds == ["electronic", "unspecified"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kelvin"),
+    [
+        ("The impedance of Li3PS4 was measured at 50 °C. The conductivity was "
+         "1.0 × 10^-3 S cm^-1.", 323.15),
+        ("We repeat five simulations at 300 K for Li3PS4. They yielded conductivities ranging "
+         "from 36 to 221 mS/cm.", 300.0),
+        # a process, a range, two temperatures, another technique, an extrapolation: no
+        ("The pellets of Li3PS4 were sintered at 1200 °C. The conductivity was "
+         "1.0 × 10^-3 S cm^-1.", None),
+        ("The impedance of Li3PS4 was measured from 25 to 100 °C. The conductivity was "
+         "1.0 × 10^-3 S cm^-1.", None),
+        ("The impedance of Li3PS4 was measured at 50 °C and 80 °C. The conductivity was "
+         "1.0 × 10^-3 S cm^-1.", None),
+        ("The XRD pattern of Li3PS4 was recorded at 50 °C. The conductivity was "
+         "1.0 × 10^-3 S cm^-1.", None),
+        ("The impedance of Li3PS4 was measured at 50 °C. The conductivity extrapolated to "
+         "150 °C was 1.0 × 10^-2 S cm^-1.", 423.15),
+    ],
+)
+def test_mention_values_temperature_from_the_sentence_before(nlp, text, kelvin):
+    m = _one(text, nlp)
+    assert m.temperature_K == (pytest.approx(kelvin) if kelvin else None)
+    assert ("temperature_from_previous_sentence" in m.flags) == (
+        kelvin is not None and "extrapolated" not in text)
+
+
+
+# --- a unit written once after a list ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        "(1.2 ± 0.1) × 10^-4 and (2.3 ± 0.2) × 10^-5 S cm^-1",
+        "1.2(1) × 10^-4 and 2.3(2) × 10^-5 S cm^-1",
+        "1.2× 10^-4 and 2.3 ×10^-5 S cm^-1",
+        "1.2E-4 and 2.3E-5 S/cm",
+        "0.12 and 0.023 mS cm^-1",
+    ],
+)
+def test_mention_values_unit_once_after_a_respectively_pair(nlp, values):
+    text = f"The conductivities of Li3PS4 and Li7P3S11 are {values}, respectively."
+    found = text_to_mentions(text, nlp)
+    assert [(m.material_raw, m.conductivity.sigma_S_per_cm) for m in found] == [
+        ("Li3PS4", pytest.approx(1.2e-4)), ("Li7P3S11", pytest.approx(2.3e-5))]
