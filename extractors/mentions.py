@@ -42,7 +42,10 @@ from extractors.materials import (
     match_variable_abbreviation,
     resolve_material,
 )
-from extractors.mention_kinds import _KIND_LABELS  # noqa: F401 (re-exported for tests)
+from extractors.mention_kinds import (
+    _KIND_LABELS,  # noqa: F401 (re-exported for tests)
+    symbol_kinds,
+)
 from extractors.mention_linking import (
     _QUALIFIER_TEXT,
     DEFAULT_LOOKBACK_SENTENCES,
@@ -101,8 +104,8 @@ _CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "
 
 # A σ with its temperature as subscript or bracket: "σ300K", "σ_25 °C", "σT(400 K)", "σ(RT)".
 _SYMBOL_TEMPERATURE_RE = re.compile(
-    r"σ[_{]?(?:[A-Za-z]{1,6}[,_]?)?\(?\s?(?P<temperature>[-−]?\d+(?:\.\d+)?\s?(?:°\s?[CF]|℃|K)"
-    r"|RT|r\.t\.)\s?\)?(?![\w°])")
+    r"σ[_{]{0,2}(?:[A-Za-z]{1,6}[,_]?)?\(?\s?(?P<temperature>[-−]?\d+(?:\.\d+)?\s?(?:°\s?[CF]|℃|K)"
+    r"|RT|r\.t\.)\s?[)}]?(?![\w°])")
 # Processes that never run near room temperature: a temperature this low after them is the
 # measurement's ("sintered by SPS at 25 °C were ..."); drying, quenching or treating may.
 _HOT_PROCESS_RE = re.compile(r"sinter|calcin|fir(?:ed|ing)$|melt")
@@ -460,6 +463,12 @@ class _Linking(MaterialsMixin):
             return None
         return end - 5 if {end - 4, end - 2} <= self.numbers else None
 
+    def goes_on_to(self, unit: Span) -> bool:
+        """A "to" and a number follow the unit in its sentence: the value before the unit is the
+        start of a change written with a unit at each end ("from A mS/cm ... to B mS/cm")."""
+        return any(t.lower_ == "to" and t.i + 1 in self.numbers
+                   for t in self.doc[unit.end:unit.sent.end])
+
     def dangling_times(self, a: int) -> bool:
         """A power of ten at token ``a`` follows a multiplication sign whose mantissa was not
         read ("σ=1.5×10^-5" split badly, "1.7× 10^-6"): the value is not the power alone."""
@@ -503,6 +512,8 @@ class _Linking(MaterialsMixin):
         if self.dangling_times(a):
             return None
         qualifier = self.ending_at(a, *_QUALIFIER_TEXT) if qualified else None
+        if qualifier is not None and qualifier.label_ == "QUALIFIER_FROM" and self.goes_on_to(unit):
+            qualifier = None  # "from 25.01 mS/cm (3564 atoms) to 4.60 mS/cm": a change, no range
         parts = [_QUALIFIER_TEXT[qualifier.label_] if qualifier is not None else ""]
         for t in self.doc[a:b]:
             join = next((s for s in self.spans("NUM_JOIN") if s.start == t.i and len(s) > 1), None)
@@ -688,7 +699,8 @@ def may_state_conductivity(text: str) -> bool:
 def text_to_mentions(text: str, nlp: Language,
                      defined_abbreviations: Mapping[str, str] | None = None,
                      main_material: str | None = None,
-                     sample_names: Collection[str] = ()) -> list[Mention]:
+                     sample_names: Collection[str] = (),
+                     defined_symbols: Mapping[str, str] | None = None) -> list[Mention]:
     """Conductivity values stated in ``text`` (a paragraph or caption), in reading order.
 
     Args:
@@ -700,6 +712,8 @@ def text_to_mentions(text: str, nlp: Language,
             paragraph attaches to is that material's. Without it such values are dropped.
         sample_names: Names the paper gives its samples (:func:`find_sample_names`), which
             count as materials where they are written.
+        defined_symbols: ``{σ symbol: kind}`` the document defines once for the whole study
+            (:func:`extractors.mention_kinds.symbol_kinds`), so ``σT`` is a total there.
     """
     if not may_state_conductivity(text):
         return []
@@ -707,6 +721,7 @@ def text_to_mentions(text: str, nlp: Language,
     doc.user_data["ionlit.abbreviations"] = dict(defined_abbreviations or {})
     doc.user_data["ionlit.sample_names"] = frozenset(sample_names)
     doc.user_data["ionlit.main_material"] = main_material
+    doc.user_data["ionlit.symbol_kinds"] = dict(defined_symbols or {})
     doc = nlp(doc)
     mentions: list[Mention] = doc._.conductivity_mentions or []
     return sorted(mentions, key=lambda m: m.start)
@@ -794,9 +809,10 @@ def document_to_records(doc: Document, nlp: Language,
     defined = (facts if facts is not None else document_to_facts(doc)).abbreviation_map
     main = main_material(text, defined=defined)
     samples = find_sample_names(text)
+    symbols = symbol_kinds(text)
     records: list[ConductivityRecord] = []
     for block in doc.blocks_of(*TEXT_BLOCK_KINDS):
-        for m in text_to_mentions(read(block.text), nlp, defined, main, samples):
+        for m in text_to_mentions(read(block.text), nlp, defined, main, samples, symbols):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
             material = (_mention_to_material(m.material_raw, defined)
                         if m.material_kind == "specific" else MaterialRef(m.material_raw))

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from extractors.mention_kinds import symbol_kinds
 from extractors.mentions import Mention, load_nlp, text_to_mentions
 
 
@@ -163,6 +164,8 @@ def test_mention_values_citation_glued_to_a_temperature(nlp, tail, kelvin):
         ("σ25°C", 298.15),
         ("σ300K", 300.0),
         ("σ_RT", 298.15),
+        ("σ_{RT}", 298.15),
+        ("σ_{25 °C}", 298.15),
     ],
 )
 def test_mention_values_temperature_in_the_symbol(nlp, symbol, kelvin):
@@ -264,3 +267,60 @@ def test_mention_values_unit_once_after_a_respectively_pair(nlp, values):
     found = text_to_mentions(text, nlp)
     assert [(m.material_raw, m.conductivity.sigma_S_per_cm) for m in found] == [
         ("Li3PS4", pytest.approx(1.2e-4)), ("Li7P3S11", pytest.approx(2.3e-5))]
+
+
+def test_mention_values_symbol_kind_defined_once_for_the_document(nlp):
+    experimental = ("Total pellet conductivities, σT, were obtained from the intercept of the "
+                    "arc on the Z' axis.")
+    defined = symbol_kinds(experimental)
+    assert defined == {"σT": "total"}
+    result = "Li3PS4 shows the highest conductivity, σT(400 K) = 1.5(3) × 10^-5 S cm^-1."
+    assert _one(result, nlp).kind == "unspecified"  # σT alone may be σ·T
+    m = text_to_mentions(result, nlp, defined_symbols=defined)[0]
+    assert (m.kind, m.temperature_K) == ("total", 400.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The total conductivity, σT, and the bulk conductivity (σT) were compared.",
+        "The conductivity σT was plotted against 1000/T.",
+    ],
+)
+def test_mention_values_symbol_kind_needs_one_clear_definition(text):
+    assert symbol_kinds(text) == {}
+
+
+@pytest.mark.parametrize(
+    ("basis", "kind"),
+    [
+        ("The sum of the bulk and grain boundary resistance was therefore taken to calculate the "
+         "ionic conductivity.", "total"),
+        ("The conductivity was calculated from the total resistance of the pellet.", "total"),
+        ("The bulk and grain boundary arcs were fitted separately.", "unspecified"),
+    ],
+)
+def test_mention_values_total_basis_stated_in_the_paragraph(nlp, basis, kind):
+    text = f"{basis} Li3PS4 shows an ionic conductivity of ~ 0.1 mS cm^-1 at 298 K."
+    assert _one(text, nlp).kind == kind
+
+
+def test_mention_values_total_basis_does_not_reach_back(nlp):
+    text = ("Li3PS4 shows an ionic conductivity of ~ 0.1 mS cm^-1 at 298 K. The conductivity was "
+            "calculated from the total resistance of the pellet.")
+    assert _one(text, nlp).kind == "unspecified"
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("For the simulation of K5YSi4O12, the conductivity decreases from 25.01 mS/cm (3564 "
+         "atoms) to 4.60 mS/cm (67 584 atoms).", [0.02501, 0.0046]),
+        ("The conductivity of Li3PS4 increases from 10^-5 S cm^-1 at 25 °C to 10^-3 S cm^-1 at "
+         "100 °C.", [1e-5, 1e-3]),
+    ],
+)
+def test_mention_values_change_with_a_unit_at_each_end(nlp, text, values):
+    found = text_to_mentions(text, nlp)
+    assert [(m.conductivity.sigma_S_per_cm, m.conductivity.qualifier) for m in found] == [
+        (pytest.approx(v), "exact") for v in values]
