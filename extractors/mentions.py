@@ -590,20 +590,24 @@ class _Linking(MaterialsMixin):
         next_semicolon = semicolons[k] if k < len(semicolons) else None
         after = [s for s in temps if end <= s.start <= end + self.settings.temperature_window
                  and (next_unit is None or next_unit >= s.start)
-                 and (next_semicolon is None or next_semicolon >= s.start)]
+                 and (next_semicolon is None or next_semicolon >= s.start)
+                 # "A S cm^-1, while at 100 °C it was B": the next clause's temperature
+                 and not any(t.lower_ in _CONTRAST_WORDS for t in self.doc[end:s.start])]
         if after:
             return self.read_temperature(min(after, key=lambda s: s.start))
         last_unit = max((u for u in other if u < start), default=None)
         before = [s for s in temps if s.end <= start and (last_unit is None or last_unit < s.end)]
         modifying = [s for s in temps if s.end <= start
                      and any(s.end + gap in word_starts for gap in range(4))]
+        # a temperature in the value's own clause (after the previous value) goes first
+        own = [s for s in modifying if last_unit is None or last_unit < s.end]
         # "A with a conductivity at room temperature of X and B with a conductivity of Y"
         k = bisect.bisect_left(semicolons, start) - 1
         last_semicolon = semicolons[k] if k >= 0 else None
         stated = [s for s in temps if s.end <= start
                   and any(s.start - gap in word_ends for gap in range(3))
                   and (last_semicolon is None or last_semicolon < s.end)]
-        for group in (modifying, before, stated):
+        for group in (own, before, modifying, stated):
             if group:
                 return self.read_temperature(max(group, key=lambda s: s.end))
         return None

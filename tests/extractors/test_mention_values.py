@@ -324,3 +324,20 @@ def test_mention_values_change_with_a_unit_at_each_end(nlp, text, values):
     found = text_to_mentions(text, nlp)
     assert [(m.conductivity.sigma_S_per_cm, m.conductivity.qualifier) for m in found] == [
         (pytest.approx(v), "exact") for v in values]
+
+
+@pytest.mark.parametrize(
+    ("text", "kelvins"),
+    [
+        ("At 25 °C, the conductivity of Li3PS4 was 1.0 × 10^-3 S cm^-1, while at 100 °C it was "
+         "1.0 × 10^-2 S cm^-1.", [298.15, 373.15]),
+        ("At 25 °C, the bulk conductivity of Li3PS4 is 1.0 × 10^-3 S cm^-1 and the total "
+         "conductivity is 2.0 × 10^-4 S cm^-1.", [298.15, 298.15]),
+        ("At 300 K, the conductivity of Li3PS4 synthesized at 500 K is 1.0 × 10^-3 S cm^-1.",
+         [300.0]),
+        ("The NMR jump rate of MgSc2Se4 at 450 K gives a conductivity of ~0.01 mS cm^-1 at "
+         "298 K.", [298.0]),
+    ],
+)
+def test_mention_values_temperature_of_the_values_own_clause(nlp, text, kelvins):
+    assert [m.temperature_K for m in text_to_mentions(text, nlp)] == kelvins
