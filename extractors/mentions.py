@@ -132,12 +132,12 @@ _PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)|^[×·⋅�
 # A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
 # superscript after punctuation ("0.5 mS/cm,^22") or in brackets ("Li3N^[20]") is its own token.
 # The bracket of an uncertainty ("1.5(3)") stays on its number; a multiplication sign glued to a
-# mantissa ("1.7× 10^-6") is split from it, and so is a citation glued to a temperature
-# ("115°C^17", "25 °C^2-8").
+# mantissa ("1.7× 10^-6") is split from it, and so is a citation or footnote glued to a
+# temperature ("115°C^17", "25 °C^2-8", "25°C^a"); a superscript o is a degree ring ("25^oC").
 _SUFFIX_RE = re.compile(
-    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’\]}}%]"
+    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K|\^?[o°][CF])|[,;:!\"”’\]}}%]"
     r"|(?<!\d\(\d)(?<!\d\(\d\d)\)|(?<=[\d)])[×·⋅∙]"
-    r"|(?:(?<=[°◦º˚∘][CF])|(?<=℃)|(?<=\dK)|(?<=^K))\^\d{1,3}(?:[,–-]\d{1,3})*"
+    r"|(?:(?<=[°◦º˚∘][CF])|(?<=℃)|(?<=\dK)|(?<=^K))\^(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z])"
     r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*"
     r"|\^\[\d{1,3}(?:[,–-]\d{1,3})*\])$"
 )

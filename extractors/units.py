@@ -76,6 +76,8 @@ _UNIT_DASH_DIGIT_RE = re.compile(rf"(?<=[A-Za-zΩμ)\]])(?<!°C)(?<!°F)(?<! K){
 _SIGN_RE = re.compile(rf"(?:^|(?<=[\s(\[=~≈<>≤≥±,;:/–]))({_DASH})\s*(?=\.?\d)")
 _LONE_MINUS_RE = re.compile(r"(?<!\d)−|−(?!\d)")
 _LEFTOVER_MINUS = str.maketrans({"‐": "-", "‑": "-", "﹣": "-", "－": "-", "‒": "–"})
+# A superscript (or typed) letter o before C after a number is a degree ring: "25 ^oC", "25 oC".
+_O_DEGREE_RE = re.compile(r"(?<=\d)\s?(?:\^[o°]|o)(?=C\b)")
 _DEGREE_RE = re.compile(r"(?<=\d)\s*°\s*(?=[CFK]\b)")
 _LOOSE_DEGREE_RE = re.compile(r"\^?°\s+(?=[CFK]\b)")
 
@@ -108,7 +110,7 @@ def normalise_text(text: str) -> str:
     text = _UNIT_DASH_DIGIT_RE.sub("-", text)
     text = _SIGN_RE.sub("-", text)
     text = _LONE_MINUS_RE.sub("-", text).translate(_LEFTOVER_MINUS)
-    text = _DEGREE_RE.sub(" °", text)
+    text = _DEGREE_RE.sub(" °", _O_DEGREE_RE.sub("°", text))
     return _LOOSE_DEGREE_RE.sub("°", text).strip()
 
 

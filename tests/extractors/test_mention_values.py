@@ -148,9 +148,13 @@ def test_mention_values_uncertainty_and_unit_spellings(nlp, written, sigma):
         ("at 115°C^17.", 388.15),
         ("at 25 °C^2-8.", 298.15),
         ("at 298 K^17.", 298.0),
+        ("at 25°C^a.", 298.15),
+        ("at 25 ^oC.", 298.15),
+        ("at 25^oC.", 298.15),
+        ("at 25 oC.", 298.15),
     ],
 )
-def test_mention_values_citation_glued_to_a_temperature(nlp, tail, kelvin):
+def test_mention_values_temperature_spellings_and_glued_citations(nlp, tail, kelvin):
     m = _one(f"The conductivity of Li3PS4 is 1.0 × 10^-3 S cm^-1 {tail}", nlp)
     assert m.temperature_K == pytest.approx(kelvin)
 

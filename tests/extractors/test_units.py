@@ -443,6 +443,9 @@ def test_units_parse_log_conductivity_checks_the_unit():
         ("from 25 to 300 °C", (None, 298.15, 573.15, "range")),
         ("between 240 K and 470 K", (None, 240.0, 470.0, "range")),
         ("~ 320–400 K", (None, 320.0, 400.0, "range")),
+        ("25 ^oC", (298.15, 298.15, 298.15, "exact")),
+        ("25^°C", (298.15, 298.15, 298.15, "exact")),
+        ("25 oC", (298.15, 298.15, 298.15, "exact")),
     ],
 )
 def test_units_parse_temperature(text, expected):
