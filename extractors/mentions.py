@@ -655,11 +655,13 @@ class _Linking(MaterialsMixin):
         return found if found is not None and found.kelvin is not None else None
 
     def is_process(self, temp: Span) -> bool:
-        """A temperature right after "sintered", "annealing", ... is not a measurement's, unless
-        no such process runs at it ("sintered by SPS at 25 °C were 1.4 × 10^-4 S cm^-1")."""
+        """A temperature right after "sintered", "annealing", "prepared", ... is not a
+        measurement's, unless a measuring verb comes between ("sintered samples measured at
+        300 °C") or no such process runs at it ("sintered by SPS at 25 °C were ...")."""
         lo = max(temp.sent.start, temp.start - 4)
         words = [s for s in self.spans("PROCESS") if s.start >= lo and s.end <= temp.start]
-        if not words:
+        # "the sintered samples measured at 300 °C": the measuring verb is nearer
+        if not words or any(words[-1].end <= s.start < temp.start for s in self.spans("MEASURE")):
             return False
         if not all(_HOT_PROCESS_RE.match(w.text.lower()) for w in words):
             return True
