@@ -8,6 +8,7 @@ GB conductivities of A and B, respectively"), or kinds listed after the values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from spacy.tokens import Span
@@ -34,11 +35,40 @@ def _sigma_kind(text: str) -> str | None:
         return "electronic"
     return None
 
+# "Total pellet conductivities, σT, were obtained ...", "the bulk conductivity (σb)": a document
+# defines a σ symbol by its kind once and uses it for the whole study.
+_KIND_WORDS = {"total": "total", "overall": "total", "bulk": "bulk", "intragrain": "bulk",
+               "grain boundary": "grain_boundary"}
+_SYMBOL_DEFINITION_RE = re.compile(
+    r"\b(?P<kind>(?i:total|overall|bulk|intragrain|grain[- ]boundary))"
+    r"(?:\s+[a-z]+){0,2}?\s+(?i:conductivit(?:y|ies))\s*[,(]\s*"
+    r"(?P<symbol>σ[_{]?[A-Za-z][A-Za-z,]{0,5}\}?)\s*[,)]")
+_SYMBOL_RE = re.compile(r"σ[_{]?[A-Za-z][A-Za-z,]{0,5}\}?")
+
+
+def symbol_kinds(text: str) -> dict[str, str]:
+    """The σ symbols a document defines by kind ("Total pellet conductivities, σT, ..."), each
+    with its kind; a symbol defined with two kinds is left out (the document is not clear)."""
+    found: dict[str, set[str]] = {}
+    for m in _SYMBOL_DEFINITION_RE.finditer(text):
+        found.setdefault(m["symbol"], set()).add(_KIND_WORDS[m["kind"].lower().replace("-", " ")])
+    return {symbol: kinds.pop() for symbol, kinds in found.items() if len(kinds) == 1}
+
+
+# A statement that conductivities are computed from the whole resistance of the pellet.
+_TOTAL_BASIS_RE = re.compile(
+    r"(?i)\b(?:sum of the bulk and grain[- ]boundary resistances?|(?:total|overall) resistances?)"
+    r"\b.*\bconductivit|\bconductivit.*\b(?:total|overall) resistances?\b")
+_CALCULATED_RE = re.compile(r"(?i)\b(?:calculat|obtain|determin|deriv|taken|used|extract)")
+
+
 #: Pattern labels of kind words (``patterns/kinds.jsonl``) and the kind each names.
 _KIND_LABELS = {"KIND_GB": "grain_boundary", "KIND_BULK": "bulk", "KIND_TOTAL": "total",
                 "KIND_ELECTRONIC": "electronic", "KIND_IONIC": "ionic"}
 
 _KIND_JOINS = frozenset({"and", "or", ",", "/", "+", "&", "the"})
+# Words after which a clause is about something else: a kind is not carried across them.
+_CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
 
 
 class KindsMixin(LinkingBase):
@@ -55,7 +85,17 @@ class KindsMixin(LinkingBase):
         n = len(firsts)
         shared = items if len(items) == n else items[:1] * n if len(items) == 1 else [
             "unspecified"] * n
-        return [self.direct_kind(f) or k for f, k in zip(firsts, shared, strict=True)]
+        kinds = [self.direct_kind(f) or k for f, k in zip(firsts, shared, strict=True)]
+        if set(kinds) == {"unspecified"} and self.total_basis_before(sent):
+            return ["total"] * n
+        return kinds
+
+    def total_basis_before(self, sent: Span) -> bool:
+        """The paragraph said, at or before this sentence, that its conductivity comes from the
+        total resistance ("the sum of the bulk and grain boundary resistance was taken to
+        calculate the ionic conductivity"): its values of no stated kind are totals."""
+        return any(s.start <= sent.start and _TOTAL_BASIS_RE.search(s.text)
+                   and _CALCULATED_RE.search(s.text) for s in self.sentences)
 
     def governing_word(self, sent: Span, start: int) -> Span | None:
         """The nearest conductivity word ("a bulk contribution of") before ``start`` with no
@@ -68,8 +108,8 @@ class KindsMixin(LinkingBase):
     def governing_kinds(self, sent: Span, start: int) -> list[str]:
         word = self.governing_word(sent, start)
         if word is None:
-            return []
-        own = _sigma_kind(word.text)
+            return self.listed_electronic(sent, start)
+        own = _sigma_kind(word.text) or self.defined_symbol_kind(word.text)
         if own is not None:
             return [own]
         items = self.kind_items(self.modifier_tokens(word.start, sent.start))
@@ -88,6 +128,27 @@ class KindsMixin(LinkingBase):
                                                               formulas_only=True)):
                     return [_KIND_LABELS[w.label_]]
         return []
+
+    def defined_symbol_kind(self, text: str) -> str | None:
+        """The kind the document defined for this σ symbol ("σT(400" is σT), if any."""
+        m = _SYMBOL_RE.match(text)
+        defined = self.doc.user_data.get("ionlit.symbol_kinds") or {}
+        return defined.get(m.group()) if m else None
+
+    def listed_electronic(self, sent: Span, start: int) -> list[str]:
+        """"a low electronic conductivity: A (x S cm^-1), B (y S cm^-1) and C (z S cm^-1)": the
+        later values of a list keep the electronic kind their conductivity word gives the first,
+        while no other kind word, contrast or ";" comes between."""
+        words = [w for w in self.spans("COND_WORD", "NONIONIC", "KIND_NOUN")
+                 if w.start >= sent.start and w.end <= start]
+        if not words:
+            return []
+        word = max(words, key=lambda w: (w.end, len(w)))
+        if any(t.text == ";" or t.lower_ in _CONTRAST_WORDS or self.kind_of(t.i) is not None
+               for t in self.doc[word.end:start]):
+            return []
+        kinds = self.kind_items(self.modifier_tokens(word.start, sent.start))
+        return kinds if kinds == ["electronic"] else []
 
     def modifier_tokens(self, i: int, floor: int) -> list[int]:
         """Tokens of the kind words and joins right before token ``i`` (brackets skipped)."""

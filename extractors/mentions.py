@@ -42,7 +42,10 @@ from extractors.materials import (
     match_variable_abbreviation,
     resolve_material,
 )
-from extractors.mention_kinds import _KIND_LABELS  # noqa: F401 (re-exported for tests)
+from extractors.mention_kinds import (
+    _KIND_LABELS,  # noqa: F401 (re-exported for tests)
+    symbol_kinds,
+)
 from extractors.mention_linking import (
     _QUALIFIER_TEXT,
     DEFAULT_LOOKBACK_SENTENCES,
@@ -93,10 +96,25 @@ TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption"})
 MATERIAL_KINDS = ("specific", "composite", "class")
 #: Flag of a list item whose power of ten is written on the last item only ("2.3 and 1.3 × 10^-10").
 SHARED_EXPONENT = "shared_exponent"
+#: Flag of a value whose temperature is the one the sentence before measured at.
+TEMPERATURE_FROM_PREVIOUS = "temperature_from_previous_sentence"
 
 # Words after which a clause is about something else: no temperature is shared across them.
 _CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
 
+# A σ with its temperature as subscript or bracket: "σ300K", "σ_25 °C", "σT(400 K)", "σ(RT)".
+_SYMBOL_TEMPERATURE_RE = re.compile(
+    r"σ[_{]{0,2}(?:[A-Za-z]{1,6}[,_]?)?\(?\s?(?P<temperature>[-−]?\d+(?:\.\d+)?\s?(?:°\s?[CF]|℃|K)"
+    r"|RT|r\.t\.)\s?[)}]?(?![\w°])")
+# Processes that never run near room temperature: a temperature this low after them is the
+# measurement's ("sintered by SPS at 25 °C were ..."); drying, quenching or treating may.
+_HOT_PROCESS_RE = re.compile(r"sinter|calcin|fir(?:ed|ing)$|melt")
+#: Highest temperature (K) read as a measurement's after a high-temperature process word.
+MAX_AMBIENT_K = 313.15
+# Signs that join a mantissa to its power of ten ("2 × 10^-4", "2 x 10^-4", Elsevier's "$").
+_TIMES_SIGNS = frozenset({"×", "x", "X", "·", "⋅", "∙", "$", "*"})
+# A token that ends in a multiplication sign: alone ("×") or after a mantissa ("1.5x", "0.2)×").
+_DANGLING_TIMES_RE = re.compile(r"(?:^|[\d)])[×xX·⋅∙$*]$")
 _UNSURE_EXPONENT = "unsure_exponent"
 _UNSURE_TIMES = "unsure_times_sign"
 # Some publisher fonts map × to "9": "4 9 10^-3 S cm^-1" has no other reading.
@@ -108,21 +126,34 @@ if not Doc.has_extension("conductivity_mentions"):
 # --- tokenizer -----------------------------------------------------------------------------------
 
 _DASH = "-−–‐\ufffd"
-# "at293 K": the reader lost the space between "at" and a temperature.
-_PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
+# "at293 K": the reader lost the space between "at" and a temperature; "×10^-4": the mantissa's
+# space fell on the other side of the multiplication sign.
+_PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)|^[×·⋅∙](?=1[0Oo])|^=(?=[-−+~≈.\d])""")
 # A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
 # superscript after punctuation ("0.5 mS/cm,^22") or in brackets ("Li3N^[20]") is its own token.
+# The bracket of an uncertainty ("1.5(3)") stays on its number; a multiplication sign glued to a
+# mantissa ("1.7× 10^-6") is split from it, and so is a citation or footnote glued to a
+# temperature ("115°C^17", "25 °C^2-8", "25°C^a"); a superscript o is a degree ring ("25^oC").
 _SUFFIX_RE = re.compile(
-    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’)\]}}%]"
+    rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K|\^?[o°][CF])|[,;:!\"”’\]}}%]"
+    r"|(?<!\d\(\d)(?<!\d\(\d\d)\)|(?<=[\d)])[×·⋅∙]"
+    r"|(?:(?<=[°◦º˚∘][CF])|(?<=℃)|(?<=\dK)|(?<=^K))\^(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z])"
     r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*"
     r"|\^\[\d{1,3}(?:[,–-]\d{1,3})*\])$"
 )
-# A slash splits ("mS/cm", "Li/Na"), except in a bracketed fractional amount ("La(2/3)−x").
+# A slash splits ("mS/cm", "Li/Na"), except in a bracketed fractional amount ("La(2/3)−x"); an
+# equals sign before a number splits ("σ=1.5×10^-5"), and a unit set against its power of ten
+# ("10^-4Scm^-1", "10^-4S cm^-1") is cut from it.
 _INFIX_RE = re.compile(
     rf"(?<=\d)[{_DASH}](?=[\d.])|(?<=[\d)])[×·⋅∙$](?=\s?1[0Oo])|(?<=\d)×(?=\d)"
+    r"|(?<=\d)[xX](?=10\^)|(?<=\d)±(?=[\d.])|(?<=[^\s=<>≤≥])=(?=[-−+~≈.\d])"
+    r"|(?<!\(\d)(?<!\(\d\d)(?<=\d)\)(?=[×·⋅∙xX]1[0Oo])"
+    r"|(?:(?<=\^[-−–]\d)|(?<=\^[-−–]\d\d))(?=[mμµ]?S(?:c?m|/|$))"
     r"|(?<!\(\d)(?<!\(\d\d)/(?!\d{1,2}\))"
-    r"|(?<=[A-Za-z])[·⋅∙](?=c?m\b)|(?<=\d)\((?=[Oo]hm|Ω)"
+    r"|(?:(?<=[A-Za-z])|(?<=\^-1))[·⋅∙](?=c?m\b)|(?<=\d)\((?=[Oo]hm|Ω)"
 )
+#: A citation superscript on a kelvin sign ("298 K^17"), no formula: the suffix splits it off.
+_CITED_KELVIN = re.compile(r"K\^\d{1,3}(?:[,–-]\d{1,3})*")
 #: A citation superscript in brackets closing a token ("Li3N^[20]"): the suffix splits it off.
 _CITED_END = re.compile(r"\^\[\d{1,3}(?:[,–-]\d{1,3})*\]$")
 _FORMULA_TOKEN_RE = re.compile(
@@ -136,7 +167,8 @@ def _is_whole_token(text: str) -> bool:
     A formula starts with a capital or a bracket, has a capital and a digit, bracket or adduct
     dot, and balanced brackets; ``(Li7P3S11)`` wrapped whole in brackets is split as prose.
     """
-    if not _FORMULA_TOKEN_RE.match(text) or text[-1] in ".,;:" or _CITED_END.search(text):
+    if (not _FORMULA_TOKEN_RE.match(text) or text[-1] in ".,;:" or _CITED_END.search(text)
+            or _CITED_KELVIN.fullmatch(text)):
         return False
     if not any(c.isdigit() or c in "([·" for c in text) or not any("A" <= c <= "Z" for c in text):
         return False
@@ -366,6 +398,8 @@ class _Linking(MaterialsMixin):
         values = self.share_exponent(values, unit)
         temperature = (self.find_temperature(sent, start, unit.end)
                        or self.symbol_temperature(sent, start))
+        if temperature is None and (temperature := self.previous_temperature(sent)) is not None:
+            values = [replace(v, flags=(*v.flags, TEMPERATURE_FROM_PREVIOUS)) for v in values]
         kinds = self.group_kinds(sent, start, [v.tokens[0] for v in values])
         # A change ("drops from 12.53 to 1.34 mS cm^-1") or a list of kinds: one material.
         if change or (len(values) > 1 and len(set(kinds)) == len(values)):
@@ -412,10 +446,35 @@ class _Linking(MaterialsMixin):
                 continue
             labels = ("NUM_JOIN", "LIST_JOIN") if lists else ("NUM_JOIN",)
             join = self.ending_at(j, *labels)
+            if join is not None and join.text in _TIMES_SIGNS and start == j < i:
+                opening = self.bracketed_mantissa(join.start, floor)
+                if opening is not None:  # "(2.3 ± 0.2) × 10^-4": the bracket is the mantissa
+                    start = j = opening
+                    continue
             if join is None or join.start - 1 not in self.numbers or join.start <= floor:
                 break
             j = join.start
         return start
+
+    def bracketed_mantissa(self, end: int, floor: int) -> int | None:
+        """The "(" of a mantissa with its uncertainty, ``( m ± u )``, closing at token ``end``."""
+        if end - 5 < floor or [self.doc[k].text for k in (end - 5, end - 3, end - 1)] != [
+                "(", "±", ")"]:
+            return None
+        return end - 5 if {end - 4, end - 2} <= self.numbers else None
+
+    def goes_on_to(self, unit: Span) -> bool:
+        """A "to" and a number follow the unit in its sentence: the value before the unit is the
+        start of a change written with a unit at each end ("from A mS/cm ... to B mS/cm")."""
+        return any(t.lower_ == "to" and t.i + 1 in self.numbers
+                   for t in self.doc[unit.end:unit.sent.end])
+
+    def dangling_times(self, a: int) -> bool:
+        """A power of ten at token ``a`` follows a multiplication sign whose mantissa was not
+        read ("σ=1.5×10^-5" split badly, "1.7× 10^-6"): the value is not the power alone."""
+        if a == 0 or not self.doc[a].text.startswith(("10", "1O", "1o")):
+            return False
+        return _DANGLING_TIMES_RE.search(self.doc[a - 1].text) is not None
 
     def change_items(self, start: int, end: int) -> list[tuple[int, int]] | None:
         """"drops from 12.53 to 1.34 mS cm^-1": a change between two stated values, not a
@@ -450,7 +509,11 @@ class _Linking(MaterialsMixin):
 
     def read_value(self, a: int, b: int, unit: Span, suffix: str = "",
                    qualified: bool = True) -> _Value | None:
+        if self.dangling_times(a):
+            return None
         qualifier = self.ending_at(a, *_QUALIFIER_TEXT) if qualified else None
+        if qualifier is not None and qualifier.label_ == "QUALIFIER_FROM" and self.goes_on_to(unit):
+            qualifier = None  # "from 25.01 mS/cm (3564 atoms) to 4.60 mS/cm": a change, no range
         parts = [_QUALIFIER_TEXT[qualifier.label_] if qualifier is not None else ""]
         for t in self.doc[a:b]:
             join = next((s for s in self.spans("NUM_JOIN") if s.start == t.i and len(s) > 1), None)
@@ -527,20 +590,24 @@ class _Linking(MaterialsMixin):
         next_semicolon = semicolons[k] if k < len(semicolons) else None
         after = [s for s in temps if end <= s.start <= end + self.settings.temperature_window
                  and (next_unit is None or next_unit >= s.start)
-                 and (next_semicolon is None or next_semicolon >= s.start)]
+                 and (next_semicolon is None or next_semicolon >= s.start)
+                 # "A S cm^-1, while at 100 °C it was B": the next clause's temperature
+                 and not any(t.lower_ in _CONTRAST_WORDS for t in self.doc[end:s.start])]
         if after:
             return self.read_temperature(min(after, key=lambda s: s.start))
         last_unit = max((u for u in other if u < start), default=None)
         before = [s for s in temps if s.end <= start and (last_unit is None or last_unit < s.end)]
         modifying = [s for s in temps if s.end <= start
                      and any(s.end + gap in word_starts for gap in range(4))]
+        # a temperature in the value's own clause (after the previous value) goes first
+        own = [s for s in modifying if last_unit is None or last_unit < s.end]
         # "A with a conductivity at room temperature of X and B with a conductivity of Y"
         k = bisect.bisect_left(semicolons, start) - 1
         last_semicolon = semicolons[k] if k >= 0 else None
         stated = [s for s in temps if s.end <= start
                   and any(s.start - gap in word_ends for gap in range(3))
                   and (last_semicolon is None or last_semicolon < s.end)]
-        for group in (modifying, before, stated):
+        for group in (own, before, modifying, stated):
             if group:
                 return self.read_temperature(max(group, key=lambda s: s.end))
         return None
@@ -556,21 +623,50 @@ class _Linking(MaterialsMixin):
         word = max(words, key=lambda w: w.end)
         if any(word.end <= u.start < start for u in self.units):
             return None
-        end = word.end  # "σ300K" is split as "σ300" "K": the unit glued to it belongs to it
-        while end < start and not self.doc[end - 1].whitespace_ and not self.doc[end].is_punct:
-            end += 1
-        written = self.doc[word.start:end].text
-        subscript = written[1:].lstrip("_ ")
-        found = parse_temperature(subscript) if subscript else None
-        if found is None:
+        # "σ300K" and "σT(400" "K" ")" are split by the tokenizer: read the tokens up to the value
+        m = _SYMBOL_TEMPERATURE_RE.match(self.doc[word.start:min(start, word.end + 4)].text)
+        found = parse_temperature(m["temperature"]) if m else None
+        if m is None or found is None:
             return None
         return Temperature(found.kelvin, found.low_kelvin, found.high_kelvin, found.qualifier,
-                           written)
+                           m.group().rstrip())
+
+    def previous_temperature(self, sent: Span) -> Temperature | None:
+        """"Impedance was measured at 50 °C. The conductivity was 2 × 10^-3 S cm^-1.": the one
+        temperature the sentence before measures conductivity at (a measuring verb and a
+        conductivity word or method, no value of its own), when this sentence names no
+        temperature, extrapolation or process of its own. Never across a paragraph."""
+        k = self.sentence_index(sent)
+        if k == 0:
+            return None
+        prev = self.sentences[k - 1]
+        if any(sent.start <= s.start < sent.end for s in self.spans("TEMPERATURE", "PROCESS")) or (
+                any(t.lower_.startswith(("temperat", "extrapol")) for t in sent)):
+            return None
+        if any(prev.start <= u.start < prev.end for u in self.units) or not all(
+                any(prev.start <= s.start < prev.end for s in self.spans(*labels))
+                for labels in (("MEASURE",), ("COND_WORD", "TRANSPORT_METHOD"))):
+            return None
+        temps = [s for s in filter_spans(self.spans("TEMPERATURE"))
+                 if prev.start <= s.start and s.end <= prev.end]
+        if len(temps) != 1 or self.is_process(temps[0]):
+            return None
+        found = self.read_temperature(temps[0])
+        return found if found is not None and found.kelvin is not None else None
 
     def is_process(self, temp: Span) -> bool:
-        """A temperature right after "sintered", "annealing", ... is not a measurement's."""
+        """A temperature right after "sintered", "annealing", "prepared", ... is not a
+        measurement's, unless a measuring verb comes between ("sintered samples measured at
+        300 °C") or no such process runs at it ("sintered by SPS at 25 °C were ...")."""
         lo = max(temp.sent.start, temp.start - 4)
-        return any(s.start >= lo and s.end <= temp.start for s in self.spans("PROCESS"))
+        words = [s for s in self.spans("PROCESS") if s.start >= lo and s.end <= temp.start]
+        # "the sintered samples measured at 300 °C": the measuring verb is nearer
+        if not words or any(words[-1].end <= s.start < temp.start for s in self.spans("MEASURE")):
+            return False
+        if not all(_HOT_PROCESS_RE.match(w.text.lower()) for w in words):
+            return True
+        found = parse_temperature(temp.text)
+        return found is None or found.kelvin is None or found.kelvin > MAX_AMBIENT_K
 
     def read_temperature(self, span: Span) -> Temperature | None:
         qualifier = self.ending_at(span.start, *_QUALIFIER_TEXT)
@@ -597,7 +693,7 @@ def load_nlp() -> Language:
 #: What every conductivity unit of the ``COND_UNIT`` patterns (patterns/mentions.jsonl) has
 #: in its text: ``S`` then ``cm`` or ``m`` (``S cm^-1``, ``mS/cm``, ``S·m^-1``, ``Scm^-1``), ``Ω``
 #: or ``ohm``, or ``mho``. Tokens are substrings of the text with only spaces between them.
-_UNIT_TRACE = re.compile(r"S\s*[·⋅∙/]?\s*[cC]?[mM]|Ω|Ω|[Oo]hm|(?i:mho)")
+_UNIT_TRACE = re.compile(r"S\s*[·⋅∙/.]?\s*[cC]?[mM]|Ω|Ω|[Oo]hm|(?i:mho)")
 
 
 def may_state_conductivity(text: str) -> bool:
@@ -609,7 +705,8 @@ def may_state_conductivity(text: str) -> bool:
 def text_to_mentions(text: str, nlp: Language,
                      defined_abbreviations: Mapping[str, str] | None = None,
                      main_material: str | None = None,
-                     sample_names: Collection[str] = ()) -> list[Mention]:
+                     sample_names: Collection[str] = (),
+                     defined_symbols: Mapping[str, str] | None = None) -> list[Mention]:
     """Conductivity values stated in ``text`` (a paragraph or caption), in reading order.
 
     Args:
@@ -621,6 +718,8 @@ def text_to_mentions(text: str, nlp: Language,
             paragraph attaches to is that material's. Without it such values are dropped.
         sample_names: Names the paper gives its samples (:func:`find_sample_names`), which
             count as materials where they are written.
+        defined_symbols: ``{σ symbol: kind}`` the document defines once for the whole study
+            (:func:`extractors.mention_kinds.symbol_kinds`), so ``σT`` is a total there.
     """
     if not may_state_conductivity(text):
         return []
@@ -628,6 +727,7 @@ def text_to_mentions(text: str, nlp: Language,
     doc.user_data["ionlit.abbreviations"] = dict(defined_abbreviations or {})
     doc.user_data["ionlit.sample_names"] = frozenset(sample_names)
     doc.user_data["ionlit.main_material"] = main_material
+    doc.user_data["ionlit.symbol_kinds"] = dict(defined_symbols or {})
     doc = nlp(doc)
     mentions: list[Mention] = doc._.conductivity_mentions or []
     return sorted(mentions, key=lambda m: m.start)
@@ -715,9 +815,10 @@ def document_to_records(doc: Document, nlp: Language,
     defined = (facts if facts is not None else document_to_facts(doc)).abbreviation_map
     main = main_material(text, defined=defined)
     samples = find_sample_names(text)
+    symbols = symbol_kinds(text)
     records: list[ConductivityRecord] = []
     for block in doc.blocks_of(*TEXT_BLOCK_KINDS):
-        for m in text_to_mentions(read(block.text), nlp, defined, main, samples):
+        for m in text_to_mentions(read(block.text), nlp, defined, main, samples, symbols):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
             material = (_mention_to_material(m.material_raw, defined)
                         if m.material_kind == "specific" else MaterialRef(m.material_raw))

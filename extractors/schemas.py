@@ -31,6 +31,8 @@ RECORD_FLAGS: dict[str, str] = {
     "unsure_exponent": "the power of ten or its sign is not certain from the PDF",
     "unsure_times_sign": "a lost glyph between mantissa and 10^ was read as ×",
     "shared_exponent": "a list's power of ten, written once, applied to each value",
+    "temperature_from_previous_sentence": "the temperature is the one the sentence before "
+                                          "measured at",
     "class_statement": "the value is about a class of materials, not one material",
     "composition_nominal": "the table prints nominal and refined compositions; nominal used",
     "composition_refined": "only a refined composition is printed",

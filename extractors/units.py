@@ -76,6 +76,8 @@ _UNIT_DASH_DIGIT_RE = re.compile(rf"(?<=[A-Za-zΩμ)\]])(?<!°C)(?<!°F)(?<! K){
 _SIGN_RE = re.compile(rf"(?:^|(?<=[\s(\[=~≈<>≤≥±,;:/–]))({_DASH})\s*(?=\.?\d)")
 _LONE_MINUS_RE = re.compile(r"(?<!\d)−|−(?!\d)")
 _LEFTOVER_MINUS = str.maketrans({"‐": "-", "‑": "-", "﹣": "-", "－": "-", "‒": "–"})
+# A superscript (or typed) letter o before C after a number is a degree ring: "25 ^oC", "25 oC".
+_O_DEGREE_RE = re.compile(r"(?<=\d)\s?(?:\^[o°]|o)(?=C\b)")
 _DEGREE_RE = re.compile(r"(?<=\d)\s*°\s*(?=[CFK]\b)")
 _LOOSE_DEGREE_RE = re.compile(r"\^?°\s+(?=[CFK]\b)")
 
@@ -108,7 +110,7 @@ def normalise_text(text: str) -> str:
     text = _UNIT_DASH_DIGIT_RE.sub("-", text)
     text = _SIGN_RE.sub("-", text)
     text = _LONE_MINUS_RE.sub("-", text).translate(_LEFTOVER_MINUS)
-    text = _DEGREE_RE.sub(" °", text)
+    text = _DEGREE_RE.sub(" °", _O_DEGREE_RE.sub("°", text))
     return _LOOSE_DEGREE_RE.sub("°", text).strip()
 
 
@@ -119,8 +121,11 @@ _MANTISSA = r"(?:[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[-+]?\.\d+)"
 _UNCERTAINTY = r"(?:\(\d+\))?"
 _PLAIN_RE = re.compile(rf"(?P<mant>{_MANTISSA}){_UNCERTAINTY}(?:\s*±\s*{_MANTISSA})?")
 _E_NOTATION_RE = re.compile(rf"(?P<mant>{_MANTISSA}){_UNCERTAINTY}[eE](?P<exp>[-+]?\d+)")
+# "(2.3 ± 0.2) × 10^-4", the value is the mantissa; the uncertainty is no range.
+_STATED_MANTISSA = (rf"(?:\(\s*(?P<bmant>{_MANTISSA})\s*±\s*{_MANTISSA}\s*\)"
+                    rf"|(?P<mant>{_MANTISSA}){_UNCERTAINTY}(?:\s*±\s*{_MANTISSA})?)")
 _POWER_RE = re.compile(
-    rf"(?:(?P<mant>{_MANTISSA}){_UNCERTAINTY}\s*×\s*|(?P<sign>[-+]?))10\^(?P<exp>[-+]?\d+)"
+    rf"(?:{_STATED_MANTISSA}\s*×\s*|(?P<sign>[-+]?))10\^(?P<exp>[-+]?\d+)"
 )
 # A power of ten whose superscript was lost but whose minus survived: "1.03 × 10–5", "10−4",
 # "10–3" (a range would not fall from 10 to one digit).
@@ -145,7 +150,7 @@ def _number_text_to_float(text: str) -> tuple[float, bool]:
     if m := _E_NOTATION_RE.fullmatch(text):
         return _decimal_to_float(m["mant"], m["exp"]), False
     if m := _POWER_RE.fullmatch(text):
-        return _decimal_to_float(m["mant"], m["exp"], m["sign"] or ""), False
+        return _decimal_to_float(m["mant"] or m["bmant"], m["exp"], m["sign"] or ""), False
     if m := _UNMARKED_POWER_RE.fullmatch(text):
         return _decimal_to_float(m["mant"], "-" + m["exp"]), True
     if _LOST_POWER_RE.fullmatch(text):

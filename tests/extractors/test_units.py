@@ -123,6 +123,9 @@ def test_units_normalise_text(text, expected):
         ("2.8(3)", 2.8),
         ("2.80(15) × 10^-3", 2.8e-3),
         ("2.8 ± 0.3", 2.8),
+        ("(2.3 ± 0.2) × 10^-4", 2.3e-4),
+        ("(2.3±0.2)×10^-4", 2.3e-4),
+        ("2.3 ± 0.2 × 10^-4", 2.3e-4),
         ("−3.2", -3.2),
         ("1,200", 1200.0),
         (".5", 0.5),
@@ -319,6 +322,9 @@ def test_units_conductivity_unit_lost_minus_needs_consent(unit):
         ("2.8(3) (Ω cm)^-1", (2.8, 2.8, 2.8, "exact", False)),
         ("4 Ω^-1 cm^-1", (4.0, 4.0, 4.0, "exact", False)),
         ("0.2 S m^-1", (2e-3, 2e-3, 2e-3, "exact", False)),
+        ("(5.4 ± 0.8) × 10^-4 S cm^-1", (5.4e-4, 5.4e-4, 5.4e-4, "exact", False)),
+        ("5.4 ± 0.8 mS cm^-1", (5.4e-3, 5.4e-3, 5.4e-3, "exact", False)),
+        ("1.5(3) × 10^-5 S·cm^-1", (1.5e-5, 1.5e-5, 1.5e-5, "exact", False)),
         # pint alone reads this as 120 cm·S: the exponents lost their superscript, kept the minus.
         ("2 × 10−6 S cm−1", (2e-6, 2e-6, 2e-6, "exact", True)),
         ("10−3 S cm−1", (1e-3, 1e-3, 1e-3, "exact", True)),
@@ -437,6 +443,9 @@ def test_units_parse_log_conductivity_checks_the_unit():
         ("from 25 to 300 °C", (None, 298.15, 573.15, "range")),
         ("between 240 K and 470 K", (None, 240.0, 470.0, "range")),
         ("~ 320–400 K", (None, 320.0, 400.0, "range")),
+        ("25 ^oC", (298.15, 298.15, 298.15, "exact")),
+        ("25^°C", (298.15, 298.15, 298.15, "exact")),
+        ("25 oC", (298.15, 298.15, 298.15, "exact")),
     ],
 )
 def test_units_parse_temperature(text, expected):
