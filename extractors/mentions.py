@@ -55,7 +55,7 @@ from extractors.mention_linking import (
 from extractors.mention_materials import _ACRONYM_RE, _CATION_RE, _ION_RE, MaterialsMixin, _Pick
 from extractors.ocr import is_ocr_power, ocr_to_text
 from extractors.records import ConductivityRecord
-from extractors.schemas import CLASS_STATEMENT_FLAG, CONDUCTIVITY_KINDS
+from extractors.schemas import CLASS_STATEMENT_FLAG, CONDUCTIVITY_KINDS, MATERIAL_UNLINKED_FLAG
 from extractors.units import Conductivity, Temperature, parse_conductivity, parse_temperature
 
 __all__ = [
@@ -90,7 +90,9 @@ DEFAULT_SAMPLE_NAME_MIN_COUNT = 3
 TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption"})
 
 #: What ``Mention.material_raw`` names: one material, a composite/solution phrase, or a class.
-MATERIAL_KINDS = ("specific", "composite", "class")
+MATERIAL_KINDS = ("specific", "composite", "class", "unlinked")
+#: Flags a value gets from its material's kind.
+_KIND_FLAGS = {"class": CLASS_STATEMENT_FLAG, "unlinked": MATERIAL_UNLINKED_FLAG}
 #: Flag of a list item whose power of ten is written on the last item only ("2.3 and 1.3 × 10^-10").
 SHARED_EXPONENT = "shared_exponent"
 
@@ -123,8 +125,9 @@ _INFIX_RE = re.compile(
     r"|(?<!\(\d)(?<!\(\d\d)/(?!\d{1,2}\))"
     r"|(?<=[A-Za-z])[·⋅∙](?=c?m\b)|(?<=\d)\((?=[Oo]hm|Ω)"
 )
-#: A citation superscript in brackets closing a token ("Li3N^[20]"): the suffix splits it off.
-_CITED_END = re.compile(r"\^\[\d{1,3}(?:[,–-]\d{1,3})*\]$")
+#: A citation superscript closing a token, in brackets ("Li3N^[20]") or after a full stop
+#: ("Li10GeP2S12.^58"): the suffix splits it off, so the formula and the sentence end are read.
+_CITED_END = re.compile(r"\^\[\d{1,3}(?:[,–-]\d{1,3})*\]$|[.,;]\^\d{1,3}(?:[,–-]\d{1,3})*$")
 _FORMULA_TOKEN_RE = re.compile(
     r"^(?:[A-Z(\[]|[αβγδεη][′'″]*-)[A-Za-z0-9().\[\]{}·⋅•∙+\-−–′'″^]*$"
 )
@@ -197,8 +200,9 @@ class Mention:
     ``start``/``end`` are character offsets of the value (number and unit) in the text.
     ``kind`` is what the sentence says the value measures (:data:`CONDUCTIVITY_KINDS`);
     ``material_kind`` says whether ``material_raw`` names one material (``specific``), a
-    composite, solution or polymer electrolyte written out as a phrase (``composite``) or a
-    class of materials (``class``): only a ``specific`` material has a formula.
+    composite, solution or polymer electrolyte written out as a phrase (``composite``), a
+    class of materials (``class``), or nothing the text ties to the value (``unlinked``, with
+    an empty ``material_raw``): only a ``specific`` material has a formula.
     """
 
     start: int
@@ -215,8 +219,8 @@ class Mention:
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad mention offsets {self.start}..{self.end}")
-        if not self.material_raw.strip():
-            raise ValueError("a mention needs a material")
+        if not self.material_raw.strip() and self.material_kind != "unlinked":
+            raise ValueError("a mention needs a material (or material_kind 'unlinked')")
         if self.kind not in CONDUCTIVITY_KINDS:
             raise ValueError(f"Mention.kind must be one of {CONDUCTIVITY_KINDS}, not {self.kind!r}")
         if self.material_kind not in MATERIAL_KINDS:
@@ -339,9 +343,9 @@ class _Linking(MaterialsMixin):
         out = []
         for i, m in enumerate(found):
             if names:
-                flags = tuple(f for f in m.flags if f != CLASS_STATEMENT_FLAG)
-                if names[i].kind == "class":
-                    flags += (CLASS_STATEMENT_FLAG,)
+                flags = tuple(f for f in m.flags if f not in _KIND_FLAGS.values())
+                if names[i].kind in _KIND_FLAGS:
+                    flags += (_KIND_FLAGS[names[i].kind],)
                 m = replace(m, material_raw=names[i].raw, material_kind=names[i].kind,
                             flags=flags)
             if kinds and (m.kind == "unspecified" or len(set(kinds)) > 1):
@@ -378,7 +382,8 @@ class _Linking(MaterialsMixin):
         return start, unit.end, [
             Mention(value.start, value.end, value.text, value.conductivity, material.raw,
                     temperature, sent.text,
-                    value.flags + ((CLASS_STATEMENT_FLAG,) if material.kind == "class" else ()),
+                    value.flags + ((_KIND_FLAGS[material.kind],) if material.kind in _KIND_FLAGS
+                                   else ()),
                     kind, material.kind)
             for value, material, kind in zip(values, materials, kinds, strict=True)]
 
@@ -720,12 +725,14 @@ def document_to_records(doc: Document, nlp: Language,
         for m in text_to_mentions(read(block.text), nlp, defined, main, samples):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
             material = (_mention_to_material(m.material_raw, defined)
-                        if m.material_kind == "specific" else MaterialRef(m.material_raw))
+                        if m.material_kind == "specific"
+                        else None if m.material_kind == "unlinked" else MaterialRef(m.material_raw))
             c = m.conductivity
             records.append(ConductivityRecord(
                 doc_sha256=doc.sha256, doc_name=doc.name, source="text", page=page,
                 x0=x0, top=top, x1=x1, bottom=bottom, material_raw=m.material_raw,
-                material_formula=material.formula, family=material.family,
+                material_formula=material and material.formula,
+                family=material and material.family,
                 value_raw=m.value_raw, qualifier=c.qualifier, evidence=m.sentence,
                 sigma_S_per_cm=c.sigma_S_per_cm, sigma_low_S_per_cm=c.sigma_low_S_per_cm,
                 sigma_high_S_per_cm=c.sigma_high_S_per_cm,

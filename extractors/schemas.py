@@ -36,8 +36,12 @@ RECORD_FLAGS: dict[str, str] = {
     "composition_refined": "only a refined composition is printed",
     "calculated": "printed as a computed value (``calc.``) beside measured ones",
     "experimental": "printed as a measured value (``expt.``) beside computed ones",
+    "material_unlinked": "no sentence or table structure ties the value to a material: "
+                         "``material_raw`` is empty and ``material_formula`` null, rather than "
+                         "a guess from a material named nearby",
 }
 CLASS_STATEMENT_FLAG = "class_statement"
+MATERIAL_UNLINKED_FLAG = "material_unlinked"
 #: What the document says the value measures; ``unspecified`` when it does not say.
 CONDUCTIVITY_KINDS: tuple[str, ...] = ("total", "bulk", "grain_boundary", "electronic",
                                        "unspecified")

@@ -1,0 +1,104 @@
+"""Tests for the material a value is given (extractors/mention_materials.py), issue 16 class 1.
+
+Every sentence is made up for the construction it tests; a value no structure ties to a
+material is published unlinked, never given to the nearest formula.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.mentions import Mention, _mention_to_material, load_nlp, text_to_mentions
+from extractors.schemas import MATERIAL_UNLINKED_FLAG, RECORD_FLAGS
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def _materials(text: str, nlp, **kw) -> list[tuple[float | None, str]]:
+    return [(m.conductivity.sigma_S_per_cm or m.conductivity.sigma_low_S_per_cm, m.material_raw)
+            for m in text_to_mentions(text, nlp, **kw)]
+
+
+def _one(text: str, nlp, **kw) -> Mention:
+    found = text_to_mentions(text, nlp, **kw)
+    assert len(found) == 1, [(m.value_raw, m.material_raw) for m in found]
+    return found[0]
+
+
+def test_linking_formula_before_a_cited_full_stop_is_read(nlp):
+    text = ("A conductivity of 2.5 × 10^-2 S cm^-1 was reported for the new phase Na4SnP4S14.^31 "
+            "Further work is in progress.")
+    assert _one(text, nlp, main_material="Li3YCl6").material_raw == "Na4SnP4S14"
+
+
+def test_linking_placeholder_family_keeps_its_definition(nlp):
+    text = ("For comparison, NaCl was added. Argyrodites Na6PS5Q (Q = Cl, Br, and I) also show "
+            "conductivities of over 10^-4 S cm^-1 at 25 °C.")
+    m = _one(text, nlp)
+    assert m.material_raw == "Na6PS5Q (Q = Cl, Br, and I)"
+    assert _mention_to_material(m.material_raw, {}).formula is None  # no one member's
+
+
+def test_linking_placeholder_with_an_amount_is_the_family(nlp):
+    text = ("The stabilized polymorphs o-Na(BH4)1−yXy were found to have conductivities of "
+            "2 × 10^-5 S cm^-1 at room temperature.")
+    assert _one(text, nlp, main_material="NaCB11H12").material_raw == "o-Na(BH4)1−yXy"
+
+
+def test_linking_doped_host_keeps_its_dopant(nlp):
+    assert _one("Ga-doped Li7La3Zr2O12 shows 1.1 mS cm^-1 at 25 °C.", nlp,
+                main_material="Li3PS4").material_raw == "Ga-doped Li7La3Zr2O12"
+    m = _one("Nb-substituted LLZO reaches 0.8 mS cm^-1 at 25 °C.", nlp)
+    assert m.material_raw == "Nb-substituted LLZO"
+    assert _mention_to_material(m.material_raw, {}).formula is None
+
+
+def test_linking_known_abbreviation_names_a_material(nlp):
+    text = "We study Na3PS4 here. LLZO shows 0.3 mS cm^-1 at 25 °C."
+    assert _one(text, nlp).material_raw == "LLZO"
+
+
+def test_linking_sample_named_by_its_amount(nlp):
+    text = ("The conductivity of the annealed y = 20 sample was 3.1 × 10^-4 S cm^-1 at 25 °C, "
+            "which is higher than that of LiBr.")
+    assert _one(text, nlp).material_raw == "annealed y = 20 sample"
+    text = ("The glassy sample with y = 20 exhibits a conductivity of 2.2 × 10^-4 S cm^-1 "
+            "at 25 °C, higher than LiBr.")
+    assert _one(text, nlp).material_raw == "glassy sample with y = 20"
+
+
+def test_linking_sample_amount_is_the_member_of_a_written_solution(nlp):
+    text = ("We prepared Na3+xSc2SixP3−xO12. The conductivity of the x = 0.4 sample was "
+            "1.9 × 10^-3 S cm^-1 at 300 °C.")
+    assert _one(text, nlp).material_raw == "Na3+xSc2SixP3−xO12 (x = 0.4)"
+
+
+def test_linking_bracketed_value_after_a_compared_material(nlp):
+    text = ("The conductivities of Na3+xZr2SixP3−xO12 are much higher than that of "
+            "NaZr2(PO4)3 with rhombohedral structure near room temperature (σNa ≈ 4 × 10^-6 "
+            "S cm^-1).")
+    assert _one(text, nlp).material_raw == "NaZr2(PO4)3"
+
+
+def test_linking_example_is_no_paragraph_subject(nlp):
+    text = ("This holds for Li3OBr. The other path dominates for oxides such as the garnet "
+            "Li7La3Zr2O12. The dashed line marks the bulk conductivity (∼2.1 × 10^-5 S cm^-1).")
+    assert _one(text, nlp).material_raw == "Li3OBr"
+
+
+def test_linking_main_material_only_where_the_paragraph_names_it_or_none(nlp):
+    lone = "The slope gives a conductivity of 4 × 10^-5 S cm^-1 at 20 °C."
+    assert _one(lone, nlp, main_material="LiLa(BH4)3Br").material_raw == "LiLa(BH4)3Br"
+    named = (lone + " The LiLa(BH4)3Br sample is therefore a good conductor, unlike LiBr.")
+    assert _one(named, nlp, main_material="LiLa(BH4)3Br").material_raw == "LiLa(BH4)3Br"
+
+
+def test_linking_value_in_a_paragraph_about_other_materials_is_unlinked(nlp):
+    text = ("The slope gives a conductivity of 4 × 10^-5 S cm^-1 at 20 °C. "
+            "The pellet contains NaBr and LaBr3 besides the main phase.")
+    m = _one(text, nlp, main_material="LiLa(BH4)3Br")
+    assert m.material_raw == "" and m.material_kind == "unlinked"
+    assert MATERIAL_UNLINKED_FLAG in m.flags and MATERIAL_UNLINKED_FLAG in RECORD_FLAGS
