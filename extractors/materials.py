@@ -54,6 +54,11 @@ _VARIABLE_SPEC = re.compile(
 _VARIABLE_PAIR = re.compile(r"([a-zδ])\s*=\s*(\d*\.?\d+)")
 _NUMBER = re.compile(r"\d*\.?\d+")
 _TRAILING_PAREN = re.compile(r"^(.*\S)\s+\(((?:[^()]|\([^()]*\))*)\)$")
+# A hyphen where a formula was broken at a line end: "Li1.5Al0.5-" / "Ge1.5(PO4)3".
+_LINE_BREAK_RE = re.compile(r"^(?P<head>[A-Z][A-Za-z0-9.]*[\d)])[-‐]\s?(?P<tail>[A-Z]\S*)$")
+# Elements a compound needs one of: a piece without any ("Li7La3") is half a formula.
+_ANION_ELEMENTS = frozenset({"O", "S", "Se", "Te", "F", "Cl", "Br", "I", "N", "P", "H", "C", "B",
+                             "Si", "As"})
 _PAREN_TOKEN = r"\(((?:[^()\s]|\([^()\s]*\))+)\)"
 _INLINE_DEFINITION = re.compile(r"(?<!\S)(\S+)\s+" + _PAREN_TOKEN)
 # "Na5GdSi4O12(NGS)": no space, and no amount after the bracket (that would be a group).
@@ -649,6 +654,20 @@ def expand_abbreviation(abbr: str, defined: Mapping[str, str]) -> str | None:
     return found.formula if found else None
 
 
+def join_line_break(text: str) -> str | None:
+    """``Li1.5Al0.5Ge1.5(PO4)3`` for ``Li1.5Al0.5- Ge1.5(PO4)3``: a formula the layout broke at
+    a line end. Only when the part before the hyphen has no anion, so it is no compound of a
+    system (``Li2S-P2S5``); None when the text is no such break."""
+    match = _LINE_BREAK_RE.match(text.strip())
+    if match is None:
+        return None
+    head = set(re.findall(r"[A-Z][a-z]?", match["head"]))
+    if head & _ANION_ELEMENTS:
+        return None
+    joined = match["head"] + match["tail"]
+    return joined if canonical_formula(joined) is not None else None
+
+
 def resolve_material(raw: str, defined_abbreviations: Mapping[str, str] | None = None,
                      ) -> MaterialRef:
     """Resolve a material as written into the ``material_*`` and ``family`` record columns.
@@ -684,6 +703,9 @@ def resolve_material(raw: str, defined_abbreviations: Mapping[str, str] | None =
         amounts = {k: float(v) for k, v in _VARIABLE_PAIR.findall(spec.group(1))}
         text = text[:spec.start()].strip()
     candidates = [text]
+    joined = join_line_break(text)
+    if joined is not None:
+        candidates.append(joined)
     trailing = _TRAILING_PAREN.match(text)
     if trailing:
         candidates += [trailing.group(1), trailing.group(2)]

@@ -170,6 +170,12 @@ _SUBJECT_SPAN = 12
 #: "higher than that in LiZr2(PO4)3 with NASICON structure near room temperature (σ ≈ V)".
 _COMPARED_REACH = 10
 
+#: Words a "with" phrase may run to before the verb of a described class ("The electrolytes
+#: with the argyrodite-type phase exhibited").
+_DESCRIBED_WORDS = 6
+_DESCRIBED_VERBS = frozenset({"exhibits", "shows", "has", "reaches", "displays", "possesses",
+                              "is", "are", "was", "were"})
+
 _ASSIGNMENT_RE = re.compile(r"\b([xyzδ]) = (\d*\.?\d+)\b")
 
 
@@ -430,9 +436,15 @@ class MaterialsMixin(CompositesMixin):
         return _pick(components[0]) if components else None
 
     def compared(self, m: _Material) -> bool:
-        """A comparison word ("than", "compared with", "unlike") right before the material."""
+        """A comparison word ("than", "compared with", "unlike") right before the material, in
+        its phrase: in "Besides LiCl, LiBr shows V" LiBr is not compared."""
         lo = max(m.start - 3, self.doc[m.start].sent.start)
-        return any(self.labelled(k, "COMPARISON") for k in range(lo, m.start))
+        for k in range(m.start - 1, lo - 1, -1):
+            if self.doc[k].text in ",;":
+                return False
+            if self.labelled(k, "COMPARISON"):
+                return True
+        return False
 
     def aside(self, m: _Material) -> bool:
         """Named only to compare with, or as an example ("such as the garnet X"): not what a
@@ -636,6 +648,11 @@ class MaterialsMixin(CompositesMixin):
                         kind = "component"
                     first = self.dopant_start(s.start, sent.start, covered)
                     covered.update(range(first, s.start))
+                    end = self.described_class_end(s, sent) if kind == "class" else None
+                    if end is not None:  # "the electrolytes with the X-type phase exhibit V"
+                        covered.update(range(s.end, end))
+                        yield _Material(s.start, end, self.doc[s.start:end].text, "specific")
+                        continue
                     yield _Material(first, s.end, self.doc[first:s.end].text, kind)
         for t in sent:
             if _CATION_RE.match(t.text) and t.i not in covered:
@@ -709,6 +726,23 @@ class MaterialsMixin(CompositesMixin):
             if k - 1 >= sent.start and doc[k].lower_ == "with" and doc[k - 1].lower_ in (
                     _SAMPLE_NOUNS):
                 yield self.described_from(k - 1, sent.start), amount_end
+
+    def described_class_end(self, span: Span, sent: Span) -> int | None:
+        """End of a class noun made definite by "the" and a "with" phrase that opens its
+        clause's verb: "The solid electrolytes with the argyrodite-type phase exhibited V" are
+        the samples the paper made, not the class."""
+        doc = self.doc
+        if span.start - 1 < sent.start or doc[span.start - 1].lower_ != "the":
+            return None
+        if span.end >= sent.end or doc[span.end].lower_ != "with":
+            return None
+        for k in range(span.end + 1, min(span.end + 1 + _DESCRIBED_WORDS, sent.end)):
+            word = doc[k]
+            if word.lower_ in _SUBJECT_VERBS or word.lower_ in _DESCRIBED_VERBS:
+                return k if k > span.end + 1 else None
+            if not re.fullmatch(r"[A-Za-z][A-Za-z\-]*", word.text) or k in self.taken:
+                return None
+        return None
 
     def described_from(self, head: int, floor: int) -> int:
         """First word of a described sample ending at ``head``: its modifiers up to the

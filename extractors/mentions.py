@@ -113,10 +113,11 @@ _DASH = "-−–‐\ufffd"
 # "at293 K": the reader lost the space between "at" and a temperature.
 _PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)""")
 # A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
-# superscript after punctuation ("0.5 mS/cm,^22") or in brackets ("Li3N^[20]") is its own token.
+# superscript after punctuation ("0.5 mS/cm,^22"), in brackets ("Li3N^[20]") or after a word
+# of four letters or more ("these materials^15"; a unit's power is "cm^2") is its own token.
 _SUFFIX_RE = re.compile(
     rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K)|[,;:!\"”’)\]}}%]"
-    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*"
+    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?:(?<=[,;.)\]])|(?<=[a-z]{4}))\^\d{1,3}(?:[,–-]\d{1,3})*"
     r"|\^\[\d{1,3}(?:[,–-]\d{1,3})*\])$"
 )
 # A slash splits ("mS/cm", "Li/Na"), except in a bracketed fractional amount ("La(2/3)−x").

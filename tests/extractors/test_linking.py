@@ -102,3 +102,40 @@ def test_linking_value_in_a_paragraph_about_other_materials_is_unlinked(nlp):
     m = _one(text, nlp, main_material="LiLa(BH4)3Br")
     assert m.material_raw == "" and m.material_kind == "unlinked"
     assert MATERIAL_UNLINKED_FLAG in m.flags and MATERIAL_UNLINKED_FLAG in RECORD_FLAGS
+
+
+def test_linking_anaphor_with_a_citation_refers_back(nlp):
+    text = ("A new family, the anti-perovskites Na3OQ (Q = Cl or Br), has been studied.^4-9 "
+            "The first study of these materials^4 as solid electrolytes showed a high ionic "
+            "conductivity (>10^-4 S cm^-1 at room temperature).")
+    assert _one(text, nlp).material_raw == "Na3OQ (Q = Cl or Br)"
+
+
+def test_linking_definite_class_with_a_phrase_is_the_samples(nlp):
+    text = ("The solid electrolytes with the thio-LISICON-type phase exhibited a conductivity of "
+            "2.4 × 10^-3 S cm^-1 at 25 °C. Solid electrolytes with a high conductivity show "
+            "1 mS cm^-1.")
+    found = text_to_mentions(text, nlp)
+    assert (found[0].material_raw, found[0].material_kind) == (
+        "solid electrolytes with the thio-LISICON-type phase", "specific")
+    assert found[1].material_kind == "class"  # no "the": the class
+
+
+def test_linking_additive_in_addition_to_its_host_is_one_material(nlp):
+    text = ("For example, LiBr in addition to thiophosphate glasses resulted in a conductivity "
+            "of 10^-3 S cm^-1 at 25 °C.")
+    m = _one(text, nlp)
+    assert (m.material_raw, m.material_kind) == (
+        "LiBr in addition to thiophosphate glasses", "composite")
+    m = _one("NaI added to Na3PS4 gives 0.2 mS cm^-1.", nlp)
+    assert (m.material_raw, m.material_kind) == ("NaI added to Na3PS4", "composite")
+
+
+def test_linking_material_set_besides_is_not_measured(nlp):
+    assert _one("Besides NaCl, NaBr shows 0.3 mS cm^-1 at 25 °C.", nlp).material_raw == "NaBr"
+
+
+def test_linking_formula_broken_at_a_line_end_resolves(nlp):
+    m = _one("Na1.4Al0.4- Ti1.6(PO4)3 shows 0.2 mS cm^-1 at 25 °C.", nlp)
+    assert _mention_to_material(m.material_raw, {}).formula == "Al0.4Na1.4O12P3Ti1.6"
+    assert _mention_to_material("Na2S-P2S5", {}).formula is None  # a system, not a break
