@@ -176,6 +176,10 @@ _DESCRIBED_WORDS = 6
 _DESCRIBED_VERBS = frozenset({"exhibits", "shows", "has", "reaches", "displays", "possesses",
                               "is", "are", "was", "were"})
 
+# What a sample is said to lack: "unsubstituted", "undoped", "non-doped", "pristine", "Al-free".
+_CONTRAST_RE = re.compile(
+    r"^(?:un[a-z]+ed|non-?[a-z]+ed|pristine|pure|parent|bare|[A-Z][a-z]?-free)$")
+
 _ASSIGNMENT_RE = re.compile(r"\b([xyzδ]) = (\d*\.?\d+)\b")
 
 
@@ -635,7 +639,7 @@ class MaterialsMixin(CompositesMixin):
         for a, b, kind, alternatives in self.find_composites(sent):
             covered.update(range(a, b))
             yield _Material(a, b, self.doc[a:b].text, kind, alternatives)
-        for a, b in self.described_samples(sent):
+        for a, b in [*self.described_samples(sent), *self.contrasted_samples(sent)]:
             if covered.isdisjoint(range(a, b)):
                 covered.update(range(a, b))
                 yield _Material(a, b, self.doc[a:b].text, "specific")
@@ -726,6 +730,21 @@ class MaterialsMixin(CompositesMixin):
             if k - 1 >= sent.start and doc[k].lower_ == "with" and doc[k - 1].lower_ in (
                     _SAMPLE_NOUNS):
                 yield self.described_from(k - 1, sent.start), amount_end
+
+    def contrasted_samples(self, sent: Span) -> Iterator[tuple[int, int]]:
+        """Samples named by what they lack: "the unsubstituted sample", "the pristine pellet",
+        "the Al-free ceramic". Not the solid solution the paper writes, and no guess at which
+        member: the sample as written (a formula among the words names it instead)."""
+        doc = self.doc
+        for t in sent:
+            if t.lower_ not in _SAMPLE_NOUNS:
+                continue
+            first = self.described_from(t.i, sent.start)
+            words = doc[first:t.i]
+            if (first > sent.start and doc[first - 1].lower_ in _DETERMINERS
+                    and any(_CONTRAST_RE.match(w.text) for w in words)
+                    and all(self.formula_run(k, t.i, set()) is None for k in range(first, t.i))):
+                yield first, t.i + 1
 
     def described_class_end(self, span: Span, sent: Span) -> int | None:
         """End of a class noun made definite by "the" and a "with" phrase that opens its

@@ -138,4 +138,31 @@ def test_linking_material_set_besides_is_not_measured(nlp):
 def test_linking_formula_broken_at_a_line_end_resolves(nlp):
     m = _one("Na1.4Al0.4- Ti1.6(PO4)3 shows 0.2 mS cm^-1 at 25 °C.", nlp)
     assert _mention_to_material(m.material_raw, {}).formula == "Al0.4Na1.4O12P3Ti1.6"
+    assert _mention_to_material("KSn-Ti(PO4)3", {}).formula == "KO12P3SnTi"
     assert _mention_to_material("Na2S-P2S5", {}).formula is None  # a system, not a break
+
+
+def test_linking_abbreviation_of_a_vacancy_formula_is_defined():
+    from extractors.materials import find_abbreviation_definitions, resolve_material
+    for text in ("The perovskite Li3xLa(2/3) − x□(1/3) − 2xTiO3 (LLT) is fast.",
+                 "The perovskite Li3xLa(2/3)–x▫(1/3)–2xTiO3 (LLT; x ≈ 0.1) is fast."):
+        defined = find_abbreviation_definitions(text)
+        assert defined == {"LLT": "Li3xLa(2/3)-x□(1/3)-2xTiO3"}, text
+        assert resolve_material("LLT", defined).formula == "Li3xLa2/3-xTiO3"
+    assert find_abbreviation_definitions("Li2S (TCI, 99%) was dried.") == {}
+
+
+def test_linking_sample_named_by_what_it_lacks(nlp):
+    text = ("We made Na3+xZr2SixP3−xO12 with Sc. The unsubstituted sample shows "
+            "2 × 10^-4 S cm^-1 at 25 °C.")
+    assert _one(text, nlp).material_raw == "unsubstituted sample"
+    assert _one("The undoped LLZO pellet shows 0.1 mS cm^-1.", nlp).material_raw == "LLZO"
+
+
+def test_linking_comparisons_and_respectively(nlp):
+    text = ("A conductivity of 1 × 10^-3 S cm^-1 was obtained for Na3PS4 at 25 °C. "
+            "Na3PS4 and Na3SbS4 show 0.2 and 1.1 mS cm^-1, respectively. "
+            "The conductivity of Na3SbS4 is an order of magnitude higher than Na3PS4 "
+            "(0.1 mS cm^-1).")
+    assert [raw for _, raw in _materials(text, nlp)] == [
+        "Na3PS4", "Na3PS4", "Na3SbS4", "Na3PS4"]
