@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from extractors.compositions import template_to_formula
 from extractors.materials import (
     ELEMENTS,
     expand_abbreviation,
@@ -179,6 +181,11 @@ _DESCRIBED_VERBS = frozenset({"exhibits", "shows", "has", "reaches", "displays",
 # What a sample is said to lack: "unsubstituted", "undoped", "non-doped", "pristine", "Al-free".
 _CONTRAST_RE = re.compile(
     r"^(?:un[a-z]+ed|non-?[a-z]+ed|pristine|pure|parent|bare|[A-Z][a-z]?-free)$")
+
+#: "We report an inorganic sulphide-based solid electrolyte": how far before its class noun.
+_PRESENTED_REACH = 6
+_PRESENTING_VERBS = frozenset({"report", "present", "develop", "developed", "demonstrate",
+                               "introduce", "prepared", "synthesized", "synthesised"})
 
 _ASSIGNMENT_RE = re.compile(r"\b([xyzδ]) = (\d*\.?\d+)\b")
 
@@ -457,14 +464,37 @@ class MaterialsMixin(CompositesMixin):
         return self.compared(m) or any(self.labelled(k, "EXAMPLE") for k in range(lo, m.start))
 
     def rule_assigned_variable(self, c: _Context) -> _Pick | None:
-        variables = _assigned_variables(c.sent)
-        if not variables:
+        """"obtained for x = 0.4": the solid solution with that variable the paragraph writes,
+        else the one template of the document that has a member at these amounts."""
+        values = _assigned_values(c.sent)
+        if not values:
             return None
-        return self.look_back(c.sent, latter=False, variables=variables, only_variable=True)
+        found = self.look_back(c.sent, latter=False, variables=frozenset(values),
+                               only_variable=True)
+        if found is not None:
+            return found
+        fits = {t.written or t.text for t in self.doc.user_data.get("ionlit.templates", ())
+                if t.variables and not t.placeholders and t.variables <= set(values)
+                and template_to_formula(t, values) is not None}
+        return _Pick(fits.pop()) if len(fits) == 1 else None
 
     def rule_class_before(self, c: _Context) -> _Pick | None:
+        """A class before the value: a statement about the class, unless the paper presents it
+        as its own ("We report a sulphide solid electrolyte that shows V"): its main material."""
         classes = [m for m in c.mats if m.kind == "class" and m.end <= c.start]
-        return _pick(classes[-1]) if classes else None
+        if not classes:
+            return None
+        main = self.doc.user_data.get("ionlit.main_material")
+        if main and self.presented(classes[-1]):
+            return _Pick(main)
+        return _pick(classes[-1])
+
+    def presented(self, m: _Material) -> bool:
+        """"We report/present/develop ... CLASS": the paper's own material, named by its class."""
+        lo = max(m.start - _PRESENTED_REACH, self.doc[m.start].sent.start)
+        words = [t.lower_ for t in self.doc[lo:m.start]]
+        return any(w == "we" and nxt in _PRESENTING_VERBS
+                   for w, nxt in pairwise(words))
 
     def rule_after_in_clause(self, c: _Context) -> _Pick | None:
         """A material after the value, unless a comparison or a new clause comes between."""

@@ -31,6 +31,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, load_config_from_str, load_model_from_config, registry
 
+from extractors.compositions import CompositionTemplate
 from extractors.document import Document
 from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.errors import UnitParseError
@@ -615,7 +616,8 @@ def may_state_conductivity(text: str) -> bool:
 def text_to_mentions(text: str, nlp: Language,
                      defined_abbreviations: Mapping[str, str] | None = None,
                      main_material: str | None = None,
-                     sample_names: Collection[str] = ()) -> list[Mention]:
+                     sample_names: Collection[str] = (),
+                     templates: Sequence[CompositionTemplate] = ()) -> list[Mention]:
     """Conductivity values stated in ``text`` (a paragraph or caption), in reading order.
 
     Args:
@@ -627,6 +629,9 @@ def text_to_mentions(text: str, nlp: Language,
             paragraph attaches to is that material's. Without it such values are dropped.
         sample_names: Names the paper gives its samples (:func:`find_sample_names`), which
             count as materials where they are written.
+        templates: The solid solutions the document writes (``Na1+xZr2SixP3-xO12``): a value
+            stated "for x = 0.4" in a paragraph that writes none is that member of the one
+            template it fits.
     """
     if not may_state_conductivity(text):
         return []
@@ -634,6 +639,7 @@ def text_to_mentions(text: str, nlp: Language,
     doc.user_data["ionlit.abbreviations"] = dict(defined_abbreviations or {})
     doc.user_data["ionlit.sample_names"] = frozenset(sample_names)
     doc.user_data["ionlit.main_material"] = main_material
+    doc.user_data["ionlit.templates"] = tuple(templates)
     doc = nlp(doc)
     mentions: list[Mention] = doc._.conductivity_mentions or []
     return sorted(mentions, key=lambda m: m.start)
@@ -718,12 +724,14 @@ def document_to_records(doc: Document, nlp: Language,
     # character for character, so offsets still locate each value on the page.
     read = ocr_to_text if doc.text_layer == "ocr" else str
     text = read(doc.text)
-    defined = (facts if facts is not None else document_to_facts(doc)).abbreviation_map
+    facts = facts if facts is not None else document_to_facts(doc)
+    defined = facts.abbreviation_map
     main = main_material(text, defined=defined)
     samples = find_sample_names(text)
     records: list[ConductivityRecord] = []
     for block in doc.blocks_of(*TEXT_BLOCK_KINDS):
-        for m in text_to_mentions(read(block.text), nlp, defined, main, samples):
+        for m in text_to_mentions(read(block.text), nlp, defined, main, samples,
+                                  facts.templates):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
             material = (_mention_to_material(m.material_raw, defined)
                         if m.material_kind == "specific"

@@ -166,3 +166,30 @@ def test_linking_comparisons_and_respectively(nlp):
             "(0.1 mS cm^-1).")
     assert [raw for _, raw in _materials(text, nlp)] == [
         "Na3PS4", "Na3PS4", "Na3SbS4", "Na3PS4"]
+
+
+def test_linking_unlinked_values_are_compared_with_nothing():
+    from extractors.statements import material_key
+    key = material_key("", None, MATERIAL_UNLINKED_FLAG)
+    assert key.startswith("class:")  # reconciliation skips class keys: no "name:" pile-up
+
+
+def test_linking_class_the_paper_presents_is_its_main_material(nlp):
+    text = ("We report a sulphide-based solid electrolyte that shows a conductivity of "
+            "2.5 × 10^-2 S cm^-1. Oxide solid electrolytes show 10^-3 S cm^-1.")
+    found = text_to_mentions(text, nlp, main_material="Na11Sn2PS12")
+    assert [(m.material_raw, m.material_kind) for m in found] == [
+        ("Na11Sn2PS12", "specific"), ("Oxide solid electrolytes", "class")]
+
+
+def test_linking_amount_is_the_member_of_the_documents_one_template(nlp):
+    from extractors.compositions import text_to_templates
+    templates = [*text_to_templates("Na1+xZr2SixP3-xO12"),
+                 *text_to_templates("Li1+xAlxTi2-x(PO4)3")]
+    text = "The highest conductivity, 2 × 10^-3 S cm^-1 at 300 °C, was obtained for x = 2.5."
+    m = _one(text, nlp, templates=templates, main_material="Na3Zr2Si2PO12")
+    assert m.material_raw == "Na1+xZr2SixP3-xO12 (x = 2.5)"  # no Li1+xAlxTi2-x member at 2.5
+    assert _mention_to_material(m.material_raw, {}).formula == "Na3.5O12P0.5Si2.5Zr2"
+    ambiguous = text.replace("2.5", "0.4")  # a member of both: no template is chosen
+    assert not any(m.material_raw.startswith("Na1+x")
+                   for m in text_to_mentions(ambiguous, nlp, templates=templates))
