@@ -310,8 +310,8 @@ class MaterialsMixin(CompositesMixin):
 
     def sample_member(self, found: _Pick, sent: Span) -> _Pick:
         """A sample described by its amount ("the x = 0.4 sample") is that member of the solid
-        solution an earlier sentence writes with the variable, when one does; else it stays
-        as described (no formula is read from a description)."""
+        solution the paragraph writes with the variable, or of the document's one template
+        that has it; else it stays as described (no formula is read from a description)."""
         assigned = _ASSIGNMENT_RE.search(found.raw)
         if assigned is None or is_formula(_compact(found.raw)):
             return found
@@ -321,6 +321,8 @@ class MaterialsMixin(CompositesMixin):
         if family is None:
             family = next((_pick(m) for m in self.materials_of(sent) if m.kind == "specific"
                            and var in self.open_variables(m.raw)), None)
+        if family is None:
+            family = self.template_fitting({var: value})
         return found if family is None else _Pick(f"{family.raw} ({var} = {value})")
 
     def pick_material(self, sent: Span, start: int, end: int) -> _Pick | None:
@@ -471,8 +473,11 @@ class MaterialsMixin(CompositesMixin):
             return None
         found = self.look_back(c.sent, latter=False, variables=frozenset(values),
                                only_variable=True)
-        if found is not None:
-            return found
+        return found if found is not None else self.template_fitting(values)
+
+    def template_fitting(self, values: dict[str, str]) -> _Pick | None:
+        """The one template of the document with a member at these amounts (every amount in
+        it positive), or None when none or several have one."""
         fits = {t.written or t.text for t in self.doc.user_data.get("ionlit.templates", ())
                 if t.variables and not t.placeholders and t.variables <= set(values)
                 and template_to_formula(t, values) is not None}
@@ -513,13 +518,17 @@ class MaterialsMixin(CompositesMixin):
     def rule_main_material(self, c: _Context) -> _Pick | None:
         """What the paper is about, for a value its paragraph states without naming a material
         ("the pellet", "a conductivity of V is obtained"), in a paragraph that names no material
-        or names the main one. A paragraph that names only others could be about any of them:
-        the value is published unlinked rather than guessed."""
+        or names the main one. A paragraph that names only others could be about any of them,
+        and a value "for x = 0.4" is a member of a series the main formula is not: the value
+        is published unlinked rather than guessed."""
         main = self.doc.user_data.get("ionlit.main_material")
         if not main:
             return None
         named = {_compact(m.raw) for e in self.sentences for m in self.materials_of(e)
                  if m.kind in ("specific", "composite") and not self.aside(m)}
+        values = _assigned_values(c.sent)
+        if values and not set(values) & self.open_variables(main):
+            return _UNLINKED  # "for x = 0.4": a member of some series, not the main material
         key = _compact(main)
         return _Pick(main) if not named or any(key in n for n in named) else _UNLINKED
 

@@ -190,6 +190,16 @@ def test_linking_amount_is_the_member_of_the_documents_one_template(nlp):
     m = _one(text, nlp, templates=templates, main_material="Na3Zr2Si2PO12")
     assert m.material_raw == "Na1+xZr2SixP3-xO12 (x = 2.5)"  # no Li1+xAlxTi2-x member at 2.5
     assert _mention_to_material(m.material_raw, {}).formula == "Na3.5O12P0.5Si2.5Zr2"
-    ambiguous = text.replace("2.5", "0.4")  # a member of both: no template is chosen
-    assert not any(m.material_raw.startswith("Na1+x")
-                   for m in text_to_mentions(ambiguous, nlp, templates=templates))
+    ambiguous = text.replace("2.5", "0.4")  # a member of both: no template is chosen, and
+    m = _one(ambiguous, nlp, templates=templates, main_material="Na3Zr2Si2PO12")
+    assert m.material_kind == "unlinked"  # the main formula has no x: no guess
+
+
+def test_linking_sample_amount_fills_the_documents_template(nlp):
+    from extractors.compositions import text_to_templates
+    templates = text_to_templates("Na1+xZr2SixP3-xO12")
+    text = "The conductivity of the annealed x = 2 sample was 1.1 × 10^-3 S cm^-1 at 25 °C."
+    m = _one(text, nlp, templates=templates)
+    assert m.material_raw == "Na1+xZr2SixP3-xO12 (x = 2)"
+    text = "The conductivity of the annealed x = 50 sample was 1.1 × 10^-3 S cm^-1 at 25 °C."
+    assert _one(text, nlp, templates=templates).material_raw == "annealed x = 50 sample"
