@@ -187,6 +187,9 @@ _PRESENTED_REACH = 6
 _PRESENTING_VERBS = frozenset({"report", "present", "develop", "developed", "demonstrate",
                                "introduce", "prepared", "synthesized", "synthesised"})
 
+#: What joins materials one value is stated for: "Li3OCl and Li3OBr", "A as well as B".
+_JOINS = frozenset({("and",), ("or",), (",",), (",", "and"), ("as", "well", "as")})
+
 _ASSIGNMENT_RE = re.compile(r"\b([xyzδ]) = (\d*\.?\d+)\b")
 
 
@@ -300,13 +303,27 @@ class MaterialsMixin(CompositesMixin):
         """
         found = self.pick_material(sent, start, end)
         if found is not None and found.kind == "specific":
-            found = self.sample_member(found, sent)
+            found = self.sample_member(self.joined(found, sent), sent)
         values = _assigned_values(sent)
         if found is None or found.kind != "specific" or not values:
             return found
         given = [f"{v} = {values[v]}" for v in sorted(self.open_variables(found.raw))
                  if v in values]
         return _Pick(f"{found.raw} ({', '.join(given)})") if given else found
+
+    def joined(self, found: _Pick, sent: Span) -> _Pick:
+        """One value stated for materials joined by "and", "or" or "as well as" ("10^-6 S cm^-1
+        for bulk Li3OCl and Li3OBr") belongs to all of them as written, not to the first."""
+        mats = [m for m in self.materials_of(sent) if m.kind == "specific"]
+        i = next((i for i, m in enumerate(mats) if m.raw == found.raw), None)
+        if i is None:
+            return found
+        end = mats[i].end
+        for nxt in mats[i + 1:]:
+            if tuple(t.lower_ for t in self.doc[end:nxt.start]) not in _JOINS:
+                break
+            end = nxt.end
+        return found if end == mats[i].end else _Pick(self.doc[mats[i].start:end].text)
 
     def sample_member(self, found: _Pick, sent: Span) -> _Pick:
         """A sample described by its amount ("the x = 0.4 sample") is that member of the solid

@@ -203,3 +203,12 @@ def test_linking_sample_amount_fills_the_documents_template(nlp):
     assert m.material_raw == "Na1+xZr2SixP3-xO12 (x = 2)"
     text = "The conductivity of the annealed x = 50 sample was 1.1 × 10^-3 S cm^-1 at 25 °C."
     assert _one(text, nlp, templates=templates).material_raw == "annealed x = 50 sample"
+
+
+def test_linking_one_value_for_joined_materials_names_them_all(nlp):
+    text = ("Other reports give lower conductivities (10^-6 S cm^-1 at room temperature) for "
+            "bulk Na3OCl and Na3OBr. Na6PS5Cl and Na6PS5Br show 1.9 and 1.1 mS cm^-1, "
+            "respectively.")
+    assert [raw for _, raw in _materials(text, nlp)] == [
+        "Na3OCl and Na3OBr", "Na6PS5Cl", "Na6PS5Br"]
+    assert _mention_to_material("Na3OCl and Na3OBr", {}).formula is None
