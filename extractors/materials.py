@@ -45,6 +45,8 @@ _OPENERS = {"(": ")", "[": "]", "{": "}"}
 _TRANSLATE = str.maketrans({
     "−": "-", "–": "-", "‐": "-", "‑": "-", "•": _ADDUCT, "⋅": _ADDUCT, "∙": _ADDUCT,
     "*": _ADDUCT, "″": "''", "′": "'", "’": "'",
+    # a vacancy drawn with another square ("La(2/3)−x▫(1/3)")
+    "▫": "□", "◻": "□", "☐": "□", "▢": "□", "⬜": "□",
     **{chr(0x2080 + d): str(d) for d in range(10)},
 })
 _CHARGE = re.compile(r"\^\{?\d*[+\-]\}?|[⁰¹²³⁴⁵⁶⁷⁸⁹]*[⁺⁻]")
@@ -54,6 +56,11 @@ _VARIABLE_SPEC = re.compile(
 _VARIABLE_PAIR = re.compile(r"([a-zδ])\s*=\s*(\d*\.?\d+)")
 _NUMBER = re.compile(r"\d*\.?\d+")
 _TRAILING_PAREN = re.compile(r"^(.*\S)\s+\(((?:[^()]|\([^()]*\))*)\)$")
+# A hyphen where a formula was broken at a line end: "Li1.5Al0.5-" / "Ge1.5(PO4)3".
+_LINE_BREAK_RE = re.compile(r"^(?P<head>[A-Z][A-Za-z0-9.()]*)[-‐]\s?(?P<tail>[A-Z][^\s\-‐–]*)$")
+# Elements a compound needs one of: a piece without any ("Li7La3") is half a formula.
+_ANION_ELEMENTS = frozenset({"O", "S", "Se", "Te", "F", "Cl", "Br", "I", "N", "P", "H", "C", "B",
+                             "Si", "As"})
 _PAREN_TOKEN = r"\(((?:[^()\s]|\([^()\s]*\))+)\)"
 _INLINE_DEFINITION = re.compile(r"(?<!\S)(\S+)\s+" + _PAREN_TOKEN)
 # "Na5GdSi4O12(NGS)": no space, and no amount after the bracket (that would be a group).
@@ -69,6 +76,12 @@ _SPACED_FORMULA = r"(\S+(?:\s[+\-−–]\s\S+)*)"
 _NAMING = (r"(?:abbreviated|denoted|referred\s+to|designated|labell?ed|named|called|termed"
            r"|written)")
 _LATER = r"(?:hereafter|hereinafter|henceforth|below|in\s+the\s+following)"
+# "Li3xLa(2/3) − x□(1/3) − 2xTiO3 (LLT)", "... (LLT; x ≈ 0.1)": a formula whose + and − the PDF
+# spaced, then its abbreviation, perhaps with the amounts the paper uses.
+_AMOUNTS = r"[;,]\s*[xyzδ]\s*[=≈~∼][^()]*"
+_SPACED_INLINE_DEFINITION = re.compile(
+    r"(?<!\S)(\S+(?:\s[+\-−–]\s\S+)+)\s+\(([^\s();,]+)(?:" + _AMOUNTS + r")?\)")
+_AMOUNTS_DEFINITION = re.compile(r"(?<!\S)(\S+)\s+\(([^\s();,]+)" + _AMOUNTS + r"\)")
 _PHRASE_DEFINITION = re.compile(
     r"(?<!\S)" + _SPACED_FORMULA + r"\s+\((?:" + _LATER + r"\s+)?(?:" + _NAMING
     + r"(?:\s+" + _LATER + r")?(?:\s+as)?|" + _LATER + r")\s+[\"“‘']?([^\s()\"”’']+?)[\"”’']?\)")
@@ -554,6 +567,12 @@ def find_abbreviation_definitions(text: str) -> dict[str, str]:
         {abbreviation: formula as written}.
     """
     found: dict[str, str] = {}
+    for pattern in (_SPACED_INLINE_DEFINITION, _AMOUNTS_DEFINITION):
+        for match in pattern.finditer(text):
+            before = match.group(1).lstrip("([{\"'“‘")
+            formula = _compact_operators(_normalise_text(before))
+            if _looks_like_abbreviation(match.group(2)) and is_formula(formula):
+                found.setdefault(match.group(2), formula)
     for match in _INLINE_DEFINITION.finditer(text):
         before = match.group(1).lstrip("([{\"'“‘")
         inside = match.group(2)
@@ -649,6 +668,20 @@ def expand_abbreviation(abbr: str, defined: Mapping[str, str]) -> str | None:
     return found.formula if found else None
 
 
+def join_line_break(text: str) -> str | None:
+    """``Li1.5Al0.5Ge1.5(PO4)3`` for ``Li1.5Al0.5- Ge1.5(PO4)3``: a formula the layout broke at
+    a line end. Only when the part before the hyphen has no anion, so it is no compound of a
+    system (``Li2S-P2S5``); None when the text is no such break."""
+    match = _LINE_BREAK_RE.match(text.strip())
+    if match is None:
+        return None
+    symbols = re.findall(r"[A-Z][a-z]?", match["head"])
+    if set(symbols) & _ANION_ELEMENTS or (len(symbols) < 2 and match["head"][-1].isalpha()):
+        return None  # "Li2S-P2S5" is a system, "Li-Ti..." no spelling of one formula
+    joined = match["head"] + match["tail"]
+    return joined if canonical_formula(joined) is not None else None
+
+
 def resolve_material(raw: str, defined_abbreviations: Mapping[str, str] | None = None,
                      ) -> MaterialRef:
     """Resolve a material as written into the ``material_*`` and ``family`` record columns.
@@ -684,6 +717,9 @@ def resolve_material(raw: str, defined_abbreviations: Mapping[str, str] | None =
         amounts = {k: float(v) for k, v in _VARIABLE_PAIR.findall(spec.group(1))}
         text = text[:spec.start()].strip()
     candidates = [text]
+    joined = join_line_break(text)
+    if joined is not None:
+        candidates.append(joined)
     trailing = _TRAILING_PAREN.match(text)
     if trailing:
         candidates += [trailing.group(1), trailing.group(2)]

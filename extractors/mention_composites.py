@@ -8,10 +8,14 @@ in ``extractors/patterns/materials.jsonl``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from functools import cache
+from importlib.resources import files
 
 from spacy.tokens import Span
 
+from extractors.materials import is_formula
 from extractors.mention_kinds import KindsMixin
 
 # Words that join a composite's components ("PEO and non-zeolitic silica", "a succinonitrile").
@@ -20,6 +24,19 @@ _COMPONENT_JOINS = frozenset({"and", "or", "a", "an", "the", "of"})
 # A bracket opening one of these is a reference, not part of a composite's name.
 _REFERENCE_WORDS = frozenset({"fig", "figs", "figure", "figures", "supplementary", "table",
                               "tables", "ref", "refs", "scheme", "eq", "section"})
+
+
+#: Words an additive's host phrase may run to: "LiI in addition to sulfide-based glasses".
+_ADDED_TO_WORDS = 4
+
+
+@cache
+def _class_nouns() -> frozenset[str]:
+    """The last words of class phrases (``data/material_classes.txt``): what a host is."""
+    text = files("extractors").joinpath("data/material_classes.txt").read_text("utf-8")
+    words = [w.strip() for line in text.splitlines() if not line.startswith("#")
+             for w in line.split(",")]
+    return frozenset(w.casefold() for w in words if w and " " not in w)
 
 
 class CompositesMixin(KindsMixin):
@@ -43,10 +60,32 @@ class CompositesMixin(KindsMixin):
         """
         found = list(self.marker_composites(sent))
         yield from found
-        for a, b in [*self.slash_composites(sent), *self.blend_composites(sent)]:
+        for a, b in [*self.slash_composites(sent), *self.blend_composites(sent),
+                     *self.added_composites(sent)]:
             if not any(a < e and s < b for s, e, _, _ in found):
                 found.append((a, b, "composite", ()))
                 yield a, b, "composite", ()
+
+    def added_composites(self, sent: Span) -> Iterator[tuple[int, int]]:
+        """"LiI in addition to sulfide-based glasses", "LiCl added to Li3PS4": an additive and
+        its host make one material, which is neither the additive nor the host alone."""
+        doc = self.doc
+        for marker in self.spans("ADDED_TO"):
+            a = marker.start - 1
+            if a < sent.start or marker.end >= sent.end or marker.sent.start != sent.start:
+                continue
+            if not (is_formula(doc[a].text) or doc[a].text in self.defined):
+                continue
+            for k in range(marker.end, min(marker.end + _ADDED_TO_WORDS, sent.end)):
+                word = doc[k]
+                if is_formula(word.text) or word.text in self.defined:
+                    yield a, k + 1  # "added to Li3PS4"
+                    break
+                if not re.fullmatch(r"[A-Za-z0-9][\w\-·]*", word.text) or k in self.taken:
+                    break
+                if word.lower_ in _class_nouns():
+                    yield a, k + 1
+                    break
 
     def blend_composites(self, sent: Span) -> Iterator[tuple[int, int]]:
         """"20 wt% LLZTO-PEO composite electrolyte": a polymer blend token and its noun."""

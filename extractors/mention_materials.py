@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from extractors.compositions import template_to_formula
 from extractors.materials import (
     ELEMENTS,
+    expand_abbreviation,
     formula_variables,
     is_formula,
     match_variable_abbreviation,
@@ -35,6 +38,8 @@ class _Pick:
 
 #: A rule's answer that drops the value: it is stated for an ion and no material.
 _DROP = _Pick("(dropped)", "dropped")
+#: A rule's answer for a value no structure ties to a material: published, with no material.
+_UNLINKED = _Pick("", "unlinked")
 
 #: Material kinds that name something a value can belong to (not classes, ions or anaphors).
 _NAMED_KINDS = ("specific", "composite", "component")
@@ -76,6 +81,22 @@ _OPERATOR_TOKENS = frozenset("+−–-·⋅•∙\ufffd")
 _DOPANT_RE = re.compile(r"^[A-Z][a-z]?\^\d?[+?]$")
 
 _ION_RE = re.compile(r"\^\d*[+\-−]$|[+\-−]$")
+
+# Capitals no element uses, which papers write for a site a list fills: ``Li6PS5X (X = Cl, Br)``,
+# ``Li1.3R0.3Ti1.7(PO4)3 (R = Al, Sc)``, ``h-Li(BH4)1−xXx``.
+_PLACEHOLDERS = frozenset("ADEGJLMQRTXZ")
+_SYMBOL_RE = re.compile(r"[A-Z][a-z]?")
+# A polymorph written before a formula: "h-LiBH4", "o-LiBH4", "β-Li3PS4".
+_POLYMORPH_RE = re.compile(r"^[a-zα-ω]{1,2}-")
+# "Al-doped", "Ta-substituted", "Ga/Al-codoped": the dopant a host formula is written with.
+_DOPED_RE = re.compile(
+    r"^[A-Z][a-z]?(?:[/,][A-Z][a-z]?)*[-‐–](?:co-?)?(?:doped|substituted|stabilized|stabilised)$")
+# What a sample is called when named by its amount: "the x = 50 sample", "the sample with x = 50".
+_SAMPLE_NOUNS = frozenset({"sample", "samples", "specimen", "specimens", "pellet", "pellets",
+                           "composition", "compositions", "glass", "glasses", "ceramic",
+                           "ceramics", "electrolyte", "electrolytes", "material", "materials",
+                           "film", "films", "membrane", "membranes", "compound", "phase"})
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "our"})
 
 
 def _is_formula_system(text: str) -> bool:
@@ -146,6 +167,57 @@ _SUBJECT_VERBS = frozenset({"show", "exhibit", "have", "reach", "display", "poss
                             "reached", "displayed", "achieved", "gave"})
 
 _SUBJECT_SPAN = 12
+
+#: How far before a bracketed value the material it is compared as may be written:
+#: "higher than that in LiZr2(PO4)3 with NASICON structure near room temperature (σ ≈ V)".
+_COMPARED_REACH = 10
+
+#: Words a "with" phrase may run to before the verb of a described class ("The electrolytes
+#: with the argyrodite-type phase exhibited").
+_DESCRIBED_WORDS = 6
+_DESCRIBED_VERBS = frozenset({"exhibits", "shows", "has", "reaches", "displays", "possesses",
+                              "is", "are", "was", "were"})
+
+# What a sample is said to lack: "unsubstituted", "undoped", "non-doped", "pristine", "Al-free".
+_CONTRAST_RE = re.compile(
+    r"^(?:un[a-z]+ed|non-?[a-z]+ed|pristine|pure|parent|bare|[A-Z][a-z]?-free)$")
+
+#: "We report an inorganic sulphide-based solid electrolyte": how far before its class noun.
+_PRESENTED_REACH = 6
+_PRESENTING_VERBS = frozenset({"report", "present", "develop", "developed", "demonstrate",
+                               "introduce", "prepared", "synthesized", "synthesised"})
+
+#: What joins materials one value is stated for: "Li3OCl and Li3OBr", "A as well as B".
+_JOINS = frozenset({("and",), ("or",), (",",), (",", "and"), ("as", "well", "as")})
+
+_ASSIGNMENT_RE = re.compile(r"\b([xyzδ]) = (\d*\.?\d+)\b")
+
+
+def _placeholder_family(text: str) -> tuple[frozenset[str], bool]:
+    """The placeholder capitals of a family formula, and whether one carries an amount.
+
+    ``Li6PS5X`` gives ``({"X"}, False)``, ``h-Li(BH4)1−xXx`` gives ``({"X"}, True)``: with each
+    placeholder read as an element the text is a formula. Anything else gives no placeholder.
+    """
+    body = _POLYMORPH_RE.sub("", text, count=1)
+    used: set[str] = set()
+    amounts = False
+
+    def fill(m: re.Match[str]) -> str:
+        nonlocal amounts
+        symbol = m.group()
+        if symbol in ELEMENTS or symbol[0] not in _PLACEHOLDERS:
+            return symbol
+        if len(symbol) == 2 and symbol[1] not in "xyzδ":
+            return symbol
+        used.add(symbol[0])
+        amounts = amounts or len(symbol) == 2
+        return "Cl" + symbol[1:]
+
+    filled = _SYMBOL_RE.sub(fill, body)
+    if not used or not (is_formula(filled) and _plausible_formula(filled)):
+        return frozenset(), False
+    return frozenset(used), amounts
 
 
 class MaterialsMixin(CompositesMixin):
@@ -230,12 +302,45 @@ class MaterialsMixin(CompositesMixin):
         ``Na3 + xSc2SixP3 − xO12 (x = 0.4)``.
         """
         found = self.pick_material(sent, start, end)
+        if found is not None and found.kind == "specific":
+            found = self.sample_member(self.joined(found, sent), sent)
         values = _assigned_values(sent)
         if found is None or found.kind != "specific" or not values:
             return found
         given = [f"{v} = {values[v]}" for v in sorted(self.open_variables(found.raw))
                  if v in values]
         return _Pick(f"{found.raw} ({', '.join(given)})") if given else found
+
+    def joined(self, found: _Pick, sent: Span) -> _Pick:
+        """One value stated for materials joined by "and", "or" or "as well as" ("10^-6 S cm^-1
+        for bulk Li3OCl and Li3OBr") belongs to all of them as written, not to the first."""
+        mats = [m for m in self.materials_of(sent) if m.kind == "specific"]
+        i = next((i for i, m in enumerate(mats) if m.raw == found.raw), None)
+        if i is None:
+            return found
+        end = mats[i].end
+        for nxt in mats[i + 1:]:
+            if tuple(t.lower_ for t in self.doc[end:nxt.start]) not in _JOINS:
+                break
+            end = nxt.end
+        return found if end == mats[i].end else _Pick(self.doc[mats[i].start:end].text)
+
+    def sample_member(self, found: _Pick, sent: Span) -> _Pick:
+        """A sample described by its amount ("the x = 0.4 sample") is that member of the solid
+        solution the paragraph writes with the variable, or of the document's one template
+        that has it; else it stays as described (no formula is read from a description)."""
+        assigned = _ASSIGNMENT_RE.search(found.raw)
+        if assigned is None or is_formula(_compact(found.raw)):
+            return found
+        var, value = assigned.groups()
+        family = self.look_back(sent, latter=False, variables=frozenset({var}),
+                                only_variable=True)
+        if family is None:
+            family = next((_pick(m) for m in self.materials_of(sent) if m.kind == "specific"
+                           and var in self.open_variables(m.raw)), None)
+        if family is None:
+            family = self.template_fitting({var: value})
+        return found if family is None else _Pick(f"{family.raw} ({var} = {value})")
 
     def pick_material(self, sent: Span, start: int, end: int) -> _Pick | None:
         """The first answer of :attr:`MATERIAL_RULES`; None when none names one or one drops it."""
@@ -251,15 +356,44 @@ class MaterialsMixin(CompositesMixin):
         return None
 
     def rule_bracketed_after(self, c: _Context) -> _Pick | None:
-        """"Compared with Li3PS4 (0.2 mS cm^-1), ...": the material the bracket follows."""
+        """"Compared with Li3PS4 (0.2 mS cm^-1), ...": the material the bracket follows.
+
+        A bracket may open with the value's symbol ("(σLi ≈ V)"). A material named for
+        comparison a few words before the bracket is the bracket's too: "much higher than that
+        in LiZr2(PO4)3 with NASICON structure (σ ≈ V)", "than those of the glass samples (V)".
+        """
         k = c.start - 1
         qualifier = self.ending_at(c.start, *_QUALIFIER_TEXT)
         if qualifier is not None:
             k = qualifier.start - 1
+        symbol = next((j for j in (k, k - 1) if j > c.sent.start
+                       and self.labelled(j, "COND_WORD") and self.doc[j - 1].text == "("), None)
+        if symbol is not None:
+            k = symbol - 1
         if k < c.sent.start or self.doc[k].text != "(":
             return None
         before = [m for m in c.mats if m.end == k and m.kind in _NAMED_KINDS]
-        return _pick(before[0]) if before else None
+        if before:
+            return _pick(before[0])
+        return self.compared_before(k, c)
+
+    def compared_before(self, bracket: int, c: _Context) -> _Pick | None:
+        """The compared material closest before ``bracket``, with only its description between
+        (no conductivity word, number, clause break or other material)."""
+        named = [m for m in c.mats if m.kind in _NAMED_KINDS
+                 and max(c.sent.start, bracket - _COMPARED_REACH) <= m.start and m.end < bracket]
+        if not named:
+            return None
+        m = named[-1]
+        between = self.doc[m.end:bracket]
+        if any(t.text in ",;:()" or t.i in self.numbers or self.labelled(t.i, "COND_WORD")
+               for t in between):
+            return None
+        clause = max([t.i + 1 for t in self.doc[c.sent.start:m.start] if t.text in ",;:("]
+                     or [c.sent.start])
+        if not any(self.labelled(k, "COMPARISON") for k in range(clause, m.start)):
+            return None
+        return _pick(m)
 
     def rule_conductivity_of(self, c: _Context) -> _Pick | None:
         named = self.conductivity_of(c.sent, c.seg_start, c.start, c.mats)
@@ -332,19 +466,57 @@ class MaterialsMixin(CompositesMixin):
         return _pick(components[0]) if components else None
 
     def compared(self, m: _Material) -> bool:
-        """A comparison word ("than", "compared with", "unlike") right before the material."""
+        """A comparison word ("than", "compared with", "unlike") right before the material, in
+        its phrase: in "Besides LiCl, LiBr shows V" LiBr is not compared."""
         lo = max(m.start - 3, self.doc[m.start].sent.start)
-        return any(self.labelled(k, "COMPARISON") for k in range(lo, m.start))
+        for k in range(m.start - 1, lo - 1, -1):
+            if self.doc[k].text in ",;":
+                return False
+            if self.labelled(k, "COMPARISON"):
+                return True
+        return False
+
+    def aside(self, m: _Material) -> bool:
+        """Named only to compare with, or as an example ("such as the garnet X"): not what a
+        paragraph goes on to measure."""
+        lo = max(m.start - 3, self.doc[m.start].sent.start)
+        return self.compared(m) or any(self.labelled(k, "EXAMPLE") for k in range(lo, m.start))
 
     def rule_assigned_variable(self, c: _Context) -> _Pick | None:
-        variables = _assigned_variables(c.sent)
-        if not variables:
+        """"obtained for x = 0.4": the solid solution with that variable the paragraph writes,
+        else the one template of the document that has a member at these amounts."""
+        values = _assigned_values(c.sent)
+        if not values:
             return None
-        return self.look_back(c.sent, latter=False, variables=variables, only_variable=True)
+        found = self.look_back(c.sent, latter=False, variables=frozenset(values),
+                               only_variable=True)
+        return found if found is not None else self.template_fitting(values)
+
+    def template_fitting(self, values: dict[str, str]) -> _Pick | None:
+        """The one template of the document with a member at these amounts (every amount in
+        it positive), or None when none or several have one."""
+        fits = {t.written or t.text for t in self.doc.user_data.get("ionlit.templates", ())
+                if t.variables and not t.placeholders and t.variables <= set(values)
+                and template_to_formula(t, values) is not None}
+        return _Pick(fits.pop()) if len(fits) == 1 else None
 
     def rule_class_before(self, c: _Context) -> _Pick | None:
+        """A class before the value: a statement about the class, unless the paper presents it
+        as its own ("We report a sulphide solid electrolyte that shows V"): its main material."""
         classes = [m for m in c.mats if m.kind == "class" and m.end <= c.start]
-        return _pick(classes[-1]) if classes else None
+        if not classes:
+            return None
+        main = self.doc.user_data.get("ionlit.main_material")
+        if main and self.presented(classes[-1]):
+            return _Pick(main)
+        return _pick(classes[-1])
+
+    def presented(self, m: _Material) -> bool:
+        """"We report/present/develop ... CLASS": the paper's own material, named by its class."""
+        lo = max(m.start - _PRESENTED_REACH, self.doc[m.start].sent.start)
+        words = [t.lower_ for t in self.doc[lo:m.start]]
+        return any(w == "we" and nxt in _PRESENTING_VERBS
+                   for w, nxt in pairwise(words))
 
     def rule_after_in_clause(self, c: _Context) -> _Pick | None:
         """A material after the value, unless a comparison or a new clause comes between."""
@@ -361,14 +533,27 @@ class MaterialsMixin(CompositesMixin):
         return self.look_back(c.sent, latter=False, variables=_assigned_variables(c.sent))
 
     def rule_main_material(self, c: _Context) -> _Pick | None:
+        """What the paper is about, for a value its paragraph states without naming a material
+        ("the pellet", "a conductivity of V is obtained"), in a paragraph that names no material
+        or names the main one. A paragraph that names only others could be about any of them,
+        and a value "for x = 0.4" is a member of a series the main formula is not: the value
+        is published unlinked rather than guessed."""
         main = self.doc.user_data.get("ionlit.main_material")
-        return _Pick(main) if main else None
+        if not main:
+            return None
+        named = {_compact(m.raw) for e in self.sentences for m in self.materials_of(e)
+                 if m.kind in ("specific", "composite") and not self.aside(m)}
+        values = _assigned_values(c.sent)
+        if values and not set(values) & self.open_variables(main):
+            return _UNLINKED  # "for x = 0.4": a member of some series, not the main material
+        key = _compact(main)
+        return _Pick(main) if not named or any(key in n for n in named) else _UNLINKED
 
     def rule_paragraph_material(self, c: _Context) -> _Pick | None:
         """The one material the paragraph names (not only to compare with), wherever it does:
         "V ... These results show the size effect in X" names it after its values."""
         named = {m.raw for e in self.sentences for m in self.materials_of(e)
-                 if m.kind == "specific" and not self.compared(m)}
+                 if m.kind == "specific" and not self.aside(m)}
         return _Pick(named.pop()) if len(named) == 1 else None
 
     def rule_subject_phrase(self, c: _Context) -> _Pick | None:
@@ -470,7 +655,7 @@ class MaterialsMixin(CompositesMixin):
             mats = self.materials_of(e)
             if not latter and mats and mats[0].kind == "anaphor" and found:
                 continue
-            if not latter and found and all(self.compared(m) for m in found):
+            if not latter and found and all(self.aside(m) for m in found):
                 continue  # "... in the same space group as Li3OCl": not what is measured
             if found:
                 succeeding = [m for m in found if self.succeeds(m)]
@@ -510,6 +695,10 @@ class MaterialsMixin(CompositesMixin):
         for a, b, kind, alternatives in self.find_composites(sent):
             covered.update(range(a, b))
             yield _Material(a, b, self.doc[a:b].text, kind, alternatives)
+        for a, b in [*self.described_samples(sent), *self.contrasted_samples(sent)]:
+            if covered.isdisjoint(range(a, b)):
+                covered.update(range(a, b))
+                yield _Material(a, b, self.doc[a:b].text, "specific")
         for label, kind in (("ANAPHOR", "anaphor"), ("MATERIAL_CLASS", "class"),
                             ("MATERIAL_NAME", "specific")):
             for s in filter_spans([s for s in self.spans(label) if s.sent.start == sent.start]):
@@ -517,7 +706,14 @@ class MaterialsMixin(CompositesMixin):
                     covered.update(range(s.start, s.end))
                     if kind == "specific" and self.is_component(s.start, s.end):
                         kind = "component"
-                    yield _Material(s.start, s.end, s.text, kind)
+                    first = self.dopant_start(s.start, sent.start, covered)
+                    covered.update(range(first, s.start))
+                    end = self.described_class_end(s, sent) if kind == "class" else None
+                    if end is not None:  # "the electrolytes with the X-type phase exhibit V"
+                        covered.update(range(s.end, end))
+                        yield _Material(s.start, end, self.doc[s.start:end].text, "specific")
+                        continue
+                    yield _Material(first, s.end, self.doc[first:s.end].text, kind)
         for t in sent:
             if _CATION_RE.match(t.text) and t.i not in covered:
                 covered.add(t.i)
@@ -526,17 +722,112 @@ class MaterialsMixin(CompositesMixin):
         while i < sent.end:
             found = self.formula_at(i, sent.end, covered)
             if found is None:
+                found = self.placeholder_at(i, sent.end, covered)
+                if found is not None:
+                    covered.update(range(i, found))
+                    yield _Material(i, found, self.doc[i:found].text, "specific")
+                    i = found
+                    continue
                 i += 1
                 continue
             covered.update(range(i, found))
-            first = i
+            first = self.dopant_start(i, sent.start, covered)
             if (i - 2 >= sent.start and self.doc[i - 1].text == "/"
                     and _DOPANT_RE.match(self.doc[i - 2].text)):
                 first = i - 2  # "Eu^3+/NGS": the doped host
-                covered.update(range(first, i))
+            covered.update(range(first, i))
             kind = "component" if self.is_component(first, found) else "specific"
             yield _Material(first, found, self.with_abbreviation(first, found), kind)
             i = found
+
+    def dopant_start(self, i: int, floor: int, covered: set[int]) -> int:
+        """Where a material starts with its dopant: "Al-doped Li7La3Zr2O12" is not the undoped
+        host, so the dopant stays in what is written (and no formula is read from it)."""
+        k = i - 1
+        if k >= floor and k not in covered and _DOPED_RE.match(self.doc[k].text):
+            return k
+        return i
+
+    def placeholder_at(self, i: int, limit: int, covered: set[int]) -> int | None:
+        """End of a family written with a placeholder: ``Li6PS5X (X = Cl, Br, and I)`` (with its
+        definition) or ``h-Li(BH4)1−xXx`` (a placeholder with an amount). The value stated for it
+        is the family's, never one member's nor a formula nearby."""
+        doc = self.doc
+        if i in covered or i in self.taken or i in self.numbers:
+            return None
+        placeholders, amounts = _placeholder_family(doc[i].text)
+        if not placeholders:
+            return None
+        if (i + 4 < limit and doc[i + 1].text == "(" and doc[i + 2].text in placeholders
+                and doc[i + 3].text == "="):
+            close = next((k for k in range(i + 4, min(limit, i + 16)) if doc[k].text == ")"),
+                         None)
+            if close is not None:
+                return close + 1
+        return i + 1 if amounts else None
+
+    def described_samples(self, sent: Span) -> Iterator[tuple[int, int]]:
+        """Samples named by their amount: "the heat-treated x = 50 sample", "the crystalline
+        sample with x = 50". The range runs from after the determiner to the noun or amount."""
+        doc = self.doc
+        for t in sent[:-2]:
+            if not (t.text in "xyzδ" and t.nbor().text == "=" and t.i + 2 < sent.end
+                    and _NUMBER_RE.match(t.nbor(2).text)):
+                continue
+            amount_end = t.i + 3
+            if amount_end < sent.end and doc[amount_end].text == ",":
+                continue  # a list of amounts: "x = 0, 0.2 and 0.4"
+            noun = next((k for k in range(amount_end, min(amount_end + 3, sent.end))
+                         if doc[k].lower_ in _SAMPLE_NOUNS), None)
+            if noun is not None and all(w.is_alpha for w in doc[amount_end:noun]):
+                yield self.described_from(t.i, sent.start), noun + 1
+                continue
+            k = t.i - 1 - (t.i - 1 > sent.start and doc[t.i - 1].lower_ in ("a", "an"))
+            if k - 1 >= sent.start and doc[k].lower_ == "with" and doc[k - 1].lower_ in (
+                    _SAMPLE_NOUNS):
+                yield self.described_from(k - 1, sent.start), amount_end
+
+    def contrasted_samples(self, sent: Span) -> Iterator[tuple[int, int]]:
+        """Samples named by what they lack: "the unsubstituted sample", "the pristine pellet",
+        "the Al-free ceramic". Not the solid solution the paper writes, and no guess at which
+        member: the sample as written (a formula among the words names it instead)."""
+        doc = self.doc
+        for t in sent:
+            if t.lower_ not in _SAMPLE_NOUNS:
+                continue
+            first = self.described_from(t.i, sent.start)
+            words = doc[first:t.i]
+            if (first > sent.start and doc[first - 1].lower_ in _DETERMINERS
+                    and any(_CONTRAST_RE.match(w.text) for w in words)
+                    and all(self.formula_run(k, t.i, set()) is None for k in range(first, t.i))):
+                yield first, t.i + 1
+
+    def described_class_end(self, span: Span, sent: Span) -> int | None:
+        """End of a class noun made definite by "the" and a "with" phrase that opens its
+        clause's verb: "The solid electrolytes with the argyrodite-type phase exhibited V" are
+        the samples the paper made, not the class."""
+        doc = self.doc
+        if span.start - 1 < sent.start or doc[span.start - 1].lower_ != "the":
+            return None
+        if span.end >= sent.end or doc[span.end].lower_ != "with":
+            return None
+        for k in range(span.end + 1, min(span.end + 1 + _DESCRIBED_WORDS, sent.end)):
+            word = doc[k]
+            if word.lower_ in _SUBJECT_VERBS or word.lower_ in _DESCRIBED_VERBS:
+                return k if k > span.end + 1 else None
+            if not re.fullmatch(r"[A-Za-z][A-Za-z\-]*", word.text) or k in self.taken:
+                return None
+        return None
+
+    def described_from(self, head: int, floor: int) -> int:
+        """First word of a described sample ending at ``head``: its modifiers up to the
+        determiner ("the heat-treated x = 50 sample" → "heat-treated")."""
+        k = head
+        while (k - 1 >= floor and self.doc[k - 1].lower_ not in _DETERMINERS
+               and re.fullmatch(r"[A-Za-z][A-Za-z\-]*", self.doc[k - 1].text)
+               and not self.labelled(k - 1, "COND_WORD", "COMPARISON", "PHRASE_STOP")):
+            k -= 1
+        return k
 
     def formula_at(self, i: int, limit: int, covered: set[int]) -> int | None:
         """End of the longest run of tokens from ``i`` that reads as a formula or abbreviation.
@@ -566,7 +857,9 @@ class MaterialsMixin(CompositesMixin):
             return None
         first = doc[i].text
         if (first in self.defined or first in self.samples
-                or match_variable_abbreviation(first, self.defined) is not None):
+                or match_variable_abbreviation(first, self.defined) is not None
+                or (sum(c.isupper() for c in first) >= 2
+                    and expand_abbreviation(first, {}) is not None)):
             return i + 1
         if not _FORMULA_PIECE_RE.match(first) or first in _OPERATOR_TOKENS:
             return None

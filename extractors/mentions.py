@@ -31,6 +31,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, load_config_from_str, load_model_from_config, registry
 
+from extractors.compositions import CompositionTemplate
 from extractors.document import Document
 from extractors.document_facts import DocumentFacts, document_to_facts
 from extractors.errors import UnitParseError
@@ -58,7 +59,7 @@ from extractors.mention_linking import (
 from extractors.mention_materials import _ACRONYM_RE, _CATION_RE, _ION_RE, MaterialsMixin, _Pick
 from extractors.ocr import is_ocr_power, ocr_to_text
 from extractors.records import ConductivityRecord
-from extractors.schemas import CLASS_STATEMENT_FLAG, CONDUCTIVITY_KINDS
+from extractors.schemas import CLASS_STATEMENT_FLAG, CONDUCTIVITY_KINDS, MATERIAL_UNLINKED_FLAG
 from extractors.units import Conductivity, Temperature, parse_conductivity, parse_temperature
 
 __all__ = [
@@ -93,7 +94,9 @@ DEFAULT_SAMPLE_NAME_MIN_COUNT = 3
 TEXT_BLOCK_KINDS: frozenset[str] = frozenset({"paragraph", "caption"})
 
 #: What ``Mention.material_raw`` names: one material, a composite/solution phrase, or a class.
-MATERIAL_KINDS = ("specific", "composite", "class")
+MATERIAL_KINDS = ("specific", "composite", "class", "unlinked")
+#: Flags a value gets from its material's kind.
+_KIND_FLAGS = {"class": CLASS_STATEMENT_FLAG, "unlinked": MATERIAL_UNLINKED_FLAG}
 #: Flag of a list item whose power of ten is written on the last item only ("2.3 and 1.3 × 10^-10").
 SHARED_EXPONENT = "shared_exponent"
 #: Flag of a value whose temperature is the one the sentence before measured at.
@@ -130,7 +133,8 @@ _DASH = "-−–‐\ufffd"
 # space fell on the other side of the multiplication sign.
 _PREFIX_RE = re.compile(r"""^[(\[{"“‘'~∼≈<>≤≥*]|^at(?=\d)|^[×·⋅∙](?=1[0Oo])|^=(?=[-−+~≈.\d])""")
 # A "?" after "^" is a charge sign the font lost ("Na^?"), not a question mark. A citation
-# superscript after punctuation ("0.5 mS/cm,^22") or in brackets ("Li3N^[20]") is its own token.
+# superscript after punctuation ("0.5 mS/cm,^22"), in brackets ("Li3N^[20]") or after a word
+# of four letters or more ("these materials^15"; a unit's power is "cm^2") is its own token.
 # The bracket of an uncertainty ("1.5(3)") stays on its number; a multiplication sign glued to a
 # mantissa ("1.7× 10^-6") is split from it, and so is a citation or footnote glued to a
 # temperature ("115°C^17", "25 °C^2-8", "25°C^a"); a superscript o is a degree ring ("25^oC").
@@ -138,7 +142,7 @@ _SUFFIX_RE = re.compile(
     rf"(?:\)\^?[{_DASH}]?[1’'‘lI]|(?<=\d)(?:[°◦º˚∘℃][CF]?|\ufffdC|K|\^?[o°][CF])|[,;:!\"”’\]}}%]"
     r"|(?<!\d\(\d)(?<!\d\(\d\d)\)|(?<=[\d)])[×·⋅∙]"
     r"|(?:(?<=[°◦º˚∘][CF])|(?<=℃)|(?<=\dK)|(?<=^K))\^(?:\d{1,3}(?:[,–-]\d{1,3})*|[a-z])"
-    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?<=[,;.)\]])\^\d{1,3}(?:[,–-]\d{1,3})*"
+    r"|(?<!\^)(?<!\^\d)\?|\.(?!\d)|(?:(?<=[,;.)\]])|(?<=[a-z]{4}))\^\d{1,3}(?:[,–-]\d{1,3})*"
     r"|\^\[\d{1,3}(?:[,–-]\d{1,3})*\])$"
 )
 # A slash splits ("mS/cm", "Li/Na"), except in a bracketed fractional amount ("La(2/3)−x"); an
@@ -154,8 +158,9 @@ _INFIX_RE = re.compile(
 )
 #: A citation superscript on a kelvin sign ("298 K^17"), no formula: the suffix splits it off.
 _CITED_KELVIN = re.compile(r"K\^\d{1,3}(?:[,–-]\d{1,3})*")
-#: A citation superscript in brackets closing a token ("Li3N^[20]"): the suffix splits it off.
-_CITED_END = re.compile(r"\^\[\d{1,3}(?:[,–-]\d{1,3})*\]$")
+#: A citation superscript closing a token, in brackets ("Li3N^[20]") or after a full stop
+#: ("Li10GeP2S12.^58"): the suffix splits it off, so the formula and the sentence end are read.
+_CITED_END = re.compile(r"\^\[\d{1,3}(?:[,–-]\d{1,3})*\]$|[.,;]\^\d{1,3}(?:[,–-]\d{1,3})*$")
 _FORMULA_TOKEN_RE = re.compile(
     r"^(?:[A-Z(\[]|[αβγδεη][′'″]*-)[A-Za-z0-9().\[\]{}·⋅•∙+\-−–′'″^]*$"
 )
@@ -229,8 +234,9 @@ class Mention:
     ``start``/``end`` are character offsets of the value (number and unit) in the text.
     ``kind`` is what the sentence says the value measures (:data:`CONDUCTIVITY_KINDS`);
     ``material_kind`` says whether ``material_raw`` names one material (``specific``), a
-    composite, solution or polymer electrolyte written out as a phrase (``composite``) or a
-    class of materials (``class``): only a ``specific`` material has a formula.
+    composite, solution or polymer electrolyte written out as a phrase (``composite``), a
+    class of materials (``class``), or nothing the text ties to the value (``unlinked``, with
+    an empty ``material_raw``): only a ``specific`` material has a formula.
     """
 
     start: int
@@ -247,8 +253,8 @@ class Mention:
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad mention offsets {self.start}..{self.end}")
-        if not self.material_raw.strip():
-            raise ValueError("a mention needs a material")
+        if not self.material_raw.strip() and self.material_kind != "unlinked":
+            raise ValueError("a mention needs a material (or material_kind 'unlinked')")
         if self.kind not in CONDUCTIVITY_KINDS:
             raise ValueError(f"Mention.kind must be one of {CONDUCTIVITY_KINDS}, not {self.kind!r}")
         if self.material_kind not in MATERIAL_KINDS:
@@ -371,9 +377,9 @@ class _Linking(MaterialsMixin):
         out = []
         for i, m in enumerate(found):
             if names:
-                flags = tuple(f for f in m.flags if f != CLASS_STATEMENT_FLAG)
-                if names[i].kind == "class":
-                    flags += (CLASS_STATEMENT_FLAG,)
+                flags = tuple(f for f in m.flags if f not in _KIND_FLAGS.values())
+                if names[i].kind in _KIND_FLAGS:
+                    flags += (_KIND_FLAGS[names[i].kind],)
                 m = replace(m, material_raw=names[i].raw, material_kind=names[i].kind,
                             flags=flags)
             if kinds and (m.kind == "unspecified" or len(set(kinds)) > 1):
@@ -412,7 +418,8 @@ class _Linking(MaterialsMixin):
         return start, unit.end, [
             Mention(value.start, value.end, value.text, value.conductivity, material.raw,
                     temperature, sent.text,
-                    value.flags + ((CLASS_STATEMENT_FLAG,) if material.kind == "class" else ()),
+                    value.flags + ((_KIND_FLAGS[material.kind],) if material.kind in _KIND_FLAGS
+                                   else ()),
                     kind, material.kind)
             for value, material, kind in zip(values, materials, kinds, strict=True)]
 
@@ -706,7 +713,8 @@ def text_to_mentions(text: str, nlp: Language,
                      defined_abbreviations: Mapping[str, str] | None = None,
                      main_material: str | None = None,
                      sample_names: Collection[str] = (),
-                     defined_symbols: Mapping[str, str] | None = None) -> list[Mention]:
+                     defined_symbols: Mapping[str, str] | None = None,
+                     templates: Sequence[CompositionTemplate] = ()) -> list[Mention]:
     """Conductivity values stated in ``text`` (a paragraph or caption), in reading order.
 
     Args:
@@ -720,6 +728,9 @@ def text_to_mentions(text: str, nlp: Language,
             count as materials where they are written.
         defined_symbols: ``{σ symbol: kind}`` the document defines once for the whole study
             (:func:`extractors.mention_kinds.symbol_kinds`), so ``σT`` is a total there.
+        templates: The solid solutions the document writes (``Na1+xZr2SixP3-xO12``): a value
+            stated "for x = 0.4" in a paragraph that writes none is that member of the one
+            template it fits.
     """
     if not may_state_conductivity(text):
         return []
@@ -728,6 +739,7 @@ def text_to_mentions(text: str, nlp: Language,
     doc.user_data["ionlit.sample_names"] = frozenset(sample_names)
     doc.user_data["ionlit.main_material"] = main_material
     doc.user_data["ionlit.symbol_kinds"] = dict(defined_symbols or {})
+    doc.user_data["ionlit.templates"] = tuple(templates)
     doc = nlp(doc)
     mentions: list[Mention] = doc._.conductivity_mentions or []
     return sorted(mentions, key=lambda m: m.start)
@@ -812,21 +824,25 @@ def document_to_records(doc: Document, nlp: Language,
     # character for character, so offsets still locate each value on the page.
     read = ocr_to_text if doc.text_layer == "ocr" else str
     text = read(doc.text)
-    defined = (facts if facts is not None else document_to_facts(doc)).abbreviation_map
+    facts = facts if facts is not None else document_to_facts(doc)
+    defined = facts.abbreviation_map
     main = main_material(text, defined=defined)
     samples = find_sample_names(text)
     symbols = symbol_kinds(text)
     records: list[ConductivityRecord] = []
     for block in doc.blocks_of(*TEXT_BLOCK_KINDS):
-        for m in text_to_mentions(read(block.text), nlp, defined, main, samples, symbols):
+        for m in text_to_mentions(read(block.text), nlp, defined, main, samples,
+                                  defined_symbols=symbols, templates=facts.templates):
             page, (x0, top, x1, bottom) = block.locate(m.start, m.end)
             material = (_mention_to_material(m.material_raw, defined)
-                        if m.material_kind == "specific" else MaterialRef(m.material_raw))
+                        if m.material_kind == "specific"
+                        else None if m.material_kind == "unlinked" else MaterialRef(m.material_raw))
             c = m.conductivity
             records.append(ConductivityRecord(
                 doc_sha256=doc.sha256, doc_name=doc.name, source="text", page=page,
                 x0=x0, top=top, x1=x1, bottom=bottom, material_raw=m.material_raw,
-                material_formula=material.formula, family=material.family,
+                material_formula=material and material.formula,
+                family=material and material.family,
                 value_raw=m.value_raw, qualifier=c.qualifier, evidence=m.sentence,
                 sigma_S_per_cm=c.sigma_S_per_cm, sigma_low_S_per_cm=c.sigma_low_S_per_cm,
                 sigma_high_S_per_cm=c.sigma_high_S_per_cm,

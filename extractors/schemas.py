@@ -42,10 +42,14 @@ RECORD_FLAGS: dict[str, str] = {
                          "from material_raw, kept in evidence",
     "site_label": "the table row names only what sits on a crystal site (``Al0.13Ge1.87`` "
                   "under ``(Al, M)2``): no formula is given",
+    "material_unlinked": "no sentence or table structure ties the value to a material: "
+                         "``material_raw`` is empty and ``material_formula`` null, rather than "
+                         "a guess from a material named nearby",
 }
 SITE_LABEL_FLAG = "site_label"
 CLASS_STATEMENT_FLAG = "class_statement"
 HIDDEN_CHARACTERS_FLAG = "hidden_characters"
+MATERIAL_UNLINKED_FLAG = "material_unlinked"
 #: What the document says the value measures; ``unspecified`` when it does not say.
 CONDUCTIVITY_KINDS: tuple[str, ...] = ("total", "bulk", "grain_boundary", "electronic",
                                        "unspecified")

@@ -23,7 +23,7 @@ import pandas as pd
 from extractors.citations import citation_keys
 from extractors.comparison import Value, written_figures
 from extractors.materials import normalise_material_text, reduced_formula, resolve_material
-from extractors.schemas import CLASS_STATEMENT_FLAG
+from extractors.schemas import CLASS_STATEMENT_FLAG, MATERIAL_UNLINKED_FLAG
 
 #: Shortest spelling for which one dropped subscript digit is taken as a typo, not a material.
 DEFAULT_MIN_TYPO_LENGTH = 5
@@ -56,8 +56,9 @@ def _class_words() -> tuple[frozenset[str], frozenset[str]]:
 
 def is_class_statement(material_raw: str, material_formula: str | None,
                        flags: str | None = None) -> bool:
-    """A value about a class of materials or an ion, not about one material."""
-    if flags and CLASS_STATEMENT_FLAG in flags.split(","):
+    """A value about a class of materials or an ion, not about one material; a value no
+    structure ties to a material (``material_unlinked``) is compared with nothing either."""
+    if flags and not {CLASS_STATEMENT_FLAG, MATERIAL_UNLINKED_FLAG}.isdisjoint(flags.split(",")):
         return True
     raw = material_raw.strip()
     if _ION.match(raw):
