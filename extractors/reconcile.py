@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -30,14 +30,35 @@ from extractors.comparison import (
     format_sigma,
     written_figures,
 )
+from extractors.conditions import (
+    Conditions,
+    contradicting,
+    describe,
+    same_material,
+    text_to_conditions,
+)
+from extractors.consensus import (
+    DEFAULT_MIN_WORKS,
+    DEFAULT_OUTLIER_DECADES,
+    DEFAULT_WINDOW_K,
+    ConsensusSettings,
+    Point,
+    cells_to_frame,
+    curated_work,
+    find_outliers,
+    points_to_cells,
+    statement_point,
+)
 from extractors.curated import SOURCE_LABELS
 from extractors.errors import DecisionError
+from extractors.problems import error_candidates, outlier_problems
 from extractors.schemas import (
     COMPARISON_STATUSES,
     CONFLICT_STATUSES,
     CURATED_VIEW_COLUMNS,
     DECISIONS,
     RECONCILIATION_COLUMNS,
+    rows_to_frame,
 )
 from extractors.statements import (
     Statement,
@@ -58,14 +79,21 @@ _LIST_COLUMNS = ("record_ids", "other_record_ids", "curated_ids")
 
 @dataclass(frozen=True)
 class ReconcileSettings(CompareSettings):
-    """The comparison's tolerances (:class:`extractors.comparison.CompareSettings`), and
-    whether public datasets are compared besides the curators' sheet."""
+    """The comparison's tolerances (:class:`extractors.comparison.CompareSettings`), whether
+    public datasets are compared besides the curators' sheet, and the consensus windows and
+    outlier rule (:class:`extractors.consensus.ConsensusSettings`)."""
 
     compare_public: bool = DEFAULT_COMPARE_PUBLIC
+    window_K: float = DEFAULT_WINDOW_K
+    min_works: int = DEFAULT_MIN_WORKS
+    outlier_decades: float = DEFAULT_OUTLIER_DECADES
 
     def compare_settings(self) -> CompareSettings:
         return CompareSettings(**{f.name: getattr(self, f.name)
                                   for f in fields(CompareSettings)})
+
+    def consensus_settings(self) -> ConsensusSettings:
+        return ConsensusSettings(self.window_K, self.min_works, self.outlier_decades)
 
 
 @dataclass(frozen=True)
@@ -81,6 +109,7 @@ class CuratedValue:
     citations: frozenset[str]
     primary_source: str | None
     expected: bool
+    conditions: Conditions = frozenset()
 
     def where(self) -> str:
         origin = self.primary_source or (
@@ -119,7 +148,8 @@ def curated_to_values(curated: pd.DataFrame) -> list[CuratedValue]:
             material_key(str(c["material"]), _text(c.get("material_formula"))), value,
             frozenset(d for d in str(_text(c.get("doi")) or "").split("|") if d),
             frozenset(k for k in str(_text(c.get("citations")) or "").split(",") if k),
-            _text(c.get("primary_source")), bool(c.get("expected_in_corpus"))))
+            _text(c.get("primary_source")), bool(c.get("expected_in_corpus")),
+            text_to_conditions(str(c["material"]), _text(c.get("processing")))))
     return out
 
 
@@ -187,10 +217,18 @@ def kinds_comparable(a: Side, b: Side) -> bool:
     return ka == kb or "unspecified" in (ka, kb)
 
 
+Judge = Callable[[Side, Side], Verdict | None]
+
+
 def pair_groups(left: list[Side], right: list[Side], settings: CompareSettings,
-                ) -> list[tuple[Side, Side, Verdict]]:
+                judge: Judge | None = None) -> list[tuple[Side, Side, Verdict]]:
     """One-to-one pairs of two groups, cheapest first; pairs that are two measurements (or of
-    kinds that are not comparable) are skipped."""
+    kinds that are not comparable) are skipped. ``judge`` gives the verdict (default: the
+    values compared)."""
+    def by_value(a: Side, b: Side) -> Verdict | None:
+        return compare(a.value, b.value, settings)
+
+    judge = judge or by_value
     costs = sorted(((_pair_cost(a, b), i, j) for i, a in enumerate(left)
                     for j, b in enumerate(right) if kinds_comparable(a, b)),
                    key=lambda c: c[0])
@@ -200,13 +238,92 @@ def pair_groups(left: list[Side], right: list[Side], settings: CompareSettings,
     for _, i, j in costs:
         if i in used_left or j in used_right:
             continue
-        verdict = compare(left[i].value, right[j].value, settings)
+        verdict = judge(left[i], right[j])
         if verdict is None:
             continue
         pairs.append((left[i], right[j], verdict))
         used_left.add(i)
         used_right.add(j)
     return pairs
+
+
+# --- independence ---------------------------------------------------------------------------
+
+Bound = Mapping[str, frozenset[str]]
+
+
+def curated_bound_to_works(statements: Iterable[Statement], curated: Iterable[CuratedValue],
+                           ) -> dict[str, frozenset[str]]:
+    """Curated rows taken from a work under review: curated id → those works.
+
+    A row citing bracketed reference numbers (``as cited in ref [179]``) was read from a
+    document that numbers its references so, not from the paper itself: it belongs to the work
+    whose statements of the material cite those numbers.
+    """
+    citing: dict[tuple[str, str], set[str]] = {}
+    for s in statements:
+        for n in s.citations:
+            citing.setdefault((s.material_key, n), set()).add(s.work_id)
+    return {c.curated_id: frozenset(w for n in c.citations
+                                    for w in citing.get((c.material_key, n), ()))
+            for c in curated if c.citations}
+
+
+def dependence(a: Side, b: Side, bound: Bound) -> str | None:
+    """Why ``a`` and ``b`` are not independent evidence, or None when they are.
+
+    One work, a work and the paper it cites, or a curated row taken from the work under
+    review (or from the paper it cites) say one thing twice: a difference between them is an
+    error to find, an agreement proves nothing.
+    """
+    if isinstance(a, CuratedValue):
+        a, b = b, a
+    assert isinstance(a, Statement)
+    own = a.work_id.removeprefix("doi:") if a.work_id.startswith("doi:") else None
+    if isinstance(b, Statement):
+        if a.work_id == b.work_id:
+            return "one work"
+        other = b.work_id.removeprefix("doi:")
+        if other in a.cited_dois or (own and own in b.cited_dois):
+            return "one of the two works cites the other"
+        return None
+    if own and own in b.dois:
+        return f"{b.where()} is this work's own paper"
+    cited = sorted(set(a.cited_dois) & b.dois)
+    if cited:
+        return f"{b.where()} is the paper this work cites (doi:{cited[0]})"
+    if a.work_id in bound.get(b.curated_id, ()):
+        return f"{b.where()} was taken from this work"
+    return None
+
+
+def judge_pair(a: Side, b: Side, settings: CompareSettings, bound: Bound) -> Verdict | None:
+    """The verdict on a pair, knowing whether its sides are independent.
+
+    Independent sides must describe the same sample (phase and processing words,
+    :mod:`extractors.conditions`), and a difference between them is ``spread``, not a conflict.
+    Dependent sides that describe the sample in ways that cannot both hold are two samples,
+    unless they state one value: then one of the descriptions is wrong (``condition_conflict``).
+    """
+    depends = dependence(a, b, bound)
+    if depends is None and not same_material(a.conditions, b.conditions):
+        return None
+    verdict = compare(a.value, b.value, settings)
+    if verdict is None:
+        return None
+    if depends is not None and contradicting(a.conditions, b.conditions):
+        if verdict.status not in ("agrees", "rounding"):
+            return None
+        return Verdict("condition_conflict",
+                       f"the same value for two descriptions of the sample: "
+                       f"{describe(a.conditions)} in {a.value.label}, "
+                       f"{describe(b.conditions)} in {b.value.label}",
+                       verdict.factor, verdict.temperature_diff_K)
+    if depends is None and verdict.status in CONFLICT_STATUSES:
+        return Verdict("spread", f"{verdict.reason}; independent sources, so no conflict: see "
+                                 "the consensus of the material", verdict.factor,
+                       verdict.temperature_diff_K)
+    return verdict
 
 
 def _group_of(side: Side) -> tuple[str, ...]:
@@ -278,26 +395,33 @@ def _row(a: Statement, b: Side | None, status: str, explanation: str, *,
         "temperature_diff_K": verdict.temperature_diff_K if verdict else None,
         "decision": None, "decision_note": None, "decided_by": None, "decided_at": None,
         "corrected_sigma_S_per_cm": None, "corrected_temperature_K": None,
+        "independent": None, "problem_id": None,
     }
 
 
 def _pair_row(a: Side, b: Side, verdict: Verdict, curated: list[CuratedValue],
-              settings: CompareSettings) -> dict[str, Any]:
+              settings: CompareSettings, bound: Bound) -> dict[str, Any]:
     assert isinstance(a, Statement)
     citation = same_citation(a, b)
+    depends = dependence(a, b, bound)
     text = (f"{_capital(a.where())} gives {a.value.describe()}; {b.where()} gives "
             f"{b.value.describe()}: {verdict.reason}")
-    if citation:
-        text += f". Both cite {citation}: the same paper"
+    if depends and isinstance(b, CuratedValue):
+        text += f". Not independent evidence: {depends}"
+    elif citation and not depends:
+        text += f". Both cite {citation}"
     extra: list[str] = []
-    if isinstance(b, CuratedValue):
-        disagree = _disagreeing_sources(b, (c for c in curated if c is not b), settings)
+    if isinstance(b, CuratedValue) and verdict.status in CONFLICT_STATUSES:
+        disagree = _disagreeing_sources(b, (c for c in curated if c is not b
+                                            and c.conditions == b.conditions), settings)
         if disagree:
             extra = [c.curated_id for c in disagree]
             text += (f". The curated sources disagree about this material: "
                      f"{_list_by_source(disagree)}")
-    return _row(a, b, verdict.status, text + ".", verdict=verdict, citation=citation,
-                extra_curated=extra)
+    row = _row(a, b, verdict.status, text + ".", verdict=verdict, citation=citation,
+               extra_curated=extra)
+    row.update(independent=depends is None, _reason=verdict.reason, _depends=depends)
+    return row
 
 
 def _list_by_source(values: list[CuratedValue]) -> str:
@@ -363,6 +487,11 @@ def compare_statements(statements: list[Statement], curated: list[CuratedValue],
         curated_by_key.setdefault(c.material_key, []).append(c)
     rows: list[dict[str, Any]] = []
     compared: set[str] = set()
+    bound = curated_bound_to_works(statements, curated)
+
+    def judge(a: Side, b: Side) -> Verdict | None:
+        return judge_pair(a, b, settings, bound)
+
     for key, sides in by_key.items():
         if key.startswith("class:"):
             continue
@@ -374,12 +503,12 @@ def compare_statements(statements: list[Statement], curated: list[CuratedValue],
             for g2 in names[i + 1:]:
                 if g1[0] == "curated" and g2[0] == "curated":
                     continue
-                for a, b, verdict in pair_groups(groups[g1], groups[g2], settings):
+                for a, b, verdict in pair_groups(groups[g1], groups[g2], settings, judge):
                     left, right = _order(a, b)
                     if not isinstance(left, Statement):
                         continue
                     rows.append(_pair_row(left, right, verdict, curated_by_key.get(key, []),
-                                          settings))
+                                          settings, bound))
                     compared.add(_ident(left))
                     compared.add(_ident(right))
     rows += [_only_in_document(s) for s in statements if s.statement_id not in compared]
@@ -391,20 +520,49 @@ def _ident(side: Side) -> str:
     return side.curated_id if isinstance(side, CuratedValue) else side.statement_id
 
 
-def reconcile(conductivity: pd.DataFrame, curated: pd.DataFrame,
-              decisions: pd.DataFrame | None = None,
-              settings: ReconcileSettings | Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """Compare every statement with every other of its material and with the curated values.
+@dataclass(frozen=True)
+class Reconciled:
+    """The three frames of one reconciliation: comparisons, problems and consensus."""
+
+    reconciliation: pd.DataFrame
+    problems: pd.DataFrame
+    consensus: pd.DataFrame
+
+
+def curated_points(values: Iterable[CuratedValue], keys: set[str]) -> list[Point]:
+    """Curated values as consensus points, for the materials the corpus states; a row read
+    from a work under review (bracketed citations, no DOI) repeats that work and is left out."""
+    points = []
+    for c in values:
+        v = c.value
+        if (c.material_key not in keys or v.sigma is None or v.sigma <= 0
+                or v.temperature_K is None or (c.citations and not c.dois)):
+            continue
+        points.append(Point(c.material_key, c.conditions,
+                            curated_work(c.dois, c.primary_source, c.curated_id),
+                            math.log10(v.sigma), v.temperature_K, c.material,
+                            curated_id=c.curated_id))
+    return points
+
+
+def reconcile_corpus(conductivity: pd.DataFrame, curated: pd.DataFrame,
+                     decisions: pd.DataFrame | None = None,
+                     settings: ReconcileSettings | Mapping[str, Any] | None = None,
+                     ) -> Reconciled:
+    """Compare every statement with every other of its material and with the curated values,
+    gather the disagreements into problems and the independent values into a consensus.
 
     Args:
         conductivity: records (``extractors.records.RECORD_COLUMNS``).
         curated: :func:`extractors.curated.load_curated` output.
-        decisions: :func:`extractors.decisions.load_decisions` output; a decision replaces the
-            status of the row it names (``original_status`` keeps the verdict).
+        decisions: :func:`extractors.decisions.load_decisions` output; a decision naming a
+            problem decides every comparison of it, one naming a comparison decides it (and
+            its problem). ``original_status`` keeps the verdict.
         settings: :class:`ReconcileSettings`, a dict of overrides or None.
 
     Returns:
-        A frame with the ``reconciliation`` dataset's columns, conflicts first.
+        The ``reconciliation`` (conflicts first), ``problems`` (open first) and ``consensus``
+        frames with their datasets' columns.
 
     Raises:
         DecisionError: two decisions contradict each other on one statement.
@@ -413,15 +571,38 @@ def reconcile(conductivity: pd.DataFrame, curated: pd.DataFrame,
     statements = _unify_within_works(records_to_statements(conductivity))
     values = [c for c in curated_to_values(curated) if settings.compare_public or c.expected]
     rows = compare_statements(statements, values, settings.compare_settings())
+    by_id = {s.statement_id: s for s in statements}
+    agreed = settings.consensus_settings()
+    points = [p for p in map(statement_point, statements) if p is not None]
+    cells = points_to_cells(
+        [*points, *curated_points(values, {s.material_key for s in statements})],
+        agreed.window_K)
+    outliers = find_outliers(statements, cells, agreed)
+    problem_rows = [*error_candidates(rows, by_id), *outlier_problems(outliers, rows, by_id)]
+    consensus = cells_to_frame(cells, agreed.window_K, extra=[
+        (o.statement.material_key, o.statement.conditions) for o in outliers])
     out = _frame(rows)
+    problems = rows_to_frame("problems", problem_rows)
     if decisions is not None and len(decisions):
-        out = apply_decisions(out, decisions)
+        out, problems = apply_problem_decisions(out, problems, decisions)
     order = {status: i for i, status in enumerate(
-        (*CONFLICT_STATUSES, "only_in_curated", "rounding", "agrees", "only_in_document",
-         *DECISIONS))}
+        (*CONFLICT_STATUSES, "only_in_curated", "spread", "rounding", "agrees",
+         "only_in_document", *DECISIONS))}
     out = out.assign(_order=out["status"].map(order)).sort_values(
         ["_order", "material_key", "reconciliation_id"], kind="stable")
-    return out.drop(columns="_order").reset_index(drop=True)
+    problems = problems.assign(_open=problems["status"] != "open").sort_values(
+        ["_open", "problem_kind", "material_key", "problem_id"], kind="stable")
+    consensus = consensus.sort_values(["material_key", "conditions", "window_low_K"])
+    return Reconciled(out.drop(columns="_order").reset_index(drop=True),
+                      problems.drop(columns="_open").reset_index(drop=True),
+                      consensus.reset_index(drop=True))
+
+
+def reconcile(conductivity: pd.DataFrame, curated: pd.DataFrame,
+              decisions: pd.DataFrame | None = None,
+              settings: ReconcileSettings | Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The ``reconciliation`` frame of :func:`reconcile_corpus`."""
+    return reconcile_corpus(conductivity, curated, decisions, settings).reconciliation
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -431,6 +612,8 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
             out[col] = out[col].astype("float64")
         elif col == "is_statement_about_class":
             out[col] = out[col].fillna(False).astype("bool")
+        elif col == "independent":
+            out[col] = out[col].astype("boolean")
         elif col not in _LIST_COLUMNS:
             out[col] = out[col].astype("string")
     return out
@@ -503,10 +686,69 @@ def apply_decisions(reconciliation: pd.DataFrame, decisions: pd.DataFrame) -> pd
     return out
 
 
-def unmatched_decisions(reconciliation: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
-    """Decisions that name no current row (stale ids after a re-extraction), for a WARN check."""
+def _names_problem(d: Mapping[str, Any], problem_id: str) -> bool:
+    """Problem ids are compared case-insensitively: a report may show them upper-case."""
+    named = _text(d.get("problem_id"))
+    return named is not None and named.strip().casefold() == problem_id.casefold()
+
+
+def decision_sentence(d: Mapping[str, Any]) -> str:
+    """``Corrected by jdoe on 2026-11-20: the table is in mS/cm.``"""
+    by = _text(d.get("curator")) or _text(d.get("decided_by"))
+    when = _decision_time(d)
+    note = _text(d.get("note")) or _text(d.get("decision_note"))
+    return (f"{_capital(str(d['decision']))}" + (f" by {by}" if by else "")
+            + ("" if when == pd.Timestamp.min else f" on {when.date().isoformat()}")
+            + (f": {note}" if note else "") + ".")
+
+
+def _decide(frame: pd.DataFrame, idx: int, d: Mapping[str, Any], *, status: str) -> None:
+    when = _decision_time(d)
+    frame.at[idx, "status"] = status
+    frame.at[idx, "decision"] = d["decision"]
+    frame.at[idx, "decision_note"] = _text(d.get("note"))
+    frame.at[idx, "decided_by"] = _text(d.get("curator"))
+    frame.at[idx, "decided_at"] = None if when == pd.Timestamp.min else when.date().isoformat()
+    for col in ("corrected_sigma_S_per_cm", "corrected_temperature_K"):
+        frame.at[idx, col] = _float(d.get(col))
+    frame.at[idx, "explanation"] = f"{frame.at[idx, 'explanation']} {decision_sentence(d)}"
+
+
+def apply_problem_decisions(reconciliation: pd.DataFrame, problems: pd.DataFrame,
+                            decisions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Decisions applied to problems and comparisons; the latest decision wins.
+
+    A decision naming a ``problem_id`` (or any comparison of the problem, as old decisions
+    files do by ``reconciliation_id``) decides the problem and every comparison of it; the
+    explanations end with who decided what and when. A decision naming a comparison outside
+    any problem decides that comparison alone.
+    """
+    rows = reconciliation.copy()
+    out = problems.copy()
+    by_row = decisions_for_rows(rows, decisions)
+    listed = decisions.to_dict("records")
+    decided: dict[str, Mapping[str, Any]] = {}
+    for idx, pid in out["problem_id"].items():
+        named = [d for d in listed if _names_problem(d, str(pid))]
+        named += [d for i, d in by_row.items() if rows.at[i, "problem_id"] == pid]
+        if named:
+            decided[str(pid)] = max(named, key=_decision_time)
+            _decide(out, int(idx), decided[str(pid)], status=str(decided[str(pid)]["decision"]))
+    for idx, pid in rows["problem_id"].items():
+        d = decided.get(str(pid)) if pd.notna(pid) else by_row.get(int(idx))
+        if d is not None:
+            _decide(rows, int(idx), d, status=str(d["decision"]))
+    return rows, out
+
+
+def unmatched_decisions(reconciliation: pd.DataFrame, decisions: pd.DataFrame,
+                        problems: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Decisions that name no current row or problem (stale ids after a re-extraction), for a
+    WARN check."""
     rows = reconciliation.to_dict("records")
-    keep = [not any(_decision_target(r, d) for r in rows) for d in decisions.to_dict("records")]
+    ids = [] if problems is None else [str(p) for p in problems["problem_id"]]
+    keep = [not any(_decision_target(r, d) for r in rows)
+            and not any(_names_problem(d, p) for p in ids) for d in decisions.to_dict("records")]
     return decisions[keep].reset_index(drop=True)
 
 

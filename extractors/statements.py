@@ -22,6 +22,7 @@ import pandas as pd
 
 from extractors.citations import citation_keys
 from extractors.comparison import Value, written_figures
+from extractors.conditions import Conditions, strip_conditions, text_to_conditions
 from extractors.materials import normalise_material_text, reduced_formula, resolve_material
 from extractors.schemas import CLASS_STATEMENT_FLAG
 
@@ -94,8 +95,14 @@ def _components(material_raw: str) -> list[str]:
 
 def material_key(material_raw: str, material_formula: str | None,
                  flags: str | None = None) -> str:
-    """The key materials are matched on: ``class:``, ``composite:``, ``formula:`` or ``name:``."""
+    """The key materials are matched on: ``class:``, ``composite:``, ``formula:`` or ``name:``.
+
+    A material written with its sample's description (``NaCB11H12 as-prepared``) is keyed by
+    its formula; the description stays in the statement's conditions.
+    """
     raw = str(material_raw or "")
+    if not material_formula and strip_conditions(raw) != raw:
+        material_formula = resolve_material(strip_conditions(raw)).formula
     if is_class_statement(raw, material_formula, flags):
         return f"class:{normalise_material_text(raw)}"
     parts = _components(raw) if _COMPOSITE.search(raw) or not material_formula else []
@@ -141,6 +148,7 @@ class Statement:
     citations: tuple[str, ...]
     cited_dois: tuple[str, ...]
     spellings: frozenset[str]
+    conditions: Conditions = frozenset()
 
     def where(self) -> str:
         """``the table p11-t1 (p. 12)`` / ``the text on p. 9``: where a curator looks."""
@@ -197,6 +205,7 @@ def _statement(group: Sequence[Mapping[str, Any]], key: str) -> Statement:
         doc_sha256=str(first["doc_sha256"]), page=int(first["page"]),
         table_id=_text(first.get("table_id")), citations=citations, cited_dois=dois,
         spellings=frozenset({normalise_material_text(raw), key.partition(":")[2].casefold()}),
+        conditions=text_to_conditions(raw, _text(first.get("evidence"))),
     )
 
 
