@@ -111,11 +111,11 @@ def error_candidates(rows: list[dict[str, Any]], statements: Mapping[str, Statem
         if notes:
             text += " Not independent evidence: " + "; ".join(dict.fromkeys(notes)) + "."
         if suggested_sigma is not None:
-            factor = first.value.sigma / suggested_sigma if first.value.sigma else None
-            text += (f" Suggested correction: {format_sigma(suggested_sigma)} S/cm, as the "
-                     f"other side{'s' if len(partners) > 1 else ''} give"
-                     + (f" (a factor 10^{round(math.log10(factor)):d})" if factor else "")
-                     + ".")
+            factor = suggested_sigma / first.value.sigma if first.value.sigma else None
+            text += (f" Suggested correction: {format_sigma(suggested_sigma)} S/cm"
+                     + (f" (10^{round(math.log10(factor)):d} times the value read)"
+                        if factor else "")
+                     + f", as the other side{'s' if len(partners) > 1 else ''} give.")
         if suggested_t is not None:
             text += f" Suggested temperature: {suggested_t:g} K, as the other sides give."
         for r in group:

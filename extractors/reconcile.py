@@ -528,6 +528,10 @@ class Reconciled:
     problems: pd.DataFrame
     consensus: pd.DataFrame
 
+    def curated_view(self, conductivity: pd.DataFrame) -> pd.DataFrame:
+        """:func:`curated_view` of these comparisons and problems."""
+        return curated_view(conductivity, self.reconciliation, self.problems)
+
 
 def curated_points(values: Iterable[CuratedValue], keys: set[str]) -> list[Point]:
     """Curated values as consensus points, for the materials the corpus states; a row read
@@ -573,12 +577,16 @@ def reconcile_corpus(conductivity: pd.DataFrame, curated: pd.DataFrame,
     rows = compare_statements(statements, values, settings.compare_settings())
     by_id = {s.statement_id: s for s in statements}
     agreed = settings.consensus_settings()
-    points = [p for p in map(statement_point, statements) if p is not None]
+    errors = error_candidates(rows, by_id)
+    # a value suspected of an error inside its work says nothing about the material
+    suspected = {i for p in errors for i in p["suspect_statement_ids"]}
+    trusted = [s for s in statements if s.statement_id not in suspected]
+    points = [p for p in map(statement_point, trusted) if p is not None]
     cells = points_to_cells(
         [*points, *curated_points(values, {s.material_key for s in statements})],
         agreed.window_K)
-    outliers = find_outliers(statements, cells, agreed)
-    problem_rows = [*error_candidates(rows, by_id), *outlier_problems(outliers, rows, by_id)]
+    outliers = find_outliers(trusted, cells, agreed)
+    problem_rows = [*errors, *outlier_problems(outliers, rows, by_id)]
     consensus = cells_to_frame(cells, agreed.window_K, extra=[
         (o.statement.material_key, o.statement.conditions) for o in outliers])
     out = _frame(rows)
@@ -760,14 +768,31 @@ def summarise_reconciliation(df: pd.DataFrame) -> dict[str, int]:
 
 # --- the curated view -------------------------------------------------------------------------
 
-def curated_view(conductivity: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFrame:
+def _problems_by_record(problems: pd.DataFrame | None,
+                        ) -> dict[str, tuple[Mapping[str, Any], bool]]:
+    """Record id → (its problem, whether the record is a suspect of it); an error candidate
+    wins over an outlier when a record has both."""
+    found: dict[str, tuple[Mapping[str, Any], bool]] = {}
+    if problems is None:
+        return found
+    for p in sorted(problems.to_dict("records"), key=lambda p: p["problem_kind"] != "outlier"):
+        suspects = set(p["suspect_record_ids"])
+        for rid in p["record_ids"]:
+            found[str(rid)] = (p, rid in suspects)
+    return found
+
+
+def curated_view(conductivity: pd.DataFrame, reconciliation: pd.DataFrame,
+                 problems: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every record with what curation made of it: the value to use and why.
 
-    Accepted values stand; rejected ones are marked (``usable`` false); corrected ones carry
-    the corrected value, the original kept beside it. ``review_status`` is the most pressing
-    verdict any comparison gave the record's statement.
+    A record of an open problem is not usable until a curator decides it: accepted and
+    corrected make it usable (a correction replaces the suspect records' values, the original
+    kept beside), rejected marks the suspect records unusable. Outside problems, decisions on
+    comparisons apply as before. ``review_status`` is the most pressing verdict any comparison
+    gave the record's statement.
     """
-    rank = {s: i for i, s in enumerate((*CONFLICT_STATUSES, "rounding", "agrees",
+    rank = {s: i for i, s in enumerate((*CONFLICT_STATUSES, "spread", "rounding", "agrees",
                                         "only_in_document"))}
     status_of: dict[str, str] = {}
     decision_of: dict[str, Mapping[str, Any]] = {}
@@ -781,19 +806,33 @@ def curated_view(conductivity: pd.DataFrame, reconciliation: pd.DataFrame) -> pd
                     status_of[rid] = verdict
                 if side == "left":
                     statement_of[rid] = str(r["statement_id"])
-                    if _text(r.get("decision")):
+                    if _text(r.get("decision")) and (problems is None
+                                                     or pd.isna(r.get("problem_id"))):
                         decision_of[rid] = r
+    in_problem = _problems_by_record(problems)
     out = conductivity[["record_id", "work_id", "doc_sha256", "doc_name", "source", "page",
                         "material_raw", "material_formula", "conductivity_kind", "value_raw",
                         "temperature_raw"]].copy()
     ids = out["record_id"].astype(str)
-    decided = [decision_of.get(rid, {}) for rid in ids]
+    decided, usable = [], []
+    for rid in ids:
+        problem, suspect = in_problem.get(rid, ({}, False))
+        if problem:
+            decision = _text(problem.get("decision"))
+            decided.append(problem if decision and suspect else
+                           {"decision": decision} if decision else {})
+            usable.append(decision in ("accepted", "corrected")
+                          or (decision == "rejected" and not suspect))
+        else:
+            d = decision_of.get(rid, {})
+            decided.append(d)
+            usable.append(d.get("decision") != "rejected")
     corrected_sigma = [_float(d.get("corrected_sigma_S_per_cm")) for d in decided]
     corrected_t = [_float(d.get("corrected_temperature_K")) for d in decided]
     out["statement_id"] = [statement_of.get(rid) for rid in ids]
     out["review_status"] = [status_of.get(rid, "only_in_document") for rid in ids]
     out["decision"] = [_text(d.get("decision")) for d in decided]
-    out["usable"] = [d.get("decision") != "rejected" for d in decided]
+    out["usable"] = usable
     out["sigma_S_per_cm"] = [c if c is not None else s for c, s in zip(
         corrected_sigma, conductivity["sigma_S_per_cm"], strict=True)]
     out["temperature_K"] = [c if c is not None else t for c, t in zip(
@@ -803,14 +842,8 @@ def curated_view(conductivity: pd.DataFrame, reconciliation: pd.DataFrame) -> pd
     out["decision_note"] = [_text(d.get("decision_note")) for d in decided]
     out["decided_by"] = [_text(d.get("decided_by")) for d in decided]
     out["decided_at"] = [_text(d.get("decided_at")) for d in decided]
-    out = out[list(CURATED_VIEW_COLUMNS)]
-    for col in CURATED_VIEW_COLUMNS:
-        if col in ("page",):
-            out[col] = out[col].astype("int32")
-        elif col == "usable":
-            out[col] = out[col].astype("bool")
-        elif col.endswith("_K") or col.endswith("_per_cm"):
-            out[col] = pd.to_numeric(out[col]).astype("float64")
-        else:
-            out[col] = out[col].astype("string")
-    return out.reset_index(drop=True)
+    out["problem_id"] = [in_problem[rid][0]["problem_id"] if rid in in_problem else None
+                         for rid in ids]
+    out["problem_status"] = [in_problem[rid][0]["status"] if rid in in_problem else None
+                             for rid in ids]
+    return rows_to_frame("curated", out[list(CURATED_VIEW_COLUMNS)].to_dict("records"))

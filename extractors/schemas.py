@@ -281,7 +281,9 @@ _CURATED_VIEW = _schema(
                "record's statement.", allowed=RECONCILIATION_STATUSES),
         _field("decision", _STRING, "Curator's decision on the statement, if any.",
                nullable=True, allowed=DECISIONS),
-        _field("usable", pa.bool_(), "False when a curator rejected the value."),
+        _field("usable", pa.bool_(), "False while the record belongs to an open problem, and "
+               "when a curator rejected the value; true once its problem is accepted or "
+               "corrected."),
         _field("sigma_S_per_cm", _FLOAT, "The value to use, S/cm: the corrected one when a "
                "curator corrected it, else as extracted.", nullable=True),
         _field("temperature_K", _FLOAT, "The temperature to use, K (corrected when given).",
@@ -293,6 +295,10 @@ _CURATED_VIEW = _schema(
         _field("decision_note", _STRING, "Curator's note.", nullable=True),
         _field("decided_by", _STRING, "Curator who decided.", nullable=True),
         _field("decided_at", _STRING, "ISO date of the decision.", nullable=True),
+        _field("problem_id", _STRING, "The problem the record belongs to (dataset "
+               "`problems`), if any.", nullable=True),
+        _field("problem_status", _STRING, "That problem's status: `open` until decided.",
+               nullable=True, allowed=PROBLEM_STATUSES),
     ])
 
 _PROBLEMS = _schema(

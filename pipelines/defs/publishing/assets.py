@@ -1,5 +1,5 @@
-"""The five datasets, each published as an immutable version when its content changed, and
-the curators' report naming the published versions.
+"""The datasets (``extractors.schemas.SCHEMAS``), each published as an immutable version when
+its content changed, and the curators' report naming the published versions.
 
 Only the columns the dataset's schema declares are published; columns an extractor adds before
 the schema knows them are listed in the ``unpublished_columns`` metadata (and ``matches_schema``
@@ -54,7 +54,8 @@ def publish_asset(name: str) -> dg.AssetsDefinition:
     failed reconciliation publishes nothing, so the datasets never go out of step.
     """
     source = SOURCE_ASSETS.get(name, name)
-    waits = [a for a in ("reconciliation", "curated_view") if a != source]
+    waits = [a for a in ("reconciliation", "problems", "consensus", "curated_view")
+             if a != source]
     asset_name = f"{name}_dataset"
 
     @dg.asset(name=asset_name, group_name=STAGE, kinds={"parquet"}, owners=OWNERS, tags=TAGS,
