@@ -9,6 +9,7 @@ import pytest
 from extractors.layout import sha256_of
 from extractors.publish import PublishSettings, latest_version, read_dataset
 from extractors.records import records_to_frame
+from extractors.schemas import SCHEMAS
 from pipelines.defs.documents.partitions import PER_DOCUMENT, document_key, document_partitions
 from pipelines.defs.documents.resources import PdfFolder
 from pipelines.defs.extraction.checks import documents_all_read
@@ -62,7 +63,7 @@ def test_assets_broken_pdf_fails_its_partition_removed_pdf_leaves_next_version(p
               for e in corpus.get_asset_check_evaluations()}
     assert not checks["documents", "documents_all_read"].passed
     assert checks["documents", "documents_all_read"].severity == dg.AssetCheckSeverity.WARN
-    for name in ("documents", "conductivity", "tables", "reconciliation", "curated"):
+    for name in SCHEMAS:
         assert checks[f"{name}_dataset", "matches_schema"].passed
         assert checks[f"{name}_dataset", "unique_ids"].passed
     settings = PublishSettings(root=str(project.outputs / "datasets"))
