@@ -6,12 +6,15 @@ paired: per material (its key and the phase and processing words stated) and tem
 window, each independent work gives one value (the median log10 σ of its values there) and
 the consensus is the median of those, with the median absolute deviation (MAD) as its spread.
 
-The outlier rule: a statement whose log10 σ lies at least ``outlier_decades`` (1) from the
-median of at least ``min_works`` (3) *other* independent works in its window is an outlier.
-A decade is far beyond the spread of careful measurements of one material (typically a
-factor 2-3) and within reach of the errors worth a look (a unit, an exponent, a wrong
-material). Values at different temperatures are never compared: windows are ``window_K`` wide
-(25 K, centred on multiples of 25 K, so 298.15 K falls in 287.5-312.5 K); a statement whose
+The outlier rule: a statement whose log10 σ lies at least ``outlier_decades`` (1) and at least
+``outlier_mads`` (3) median absolute deviations from the median of at least ``min_works`` (3)
+*other* independent works in its window is an outlier. A decade is far beyond the spread of
+careful measurements of one material (typically a factor 2-3) and within reach of the errors
+worth a look (a unit, an exponent, a wrong material); where the works themselves spread over
+decades (two phases under one formula), only a value beyond that spread stands out.
+
+Values at different temperatures are never compared: windows are ``window_K`` wide (25 K,
+centred on multiples of 25 K, so 298.15 K falls in 287.5-312.5 K); a statement whose
 temperature is not stated is compared with the room-temperature window, and its explanation
 says so.
 
@@ -41,6 +44,9 @@ from extractors.units import ROOM_TEMPERATURE_K
 DEFAULT_WINDOW_K = 25.0
 DEFAULT_MIN_WORKS = 3
 DEFAULT_OUTLIER_DECADES = 1.0
+#: Beyond this many MADs of the other works too: where careful works already spread over
+#: decades (cubic and tetragonal LLZO at room temperature), one decade is no outlier.
+DEFAULT_OUTLIER_MADS = 3.0
 _SUPPLEMENT = re.compile(r"\.s\d+$")
 
 
@@ -51,6 +57,7 @@ class ConsensusSettings:
     window_K: float = DEFAULT_WINDOW_K
     min_works: int = DEFAULT_MIN_WORKS
     outlier_decades: float = DEFAULT_OUTLIER_DECADES
+    outlier_mads: float = DEFAULT_OUTLIER_MADS
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -201,7 +208,8 @@ class Outlier:
 
 def find_outliers(statements: Iterable[Statement], cells: Mapping[Cell, Sequence[Point]],
                   settings: ConsensusSettings) -> list[Outlier]:
-    """Statements ≥ ``outlier_decades`` from the median of ≥ ``min_works`` other works.
+    """Statements ≥ ``outlier_decades`` and ≥ ``outlier_mads`` MADs from the median of
+    ≥ ``min_works`` other works.
 
     The other works exclude the statement's own work and the papers it cites (which it may
     quote: a difference from them is an error candidate, found by the comparison).
@@ -220,10 +228,9 @@ def find_outliers(statements: Iterable[Statement], cells: Mapping[Cell, Sequence
         if len(others) < settings.min_works:
             continue
         median = statistics.median(others.values())
+        mad = statistics.median(abs(x - median) for x in others.values())
         decades = math.log10(v.sigma) - median
-        if abs(decades) >= settings.outlier_decades:
-            found.append(Outlier(
-                s, consensus_id(cell), median,
-                statistics.median(abs(x - median) for x in others.values()), len(others),
-                decades, (low, high), v.temperature_K is None))
+        if abs(decades) >= max(settings.outlier_decades, settings.outlier_mads * mad):
+            found.append(Outlier(s, consensus_id(cell), median, mad, len(others), decades,
+                                 (low, high), v.temperature_K is None))
     return found

@@ -9,8 +9,8 @@ be compared with several curated sources. A problem gathers them:
   share a statement or curated row. The *suspect* statements are the ones the comparison put
   first (a table before the text: a slip is usually the table's); a slip suggests the value
   the other sides agree on.
-- ``outlier``: one statement far from the consensus of independent works
-  (:mod:`extractors.consensus`).
+- ``outlier``: the statements of one work far from the consensus of independent works in one
+  temperature window (:mod:`extractors.consensus`).
 
 A problem's id is stable across runs: its kind, material, work and suspect statements.
 """
@@ -133,25 +133,36 @@ def error_candidates(rows: list[dict[str, Any]], statements: Mapping[str, Statem
 
 def outlier_problems(outliers: Iterable[Outlier], rows: list[dict[str, Any]],
                      statements: Mapping[str, Statement]) -> list[dict[str, Any]]:
-    """One problem per outlier statement; its comparisons with independent sources (``spread``
-    rows) belong to it."""
-    problems = []
+    """One problem per work and consensus cell: the work's values far from it (a table of
+    pellets of one paper is one question), with their comparisons with independent sources
+    (``spread`` rows)."""
+    groups: dict[tuple[str, str], list[Outlier]] = {}
     for o in outliers:
-        s = o.statement
-        pid = problem_id("outlier", s.material_key, s.work_id, [s.statement_id])
-        mine = [r for r in rows if r["statement_id"] == s.statement_id
+        groups.setdefault((o.statement.work_id, o.consensus_id), []).append(o)
+    problems = []
+    for group in groups.values():
+        group.sort(key=lambda o: -abs(o.decades))
+        first = group[0]
+        suspects = [o.statement.statement_id for o in group]
+        s = first.statement
+        pid = problem_id("outlier", s.material_key, s.work_id, suspects)
+        mine = [r for r in rows if r["statement_id"] in suspects
                 and r["status"] == "spread" and not r.get("problem_id")]
         for r in mine:
             r["problem_id"] = pid
-        problem = _problem(pid, "outlier", "outlier", s, o.explanation(),
-                           statement_ids=[s.statement_id], suspects=[s.statement_id],
-                           statements=statements,
+        text = first.explanation()
+        if len(group) > 1:
+            text += (f" {len(group) - 1} more value(s) of this work in this window are as far: "
+                     + "; ".join(f"{o.statement.where()} gives {o.statement.value.describe()}"
+                                 for o in group[1:]) + ".")
+        problem = _problem(pid, "outlier", "outlier", s, text, statement_ids=suspects,
+                           suspects=suspects, statements=statements,
                            curated_ids=[c for r in mine for c in (r.get("curated_ids") or [])[:1]],
                            reconciliation_ids=[str(r["reconciliation_id"]) for r in mine],
                            suggested_sigma=None, suggested_t=None)
-        problem.update(consensus_id=o.consensus_id,
-                       consensus_median_sigma_S_per_cm=10 ** o.median_log10_sigma,
-                       consensus_n_works=o.n_works, decades_from_consensus=o.decades)
+        problem.update(consensus_id=first.consensus_id,
+                       consensus_median_sigma_S_per_cm=10 ** first.median_log10_sigma,
+                       consensus_n_works=first.n_works, decades_from_consensus=first.decades)
         problems.append(problem)
     return problems
 

@@ -40,6 +40,7 @@ from extractors.conditions import (
 from extractors.consensus import (
     DEFAULT_MIN_WORKS,
     DEFAULT_OUTLIER_DECADES,
+    DEFAULT_OUTLIER_MADS,
     DEFAULT_WINDOW_K,
     ConsensusSettings,
     Point,
@@ -87,13 +88,15 @@ class ReconcileSettings(CompareSettings):
     window_K: float = DEFAULT_WINDOW_K
     min_works: int = DEFAULT_MIN_WORKS
     outlier_decades: float = DEFAULT_OUTLIER_DECADES
+    outlier_mads: float = DEFAULT_OUTLIER_MADS
 
     def compare_settings(self) -> CompareSettings:
         return CompareSettings(**{f.name: getattr(self, f.name)
                                   for f in fields(CompareSettings)})
 
     def consensus_settings(self) -> ConsensusSettings:
-        return ConsensusSettings(self.window_K, self.min_works, self.outlier_decades)
+        return ConsensusSettings(self.window_K, self.min_works, self.outlier_decades,
+                                 self.outlier_mads)
 
 
 @dataclass(frozen=True)

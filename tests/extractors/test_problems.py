@@ -92,7 +92,19 @@ def test_consensus_one_value_per_work_and_an_outlier_named_with_it() -> None:
     frame_to_table("consensus", out.consensus)
 
 
+def test_consensus_values_of_one_work_far_from_it_are_one_problem() -> None:
+    records = pd.concat([_works((1e-3, 298.15), (2e-3, 298.15), (1.5e-3, 300.0)),
+                         _records(_record("Li7P3S11", "30", 3e-2, 298.15, work="doi:far"),
+                                  _record("Li7P3S11", "50", 5e-2, 298.15, work="doi:far",
+                                          top=200.0))], ignore_index=True)
+    (problem,) = reconcile_corpus(records, NO_CURATED).problems.itertuples()
+    assert len(problem.suspect_record_ids) == 2 and problem.document_sigma_S_per_cm == 5e-2
+    assert "1 more value(s) of this work" in problem.explanation
+
+
 @pytest.mark.parametrize("values", [
+    [(1e-4, 298.15), (1e-3, 298.15), (1e-2, 298.15), (1e-1, 298.15), (1.0, 298.15)],
+    # 1 S/cm is 2.5 decades out, but the other works spread 1 decade (MAD): 3 MADs needed
     [(1e-3, 298.15), (2e-3, 298.15), (3e-2, 298.15)],  # two other works: too few
     [(1e-3, 298.15), (2e-3, 298.15), (1.5e-3, 298.15), (3e-2, 573.15)],  # another temperature
     [(1e-3, 298.15), (2e-3, 298.15), (1.5e-3, 298.15), (8e-3, 298.15)],  # within a decade
