@@ -78,7 +78,7 @@ def _agreed(values: Iterable[float | None]) -> float | None:
 def _side_text(r: Mapping[str, Any], statements: Mapping[str, Statement]) -> str:
     other = statements.get(str(r.get("other_statement_id") or ""))
     if other is not None:
-        return f"{other.where()} prints “{other.value_raw}” ({other.value.describe()})"
+        return f"{other.where()} prints {other.as_printed()} ({other.value.describe()})"
     return str(r.get("curated_source") or "a curated source") + (
         f" gives {format_sigma(r['other_sigma_S_per_cm'])} S/cm"
         if r.get("other_sigma_S_per_cm") is not None else "")
@@ -101,8 +101,8 @@ def error_candidates(rows: list[dict[str, Any]], statements: Mapping[str, Statem
             suggested_sigma = _agreed(r.get("other_sigma_S_per_cm") for r in partners)
         if verdict == "temperature_conflict":
             suggested_t = _agreed(r.get("other_temperature_K") for r in partners)
-        text = (f"{first.material_raw}: {first.where()} prints “{first.value_raw}” "
-                f"({first.value.describe()}); "
+        text = (f"{first.material_raw}: {first.where()} prints {first.as_printed()}, read as "
+                f"{first.value.describe()}; "
                 + "; ".join(_side_text(r, statements) for r in group) + ". "
                 + _capital("; ".join(dict.fromkeys(str(r.get("_reason")) for r in group)))
                 + ".")

@@ -68,6 +68,7 @@ from extractors.statements import (
     records_to_statements,
     typo_aliases,
 )
+from extractors.table_context import records_with_table_context
 from extractors.units import ROOM_TEMPERATURE_K
 
 DEFAULT_COMPARE_PUBLIC = True
@@ -555,7 +556,7 @@ def curated_points(values: Iterable[CuratedValue], keys: set[str]) -> list[Point
 def reconcile_corpus(conductivity: pd.DataFrame, curated: pd.DataFrame,
                      decisions: pd.DataFrame | None = None,
                      settings: ReconcileSettings | Mapping[str, Any] | None = None,
-                     ) -> Reconciled:
+                     tables: pd.DataFrame | None = None) -> Reconciled:
     """Compare every statement with every other of its material and with the curated values,
     gather the disagreements into problems and the independent values into a consensus.
 
@@ -566,6 +567,8 @@ def reconcile_corpus(conductivity: pd.DataFrame, curated: pd.DataFrame,
             problem decides every comparison of it, one naming a comparison decides it (and
             its problem). ``original_status`` keeps the verdict.
         settings: :class:`ReconcileSettings`, a dict of overrides or None.
+        tables: the ``tables`` cells; explanations then name a table as its caption does
+            ("Table 2") and give a table value's column header (its unit).
 
     Returns:
         The ``reconciliation`` (conflicts first), ``problems`` (open first) and ``consensus``
@@ -575,7 +578,8 @@ def reconcile_corpus(conductivity: pd.DataFrame, curated: pd.DataFrame,
         DecisionError: two decisions contradict each other on one statement.
     """
     settings = ReconcileSettings.resolve(settings)
-    statements = _unify_within_works(records_to_statements(conductivity))
+    statements = _unify_within_works(records_to_statements(
+        records_with_table_context(conductivity, tables)))
     values = [c for c in curated_to_values(curated) if settings.compare_public or c.expected]
     rows = compare_statements(statements, values, settings.compare_settings())
     by_id = {s.statement_id: s for s in statements}

@@ -16,6 +16,7 @@ from extractors.curated import load_curated
 from extractors.decisions import check_decisions, load_decisions, reconciliation_to_known_ids
 from extractors.reconcile import Reconciled, reconcile_corpus
 from extractors.schemas import CONFLICT_STATUSES, frame_to_table
+from extractors.table_context import caption_to_table_name
 from tests.conftest import REPLICAS, SEEDS
 from tests.extractors.test_reconcile import NO_CURATED, _curated, _record, _records
 
@@ -42,6 +43,14 @@ def _decisions(tmp_path: Path, *lines: str) -> pd.DataFrame:
 ])
 def test_conditions_read_from_text(text: str, conditions: set[str]) -> None:
     assert text_to_conditions(text) == conditions
+
+
+@pytest.mark.parametrize(("caption", "name"), [
+    ("Table 2. Comparison of the solid electrolytes", "Table 2"), ("TABLE IV Conductivities",
+                                                                   "Table IV"),
+    ("Table S3: fits", "Table S3"), ("Comparison of electrolytes", None), (None, None)])
+def test_table_context_caption_names_the_table(caption: str | None, name: str | None) -> None:
+    assert caption_to_table_name(caption) == name
 
 
 def test_conditions_contradict_only_within_one_group() -> None:
@@ -190,9 +199,10 @@ def review(replica_docs: dict[str, Any]) -> Reconciled:
     from extractors.mentions import load_nlp
 
     nlp = load_nlp()
-    records = pd.concat([document_to_records(replica_docs[p.stem], nlp)[0] for p in REPLICAS],
-                        ignore_index=True)
-    return reconcile_corpus(records, load_curated(sorted((SEEDS / "curated").glob("*.csv"))))
+    read = [document_to_records(replica_docs[p.stem], nlp) for p in REPLICAS]
+    return reconcile_corpus(pd.concat([r for r, _ in read], ignore_index=True),
+                            load_curated(sorted((SEEDS / "curated").glob("*.csv"))),
+                            tables=pd.concat([c for _, c in read], ignore_index=True))
 
 
 def test_problems_review_disagreements_are_seven_problems(review: Reconciled) -> None:
@@ -219,10 +229,15 @@ def test_problems_review_li7p3s11_outlier_names_its_consensus(review: Reconciled
 
 
 def test_problems_review_unit_slips_suggest_the_texts_value(review: Reconciled) -> None:
+    """The table's column is printed in mS cm^-1 (the old sentence said µS/cm): the explanation
+    quotes the cell and its header, names the table as the paper does, and suggests a value."""
     slips = review.problems[review.problems["verdict"] == "unit_slip"]
+    assert len(slips) == 3
     for p in slips.itertuples():
         assert p.suggested_sigma_S_per_cm / p.document_sigma_S_per_cm == pytest.approx(1e6)
         assert "µS/cm against S/cm" not in p.explanation
+        assert "under “Ionic Conductivity (mS cm^-1)”" in p.explanation
+        assert p.explanation.split(": ", 1)[1].startswith("Table 2 (p. ")
 
 
 def test_problems_review_no_circular_same_citation(review: Reconciled) -> None:

@@ -64,12 +64,13 @@ def decisions(context: dg.AssetExecutionContext,
             **_OUT),
     }, group_name=STAGE, code_version=RECONCILE_CODE_VERSION)
 def reconciled(context: dg.AssetExecutionContext, conductivity: pd.DataFrame,
-               decisions: pd.DataFrame, curated: CuratedSources,
+               tables: pd.DataFrame, decisions: pd.DataFrame, curated: CuratedSources,
                ) -> tuple[dg.Output[pd.DataFrame], dg.Output[pd.DataFrame],
                           dg.Output[pd.DataFrame]]:
     """Comparisons, problems and consensus of the corpus, decisions applied."""
     try:
-        out = reconcile.reconcile_corpus(conductivity, curated.load_curated(), decisions)
+        out = reconcile.reconcile_corpus(conductivity, curated.load_curated(), decisions,
+                                         tables=tables)
     except DecisionError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
     problems = out.problems
