@@ -14,7 +14,7 @@ from pipelines.defs.documents.partitions import PER_DOCUMENT, document_key, docu
 from pipelines.defs.documents.resources import PdfFolder
 from pipelines.defs.extraction.checks import documents_all_read
 from pipelines.defs.publishing.checks import schema_result, unique_ids_result
-from pipelines.defs.reconciliation.checks import no_unreviewed_conflicts
+from pipelines.defs.reconciliation.checks import no_open_problems, no_unreviewed_conflicts
 from tests.pipelines.conftest import (
     CORPUS,
     Project,
@@ -114,6 +114,17 @@ def test_checks_unreviewed_conflicts_warn():
     assert result.severity == dg.AssetCheckSeverity.WARN
     assert result.metadata["value_conflict"].value == 1
     assert no_unreviewed_conflicts(frame[frame["status"] != "value_conflict"]).passed
+
+
+def test_checks_open_problems_warn():
+    frame = pd.DataFrame({"problem_id": ["p1", "p2"], "problem_kind": ["outlier",
+                                                                       "error_candidate"],
+                          "verdict": ["outlier", "unit_slip"], "status": ["open", "corrected"],
+                          "explanation": ["far", "slip"]})
+    result = no_open_problems(frame)
+    assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
+    assert (result.metadata["n_open"].value, result.metadata["outlier"].value) == (1, 1)
+    assert no_open_problems(frame[frame["status"] != "open"]).passed
 
 
 def test_checks_documents_all_read_lists_failures():

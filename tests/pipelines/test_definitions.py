@@ -38,7 +38,8 @@ def test_definitions_load():
         assert {(f"{name}_dataset", "matches_schema"), (f"{name}_dataset", "unique_ids")} <= checks
     assert {("documents", "documents_all_read"), ("documents", "documents_not_empty"),
             ("conductivity", "conductivity_not_empty"),
-            ("reconciliation", "no_unreviewed_conflicts")} <= checks
+            ("reconciliation", "no_unreviewed_conflicts"),
+            ("problems", "no_open_problems")} <= checks
     assert defs.resolve_job_def("document_job").partitions_def is not None
     assert defs.resolve_job_def("corpus_job")
     assert defs.resolve_sensor_def("pdf_folder_sensor").default_status == \
