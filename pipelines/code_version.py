@@ -77,4 +77,5 @@ PUBLISH_CODE_VERSION = files_code_version(
 #: ``reconciliation_report``.
 REPORT_CODE_VERSION = files_code_version(
     "extractors/report.py", "extractors/report_views.py", "extractors/report_figures.py",
+    "extractors/report_index.py",
     "extractors/templates", "pipelines/defs/publishing/assets.py")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import pandas as pd
 
-from extractors import reconcile, report
+from extractors import reconcile, report, report_index
 from extractors.publish import commit_corpus, latest_version, publish_dataset, read_corpus
 from extractors.schemas import SCHEMAS
 from pipelines.automation import (
@@ -129,10 +129,13 @@ def corpus_snapshot(context: dg.AssetExecutionContext,
 @dg.asset(group_name=STAGE, kinds={"html"}, owners=OWNERS, tags=TAGS,
           code_version=REPORT_CODE_VERSION, automation_condition=FOLLOW_PARENTS,
           deps=["corpus_snapshot"])
-def reconciliation_report(reconciliation: pd.DataFrame, conductivity: pd.DataFrame,
+def reconciliation_report(reconciliation: pd.DataFrame, problems: pd.DataFrame,
+                          consensus: pd.DataFrame, conductivity: pd.DataFrame,
                           documents: pd.DataFrame, curated: CuratedSources, pdfs: PdfFolder,
                           store: DatasetStore) -> dg.MaterializeResult:
-    """The curators' report: conflicts first, each with both values, the page crops and a plot.
+    """The curators' report: ``index.html`` (problems first, counts per material, the
+    consensus) linking one page per material, and ``reconciliation.html`` with every
+    comparison, its page crops and plots.
 
     Written after the corpus is committed, so its header names the versions it shows.
     """
@@ -147,10 +150,14 @@ def reconciliation_report(reconciliation: pd.DataFrame, conductivity: pd.DataFra
     html = report.reconciliation_to_html(reconciliation, conductivity, curated.load_curated(),
                                          context, pdf_paths=paths)
     html_path, csv_path = store.write_report(html, report.reconciliation_to_csv(reconciliation))
+    pages = report_index.site_pages(reconciliation, problems, consensus,
+                                    generated_at=context.generated_at, dataset_versions=versions)
+    index_path = store.write_pages(pages)[0]
     counts = reconcile.summarise_reconciliation(reconciliation)
     return dg.MaterializeResult(
         data_version=dg.DataVersion(",".join(f"{n}={v}" for n, v in versions.items())),
-        metadata={"path": dg.MetadataValue.path(html_path),
+        metadata={"index": dg.MetadataValue.path(index_path), "n_pages": len(pages),
+                  "path": dg.MetadataValue.path(html_path),
                   "csv": dg.MetadataValue.path(csv_path),
                   "summary": dg.MetadataValue.md(summary_markdown(counts)),
                   "dataset_versions": versions})
