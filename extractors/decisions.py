@@ -424,8 +424,9 @@ def _unknown_ids(decision: _Decision, known: KnownIds, path: str) -> list[Decisi
     for column in TARGET_COLUMNS:
         value, ids = decision.values.get(column), known.of(column)
         if value and ids is not None and column in CASELESS_COLUMNS:
-            value, ids = value.casefold(), frozenset(i.casefold() for i in ids)
-        if value and ids is not None and value not in ids:
+            ids = frozenset(i.casefold() for i in ids)
+        if value and ids is not None and (
+                value.casefold() if column in CASELESS_COLUMNS else value) not in ids:
             f = decision.at(column)
             problems.append(DecisionProblem(path, f.line, f.column, column,
                                             f"{column} {value!r} names nothing in {known.source}"))
