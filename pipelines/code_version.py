@@ -69,7 +69,7 @@ RECONCILE_CODE_VERSION = files_code_version(
     "extractors/reconcile.py", "extractors/comparison.py", "extractors/statements.py",
     "extractors/curated.py", "extractors/decisions.py", "extractors/data/material_classes.txt",
     "extractors/conditions.py", "extractors/data/conditions.txt", "extractors/consensus.py",
-    "extractors/problems.py", "extractors/table_context.py",
+    "extractors/problems.py", "extractors/table_context.py", "extractors/curation.py",
     "extractors/schemas.py", "pipelines/defs/reconciliation/assets.py")
 #: The ``*_dataset`` publications.
 PUBLISH_CODE_VERSION = files_code_version(

@@ -12,16 +12,15 @@ import pytest
 
 from extractors.comparison import CompareSettings, Value, compare
 from extractors.curated import CURATED_COLUMNS, bracketed_citations, load_curated
+from extractors.curation import curated_view, unmatched_decisions
 from extractors.decisions import load_decisions
 from extractors.errors import CuratedDataError, DecisionError
 from extractors.materials import resolve_material
 from extractors.reconcile import (
     STATUSES,
     ReconcileSettings,
-    curated_view,
     reconcile,
     summarise_reconciliation,
-    unmatched_decisions,
 )
 from extractors.records import ConductivityRecord, records_to_frame
 from extractors.schemas import frame_to_table

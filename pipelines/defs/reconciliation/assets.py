@@ -9,7 +9,7 @@ sheets change outside Dagster); the rest follows its parents.
 import dagster as dg
 import pandas as pd
 
-from extractors import reconcile
+from extractors import curation, reconcile
 from extractors.errors import DecisionError
 from pipelines.automation import (
     CORPUS_TAGS,
@@ -92,7 +92,7 @@ def curated_view(context: dg.AssetExecutionContext, conductivity: pd.DataFrame,
                  reconciliation: pd.DataFrame, problems: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     """Every record with the value to use after curation (accepted, rejected, corrected);
     records of an open problem are not usable yet."""
-    df = reconcile.curated_view(conductivity, reconciliation, problems)
+    df = curation.curated_view(conductivity, reconciliation, problems)
     return dg.Output(df, data_version=frame_data_version(df),
                      metadata={**frame_metadata(df, "curated"),
                                "n_decided": int(df["decision"].notna().sum()),

@@ -4,7 +4,7 @@ nothing."""
 import dagster as dg
 import pandas as pd
 
-from extractors import reconcile
+from extractors import curation, reconcile
 from extractors.schemas import CONFLICT_STATUSES, PROBLEM_KINDS
 from pipelines.defs.reconciliation.resources import CuratedSources
 from pipelines.metadata import examples
@@ -41,7 +41,7 @@ def no_open_problems(problems: pd.DataFrame) -> dg.AssetCheckResult:
                             "reconciliation row.")
 def decisions_match_rows(reconciliation: pd.DataFrame, problems: pd.DataFrame,
                          curated: CuratedSources) -> dg.AssetCheckResult:
-    stale = reconcile.unmatched_decisions(reconciliation, curated.load_decisions(), problems)
+    stale = curation.unmatched_decisions(reconciliation, curated.load_decisions(), problems)
     return dg.AssetCheckResult(
         passed=stale.empty, severity=dg.AssetCheckSeverity.WARN,
         metadata={"n_stale": len(stale),
