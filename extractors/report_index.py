@@ -16,12 +16,14 @@ import hashlib
 import math
 from collections.abc import Mapping
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 import pandas as pd
 
 from extractors.comparison import format_sigma
 from extractors.consensus import DEFAULT_MIN_WORKS
+from extractors.report_figures import Crop, CropRequest, requests_to_crops
 from extractors.schemas import COMPARISON_STATUSES, DECISIONS
 
 INDEX_FILE = "index.html"
@@ -64,16 +66,35 @@ def _consensus_rows(consensus: pd.DataFrame, prefix: str) -> list[dict[str, obje
             for c in consensus.itertuples()]
 
 
-def _problem_rows(problems: pd.DataFrame, prefix: str) -> list[dict[str, object]]:
+def _problem_rows(problems: pd.DataFrame, prefix: str,
+                  evidence: Mapping[str, Mapping[str, object]] | None = None,
+                  ) -> list[dict[str, object]]:
     return [{**p, "problem_id_shown": str(p["problem_id"]).upper(),
-             "page": f"{prefix}{material_page(str(p['material_key']))}#{p['problem_id']}"}
+             "page": f"{prefix}{material_page(str(p['material_key']))}#{p['problem_id']}",
+             "evidence": [evidence[r] for r in p["record_ids"] if evidence and r in evidence]}
             for p in problems.to_dict("records")]
+
+
+def problem_evidence(problems: pd.DataFrame, records: pd.DataFrame,
+                     pdf_paths: Mapping[str, Path]) -> dict[str, dict[str, object]]:
+    """Record id → where it stands and a crop of its page, for the records of every problem
+    (the ones a curator must judge), rendered once each."""
+    wanted = {str(r) for ids in problems["record_ids"] for r in ids}
+    rows = records[records["record_id"].astype(str).isin(wanted)]
+    requests = [CropRequest(str(r.record_id), pdf_paths[str(r.doc_sha256)], int(r.page),
+                            (float(r.x0), float(r.top), float(r.x1), float(r.bottom)))
+                for r in rows.itertuples() if str(r.doc_sha256) in pdf_paths]
+    crops = requests_to_crops(requests, max_crops=max(len(requests), 1))
+    return {str(r.record_id): {"doc_name": r.doc_name, "page": int(r.page),
+                               "crop": crops.get(str(r.record_id), Crop(note="no PDF to crop"))}
+            for r in rows.itertuples()}
 
 
 def site_pages(reconciliation: pd.DataFrame, problems: pd.DataFrame, consensus: pd.DataFrame,
                *, generated_at: str, dataset_versions: Mapping[str, str],
                full_report: str = "reconciliation.html",
-               min_works: int = DEFAULT_MIN_WORKS) -> dict[str, str]:
+               min_works: int = DEFAULT_MIN_WORKS,
+               evidence: Mapping[str, Mapping[str, object]] | None = None) -> dict[str, str]:
     """Relative path → HTML of every page: ``index.html`` and ``materials/m-….html``.
 
     Args:
@@ -83,6 +104,8 @@ def site_pages(reconciliation: pd.DataFrame, problems: pd.DataFrame, consensus: 
         full_report: relative link to the page with every comparison and its page crops.
         min_works: the index lists consensus rows over at least this many works (the others,
             one or two works, are on their material's page), so that it stays small.
+        evidence: :func:`problem_evidence`; each material page shows the crops of its
+            problems' records.
     """
     env = _environment()
     statuses = [s for s in (*COMPARISON_STATUSES, *DECISIONS)
@@ -117,7 +140,7 @@ def site_pages(reconciliation: pd.DataFrame, problems: pd.DataFrame, consensus: 
         listed = rows[rows["status"].isin(_LISTED)]
         pages[str(m["page"])] = template.render(
             csp=_CSP, css=_css(), generated_at=generated_at, name=m["name"], key=key,
-            problems=_problem_rows(problems[problems["material_key"] == key], "../"),
+            problems=_problem_rows(problems[problems["material_key"] == key], "../", evidence),
             consensus=_consensus_rows(consensus[consensus["material_key"] == key], "../"),
             n_rows=len(rows), rows=listed.to_dict("records"),
             summary=sorted(rows["status"].value_counts().items()))

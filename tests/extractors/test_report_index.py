@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import PurePosixPath
+from typing import Any
 
 import pandas as pd
 
+from extractors.curated import load_curated
 from extractors.reconcile import Reconciled, reconcile_corpus
-from extractors.report_index import INDEX_FILE, material_page, site_pages
+from extractors.report_index import INDEX_FILE, material_page, problem_evidence, site_pages
+from tests.conftest import REPLICAS, SEEDS
 from tests.extractors.test_reconcile import _curated, _record, _records
 
 
@@ -81,3 +85,23 @@ def test_report_index_consensus_on_the_index_needs_three_works() -> None:
     index = pages[INDEX_FILE]
     consensus = index[index.index('id="consensus"'):]
     assert consensus.count("<tr><td><a href=") == 1
+
+
+def test_report_index_review_problem_pages_show_the_crops(replica_docs: dict[str, Any]) -> None:
+    from extractors.extraction import document_to_records
+    from extractors.mentions import load_nlp
+
+    nlp = load_nlp()
+    read = [document_to_records(replica_docs[p.stem], nlp) for p in REPLICAS]
+    records = pd.concat([r for r, _ in read], ignore_index=True)
+    out = reconcile_corpus(records, load_curated(sorted((SEEDS / "curated").glob("*.csv"))))
+    paths = {hashlib.sha256(p.read_bytes()).hexdigest(): p for p in REPLICAS}
+    evidence = problem_evidence(out.problems, records, paths)
+    wanted = {r for ids in out.problems["record_ids"] for r in ids}
+    assert set(evidence) == wanted
+    assert all(str(e["crop"].uri).startswith("data:image/png;base64,")  # type: ignore[attr-defined]
+               for e in evidence.values())
+    pages = site_pages(out.reconciliation, out.problems, out.consensus, generated_at="t",
+                       dataset_versions={}, evidence=evidence)
+    key = str(out.problems["material_key"].iloc[0])
+    assert pages[material_page(key)].count('<img class="crop"') >= 2

@@ -150,8 +150,10 @@ def reconciliation_report(reconciliation: pd.DataFrame, problems: pd.DataFrame,
     html = report.reconciliation_to_html(reconciliation, conductivity, curated.load_curated(),
                                          context, pdf_paths=paths)
     html_path, csv_path = store.write_report(html, report.reconciliation_to_csv(reconciliation))
-    pages = report_index.site_pages(reconciliation, problems, consensus,
-                                    generated_at=context.generated_at, dataset_versions=versions)
+    pages = report_index.site_pages(
+        reconciliation, problems, consensus, generated_at=context.generated_at,
+        dataset_versions=versions,
+        evidence=report_index.problem_evidence(problems, conductivity, paths))
     index_path = store.write_pages(pages)[0]
     counts = reconcile.summarise_reconciliation(reconciliation)
     return dg.MaterializeResult(
