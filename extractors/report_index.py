@@ -52,8 +52,8 @@ def material_page(material_key: str) -> str:
     return f"{MATERIALS_FOLDER}/m-{digest}.html"
 
 
-def _sigma(value: object) -> str:
-    number = float(value) if value is not None and not pd.isna(value) else math.nan
+def _sigma(value: float | None) -> str:
+    number = math.nan if value is None or pd.isna(value) else float(value)
     return format_sigma(float(f"{number:.3g}")) if math.isfinite(number) else ""
 
 
