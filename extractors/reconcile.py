@@ -159,7 +159,10 @@ def curated_to_values(curated: pd.DataFrame) -> list[CuratedValue]:
 # --- matching ---------------------------------------------------------------------------------
 
 def same_citation(a: Side, b: Side) -> str | None:
-    """How ``a`` and ``b`` cite one paper (the strongest match there is), or None.
+    """How ``a`` and ``b`` cite one paper (pairs sharing one are paired first), or None.
+
+    Sharing a citation pairs two sides; it is no evidence that they agree, and when one side
+    was taken from the other (:func:`dependence`) their agreement proves nothing.
 
     A work's own DOI counts against curated rows and other works (a paper's values against a
     curated row taken from that paper), not between two statements of the work itself.

@@ -230,7 +230,8 @@ _RECONCILIATION = _schema(
         _field("curated_source", _STRING, "The curated row compared: source dataset, id and "
                                           "the primary source it cites.", nullable=True),
         _field("same_citation", _STRING, "How both sides cite the same paper (`doi:…` or "
-               "`[179]`), the strongest match there is; null otherwise.", nullable=True),
+               "`[179]`): such sides are paired first; it says nothing about agreement (see "
+               "`independent`). Null otherwise.", nullable=True),
         _field("document_sigma_S_per_cm", _FLOAT, "The statement's conductivity, S/cm.",
                nullable=True),
         _field("document_temperature_K", _FLOAT, "The statement's temperature, K.",
