@@ -26,7 +26,6 @@ DEFAULT_UNIT_SLIP_EXPONENTS: tuple[int, ...] = (3, 6)
 DEFAULT_KELVIN_CELSIUS_TOLERANCE_K = 0.5
 
 _NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?")
-_UNIT_NAMES = {3: "mS/cm against S/cm", 6: "µS/cm against S/cm"}
 
 
 @dataclass(frozen=True)
@@ -181,9 +180,10 @@ def _values(a: Value, b: Value, settings: CompareSettings) -> tuple[str, str]:
             for sign in (1, -1):
                 if abs(a.sigma / 10 ** (sign * k) - b.sigma) <= (
                         settings.unit_slip_tolerance * abs(b.sigma)):
-                    unit = _UNIT_NAMES.get(k, f"a factor 10^{k}")
                     smaller = a if sign == -1 else b
-                    return "unit_slip", f"10^{k} apart, a unit slip ({unit}) in {smaller.label}"
+                    return "unit_slip", (f"10^{k} apart, as a slip of units (S, mS, µS) or of "
+                                         f"the power of ten makes them; smaller in "
+                                         f"{smaller.label}")
         return "value_conflict", f"{max(a.sigma, b.sigma) / min(a.sigma, b.sigma):.3g}× apart"
     if a.sigma is not None or b.sigma is not None:
         single, span = (a, b) if a.sigma is not None else (b, a)

@@ -32,7 +32,7 @@ SOURCE_LABELS: dict[str, str] = {
 CURATED_COLUMNS: tuple[str, ...] = (
     "curated_id", "material", "material_formula", "sigma_S_per_cm", "sigma_low_S_per_cm",
     "sigma_high_S_per_cm", "temperature_K", "source_dataset", "primary_source", "doi",
-    "citations", "expected_in_corpus", "note",
+    "citations", "expected_in_corpus", "note", "processing",
 )
 
 DOI_PATTERN = re.compile(r"10\.\d{4,9}/[^\s,;|]+")
@@ -88,7 +88,8 @@ def _text(value: object) -> str | None:
 
 def _curated_row(curated_id: str, material: str, sigma: object, temperature_K: float | None,
                  source_dataset: str, primary_source: str | None, dois: str | None,
-                 expected: bool, note: str | None) -> dict[str, Any]:
+                 expected: bool, note: str | None, processing: str | None = None,
+                 ) -> dict[str, Any]:
     value, low, high = _parse_reference_sigma(sigma)
     if value is None and (low is not None or high is not None):
         note = "; ".join(filter(None, [note, f"bound {str(sigma).strip()} kept as a bound"]))
@@ -100,7 +101,7 @@ def _curated_row(curated_id: str, material: str, sigma: object, temperature_K: f
         "temperature_K": temperature_K, "source_dataset": source_dataset,
         "primary_source": primary_source, "doi": "|".join(dict.fromkeys(found)) or None,
         "citations": ",".join(bracketed_citations(primary_source or "")) or None,
-        "expected_in_corpus": expected, "note": note,
+        "expected_in_corpus": expected, "note": note, "processing": processing,
     }
 
 
@@ -111,7 +112,7 @@ def _curators_sheet_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
         temperature = None if pd.isna(r.temperature_K) else float(r.temperature_K)
         rows.append(_curated_row(str(r.curated_id), str(r.material), r.sigma_S_per_cm,
                                  temperature, "curators_sheet", source, source, True,
-                                 _text(r.curator_note)))
+                                 _text(r.curator_note), _text(getattr(r, "processing", None))))
     return rows
 
 
@@ -123,10 +124,12 @@ def _obelix_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _liverpool_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """The Liverpool file's ``temperature`` column is in °C (Hargreaves et al. 2023)."""
+    """The Liverpool file's ``temperature`` column is in °C (Hargreaves et al. 2023); its
+    ``family`` says ``Glass`` for glasses, which a formula alone does not."""
     return [_curated_row(f"liverpool:{r['ID']}", str(r["composition"]), r["target"],
                          float(r["temperature"]) + ZERO_CELSIUS_K, "liverpool",
-                         None, _text(r["source"]), False, None)
+                         None, _text(r["source"]), False, None,
+                         "glass" if str(r.get("family")).strip().casefold() == "glass" else None)
             for r in df.to_dict("records")]
 
 
@@ -177,7 +180,7 @@ def load_curated(paths: Iterable[str | Path]) -> pd.DataFrame:
     for col in ("sigma_S_per_cm", "sigma_low_S_per_cm", "sigma_high_S_per_cm", "temperature_K"):
         out[col] = out[col].astype("float64")
     for col in ("curated_id", "material", "material_formula", "source_dataset",
-                "primary_source", "doi", "citations", "note"):
+                "primary_source", "doi", "citations", "note", "processing"):
         out[col] = out[col].astype("string")
     out["expected_in_corpus"] = out["expected_in_corpus"].astype("bool")
     return out

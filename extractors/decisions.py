@@ -40,12 +40,17 @@ DECISION_COLUMNS: tuple[str, ...] = (
     "reconciliation_id", "record_id", "curated_id", "decision", "corrected_sigma_S_per_cm",
     "corrected_temperature_K", "curator", "decided_at", "note",
 )
-#: Columns a file may have or not: ``statement_id`` names a reconciliation row by its statement.
-OPTIONAL_COLUMNS: tuple[str, ...] = ("statement_id",)
+#: Columns a file may have or not: ``problem_id`` names a problem (dataset ``problems``: the
+#: decision applies to every comparison and record of it), ``statement_id`` names a
+#: reconciliation row by its statement.
+OPTIONAL_COLUMNS: tuple[str, ...] = ("problem_id", "statement_id")
 #: The columns of :func:`load_decisions`' frame (optional ones always present, null when absent).
 FRAME_COLUMNS: tuple[str, ...] = (*DECISION_COLUMNS, *OPTIONAL_COLUMNS)
-#: Columns that name the reconciliation row a decision is about.
-TARGET_COLUMNS: tuple[str, ...] = ("reconciliation_id", "statement_id", "record_id", "curated_id")
+#: Columns that name the problem or reconciliation row a decision is about.
+TARGET_COLUMNS: tuple[str, ...] = ("problem_id", "reconciliation_id", "statement_id", "record_id",
+                                   "curated_id")
+#: Ids compared without regard to case: hex ids a report or spreadsheet may show upper-case.
+CASELESS_COLUMNS: tuple[str, ...] = ("problem_id", "reconciliation_id", "statement_id")
 DEFAULT_DECISIONS_FILE = "seeds/decisions/decisions.csv"
 
 #: A corrected temperature must lie in (min, max] K: 0 K and below is impossible, and no
@@ -117,6 +122,7 @@ class KnownIds:
     record_ids: frozenset[str] | None = None
     curated_ids: frozenset[str] | None = None
     source: str = "the known ids"
+    problem_ids: frozenset[str] | None = None
 
     def of(self, column: str) -> frozenset[str] | None:
         """The known set for a target column (``record_id`` → :attr:`record_ids`)."""
@@ -125,8 +131,9 @@ class KnownIds:
 
 
 def reconciliation_to_known_ids(df: pd.DataFrame, source: str = "the reconciliation dataset",
-                                ) -> KnownIds:
-    """Every id a decision may name in a ``reconciliation`` frame (``statement_id`` if present)."""
+                                problems: pd.DataFrame | None = None) -> KnownIds:
+    """Every id a decision may name in a ``reconciliation`` frame (``statement_id`` if present)
+    and, given the ``problems`` frame, its problem ids."""
 
     def flat(column: str) -> frozenset[str] | None:
         if column not in df.columns:
@@ -138,7 +145,9 @@ def reconciliation_to_known_ids(df: pd.DataFrame, source: str = "the reconciliat
             return None
         return frozenset(str(v) for v in df[column] if v is not None and not pd.isna(v))
 
-    return KnownIds(reconciliation_ids=plain("reconciliation_id"),
+    problem_ids = None if problems is None else frozenset(
+        str(v) for v in problems["problem_id"] if v is not None and not pd.isna(v))
+    return KnownIds(reconciliation_ids=plain("reconciliation_id"), problem_ids=problem_ids,
                     statement_ids=plain("statement_id"), record_ids=flat("record_ids"),
                     curated_ids=flat("curated_ids"), source=source)
 
@@ -279,10 +288,12 @@ class _Decision:
 
     @property
     def target(self) -> tuple[str, tuple[str | None, ...]] | None:
-        """What the row is about: reconciliation_id, else statement_id, else the id pair."""
-        for column in ("reconciliation_id", "statement_id"):
-            if self.values.get(column):
-                return column, (self.values[column],)
+        """What the row is about: problem_id, else reconciliation_id, else statement_id, else
+        the id pair."""
+        for column in ("problem_id", "reconciliation_id", "statement_id"):
+            value = self.values.get(column)
+            if value:
+                return column, (value.casefold() if column in CASELESS_COLUMNS else value,)
         pair = (self.values.get("record_id"), self.values.get("curated_id"))
         return ("record_id", pair) if any(pair) else None
 
@@ -337,7 +348,8 @@ def _row_to_decision(row: _Row, columns: Mapping[str, int], path: str, limits: D
         problem("decision", f"decision {decision or ''!r} is not one of {', '.join(DECISIONS)}")
     if not any(values.get(c) for c in TARGET_COLUMNS):
         first = next((c for c in TARGET_COLUMNS if c in fields), None)
-        problem(first, "names no reconciliation row: give reconciliation_id"
+        problem(first, "names no reconciliation row or problem: give "
+                + ("problem_id, " if "problem_id" in fields else "") + "reconciliation_id"
                 + (", statement_id" if "statement_id" in fields else "")
                 + " or record_id/curated_id")
     numbers: dict[str, float | None] = {}
@@ -411,7 +423,10 @@ def _unknown_ids(decision: _Decision, known: KnownIds, path: str) -> list[Decisi
     problems = []
     for column in TARGET_COLUMNS:
         value, ids = decision.values.get(column), known.of(column)
-        if value and ids is not None and value not in ids:
+        if value and ids is not None and column in CASELESS_COLUMNS:
+            ids = frozenset(i.casefold() for i in ids)
+        if value and ids is not None and (
+                value.casefold() if column in CASELESS_COLUMNS else value) not in ids:
             f = decision.at(column)
             problems.append(DecisionProblem(path, f.line, f.column, column,
                                             f"{column} {value!r} names nothing in {known.source}"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -30,14 +30,35 @@ from extractors.comparison import (
     format_sigma,
     written_figures,
 )
+from extractors.conditions import (
+    Conditions,
+    contradicting,
+    describe,
+    same_material,
+    text_to_conditions,
+)
+from extractors.consensus import (
+    DEFAULT_MIN_WORKS,
+    DEFAULT_OUTLIER_DECADES,
+    DEFAULT_OUTLIER_MADS,
+    DEFAULT_WINDOW_K,
+    ConsensusSettings,
+    Point,
+    cells_to_frame,
+    curated_work,
+    find_outliers,
+    points_to_cells,
+    statement_point,
+)
 from extractors.curated import SOURCE_LABELS
-from extractors.errors import DecisionError
+from extractors.curation import apply_problem_decisions, curated_view
+from extractors.problems import error_candidates, outlier_problems
 from extractors.schemas import (
     COMPARISON_STATUSES,
     CONFLICT_STATUSES,
-    CURATED_VIEW_COLUMNS,
     DECISIONS,
     RECONCILIATION_COLUMNS,
+    rows_to_frame,
 )
 from extractors.statements import (
     Statement,
@@ -46,6 +67,7 @@ from extractors.statements import (
     records_to_statements,
     typo_aliases,
 )
+from extractors.table_context import records_with_table_context
 from extractors.units import ROOM_TEMPERATURE_K
 
 DEFAULT_COMPARE_PUBLIC = True
@@ -58,14 +80,23 @@ _LIST_COLUMNS = ("record_ids", "other_record_ids", "curated_ids")
 
 @dataclass(frozen=True)
 class ReconcileSettings(CompareSettings):
-    """The comparison's tolerances (:class:`extractors.comparison.CompareSettings`), and
-    whether public datasets are compared besides the curators' sheet."""
+    """The comparison's tolerances (:class:`extractors.comparison.CompareSettings`), whether
+    public datasets are compared besides the curators' sheet, and the consensus windows and
+    outlier rule (:class:`extractors.consensus.ConsensusSettings`)."""
 
     compare_public: bool = DEFAULT_COMPARE_PUBLIC
+    window_K: float = DEFAULT_WINDOW_K
+    min_works: int = DEFAULT_MIN_WORKS
+    outlier_decades: float = DEFAULT_OUTLIER_DECADES
+    outlier_mads: float = DEFAULT_OUTLIER_MADS
 
     def compare_settings(self) -> CompareSettings:
         return CompareSettings(**{f.name: getattr(self, f.name)
                                   for f in fields(CompareSettings)})
+
+    def consensus_settings(self) -> ConsensusSettings:
+        return ConsensusSettings(self.window_K, self.min_works, self.outlier_decades,
+                                 self.outlier_mads)
 
 
 @dataclass(frozen=True)
@@ -81,6 +112,7 @@ class CuratedValue:
     citations: frozenset[str]
     primary_source: str | None
     expected: bool
+    conditions: Conditions = frozenset()
 
     def where(self) -> str:
         origin = self.primary_source or (
@@ -119,14 +151,18 @@ def curated_to_values(curated: pd.DataFrame) -> list[CuratedValue]:
             material_key(str(c["material"]), _text(c.get("material_formula"))), value,
             frozenset(d for d in str(_text(c.get("doi")) or "").split("|") if d),
             frozenset(k for k in str(_text(c.get("citations")) or "").split(",") if k),
-            _text(c.get("primary_source")), bool(c.get("expected_in_corpus"))))
+            _text(c.get("primary_source")), bool(c.get("expected_in_corpus")),
+            text_to_conditions(str(c["material"]), _text(c.get("processing")))))
     return out
 
 
 # --- matching ---------------------------------------------------------------------------------
 
 def same_citation(a: Side, b: Side) -> str | None:
-    """How ``a`` and ``b`` cite one paper (the strongest match there is), or None.
+    """How ``a`` and ``b`` cite one paper (pairs sharing one are paired first), or None.
+
+    Sharing a citation pairs two sides; it is no evidence that they agree, and when one side
+    was taken from the other (:func:`dependence`) their agreement proves nothing.
 
     A work's own DOI counts against curated rows and other works (a paper's values against a
     curated row taken from that paper), not between two statements of the work itself.
@@ -187,10 +223,18 @@ def kinds_comparable(a: Side, b: Side) -> bool:
     return ka == kb or "unspecified" in (ka, kb)
 
 
+Judge = Callable[[Side, Side], Verdict | None]
+
+
 def pair_groups(left: list[Side], right: list[Side], settings: CompareSettings,
-                ) -> list[tuple[Side, Side, Verdict]]:
+                judge: Judge | None = None) -> list[tuple[Side, Side, Verdict]]:
     """One-to-one pairs of two groups, cheapest first; pairs that are two measurements (or of
-    kinds that are not comparable) are skipped."""
+    kinds that are not comparable) are skipped. ``judge`` gives the verdict (default: the
+    values compared)."""
+    def by_value(a: Side, b: Side) -> Verdict | None:
+        return compare(a.value, b.value, settings)
+
+    judge = judge or by_value
     costs = sorted(((_pair_cost(a, b), i, j) for i, a in enumerate(left)
                     for j, b in enumerate(right) if kinds_comparable(a, b)),
                    key=lambda c: c[0])
@@ -200,13 +244,92 @@ def pair_groups(left: list[Side], right: list[Side], settings: CompareSettings,
     for _, i, j in costs:
         if i in used_left or j in used_right:
             continue
-        verdict = compare(left[i].value, right[j].value, settings)
+        verdict = judge(left[i], right[j])
         if verdict is None:
             continue
         pairs.append((left[i], right[j], verdict))
         used_left.add(i)
         used_right.add(j)
     return pairs
+
+
+# --- independence ---------------------------------------------------------------------------
+
+Bound = Mapping[str, frozenset[str]]
+
+
+def curated_bound_to_works(statements: Iterable[Statement], curated: Iterable[CuratedValue],
+                           ) -> dict[str, frozenset[str]]:
+    """Curated rows taken from a work under review: curated id → those works.
+
+    A row citing bracketed reference numbers (``as cited in ref [179]``) was read from a
+    document that numbers its references so, not from the paper itself: it belongs to the work
+    whose statements of the material cite those numbers.
+    """
+    citing: dict[tuple[str, str], set[str]] = {}
+    for s in statements:
+        for n in s.citations:
+            citing.setdefault((s.material_key, n), set()).add(s.work_id)
+    return {c.curated_id: frozenset(w for n in c.citations
+                                    for w in citing.get((c.material_key, n), ()))
+            for c in curated if c.citations}
+
+
+def dependence(a: Side, b: Side, bound: Bound) -> str | None:
+    """Why ``a`` and ``b`` are not independent evidence, or None when they are.
+
+    One work, a work and the paper it cites, or a curated row taken from the work under
+    review (or from the paper it cites) say one thing twice: a difference between them is an
+    error to find, an agreement proves nothing.
+    """
+    if isinstance(a, CuratedValue):
+        a, b = b, a
+    assert isinstance(a, Statement)
+    own = a.work_id.removeprefix("doi:") if a.work_id.startswith("doi:") else None
+    if isinstance(b, Statement):
+        if a.work_id == b.work_id:
+            return "one work"
+        other = b.work_id.removeprefix("doi:")
+        if other in a.cited_dois or (own and own in b.cited_dois):
+            return "one of the two works cites the other"
+        return None
+    if own and own in b.dois:
+        return f"{b.where()} is this work's own paper"
+    cited = sorted(set(a.cited_dois) & b.dois)
+    if cited:
+        return f"{b.where()} is the paper this work cites (doi:{cited[0]})"
+    if a.work_id in bound.get(b.curated_id, ()):
+        return f"{b.where()} was taken from this work"
+    return None
+
+
+def judge_pair(a: Side, b: Side, settings: CompareSettings, bound: Bound) -> Verdict | None:
+    """The verdict on a pair, knowing whether its sides are independent.
+
+    Independent sides must describe the same sample (phase and processing words,
+    :mod:`extractors.conditions`), and a difference between them is ``spread``, not a conflict.
+    Dependent sides that describe the sample in ways that cannot both hold are two samples,
+    unless they state one value: then one of the descriptions is wrong (``condition_conflict``).
+    """
+    depends = dependence(a, b, bound)
+    if depends is None and not same_material(a.conditions, b.conditions):
+        return None
+    verdict = compare(a.value, b.value, settings)
+    if verdict is None:
+        return None
+    if depends is not None and contradicting(a.conditions, b.conditions):
+        if verdict.status not in ("agrees", "rounding"):
+            return None
+        return Verdict("condition_conflict",
+                       f"the same value for two descriptions of the sample: "
+                       f"{describe(a.conditions)} in {a.value.label}, "
+                       f"{describe(b.conditions)} in {b.value.label}",
+                       verdict.factor, verdict.temperature_diff_K)
+    if depends is None and verdict.status in CONFLICT_STATUSES:
+        return Verdict("spread", f"{verdict.reason}; independent sources, so no conflict: see "
+                                 "the consensus of the material", verdict.factor,
+                       verdict.temperature_diff_K)
+    return verdict
 
 
 def _group_of(side: Side) -> tuple[str, ...]:
@@ -278,26 +401,33 @@ def _row(a: Statement, b: Side | None, status: str, explanation: str, *,
         "temperature_diff_K": verdict.temperature_diff_K if verdict else None,
         "decision": None, "decision_note": None, "decided_by": None, "decided_at": None,
         "corrected_sigma_S_per_cm": None, "corrected_temperature_K": None,
+        "independent": None, "problem_id": None,
     }
 
 
 def _pair_row(a: Side, b: Side, verdict: Verdict, curated: list[CuratedValue],
-              settings: CompareSettings) -> dict[str, Any]:
+              settings: CompareSettings, bound: Bound) -> dict[str, Any]:
     assert isinstance(a, Statement)
     citation = same_citation(a, b)
+    depends = dependence(a, b, bound)
     text = (f"{_capital(a.where())} gives {a.value.describe()}; {b.where()} gives "
             f"{b.value.describe()}: {verdict.reason}")
-    if citation:
-        text += f". Both cite {citation}: the same paper"
+    if depends and isinstance(b, CuratedValue):
+        text += f". Not independent evidence: {depends}"
+    elif citation and not depends:
+        text += f". Both cite {citation}"
     extra: list[str] = []
-    if isinstance(b, CuratedValue):
-        disagree = _disagreeing_sources(b, (c for c in curated if c is not b), settings)
+    if isinstance(b, CuratedValue) and verdict.status in CONFLICT_STATUSES:
+        disagree = _disagreeing_sources(b, (c for c in curated if c is not b
+                                            and c.conditions == b.conditions), settings)
         if disagree:
             extra = [c.curated_id for c in disagree]
             text += (f". The curated sources disagree about this material: "
                      f"{_list_by_source(disagree)}")
-    return _row(a, b, verdict.status, text + ".", verdict=verdict, citation=citation,
-                extra_curated=extra)
+    row = _row(a, b, verdict.status, text + ".", verdict=verdict, citation=citation,
+               extra_curated=extra)
+    row.update(independent=depends is None, _reason=verdict.reason, _depends=depends)
+    return row
 
 
 def _list_by_source(values: list[CuratedValue]) -> str:
@@ -363,6 +493,11 @@ def compare_statements(statements: list[Statement], curated: list[CuratedValue],
         curated_by_key.setdefault(c.material_key, []).append(c)
     rows: list[dict[str, Any]] = []
     compared: set[str] = set()
+    bound = curated_bound_to_works(statements, curated)
+
+    def judge(a: Side, b: Side) -> Verdict | None:
+        return judge_pair(a, b, settings, bound)
+
     for key, sides in by_key.items():
         if key.startswith("class:"):
             continue
@@ -374,12 +509,12 @@ def compare_statements(statements: list[Statement], curated: list[CuratedValue],
             for g2 in names[i + 1:]:
                 if g1[0] == "curated" and g2[0] == "curated":
                     continue
-                for a, b, verdict in pair_groups(groups[g1], groups[g2], settings):
+                for a, b, verdict in pair_groups(groups[g1], groups[g2], settings, judge):
                     left, right = _order(a, b)
                     if not isinstance(left, Statement):
                         continue
                     rows.append(_pair_row(left, right, verdict, curated_by_key.get(key, []),
-                                          settings))
+                                          settings, bound))
                     compared.add(_ident(left))
                     compared.add(_ident(right))
     rows += [_only_in_document(s) for s in statements if s.statement_id not in compared]
@@ -391,37 +526,100 @@ def _ident(side: Side) -> str:
     return side.curated_id if isinstance(side, CuratedValue) else side.statement_id
 
 
-def reconcile(conductivity: pd.DataFrame, curated: pd.DataFrame,
-              decisions: pd.DataFrame | None = None,
-              settings: ReconcileSettings | Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """Compare every statement with every other of its material and with the curated values.
+@dataclass(frozen=True)
+class Reconciled:
+    """The three frames of one reconciliation: comparisons, problems and consensus."""
+
+    reconciliation: pd.DataFrame
+    problems: pd.DataFrame
+    consensus: pd.DataFrame
+
+    def curated_view(self, conductivity: pd.DataFrame) -> pd.DataFrame:
+        """:func:`curated_view` of these comparisons and problems."""
+        return curated_view(conductivity, self.reconciliation, self.problems)
+
+
+def curated_points(values: Iterable[CuratedValue], keys: set[str]) -> list[Point]:
+    """Curated values as consensus points, for the materials the corpus states; a row read
+    from a work under review (bracketed citations, no DOI) repeats that work and is left out."""
+    points = []
+    for c in values:
+        v = c.value
+        if (c.material_key not in keys or v.sigma is None or v.sigma <= 0
+                or v.temperature_K is None or (c.citations and not c.dois)):
+            continue
+        points.append(Point(c.material_key, c.conditions,
+                            curated_work(c.dois, c.primary_source, c.curated_id),
+                            math.log10(v.sigma), v.temperature_K, c.material,
+                            curated_id=c.curated_id))
+    return points
+
+
+def reconcile_corpus(conductivity: pd.DataFrame, curated: pd.DataFrame,
+                     decisions: pd.DataFrame | None = None,
+                     settings: ReconcileSettings | Mapping[str, Any] | None = None,
+                     tables: pd.DataFrame | None = None) -> Reconciled:
+    """Compare every statement with every other of its material and with the curated values,
+    gather the disagreements into problems and the independent values into a consensus.
 
     Args:
         conductivity: records (``extractors.records.RECORD_COLUMNS``).
         curated: :func:`extractors.curated.load_curated` output.
-        decisions: :func:`extractors.decisions.load_decisions` output; a decision replaces the
-            status of the row it names (``original_status`` keeps the verdict).
+        decisions: :func:`extractors.decisions.load_decisions` output; a decision naming a
+            problem decides every comparison of it, one naming a comparison decides it (and
+            its problem). ``original_status`` keeps the verdict.
         settings: :class:`ReconcileSettings`, a dict of overrides or None.
+        tables: the ``tables`` cells; explanations then name a table as its caption does
+            ("Table 2") and give a table value's column header (its unit).
 
     Returns:
-        A frame with the ``reconciliation`` dataset's columns, conflicts first.
+        The ``reconciliation`` (conflicts first), ``problems`` (open first) and ``consensus``
+        frames with their datasets' columns.
 
     Raises:
         DecisionError: two decisions contradict each other on one statement.
     """
     settings = ReconcileSettings.resolve(settings)
-    statements = _unify_within_works(records_to_statements(conductivity))
+    statements = _unify_within_works(records_to_statements(
+        records_with_table_context(conductivity, tables)))
     values = [c for c in curated_to_values(curated) if settings.compare_public or c.expected]
     rows = compare_statements(statements, values, settings.compare_settings())
+    by_id = {s.statement_id: s for s in statements}
+    agreed = settings.consensus_settings()
+    errors = error_candidates(rows, by_id)
+    # a value suspected of an error inside its work says nothing about the material
+    suspected = {i for p in errors for i in p["suspect_statement_ids"]}
+    trusted = [s for s in statements if s.statement_id not in suspected]
+    points = [p for p in map(statement_point, trusted) if p is not None]
+    cells = points_to_cells(
+        [*points, *curated_points(values, {s.material_key for s in statements})],
+        agreed.window_K)
+    outliers = find_outliers(trusted, cells, agreed)
+    problem_rows = [*errors, *outlier_problems(outliers, rows, by_id)]
+    consensus = cells_to_frame(cells, agreed.window_K, extra=[
+        (o.statement.material_key, o.statement.conditions) for o in outliers])
     out = _frame(rows)
+    problems = rows_to_frame("problems", problem_rows)
     if decisions is not None and len(decisions):
-        out = apply_decisions(out, decisions)
+        out, problems = apply_problem_decisions(out, problems, decisions)
     order = {status: i for i, status in enumerate(
-        (*CONFLICT_STATUSES, "only_in_curated", "rounding", "agrees", "only_in_document",
-         *DECISIONS))}
+        (*CONFLICT_STATUSES, "only_in_curated", "spread", "rounding", "agrees",
+         "only_in_document", *DECISIONS))}
     out = out.assign(_order=out["status"].map(order)).sort_values(
         ["_order", "material_key", "reconciliation_id"], kind="stable")
-    return out.drop(columns="_order").reset_index(drop=True)
+    problems = problems.assign(_open=problems["status"] != "open").sort_values(
+        ["_open", "problem_kind", "material_key", "problem_id"], kind="stable")
+    consensus = consensus.sort_values(["material_key", "conditions", "window_low_K"])
+    return Reconciled(out.drop(columns="_order").reset_index(drop=True),
+                      problems.drop(columns="_open").reset_index(drop=True),
+                      consensus.reset_index(drop=True))
+
+
+def reconcile(conductivity: pd.DataFrame, curated: pd.DataFrame,
+              decisions: pd.DataFrame | None = None,
+              settings: ReconcileSettings | Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """The ``reconciliation`` frame of :func:`reconcile_corpus`."""
+    return reconcile_corpus(conductivity, curated, decisions, settings).reconciliation
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -431,144 +629,14 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
             out[col] = out[col].astype("float64")
         elif col == "is_statement_about_class":
             out[col] = out[col].fillna(False).astype("bool")
+        elif col == "independent":
+            out[col] = out[col].astype("boolean")
         elif col not in _LIST_COLUMNS:
             out[col] = out[col].astype("string")
     return out
-
-
-# --- decisions --------------------------------------------------------------------------------
-
-def _decision_target(row: Mapping[str, Any], d: Mapping[str, Any]) -> bool:
-    """Whether decision ``d`` names ``row``: by its id, its statement, or record + curated id."""
-    if _text(d.get("reconciliation_id")):
-        return bool(d["reconciliation_id"] == row["reconciliation_id"])
-    if _text(d.get("statement_id")):
-        return bool(d["statement_id"] == row["statement_id"])
-    record, cur = _text(d.get("record_id")), _text(d.get("curated_id"))
-    records = list(row["record_ids"] or [])
-    curated_ids = list(row["curated_ids"] or [])
-    return ((record is None or record in records) and (cur is None or cur in curated_ids)
-            and (record is not None or cur is not None))
-
-
-def _decision_time(d: Mapping[str, Any]) -> pd.Timestamp:
-    value = pd.to_datetime(d.get("decided_at"), errors="coerce")
-    return pd.Timestamp.min if pd.isna(value) else pd.Timestamp(value)
-
-
-def decisions_for_rows(reconciliation: pd.DataFrame, decisions: pd.DataFrame,
-                       ) -> dict[int, Mapping[str, Any]]:
-    """Row index → the latest decision naming it.
-
-    Raises:
-        DecisionError: the decisions that apply to one statement disagree (one row accepted,
-            another corrected to another value): a statement is decided once.
-    """
-    listed = decisions.to_dict("records")
-    chosen: dict[int, Mapping[str, Any]] = {}
-    for idx, row in reconciliation.iterrows():
-        matching = [d for d in listed if _decision_target(row, d)]
-        if matching:
-            chosen[int(idx)] = max(matching, key=_decision_time)
-    by_statement: dict[str, set[tuple[Any, ...]]] = {}
-    for idx, d in chosen.items():
-        statement = str(reconciliation.at[idx, "statement_id"])
-        by_statement.setdefault(statement, set()).add(
-            (d["decision"], _float(d.get("corrected_sigma_S_per_cm")),
-             _float(d.get("corrected_temperature_K"))))
-    clashes = {s: v for s, v in by_statement.items() if s != "<NA>" and len(v) > 1}
-    if clashes:
-        statement, verdicts = next(iter(sorted(clashes.items())))
-        raise DecisionError(
-            f"decisions contradict each other on statement {statement}: "
-            f"{', '.join(sorted(str(v[0]) for v in verdicts))} "
-            f"({len(clashes)} statement(s) decided twice)")
-    return chosen
-
-
-def apply_decisions(reconciliation: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
-    """Curators' decisions replace the status; ``original_status`` keeps the verdict."""
-    out = reconciliation.copy()
-    for idx, decision in decisions_for_rows(out, decisions).items():
-        note = _text(decision.get("note"))
-        by = _text(decision.get("curator"))
-        when = _decision_time(decision)
-        out.at[idx, "status"] = decision["decision"]
-        out.at[idx, "decision"] = decision["decision"]
-        out.at[idx, "decision_note"] = note
-        out.at[idx, "decided_by"] = by
-        out.at[idx, "decided_at"] = None if when == pd.Timestamp.min else when.date().isoformat()
-        for col in ("corrected_sigma_S_per_cm", "corrected_temperature_K"):
-            out.at[idx, col] = _float(decision.get(col))
-    return out
-
-
-def unmatched_decisions(reconciliation: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
-    """Decisions that name no current row (stale ids after a re-extraction), for a WARN check."""
-    rows = reconciliation.to_dict("records")
-    keep = [not any(_decision_target(r, d) for r in rows) for d in decisions.to_dict("records")]
-    return decisions[keep].reset_index(drop=True)
 
 
 def summarise_reconciliation(df: pd.DataFrame) -> dict[str, int]:
     """Rows per status, every known status present (zero when absent) for stable metadata."""
     counts = df["status"].value_counts()
     return {status: int(counts.get(status, 0)) for status in STATUSES}
-
-
-# --- the curated view -------------------------------------------------------------------------
-
-def curated_view(conductivity: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFrame:
-    """Every record with what curation made of it: the value to use and why.
-
-    Accepted values stand; rejected ones are marked (``usable`` false); corrected ones carry
-    the corrected value, the original kept beside it. ``review_status`` is the most pressing
-    verdict any comparison gave the record's statement.
-    """
-    rank = {s: i for i, s in enumerate((*CONFLICT_STATUSES, "rounding", "agrees",
-                                        "only_in_document"))}
-    status_of: dict[str, str] = {}
-    decision_of: dict[str, Mapping[str, Any]] = {}
-    statement_of: dict[str, str] = {}
-    for r in reconciliation.to_dict("records"):
-        for side, ids in (("left", r["record_ids"]), ("right", r["other_record_ids"])):
-            for rid in list(ids if ids is not None else []):
-                current = status_of.get(rid)
-                verdict = str(r["original_status"])
-                if current is None or rank.get(verdict, 99) < rank.get(current, 99):
-                    status_of[rid] = verdict
-                if side == "left":
-                    statement_of[rid] = str(r["statement_id"])
-                    if _text(r.get("decision")):
-                        decision_of[rid] = r
-    out = conductivity[["record_id", "work_id", "doc_sha256", "doc_name", "source", "page",
-                        "material_raw", "material_formula", "conductivity_kind", "value_raw",
-                        "temperature_raw"]].copy()
-    ids = out["record_id"].astype(str)
-    decided = [decision_of.get(rid, {}) for rid in ids]
-    corrected_sigma = [_float(d.get("corrected_sigma_S_per_cm")) for d in decided]
-    corrected_t = [_float(d.get("corrected_temperature_K")) for d in decided]
-    out["statement_id"] = [statement_of.get(rid) for rid in ids]
-    out["review_status"] = [status_of.get(rid, "only_in_document") for rid in ids]
-    out["decision"] = [_text(d.get("decision")) for d in decided]
-    out["usable"] = [d.get("decision") != "rejected" for d in decided]
-    out["sigma_S_per_cm"] = [c if c is not None else s for c, s in zip(
-        corrected_sigma, conductivity["sigma_S_per_cm"], strict=True)]
-    out["temperature_K"] = [c if c is not None else t for c, t in zip(
-        corrected_t, conductivity["temperature_K"], strict=True)]
-    out["original_sigma_S_per_cm"] = conductivity["sigma_S_per_cm"].to_numpy()
-    out["original_temperature_K"] = conductivity["temperature_K"].to_numpy()
-    out["decision_note"] = [_text(d.get("decision_note")) for d in decided]
-    out["decided_by"] = [_text(d.get("decided_by")) for d in decided]
-    out["decided_at"] = [_text(d.get("decided_at")) for d in decided]
-    out = out[list(CURATED_VIEW_COLUMNS)]
-    for col in CURATED_VIEW_COLUMNS:
-        if col in ("page",):
-            out[col] = out[col].astype("int32")
-        elif col == "usable":
-            out[col] = out[col].astype("bool")
-        elif col.endswith("_K") or col.endswith("_per_cm"):
-            out[col] = pd.to_numeric(out[col]).astype("float64")
-        else:
-            out[col] = out[col].astype("string")
-    return out.reset_index(drop=True)

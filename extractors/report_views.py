@@ -36,6 +36,9 @@ PARTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
      "Values that disagree beyond rounding: a unit slip, another value or another temperature."),
     ("only_in_curated", "Only in curated sources", ("only_in_curated",),
      "Curated values with no partner in the documents: missed by extraction, or not there."),
+    ("spread", "Spread between independent sources", ("spread",),
+     "Independent works (or a work and an independent curated source) that measured "
+     "differently: no conflict; see the consensus of the material."),
     ("rounding", "Rounding", ("rounding",), "Values equal up to the digits stated."),
     ("agrees", "Agreements", ("agrees",), "Values that agree."),
     ("decided", "Decided", DECISIONS, "Comparisons a curator has already decided."),
@@ -46,8 +49,8 @@ PARTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
 )
 #: Every status in the order the report shows them; a status unknown here ranks first and
 #: lands among the conflicts (:func:`row_to_part`): new, so a curator should see it.
-STATUS_ORDER: tuple[str, ...] = (*CONFLICT_STATUSES, "only_in_curated", "rounding", "agrees",
-                                 *DECISIONS, "only_in_document")
+STATUS_ORDER: tuple[str, ...] = (*CONFLICT_STATUSES, "only_in_curated", "spread", "rounding",
+                                 "agrees", *DECISIONS, "only_in_document")
 _SCOPES: Mapping[str, str] = {"within_work": "within one work", "across_works": "across works",
                               "curated": "against a curated source", "unmatched": "unmatched"}
 

@@ -54,13 +54,26 @@ MATERIAL_UNLINKED_FLAG = "material_unlinked"
 CONDUCTIVITY_KINDS: tuple[str, ...] = ("total", "bulk", "grain_boundary", "electronic",
                                        "unspecified")
 #: Reconciliation statuses from the comparison, then the ones curators' decisions add.
+#: ``condition_conflict``: one value stated for two descriptions of the sample that cannot both
+#: hold (``as-prepared`` against ``ball-milled``) inside one work. ``spread``: two independent
+#: works (or a work and an independent curated source) that differ: no conflict, the
+#: ``consensus`` dataset says how far values of the material spread.
 COMPARISON_STATUSES: tuple[str, ...] = (
     "agrees", "rounding", "value_conflict", "unit_slip", "temperature_conflict",
-    "only_in_document", "only_in_curated",
+    "only_in_document", "only_in_curated", "condition_conflict", "spread",
 )
 RECONCILIATION_STATUSES = COMPARISON_STATUSES
-#: Statuses a curator has to look at, in the order the report shows them.
-CONFLICT_STATUSES: tuple[str, ...] = ("value_conflict", "unit_slip", "temperature_conflict")
+#: Statuses a curator has to look at, in the order the report shows them: disagreements
+#: inside one work or with the source it cites (error candidates).
+CONFLICT_STATUSES: tuple[str, ...] = ("value_conflict", "unit_slip", "temperature_conflict",
+                                      "condition_conflict")
+#: What a problem is (CONTRACT.md): a disagreement inside one work or with the source it
+#: cites, or a value far from the consensus of independent works.
+PROBLEM_KINDS: tuple[str, ...] = ("error_candidate", "outlier")
+#: ``open`` until a curator decides the problem.
+PROBLEM_STATUSES: tuple[str, ...] = ("open", "accepted", "rejected", "corrected")
+#: Why a problem was raised: a comparison verdict, or ``outlier``.
+PROBLEM_VERDICTS: tuple[str, ...] = (*CONFLICT_STATUSES, "outlier")
 DECISIONS: tuple[str, ...] = ("accepted", "rejected", "corrected")
 #: What a reconciliation row compared (see the ``scope`` column).
 SCOPES: tuple[str, ...] = ("within_work", "across_works", "curated", "unmatched")
@@ -234,7 +247,8 @@ _RECONCILIATION = _schema(
         _field("curated_source", _STRING, "The curated row compared: source dataset, id and "
                                           "the primary source it cites.", nullable=True),
         _field("same_citation", _STRING, "How both sides cite the same paper (`doi:…` or "
-               "`[179]`), the strongest match there is; null otherwise.", nullable=True),
+               "`[179]`): such sides are paired first; it says nothing about agreement (see "
+               "`independent`). Null otherwise.", nullable=True),
         _field("document_sigma_S_per_cm", _FLOAT, "The statement's conductivity, S/cm.",
                nullable=True),
         _field("document_temperature_K", _FLOAT, "The statement's temperature, K.",
@@ -256,6 +270,12 @@ _RECONCILIATION = _schema(
                "`corrected`), S/cm.", nullable=True),
         _field("corrected_temperature_K", _FLOAT, "Curator's corrected temperature (decision "
                "`corrected`), K.", nullable=True),
+        _field("independent", pa.bool_(), "Whether the two sides are independent evidence "
+               "(two works, or a work and a curated row that is neither this work's paper, nor "
+               "the paper it cites, nor taken from it); null for unmatched rows.",
+               nullable=True),
+        _field("problem_id", _STRING, "The problem (dataset `problems`) this comparison is "
+               "part of, if any.", nullable=True),
     ])
 
 _CURATED_VIEW = _schema(
@@ -279,7 +299,9 @@ _CURATED_VIEW = _schema(
                "record's statement.", allowed=RECONCILIATION_STATUSES),
         _field("decision", _STRING, "Curator's decision on the statement, if any.",
                nullable=True, allowed=DECISIONS),
-        _field("usable", pa.bool_(), "False when a curator rejected the value."),
+        _field("usable", pa.bool_(), "False while the record belongs to an open problem, and "
+               "when a curator rejected the value; true once its problem is accepted or "
+               "corrected."),
         _field("sigma_S_per_cm", _FLOAT, "The value to use, S/cm: the corrected one when a "
                "curator corrected it, else as extracted.", nullable=True),
         _field("temperature_K", _FLOAT, "The temperature to use, K (corrected when given).",
@@ -291,6 +313,90 @@ _CURATED_VIEW = _schema(
         _field("decision_note", _STRING, "Curator's note.", nullable=True),
         _field("decided_by", _STRING, "Curator who decided.", nullable=True),
         _field("decided_at", _STRING, "ISO date of the decision.", nullable=True),
+        _field("problem_id", _STRING, "The problem the record belongs to (dataset "
+               "`problems`), if any.", nullable=True),
+        _field("problem_status", _STRING, "That problem's status: `open` until decided.",
+               nullable=True, allowed=PROBLEM_STATUSES),
+    ])
+
+_PROBLEMS = _schema(
+    "One row per problem a curator decides: a disagreement inside one work or with the source "
+    "it cites (error_candidate), or a value far from the consensus of independent works "
+    "(outlier).", [
+        _field("problem_id", _STRING, "Stable id of the problem (its kind, material, work and "
+               "suspect statements); decisions name it."),
+        _field("problem_kind", _STRING, "`error_candidate` (inside one work, or against the "
+               "source the work cites) or `outlier` (far from the consensus).",
+               allowed=PROBLEM_KINDS),
+        _field("verdict", _STRING, "Why it was raised: the comparison's verdict, or `outlier`.",
+               allowed=PROBLEM_VERDICTS),
+        _field("status", _STRING, "`open` until a curator decides; then the decision.",
+               allowed=PROBLEM_STATUSES),
+        _field("material_key", _STRING, "Key the materials were matched on "
+               "(reconciliation.material_key)."),
+        _field("material_raw", _STRING, "The suspect statement's material as written."),
+        _field("material_formula", _STRING, "Its canonical formula, if any.", nullable=True),
+        _field("work_id", _STRING, "Work of the suspect statement."),
+        _field("explanation", _STRING, "What disagrees, as printed, by how much, the "
+               "suggested correction and, once decided, the decision."),
+        _field("statement_ids", _STRING_LIST, "Every document statement of the problem."),
+        _field("suspect_statement_ids", _STRING_LIST, "The statements thought wrong (a "
+               "table's before the text's); a correction applies to them."),
+        _field("record_ids", _STRING_LIST, "conductivity.record_id of every statement."),
+        _field("suspect_record_ids", _STRING_LIST, "conductivity.record_id of the suspect "
+               "statements."),
+        _field("curated_ids", _STRING_LIST, "Curated rows compared in the problem."),
+        _field("reconciliation_ids", _STRING_LIST, "The comparisons the problem gathers."),
+        _field("document_sigma_S_per_cm", _FLOAT, "The suspect value, S/cm.", nullable=True),
+        _field("document_temperature_K", _FLOAT, "Its temperature, K.", nullable=True),
+        _field("suggested_sigma_S_per_cm", _FLOAT, "Suggested corrected value (a unit slip: "
+               "the value the other sides agree on), S/cm.", nullable=True),
+        _field("suggested_temperature_K", _FLOAT, "Suggested corrected temperature (a "
+               "temperature conflict: the one the other sides agree on), K.", nullable=True),
+        _field("consensus_id", _STRING, "For an outlier: the consensus row it is far from.",
+               nullable=True),
+        _field("consensus_median_sigma_S_per_cm", _FLOAT, "For an outlier: the median of the "
+               "other independent works, S/cm.", nullable=True),
+        _field("consensus_n_works", _INT32, "For an outlier: how many other independent works "
+               "the median is over.", nullable=True),
+        _field("decades_from_consensus", _FLOAT, "For an outlier: log10 σ minus the median "
+               "log10 σ of the other works.", nullable=True),
+        _field("decision", _STRING, "Curator's decision, null until one is recorded.",
+               nullable=True, allowed=DECISIONS),
+        _field("decision_note", _STRING, "Curator's note on the decision.", nullable=True),
+        _field("decided_by", _STRING, "Curator who decided.", nullable=True),
+        _field("decided_at", _STRING, "ISO date of the decision.", nullable=True),
+        _field("corrected_sigma_S_per_cm", _FLOAT, "Curator's corrected value, S/cm.",
+               nullable=True),
+        _field("corrected_temperature_K", _FLOAT, "Curator's corrected temperature, K.",
+               nullable=True),
+    ])
+
+_CONSENSUS = _schema(
+    "One row per material (key and stated phase/processing) and temperature window: what "
+    "independent works say, one value per work.", [
+        _field("consensus_id", _STRING, "Stable id: material key, conditions and window."),
+        _field("material_key", _STRING, "Key the materials were matched on."),
+        _field("material", _STRING, "The material as the corpus most often writes it."),
+        _field("conditions", _STRING, "Phase and processing words stated (`glass-ceramic`, "
+               "`ball-milled`), comma-separated; empty when none."),
+        _field("window_low_K", _FLOAT, "Lower edge of the temperature window, K."),
+        _field("window_high_K", _FLOAT, "Upper edge of the temperature window, K."),
+        _field("median_log10_sigma", _FLOAT, "Median over works of each work's median "
+               "log10(σ / S cm^-1)."),
+        _field("median_sigma_S_per_cm", _FLOAT, "10 ** median_log10_sigma, S/cm."),
+        _field("mad_log10_sigma", _FLOAT, "Spread: median absolute deviation of the works' "
+               "log10 σ from the median."),
+        _field("min_log10_sigma", _FLOAT, "Lowest work's log10 σ."),
+        _field("max_log10_sigma", _FLOAT, "Highest work's log10 σ."),
+        _field("n_works", _INT32, "Independent works (corpus works and curated papers)."),
+        _field("n_records", _INT32, "conductivity records in the window."),
+        _field("n_curated", _INT32, "Curated rows in the window."),
+        _field("work_ids", _STRING_LIST, "The works: `doi:…`, a corpus work id, or "
+               "`source:…` for a curated row's primary source without DOI."),
+        _field("statement_ids", _STRING_LIST, "Corpus statements in the window."),
+        _field("record_ids", _STRING_LIST, "conductivity.record_id of those statements."),
+        _field("curated_ids", _STRING_LIST, "Curated rows in the window."),
     ])
 
 #: The published datasets by name.
@@ -300,6 +406,8 @@ SCHEMAS: Mapping[str, pa.Schema] = MappingProxyType({
     "tables": _TABLES,
     "reconciliation": _RECONCILIATION,
     "curated": _CURATED_VIEW,
+    "problems": _PROBLEMS,
+    "consensus": _CONSENSUS,
 })
 
 #: Column order of each dataset (the schemas are the source).
@@ -308,6 +416,8 @@ DOCUMENT_COLUMNS: tuple[str, ...] = tuple(_DOCUMENTS.names)
 CELL_COLUMNS: tuple[str, ...] = tuple(_TABLES.names)
 RECONCILIATION_COLUMNS: tuple[str, ...] = tuple(_RECONCILIATION.names)
 CURATED_VIEW_COLUMNS: tuple[str, ...] = tuple(_CURATED_VIEW.names)
+PROBLEM_COLUMNS: tuple[str, ...] = tuple(_PROBLEMS.names)
+CONSENSUS_COLUMNS: tuple[str, ...] = tuple(_CONSENSUS.names)
 
 
 def dataset_schema(name: str) -> pa.Schema:
@@ -316,6 +426,23 @@ def dataset_schema(name: str) -> pa.Schema:
         return SCHEMAS[name]
     except KeyError:
         raise DatasetError(f"unknown dataset {name!r}; known: {', '.join(SCHEMAS)}") from None
+
+
+def rows_to_frame(name: str, rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Rows as a frame with dataset ``name``'s columns and the pandas dtypes its schema maps
+    to (strings ``string``, floats ``float64``, nullable ints ``Int32``, lists as lists)."""
+    schema = dataset_schema(name)
+    out = pd.DataFrame(rows, columns=schema.names)
+    for f in schema:
+        if pa.types.is_string(f.type):
+            out[f.name] = out[f.name].astype("string")
+        elif pa.types.is_floating(f.type):
+            out[f.name] = out[f.name].astype("float64")
+        elif pa.types.is_integer(f.type):
+            out[f.name] = out[f.name].astype("Int32" if f.nullable else "int32")
+        elif pa.types.is_boolean(f.type):
+            out[f.name] = out[f.name].astype("boolean" if f.nullable else "bool")
+    return out
 
 
 def frame_to_table(name: str, df: pd.DataFrame) -> pa.Table:

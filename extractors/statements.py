@@ -22,6 +22,7 @@ import pandas as pd
 
 from extractors.citations import citation_keys
 from extractors.comparison import Value, written_figures
+from extractors.conditions import Conditions, strip_conditions, text_to_conditions
 from extractors.materials import normalise_material_text, reduced_formula, resolve_material
 from extractors.schemas import CLASS_STATEMENT_FLAG, MATERIAL_UNLINKED_FLAG
 
@@ -95,8 +96,14 @@ def _components(material_raw: str) -> list[str]:
 
 def material_key(material_raw: str, material_formula: str | None,
                  flags: str | None = None) -> str:
-    """The key materials are matched on: ``class:``, ``composite:``, ``formula:`` or ``name:``."""
+    """The key materials are matched on: ``class:``, ``composite:``, ``formula:`` or ``name:``.
+
+    A material written with its sample's description (``NaCB11H12 as-prepared``) is keyed by
+    its formula; the description stays in the statement's conditions.
+    """
     raw = str(material_raw or "")
+    if not material_formula and strip_conditions(raw) != raw:
+        material_formula = resolve_material(strip_conditions(raw)).formula
     if is_class_statement(raw, material_formula, flags):
         return f"class:{normalise_material_text(raw)}"
     parts = _components(raw) if _COMPOSITE.search(raw) or not material_formula else []
@@ -142,13 +149,25 @@ class Statement:
     citations: tuple[str, ...]
     cited_dois: tuple[str, ...]
     spellings: frozenset[str]
+    conditions: Conditions = frozenset()
+    table_name: str | None = None
+    column_header: str | None = None
 
     def where(self) -> str:
-        """``the table p11-t1 (p. 12)`` / ``the text on p. 9``: where a curator looks."""
+        """``Table 2 (p. 12)`` (as the caption names it; else ``the table p11-t1 (p. 12)``) /
+        ``the text on p. 9``: where a curator looks."""
         if self.source == "table":
+            if self.table_name:
+                return f"{self.table_name} (p. {self.page})"
             return f"the table {self.table_id} (p. {self.page})" if self.table_id else (
                 f"a table on p. {self.page}")
         return f"the text on p. {self.page}"
+
+    def as_printed(self) -> str:
+        """``“0.00079 (280 °C)” under “Ionic Conductivity (mS cm^-1)”``: the value and, for a
+        table cell, the column header that gives its unit."""
+        header = f" under “{self.column_header}”" if self.column_header else ""
+        return f"“{self.value_raw}”{header}"
 
 
 def _text(value: object) -> str | None:
@@ -183,7 +202,8 @@ def _statement(group: Sequence[Mapping[str, Any]], key: str) -> Statement:
     dois = tuple(dict.fromkeys(d for r in group
                                for d in (_text(r.get("cited_doi")) or "").split("|") if d))
     raw = str(first["material_raw"])
-    label = "the table" if first["source"] == "table" else "the text"
+    table_name = _text(first.get("table_name"))
+    label = table_name or ("the table" if first["source"] == "table" else "the text")
     return Statement(
         statement_id=hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:20],
         work_id=parts[0], source=str(first["source"]), material_key=key, material_raw=raw,
@@ -198,6 +218,8 @@ def _statement(group: Sequence[Mapping[str, Any]], key: str) -> Statement:
         doc_sha256=str(first["doc_sha256"]), page=int(first["page"]),
         table_id=_text(first.get("table_id")), citations=citations, cited_dois=dois,
         spellings=frozenset({normalise_material_text(raw), key.partition(":")[2].casefold()}),
+        conditions=text_to_conditions(raw, _text(first.get("evidence"))),
+        table_name=table_name, column_header=_text(first.get("column_header")),
     )
 
 

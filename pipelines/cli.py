@@ -121,7 +121,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _known_ids(root: str) -> tuple[KnownIds | None, str]:
-    """Ids of the latest ``reconciliation`` version published under ``root``, and a note."""
+    """Ids of the latest ``reconciliation`` (and ``problems``) version published under
+    ``root``, and a note; problem ids are not checked when no ``problems`` version exists."""
     settings = PublishSettings(root=root)
     try:
         version = latest_version("reconciliation", settings)
@@ -131,7 +132,15 @@ def _known_ids(root: str) -> tuple[KnownIds | None, str]:
     except (DatasetError, OSError, ValueError) as exc:
         return None, f"{root}: reconciliation dataset unreadable ({exc}); ids not checked"
     source = f"{root}/reconciliation/{version}"
-    return reconciliation_to_known_ids(df, source), f"ids checked against {source}"
+    try:
+        problems_version = latest_version("problems", settings)
+        problems = (read_dataset("problems", settings, problems_version)
+                    if problems_version else None)
+    except (DatasetError, OSError, ValueError):
+        problems = None
+    if problems is not None:
+        source += f" and {root}/problems/{problems_version}"
+    return reconciliation_to_known_ids(df, source, problems), f"ids checked against {source}"
 
 
 def _decisions_check(args: argparse.Namespace) -> int:

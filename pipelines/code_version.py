@@ -64,10 +64,12 @@ CODE_VERSION = extractors_code_version()
 GATHER_CODE_VERSION = files_code_version(
     "extractors/extraction.py", "extractors/records.py", "extractors/schemas.py",
     "pipelines/defs/extraction/assets.py")
-#: ``decisions``, ``reconciliation``, ``curated_view``.
+#: ``decisions``, ``reconciliation`` (+ ``problems``, ``consensus``), ``curated_view``.
 RECONCILE_CODE_VERSION = files_code_version(
     "extractors/reconcile.py", "extractors/comparison.py", "extractors/statements.py",
     "extractors/curated.py", "extractors/decisions.py", "extractors/data/material_classes.txt",
+    "extractors/conditions.py", "extractors/data/conditions.txt", "extractors/consensus.py",
+    "extractors/problems.py", "extractors/table_context.py", "extractors/curation.py",
     "extractors/schemas.py", "pipelines/defs/reconciliation/assets.py")
 #: The ``*_dataset`` publications.
 PUBLISH_CODE_VERSION = files_code_version(
@@ -75,4 +77,5 @@ PUBLISH_CODE_VERSION = files_code_version(
 #: ``reconciliation_report``.
 REPORT_CODE_VERSION = files_code_version(
     "extractors/report.py", "extractors/report_views.py", "extractors/report_figures.py",
+    "extractors/report_index.py",
     "extractors/templates", "pipelines/defs/publishing/assets.py")

@@ -413,5 +413,8 @@ def _run_on_instance(instance: dg.DagsterInstance, seeds: Path, outputs: Path,
               f"{published['path']}")
     print(f"corpus: committed {done['corpus_snapshot']['created_at']} "
           "(_CORPUS.json names these versions)")
-    print(f"report: {done['reconciliation_report']['path']}")
+    report = done["reconciliation_report"]
+    if report.get("index"):
+        print(f"report: {report['index']} ({report.get('n_pages', 1) - 1} material pages)")
+    print(f"report: {report['path']}")
     return 0 if all(healthy) else 1

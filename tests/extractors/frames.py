@@ -39,4 +39,6 @@ def reconciliation_frame() -> pd.DataFrame:
         "decision": ["corrected", None], "decision_note": ["mS", None],
         "decided_by": ["jdoe", None], "decided_at": ["2026-11-20", None],
         "corrected_sigma_S_per_cm": [2e-6, None], "corrected_temperature_K": [None, None],
+        "independent": pd.array([False, None], dtype="boolean"),
+        "problem_id": ["p0123456789abcde", None],
     })

@@ -12,16 +12,15 @@ import pytest
 
 from extractors.comparison import CompareSettings, Value, compare
 from extractors.curated import CURATED_COLUMNS, bracketed_citations, load_curated
+from extractors.curation import curated_view, unmatched_decisions
 from extractors.decisions import load_decisions
 from extractors.errors import CuratedDataError, DecisionError
 from extractors.materials import resolve_material
 from extractors.reconcile import (
     STATUSES,
     ReconcileSettings,
-    curated_view,
     reconcile,
     summarise_reconciliation,
-    unmatched_decisions,
 )
 from extractors.records import ConductivityRecord, records_to_frame
 from extractors.schemas import frame_to_table
@@ -106,7 +105,7 @@ def test_comparison_says_which_temperature_is_missing() -> None:
                       Value(1e-1, temperature_K=529.0, label="the text (p. 9)"))
     assert verdict is not None
     assert "no temperature stated in the table (p. 12)" in verdict.reason
-    assert "10^6 apart, a unit slip" in verdict.reason and "in the table (p. 12)" in verdict.reason
+    assert "10^6 apart" in verdict.reason and "smaller in the table (p. 12)" in verdict.reason
 
 
 @pytest.mark.parametrize("bad", [{"relative_tolerance": -1.0}, {"unit_slip_exponents": ()},
@@ -233,9 +232,11 @@ def test_reconcile_no_agreeing_row_holds_a_value_more_than_3x_off() -> None:
 
 
 def test_reconcile_against_every_curated_source_and_their_disagreement() -> None:
-    records = _records(_record("Li7P3S11", "45.66", 4.566e-2, None))
+    """A curated row taken from the work (same bracketed reference) that disagrees is a
+    conflict, and the other sources' values are listed beside it."""
+    records = _records(_record("Li7P3S11", "45.66", 4.566e-2, None, reference="[23]"))
     curated = _curated(
-        {"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2},
+        {"material": "Li7P3S11", "sigma_S_per_cm": 1.7e-2, "citations": "23"},
         {"material": "Li7P3S11", "sigma_S_per_cm": 3.2e-3, "source_dataset": "obelix",
          "curated_id": "obelix:mdp", "doi": "10.1039/c3ee41655k", "expected_in_corpus": False})
     out = reconcile(records, curated)
@@ -245,6 +246,20 @@ def test_reconcile_against_every_curated_source_and_their_disagreement() -> None
     assert "obelix:mdp" in sheet["curated_ids"]
     assert "curated sources disagree" in sheet["explanation"]
     assert "3.2e-3" in sheet["explanation"]
+    assert "Not independent evidence" in sheet["explanation"]
+    obelix = out[out["curated_ids"].map(lambda ids: ids[0] == "obelix:mdp")].iloc[0]
+    assert obelix["status"] == "spread" and bool(obelix["independent"])
+
+
+def test_reconcile_curated_row_taken_from_the_work_is_no_independent_agreement() -> None:
+    records = _records(_record("LiPON", "2 × 10^-6", 2e-6, 298.15, reference="[154]"))
+    curated = _curated({"material": "LiPON", "sigma_S_per_cm": 2e-6, "citations": "154",
+                        "primary_source": "Burazer & Popović 2024 ref [154]"})
+    (row,) = reconcile(records, curated).itertuples()
+    assert row.status == "agrees" and not row.independent
+    assert "Not independent evidence" in row.explanation and "taken from this work" in \
+        row.explanation
+    assert "Both cite" not in row.explanation
 
 
 def test_reconcile_same_doi_is_the_strongest_match() -> None:
@@ -303,7 +318,8 @@ def test_reconcile_two_works_are_compared_across() -> None:
     records = _records(_record("Li7P3S11", "17", 1.7e-2, 298.15, doc=DOC_A),
                        _record("Li7P3S11", "3.2", 3.2e-3, 298.15, doc=DOC_C, work="doi:x"))
     (row,) = reconcile(records, NO_CURATED).itertuples()
-    assert (row.scope, row.status) == ("across_works", "value_conflict")
+    assert (row.scope, row.status) == ("across_works", "spread")
+    assert "independent sources, so no conflict" in row.explanation
 
 
 def test_reconcile_only_in_document_and_only_in_curated() -> None:
@@ -330,7 +346,7 @@ def test_reconcile_summary_counts_every_status() -> None:
     out = reconcile(_records(_record("Li7P3S11", "17", 1.7e-2, 298.15)),
                     _curated({"material": "Li7P3S11", "sigma_S_per_cm": 1e-2}))
     summary = summarise_reconciliation(out)
-    assert list(summary) == list(STATUSES) and summary["value_conflict"] == 1
+    assert list(summary) == list(STATUSES) and summary["spread"] == 1
 
 
 # --- decisions and the curated view -----------------------------------------------------------
@@ -473,15 +489,15 @@ def test_reconcile_review_is_one_work_compared_once(
     assert out["reconciliation_id"].is_unique
 
 
-def test_reconcile_review_li7p3s11_conflicts_with_the_sheet_and_shows_obelix(
+def test_reconcile_review_li7p3s11_is_spread_against_independent_sources_not_the_glass_ceramic(
         review_reconciliation: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    """The review's Li7P3S11 states no phase: the sheet's glass-ceramic (C008) and Liverpool's
+    glass are other materials; OBELiX, Laskowski and Liverpool are independent spread."""
     _, out = review_reconciliation
-    rows = out[(out["material_raw"] == "Li7P3S11")
-               & out["curated_source"].str.startswith("curators' sheet")]
-    (row,) = rows.itertuples()
-    assert row.status == "value_conflict"
-    assert any(c.startswith("obelix:") for c in row.curated_ids)
-    assert "OBELiX gives" in row.explanation
+    rows = out[(out["material_raw"] == "Li7P3S11") & (out["scope"] != "unmatched")]
+    assert set(rows["status"]) == {"spread"} and rows["independent"].all()
+    compared = {c for ids in rows["curated_ids"] for c in ids}
+    assert "C008" not in compared and not compared & {"liverpool:158", "liverpool:160"}
 
 
 @pytest.mark.parametrize(("material", "status"), [

@@ -8,6 +8,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from extractors.schemas import SCHEMAS
 from pipelines.definitions import defs, resources_config
 from pipelines.defs.documents.resources import PdfFolder
 from pipelines.defs.documents.sync import sync_partitions
@@ -43,9 +44,9 @@ class Project:
 
 ASSETS = list(defs.assets or [])
 CHECKS = list(defs.asset_checks or [])
-CORPUS = ["documents", "conductivity", "tables", "decisions", "reconciliation", "curated_view",
-          "corpus_snapshot", "reconciliation_report", "documents_dataset", "conductivity_dataset",
-          "tables_dataset", "reconciliation_dataset", "curated_dataset"]
+CORPUS = ["documents", "conductivity", "tables", "decisions", "reconciliation", "problems",
+          "consensus", "curated_view", "corpus_snapshot", "reconciliation_report",
+          *(f"{name}_dataset" for name in SCHEMAS)]
 
 
 def register(instance: dg.DagsterInstance, folder: Path) -> list[str]:

@@ -9,11 +9,12 @@ import pytest
 from extractors.layout import sha256_of
 from extractors.publish import PublishSettings, latest_version, read_dataset
 from extractors.records import records_to_frame
+from extractors.schemas import SCHEMAS
 from pipelines.defs.documents.partitions import PER_DOCUMENT, document_key, document_partitions
 from pipelines.defs.documents.resources import PdfFolder
 from pipelines.defs.extraction.checks import documents_all_read
 from pipelines.defs.publishing.checks import schema_result, unique_ids_result
-from pipelines.defs.reconciliation.checks import no_unreviewed_conflicts
+from pipelines.defs.reconciliation.checks import no_open_problems, no_unreviewed_conflicts
 from tests.pipelines.conftest import (
     CORPUS,
     Project,
@@ -62,7 +63,7 @@ def test_assets_broken_pdf_fails_its_partition_removed_pdf_leaves_next_version(p
               for e in corpus.get_asset_check_evaluations()}
     assert not checks["documents", "documents_all_read"].passed
     assert checks["documents", "documents_all_read"].severity == dg.AssetCheckSeverity.WARN
-    for name in ("documents", "conductivity", "tables", "reconciliation", "curated"):
+    for name in SCHEMAS:
         assert checks[f"{name}_dataset", "matches_schema"].passed
         assert checks[f"{name}_dataset", "unique_ids"].passed
     settings = PublishSettings(root=str(project.outputs / "datasets"))
@@ -113,6 +114,17 @@ def test_checks_unreviewed_conflicts_warn():
     assert result.severity == dg.AssetCheckSeverity.WARN
     assert result.metadata["value_conflict"].value == 1
     assert no_unreviewed_conflicts(frame[frame["status"] != "value_conflict"]).passed
+
+
+def test_checks_open_problems_warn():
+    frame = pd.DataFrame({"problem_id": ["p1", "p2"], "problem_kind": ["outlier",
+                                                                       "error_candidate"],
+                          "verdict": ["outlier", "unit_slip"], "status": ["open", "corrected"],
+                          "explanation": ["far", "slip"]})
+    result = no_open_problems(frame)
+    assert not result.passed and result.severity == dg.AssetCheckSeverity.WARN
+    assert (result.metadata["n_open"].value, result.metadata["outlier"].value) == (1, 1)
+    assert no_open_problems(frame[frame["status"] != "open"]).passed
 
 
 def test_checks_documents_all_read_lists_failures():

@@ -10,6 +10,7 @@ import shutil
 import dagster as dg
 
 from extractors.publish import PublishSettings, list_versions, read_dataset
+from extractors.schemas import SCHEMAS
 from pipelines.defs.documents.partitions import PER_DOCUMENT
 from tests.pipelines.conftest import (
     CORPUS,
@@ -21,7 +22,7 @@ from tests.pipelines.conftest import (
 )
 from tests.pipelines.test_sensors import tick
 
-DATASETS = ("documents", "conductivity", "tables", "reconciliation", "curated")
+DATASETS = tuple(SCHEMAS)
 
 
 class Automation:

@@ -91,3 +91,25 @@ def test_cli_decisions_check_missing_file(tmp_path: Path,
     path = tmp_path / "absent.csv"
     assert main(["decisions", "check", str(path)]) == 1
     assert capsys.readouterr().err.startswith(f"{path}: no such file")
+
+
+def test_cli_decisions_check_problem_ids_in_any_case(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Problem ids are checked against the latest ``problems`` version; one shown upper-case
+    in the report is accepted, an unknown one is reported where it stands."""
+    from tests.extractors.test_problems import _slip
+
+    _, out = _slip()
+    settings = PublishSettings(root=str(tmp_path / "datasets"))
+    for name, frame in (("reconciliation", out.reconciliation), ("problems", out.problems)):
+        publish_dataset(name, frame, settings=settings, source_documents=[],
+                        code_version="test")
+    pid = str(out.problems["problem_id"].iloc[0])
+    path = tmp_path / "decisions.csv"
+    path.write_text(f"problem_id,{HEADER}\n{pid.upper()},,,,accepted,,,,,\n"
+                    "PFFFF,,,,accepted,,,,,\n", encoding="utf-8")
+    assert main(["decisions", "check", str(path), "--reconciliation", settings.root]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].endswith("/problems/version=0001")
+    assert err[1:] == [f"{path}:3:1: problem_id 'PFFFF' names nothing in "
+                       f"{err[0].removeprefix('ids checked against ')}", f"{path}: 1 problem"]

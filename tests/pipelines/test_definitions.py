@@ -16,10 +16,11 @@ from tests.conftest import ROOT
 BIN = Path(sys.executable).parent
 PER_DOCUMENT = {"document", "layout", "document_facts", "found_tables", "table_cells",
                 "table_records", "table_skips", "text_records"}
-CORPUS = {"documents", "conductivity", "tables", "decisions", "reconciliation", "curated_view",
-          "corpus_snapshot", "reconciliation_report", "documents_dataset", "conductivity_dataset",
-          "tables_dataset", "reconciliation_dataset", "curated_dataset"}
-DATASETS = ("documents", "conductivity", "tables", "reconciliation", "curated")
+DATASETS = ("documents", "conductivity", "tables", "reconciliation", "curated", "problems",
+            "consensus")
+CORPUS = {"documents", "conductivity", "tables", "decisions", "reconciliation", "problems",
+          "consensus", "curated_view", "corpus_snapshot", "reconciliation_report",
+          *(f"{name}_dataset" for name in DATASETS)}
 #: Stages in order: an arrow may only go from a stage to itself or a later one.
 STAGES = ("documents", "extraction", "reconciliation", "publishing")
 CLI_TIMEOUT_SECONDS = 300
@@ -37,7 +38,8 @@ def test_definitions_load():
         assert {(f"{name}_dataset", "matches_schema"), (f"{name}_dataset", "unique_ids")} <= checks
     assert {("documents", "documents_all_read"), ("documents", "documents_not_empty"),
             ("conductivity", "conductivity_not_empty"),
-            ("reconciliation", "no_unreviewed_conflicts")} <= checks
+            ("reconciliation", "no_unreviewed_conflicts"),
+            ("problems", "no_open_problems")} <= checks
     assert defs.resolve_job_def("document_job").partitions_def is not None
     assert defs.resolve_job_def("corpus_job")
     assert defs.resolve_sensor_def("pdf_folder_sensor").default_status == \

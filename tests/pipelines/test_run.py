@@ -13,6 +13,7 @@ import dagster as dg
 import pytest
 
 from extractors.publish import PublishSettings, list_versions, read_corpus, read_dataset
+from extractors.schemas import SCHEMAS
 from pipelines.cli import build_parser
 from pipelines.code_version import CODE_VERSION, extractors_code_version
 from pipelines.defs.jobs import corpus_job, document_job
@@ -20,7 +21,7 @@ from pipelines.run import INTERRUPTED_EXIT, run_pipeline
 from tests.conftest import REPLICAS, ROOT
 from tests.pipelines.conftest import Project, broken_pdf, tiny_pdf
 
-DATASETS = ("documents", "conductivity", "tables", "reconciliation", "curated")
+DATASETS = tuple(SCHEMAS)
 #: A run of ionlit over a few small PDFs, with room for a busy machine.
 RUN_TIMEOUT_SECONDS = 300
 
@@ -132,23 +133,30 @@ def test_run_bad_decisions_publish_nothing_and_say_why(
 
 def test_run_decision_reaches_report_and_curated_view(
         project: Project, dagster_home: Path, capsys: pytest.CaptureFixture[str]):
-    tiny_pdf(project.pdfs / "tiny.pdf")
+    """A value 5 decades above the consensus of independent works is an open problem, its
+    record unusable; a decision naming the problem (upper-case, as a report may show it)
+    closes it in the next run: in ``problems``, ``reconciliation``, ``curated`` and the report."""
+    tiny_pdf(project.pdfs / "tiny.pdf", material="LiZr2(PO4)3")
     settings = PublishSettings(root=str(project.outputs / "datasets"))
     assert run_pipeline(project.seeds, project.outputs) == 0
-    reconciliation = read_dataset("reconciliation", settings)
-    row = reconciliation[reconciliation["status"] == "value_conflict"].iloc[0]
+    (problem,) = read_dataset("problems", settings).itertuples()
+    assert (problem.problem_kind, problem.status) == ("outlier", "open")
+    record = problem.suspect_record_ids[0]
+    assert not read_dataset("curated", settings).set_index("record_id").at[record, "usable"]
     decisions = project.seeds / "decisions" / "decisions.csv"
-    decisions.write_text(f"{DECISIONS_HEADER}\n{row['reconciliation_id']},,,corrected,"
-                         "1.7e-2,298.15,jdoe,2026-11-20,checked against the paper\n",
+    decisions.write_text(f"problem_id,{DECISIONS_HEADER}\n{problem.problem_id.upper()},,,,"
+                         "corrected,1.7e-7,298.15,jdoe,2026-11-20,checked against the paper\n",
                          encoding="utf-8")
     assert run_pipeline(project.seeds, project.outputs) == 0
-    decided = read_dataset("reconciliation", settings).set_index("reconciliation_id")
-    assert decided.at[row["reconciliation_id"], "status"] == "corrected"
-    assert decided.at[row["reconciliation_id"], "original_status"] == "value_conflict"
+    decided = read_dataset("problems", settings).set_index("problem_id")
+    assert decided.at[problem.problem_id, "status"] == "corrected"
+    assert "Corrected by jdoe on 2026-11-20" in decided.at[problem.problem_id, "explanation"]
+    rows = read_dataset("reconciliation", settings)
+    rows = rows[rows["problem_id"] == problem.problem_id]
+    assert len(rows) and set(rows["status"]) == {"corrected"}
     view = read_dataset("curated", settings).set_index("record_id")
-    record = row["record_ids"][0]
-    assert view.at[record, "decision"] == "corrected"
-    assert view.at[record, "sigma_S_per_cm"] == 1.7e-2
+    assert view.at[record, "decision"] == "corrected" and view.at[record, "usable"]
+    assert view.at[record, "sigma_S_per_cm"] == 1.7e-7
     report = (project.outputs / "reports" / "reconciliation.html").read_text(encoding="utf-8")
     assert "checked against the paper" in report and "jdoe" in report
 

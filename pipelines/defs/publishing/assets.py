@@ -1,5 +1,5 @@
-"""The five datasets, each published as an immutable version when its content changed, and
-the curators' report naming the published versions.
+"""The datasets (``extractors.schemas.SCHEMAS``), each published as an immutable version when
+its content changed, and the curators' report naming the published versions.
 
 Only the columns the dataset's schema declares are published; columns an extractor adds before
 the schema knows them are listed in the ``unpublished_columns`` metadata (and ``matches_schema``
@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import dagster as dg
 import pandas as pd
 
-from extractors import reconcile, report
+from extractors import reconcile, report, report_index
 from extractors.publish import commit_corpus, latest_version, publish_dataset, read_corpus
 from extractors.schemas import SCHEMAS
 from pipelines.automation import (
@@ -54,7 +54,8 @@ def publish_asset(name: str) -> dg.AssetsDefinition:
     failed reconciliation publishes nothing, so the datasets never go out of step.
     """
     source = SOURCE_ASSETS.get(name, name)
-    waits = [a for a in ("reconciliation", "curated_view") if a != source]
+    waits = [a for a in ("reconciliation", "problems", "consensus", "curated_view")
+             if a != source]
     asset_name = f"{name}_dataset"
 
     @dg.asset(name=asset_name, group_name=STAGE, kinds={"parquet"}, owners=OWNERS, tags=TAGS,
@@ -128,10 +129,13 @@ def corpus_snapshot(context: dg.AssetExecutionContext,
 @dg.asset(group_name=STAGE, kinds={"html"}, owners=OWNERS, tags=TAGS,
           code_version=REPORT_CODE_VERSION, automation_condition=FOLLOW_PARENTS,
           deps=["corpus_snapshot"])
-def reconciliation_report(reconciliation: pd.DataFrame, conductivity: pd.DataFrame,
+def reconciliation_report(reconciliation: pd.DataFrame, problems: pd.DataFrame,
+                          consensus: pd.DataFrame, conductivity: pd.DataFrame,
                           documents: pd.DataFrame, curated: CuratedSources, pdfs: PdfFolder,
                           store: DatasetStore) -> dg.MaterializeResult:
-    """The curators' report: conflicts first, each with both values, the page crops and a plot.
+    """The curators' report: ``index.html`` (problems first, counts per material, the
+    consensus) linking one page per material, and ``reconciliation.html`` with every
+    comparison, its page crops and plots.
 
     Written after the corpus is committed, so its header names the versions it shows.
     """
@@ -146,10 +150,16 @@ def reconciliation_report(reconciliation: pd.DataFrame, conductivity: pd.DataFra
     html = report.reconciliation_to_html(reconciliation, conductivity, curated.load_curated(),
                                          context, pdf_paths=paths)
     html_path, csv_path = store.write_report(html, report.reconciliation_to_csv(reconciliation))
+    pages = report_index.site_pages(
+        reconciliation, problems, consensus, generated_at=context.generated_at,
+        dataset_versions=versions,
+        evidence=report_index.problem_evidence(problems, conductivity, paths))
+    index_path = store.write_pages(pages)[0]
     counts = reconcile.summarise_reconciliation(reconciliation)
     return dg.MaterializeResult(
         data_version=dg.DataVersion(",".join(f"{n}={v}" for n, v in versions.items())),
-        metadata={"path": dg.MetadataValue.path(html_path),
+        metadata={"index": dg.MetadataValue.path(index_path), "n_pages": len(pages),
+                  "path": dg.MetadataValue.path(html_path),
                   "csv": dg.MetadataValue.path(csv_path),
                   "summary": dg.MetadataValue.md(summary_markdown(counts)),
                   "dataset_versions": versions})

@@ -16,6 +16,8 @@ ID_COLUMNS: dict[str, tuple[str, ...]] = {
     "tables": ("doc_sha256", "table_id", "page", "row", "col"),
     "reconciliation": ("reconciliation_id",),
     "curated": ("record_id",),
+    "problems": ("problem_id",),
+    "consensus": ("consensus_id",),
 }
 SCHEMA_CHECK = "matches_schema"
 UNIQUE_CHECK = "unique_ids"

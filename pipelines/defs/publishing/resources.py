@@ -37,6 +37,20 @@ class DatasetStore(dg.ConfigurableResource):
         return PublishSettings(root=self.datasets_root, staging=self.staging,
                                retention=self.retention)
 
+    def write_pages(self, pages: dict[str, str]) -> list[str]:
+        """Write pages (path relative to the reports folder → HTML), each moved into place
+        whole; their paths or URLs."""
+        fs, folder = url_to_fs(self.reports_folder)
+        written = []
+        for relative, text in pages.items():
+            path = f"{folder.rstrip('/')}/{relative}"
+            fs.makedirs(path.rsplit("/", 1)[0], exist_ok=True)
+            fs.pipe_file(f"{path}.partial", text.encode("utf-8"))
+            fs.mv(f"{path}.partial", path)
+            written.append(path if isinstance(fs, LocalFileSystem)
+                           else str(fs.unstrip_protocol(path)))
+        return written
+
     def write_report(self, html: str, csv: str) -> tuple[str, str]:
         """Replace the curators' report (HTML and CSV); their paths or URLs.
 

@@ -9,7 +9,7 @@ sheets change outside Dagster); the rest follows its parents.
 import dagster as dg
 import pandas as pd
 
-from extractors import reconcile
+from extractors import curation, reconcile
 from extractors.errors import DecisionError
 from pipelines.automation import (
     CORPUS_TAGS,
@@ -25,6 +25,8 @@ from pipelines.metadata import frame_data_version, frame_metadata
 STAGE = "reconciliation"
 _CORPUS = {"group_name": STAGE, "code_version": RECONCILE_CODE_VERSION, "owners": OWNERS,
            "tags": stage_tags(STAGE, CORPUS_TAGS)}
+_OUT = {"kinds": {"pandas"}, "owners": OWNERS, "tags": stage_tags(STAGE, CORPUS_TAGS),
+        "automation_condition": FOLLOW_PARENTS, "code_version": RECONCILE_CODE_VERSION}
 
 
 def _one_line(exc: DecisionError) -> str:
@@ -49,24 +51,49 @@ def decisions(context: dg.AssetExecutionContext,
     return dg.Output(df, data_version=frame_data_version(df), metadata={"n_decisions": len(df)})
 
 
-@dg.asset(**_CORPUS, kinds={"pandas"}, automation_condition=FOLLOW_PARENTS)
-def reconciliation(context: dg.AssetExecutionContext, conductivity: pd.DataFrame,
-                   decisions: pd.DataFrame, curated: CuratedSources) -> dg.Output[pd.DataFrame]:
-    """One row per comparison of two statements of a material, decisions applied."""
+@dg.multi_asset(
+    outs={
+        "reconciliation": dg.AssetOut(description=(
+            "One row per comparison of two statements of a material, decisions applied."),
+            **_OUT),
+        "problems": dg.AssetOut(description=(
+            "One row per problem a curator decides: error candidates inside a work, outliers "
+            "against the consensus of independent works."), **_OUT),
+        "consensus": dg.AssetOut(description=(
+            "Per material and temperature window: the median and spread of independent works."),
+            **_OUT),
+    }, group_name=STAGE, code_version=RECONCILE_CODE_VERSION)
+def reconciled(context: dg.AssetExecutionContext, conductivity: pd.DataFrame,
+               tables: pd.DataFrame, decisions: pd.DataFrame, curated: CuratedSources,
+               ) -> tuple[dg.Output[pd.DataFrame], dg.Output[pd.DataFrame],
+                          dg.Output[pd.DataFrame]]:
+    """Comparisons, problems and consensus of the corpus, decisions applied."""
     try:
-        df = reconcile.reconcile(conductivity, curated.load_curated(), decisions)
+        out = reconcile.reconcile_corpus(conductivity, curated.load_curated(), decisions,
+                                         tables=tables)
     except DecisionError as exc:
         raise dg.Failure(description=str(exc), allow_retries=False) from exc
-    return dg.Output(df, data_version=frame_data_version(df),
-                     metadata={**frame_metadata(df, "reconciliation"),
-                               **reconcile.summarise_reconciliation(df)})
+    problems = out.problems
+    return (
+        dg.Output(out.reconciliation, data_version=frame_data_version(out.reconciliation),
+                  metadata={**frame_metadata(out.reconciliation, "reconciliation"),
+                            **reconcile.summarise_reconciliation(out.reconciliation)}),
+        dg.Output(problems, data_version=frame_data_version(problems),
+                  metadata={**frame_metadata(problems, "problems"),
+                            "n_open": int((problems["status"] == "open").sum()),
+                            "n_outliers": int((problems["problem_kind"] == "outlier").sum())}),
+        dg.Output(out.consensus, data_version=frame_data_version(out.consensus),
+                  metadata=frame_metadata(out.consensus, "consensus")),
+    )
 
 
 @dg.asset(**_CORPUS, kinds={"pandas"}, automation_condition=FOLLOW_PARENTS)
 def curated_view(context: dg.AssetExecutionContext, conductivity: pd.DataFrame,
-                 reconciliation: pd.DataFrame) -> dg.Output[pd.DataFrame]:
-    """Every record with the value to use after curation (accepted, rejected, corrected)."""
-    df = reconcile.curated_view(conductivity, reconciliation)
+                 reconciliation: pd.DataFrame, problems: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    """Every record with the value to use after curation (accepted, rejected, corrected);
+    records of an open problem are not usable yet."""
+    df = curation.curated_view(conductivity, reconciliation, problems)
     return dg.Output(df, data_version=frame_data_version(df),
                      metadata={**frame_metadata(df, "curated"),
-                               "n_decided": int(df["decision"].notna().sum())})
+                               "n_decided": int(df["decision"].notna().sum()),
+                               "n_unusable": int((~df["usable"]).sum())})

@@ -1,10 +1,11 @@
-"""Checks on the reconciliation: conflicts nobody has reviewed, decisions that name no row."""
+"""Checks on the reconciliation: conflicts and problems nobody has decided, decisions that name
+nothing."""
 
 import dagster as dg
 import pandas as pd
 
-from extractors import reconcile
-from extractors.schemas import CONFLICT_STATUSES
+from extractors import curation, reconcile
+from extractors.schemas import CONFLICT_STATUSES, PROBLEM_KINDS
 from pipelines.defs.reconciliation.resources import CuratedSources
 from pipelines.metadata import examples
 
@@ -22,14 +23,29 @@ def no_unreviewed_conflicts(reconciliation: pd.DataFrame) -> dg.AssetCheckResult
                                           for r in open_rows.itertuples()])})
 
 
-@dg.asset_check(asset="reconciliation",
-                description="Every curator's decision still names a reconciliation row.")
-def decisions_match_rows(reconciliation: pd.DataFrame,
+@dg.asset_check(asset="problems",
+                description="No problem is left open (without a curator's decision).")
+def no_open_problems(problems: pd.DataFrame) -> dg.AssetCheckResult:
+    open_problems = problems[problems["status"] == "open"]
+    return dg.AssetCheckResult(
+        passed=open_problems.empty, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"n_open": len(open_problems),
+                  **{kind: int((open_problems["problem_kind"] == kind).sum())
+                     for kind in PROBLEM_KINDS},
+                  "open": examples([f"{p.problem_id} {p.verdict}: {p.explanation}"
+                                    for p in open_problems.itertuples()])})
+
+
+@dg.asset_check(asset="reconciliation", additional_ins={"problems": dg.AssetIn("problems")},
+                description="Every curator's decision still names a problem or a "
+                            "reconciliation row.")
+def decisions_match_rows(reconciliation: pd.DataFrame, problems: pd.DataFrame,
                          curated: CuratedSources) -> dg.AssetCheckResult:
-    stale = reconcile.unmatched_decisions(reconciliation, curated.load_decisions())
+    stale = curation.unmatched_decisions(reconciliation, curated.load_decisions(), problems)
     return dg.AssetCheckResult(
         passed=stale.empty, severity=dg.AssetCheckSeverity.WARN,
         metadata={"n_stale": len(stale),
-                  "stale": examples([f"{r.decision}: reconciliation_id {r.reconciliation_id}, "
+                  "stale": examples([f"{r.decision}: problem_id {r.problem_id}, "
+                                     f"reconciliation_id {r.reconciliation_id}, "
                                      f"record_id {r.record_id}, curated_id {r.curated_id}"
                                      for r in stale.itertuples()])})
