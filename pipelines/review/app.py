@@ -1,0 +1,506 @@
+"""``ionlit review``: a local web app where curators decide problems from the page itself.
+
+Starlette (with uvicorn and Jinja2, all three already installed with dagster-webserver) and a
+small hand-written script for the keyboard: no JavaScript build, no new dependency. The app
+reads the committed corpus (:mod:`pipelines.review.queue`) and writes ``decisions.csv`` through
+:class:`pipelines.review.store.DecisionStore`.
+
+Safety: it listens on 127.0.0.1 unless told otherwise; the only files it reads for a request
+are the corpus's own PDFs, looked up by their sha256 (a request never names a path); Jinja
+escapes all text; every response carries a CSP without inline scripts or styles; a POST must
+come from the app's own origin, carry the session's CSRF token and stay under
+:data:`MAX_FORM_BYTES`; the Host header must name the app (no DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import math
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from extractors.decisions import DEFAULT_DECISIONS_FILE
+from pipelines.review.queue import (
+    SOURCE_FILTERS,
+    STATUS_FILTERS,
+    Corpus,
+    Filters,
+    choices,
+    problem_view,
+    progress,
+    queue,
+)
+from pipelines.review.store import DecisionsChanged, DecisionsRefused, DecisionStore, Verdict
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+#: A decision form is a few hundred bytes; anything much larger is not one.
+MAX_FORM_BYTES = 16 * 1024
+#: Page images: 2 × 72 dpi, readable for table digits and exponents.
+DEFAULT_RENDER_SCALE = 2.0
+#: Units the correction form offers for σ, as factors to S/cm.
+SIGMA_UNITS: dict[str, float] = {"S/cm": 1.0, "mS/cm": 1e-3, "µS/cm": 1e-6, "S/m": 1e-2,
+                                 "mS/m": 1e-5}
+#: Units of the corrected temperature, as offsets to kelvin.
+TEMPERATURE_UNITS: dict[str, float] = {"K": 0.0, "°C": 273.15}
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+CURATOR_COOKIE = "ionlit_curator"
+_SHA_RE = re.compile(r"[0-9a-f]{64}")
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_HERE = Path(__file__).parent
+
+
+@dataclass
+class ReviewConfig:
+    """Where the app reads and writes.
+
+    Attributes:
+        outputs: The pipeline's outputs folder (``datasets/`` under it).
+        seeds: The seeds folder: ``pdfs/`` holds the corpus's PDFs, ``decisions/decisions.csv``
+            is what ``ionlit run --seeds`` reads.
+        decisions: The decisions file the app writes.
+        run_args: Extra arguments of the ``ionlit run`` the publish button starts.
+    """
+
+    outputs: Path = Path("outputs")
+    seeds: Path = Path("seeds")
+    decisions: Path = Path(DEFAULT_DECISIONS_FILE)
+    run_args: tuple[str, ...] = ()
+
+    def run_command(self) -> list[str]:
+        """The ``ionlit run`` that publishes these decisions."""
+        return ["ionlit", "run", "--seeds", str(self.seeds), "--outputs", str(self.outputs),
+                *self.run_args]
+
+    def can_run(self) -> str | None:
+        """None when the publish button can run the pipeline itself, else why not."""
+        if not os.environ.get("DAGSTER_HOME"):
+            return "DAGSTER_HOME is not set (no Dagster instance): run the command yourself"
+        if self.decisions.resolve() != (self.seeds / "decisions" / "decisions.csv").resolve():
+            return (f"the run reads {self.seeds}/decisions/decisions.csv, not {self.decisions}: "
+                    "copy the file there and run the command")
+        return None
+
+
+@dataclass
+class Publishing:
+    """The publish run the app started, if any."""
+
+    process: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+    returncode: int | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.returncode is None
+
+    def tail(self, lines: int = 15) -> str:
+        if self.log is None or not self.log.exists():
+            return ""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+class ReviewState:
+    """The corpus, the decisions file and the publish run, shared by the requests."""
+
+    def __init__(self, config: ReviewConfig) -> None:
+        self.config = config
+        self.csrf = secrets.token_urlsafe(32)
+        self.publishing = Publishing()
+        self.corpus = Corpus()
+        self.store = DecisionStore(config.decisions)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the committed corpus again (after a run) and check ids against it."""
+        self.corpus = Corpus.load(self.config.outputs / "datasets", self.config.seeds / "pdfs")
+        self.store.known = self.corpus.known
+
+    def poll_publishing(self) -> None:
+        """Pick up a finished publish run: its status, and the corpus it committed."""
+        p = self.publishing
+        with p.lock:
+            if p.process is None or p.returncode is not None:
+                return
+            code = p.process.poll()
+            if code is None:
+                return
+            p.returncode = code
+        if code == 0:
+            self.reload()
+
+    def start_publishing(self) -> None:
+        with self.publishing.lock:
+            if self.publishing.running:
+                return
+            fd, log = tempfile.mkstemp(prefix="ionlit-review-run-", suffix=".log")
+            command = [sys.executable, "-m", "pipelines.cli", *self.config.run_command()[1:]]
+            with os.fdopen(fd, "wb") as out:
+                process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                           stdin=subprocess.DEVNULL)
+            self.publishing = Publishing(process, Path(log))
+
+
+class FormGuard:
+    """ASGI middleware: security headers on every response; a POST must be small and come from
+    the app's own origin (the CSRF token is checked where the form is read)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in scope.get("headers", [])}
+        refused = _refusal(scope["method"], headers)
+        if refused is not None:
+            await _secure(refused)(scope, receive, send)
+            return
+
+        async def send_secure(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                raw += [(k.encode(), v.encode()) for k, v in _SECURITY_HEADERS.items()]
+                message = {**message, "headers": raw}
+            await send(message)
+
+        await self.app(scope, receive, send_secure)
+
+
+_SECURITY_HEADERS = {"content-security-policy": CSP, "x-content-type-options": "nosniff",
+                     "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
+
+
+def _secure(response: Response) -> Response:
+    response.headers.update(_SECURITY_HEADERS)
+    return response
+
+
+def _refusal(method: str, headers: Mapping[str, str]) -> Response | None:
+    """Why a request is refused before it reaches a route: None when it may go on."""
+    if method not in ("GET", "HEAD", "POST"):
+        return PlainTextResponse("method not allowed", status_code=405)
+    if method != "POST":
+        return None
+    length = headers.get("content-length")
+    if length is None or not length.isdigit():
+        return PlainTextResponse("a form needs a Content-Length", status_code=411)
+    if int(length) > MAX_FORM_BYTES:
+        return PlainTextResponse(f"form too large (over {MAX_FORM_BYTES} bytes)",
+                                 status_code=413)
+    origin = headers.get("origin")
+    host = headers.get("host", "")
+    if origin is not None and origin != f"http://{host}":
+        return PlainTextResponse("cross-origin form refused", status_code=403)
+    if headers.get("sec-fetch-site") not in (None, "same-origin", "none"):
+        return PlainTextResponse("cross-site form refused", status_code=403)
+    return None
+
+
+async def _form(request: Request, state: ReviewState) -> dict[str, str]:
+    """The urlencoded form (first value of each field), after the CSRF token is checked.
+
+    Raises:
+        PermissionError: the token is missing or wrong.
+    """
+    body = await request.body()
+    if len(body) > MAX_FORM_BYTES:  # Content-Length lied
+        raise PermissionError("form too large")
+    fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"),
+                                           max_num_fields=50).items()}
+    if not hmac.compare_digest(fields.get("csrf", ""), state.csrf):
+        raise PermissionError("missing or wrong CSRF token: reload the page")
+    return fields
+
+
+def _converted(text: str, factor: float, offset: float = 0.0) -> str:
+    """A typed number in the file's unit; text that is no plain number goes through as typed,
+    so the checker of ``ionlit decisions check`` says what is wrong with it."""
+    text = text.strip()
+    if not text or (factor == 1.0 and offset == 0.0) or not _PLAIN_NUMBER_RE.fullmatch(text):
+        return text
+    value = float(text) * factor + offset
+    return f"{value:.6g}" if math.isfinite(value) else text
+
+
+def form_to_verdict(problem_id: str, fields: Mapping[str, str]) -> Verdict:
+    """The decision a submitted form makes (correction fields only for ``corrected``)."""
+    decision = fields.get("decision", "")
+    sigma = temperature = ""
+    if decision == "corrected":
+        sigma = _converted(fields.get("value", ""),
+                           SIGMA_UNITS.get(fields.get("value_unit", "S/cm"), math.nan))
+        temperature = _converted(fields.get("temperature", ""), 1.0,
+                                 TEMPERATURE_UNITS.get(fields.get("temperature_unit", "K"),
+                                                       math.nan))
+    return Verdict(problem_id=problem_id, decision=decision, corrected_sigma_S_per_cm=sigma,
+                   corrected_temperature_K=temperature,
+                   curator=fields.get("curator", "").strip(), note=fields.get("note", "").strip())
+
+
+@lru_cache(maxsize=64)
+def render_page(path: Path, page: int, scale: float = DEFAULT_RENDER_SCALE,
+                ) -> tuple[bytes, float, float]:
+    """PNG of one PDF page (PDFium) and the page's width and height in points."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        if not 1 <= page <= len(pdf):
+            raise IndexError(f"{path.name} has no page {page}")
+        p = pdf[page - 1]
+        width, height = p.get_size()
+        image = p.render(scale=scale).to_pil()
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+        return out.getvalue(), float(width), float(height)
+    finally:
+        pdf.close()
+
+
+def page_size(path: Path, page: int) -> tuple[float, float]:
+    return render_page(path, page)[1:]
+
+
+def plot_to_svg(points: list[dict[str, Any]], width: int = 320, height: int = 220,
+                ) -> dict[str, Any]:
+    """Positions of an Arrhenius plot (log σ against 1000/T) in an SVG box: the template
+    draws them (no script, no inline style, so the CSP holds)."""
+    if not points:
+        return {"width": width, "height": height, "points": [], "ticks": []}
+    pad = 36
+    xs, ys = [p["x"] for p in points], [p["y"] for p in points]
+    x0, x1 = min(xs) - 0.1, max(xs) + 0.1
+    y0, y1 = math.floor(min(ys)) - 0.5, math.ceil(max(ys)) + 0.5
+
+    def sx(x: float) -> float:
+        return pad + (x - x0) / (x1 - x0) * (width - pad - 8)
+
+    def sy(y: float) -> float:
+        return height - pad - (y - y0) / (y1 - y0) * (height - pad - 8)
+
+    ticks = [{"y": round(sy(t), 1), "label": f"{t}"} for t in range(math.ceil(y0), int(y1) + 1)]
+    xticks = [{"x": round(sx(x0 + (x1 - x0) * f), 1), "label": f"{x0 + (x1 - x0) * f:.2f}"}
+              for f in (0.1, 0.9)]
+    return {"width": width, "height": height, "pad": pad, "ticks": ticks, "xticks": xticks,
+            "points": [{"cx": round(sx(p["x"]), 1), "cy": round(sy(p["y"]), 1),
+                        "role": p["role"]} for p in points]}
+
+
+def _filters(request: Request) -> Filters:
+    q = request.query_params
+    status = q.get("status", "all")
+    source = q.get("source", "")
+    return Filters(status=status if status in STATUS_FILTERS else "all",
+                   material=q.get("material", ""), work=q.get("work", ""),
+                   source=source if source in SOURCE_FILTERS else "")
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_HERE / "templates"),
+                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env.filters["short"] = lambda s: str(s)[:64]
+    return env
+
+
+def create_app(config: ReviewConfig) -> Starlette:
+    """The review app over ``config``'s corpus and decisions file."""
+    state = ReviewState(config)
+    env = _environment()
+
+    def render(request: Request, template: str, status_code: int = 200,
+               **context: Any) -> HTMLResponse:
+        state.poll_publishing()
+        pending = state.store.by_problem()
+        decided, total = progress(state.corpus, pending)
+        html = env.get_template(template).render(
+            csrf=state.csrf, corpus=state.corpus, decided=decided, total=total,
+            curator=request.cookies.get(CURATOR_COOKIE, ""), config=config,
+            publishing=state.publishing, can_run=config.can_run(),
+            command=" ".join(config.run_command()), can_undo=state.store.can_undo,
+            **context)
+        return HTMLResponse(html, status_code=status_code)
+
+    def problem_page(request: Request, problem_id: str, *, error: str = "",
+                     fields: Mapping[str, str] | None = None,
+                     status_code: int = 200) -> Response:
+        filters = _filters(request)
+        pending = state.store.by_problem()
+        items = queue(state.corpus, pending, filters)
+        problem = state.corpus.problem(problem_id)
+        if problem is None:
+            return render(request, "empty.html", status_code=404, items=items, filters=filters,
+                          choices=choices(state.corpus),
+                          message=f"no problem {problem_id!r} in the committed corpus")
+        here = next((i for i, p in enumerate(items) if p["problem_id"] == problem["problem_id"]),
+                    None)
+        previous = items[here - 1]["problem_id"] if here else None
+        following = items[here + 1]["problem_id"] if here is not None and \
+            here + 1 < len(items) else None
+        shown = next((p for p in items if p["problem_id"] == problem["problem_id"]), None)
+        view = problem_view(state.corpus, problem)
+        for s in view["statements"]:
+            if s["has_pdf"]:
+                s["page_width"], s["page_height"] = page_size(
+                    state.corpus.pdfs[s["doc_sha256"]], s["page"])
+        return render(request, "problem.html", status_code=status_code, items=items,
+                      filters=filters, choices=choices(state.corpus), problem=problem,
+                      shown=shown, view=view, plot=plot_to_svg(view["plot"]),
+                      previous=previous, following=following,
+                      decision=pending.get(str(problem["problem_id"]).casefold()),
+                      sigma_units=list(SIGMA_UNITS), temperature_units=list(TEMPERATURE_UNITS),
+                      error=error, fields=fields or {})
+
+    async def index(request: Request) -> Response:
+        filters = _filters(request)
+        items = queue(state.corpus, state.store.by_problem(), filters)
+        if items:
+            query = filters.query()
+            return RedirectResponse(f"/problem/{items[0]['problem_id']}"
+                                    + (f"?{query}" if query else ""), status_code=303)
+        return render(request, "empty.html", items=items, filters=filters,
+                      choices=choices(state.corpus),
+                      message=state.corpus.note or "no problem matches these filters")
+
+    async def show(request: Request) -> Response:
+        return problem_page(request, request.path_params["problem_id"])
+
+    def after(request: Request, problem_id: str | None, fields: Mapping[str, str]) -> Response:
+        query = fields.get("query", "")
+        target = f"/problem/{problem_id}" if problem_id else "/"
+        response = RedirectResponse(target + (f"?{query}" if query else ""), status_code=303)
+        if fields.get("curator", "").strip():
+            response.set_cookie(CURATOR_COOKIE, fields["curator"].strip()[:80],
+                                max_age=365 * 86400, samesite="strict", httponly=True)
+        return response
+
+    async def decide(request: Request) -> Response:
+        problem_id = request.path_params["problem_id"]
+        try:
+            fields = await _form(request, state)
+        except PermissionError as exc:
+            return PlainTextResponse(str(exc), status_code=403)
+        problem = state.corpus.problem(problem_id)
+        if problem is None:
+            return PlainTextResponse("unknown problem", status_code=404)
+        if fields.get("decision") != "skip":
+            try:
+                state.store.decide(form_to_verdict(str(problem["problem_id"]), fields))
+            except DecisionsRefused as exc:
+                return problem_page(request, problem_id, status_code=422, fields=fields,
+                                    error="Not written: " + "; ".join(
+                                        p.message for p in exc.problems))
+            except DecisionsChanged as exc:
+                return problem_page(request, problem_id, status_code=409, fields=fields,
+                                    error=str(exc))
+        return after(request, fields.get("next") or problem_id, fields)
+
+    async def bulk(request: Request) -> Response:
+        try:
+            fields = await _form(request, state)
+        except PermissionError as exc:
+            return PlainTextResponse(str(exc), status_code=403)
+        decision = fields.get("decision", "")
+        material = fields.get("material", "")
+        if decision not in ("accepted", "rejected") or not material:
+            return PlainTextResponse("bulk decisions are accepted or rejected, for one material",
+                                     status_code=400)
+        todo = queue(state.corpus, state.store.by_problem(),
+                     Filters(status="open", material=material))
+        try:
+            state.store.decide(*(Verdict(str(p["problem_id"]), decision,
+                                         curator=fields.get("curator", "").strip(),
+                                         note=fields.get("note", "").strip()) for p in todo))
+        except (DecisionsRefused, DecisionsChanged) as exc:
+            return PlainTextResponse(f"Not written: {exc}", status_code=409)
+        return after(request, fields.get("next"), fields)
+
+    async def undo(request: Request) -> Response:
+        try:
+            fields = await _form(request, state)
+        except PermissionError as exc:
+            return PlainTextResponse(str(exc), status_code=403)
+        try:
+            state.store.undo()
+        except DecisionsChanged as exc:
+            return PlainTextResponse(str(exc), status_code=409)
+        return after(request, fields.get("next"), fields)
+
+    async def publish(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                await _form(request, state)
+            except PermissionError as exc:
+                return PlainTextResponse(str(exc), status_code=403)
+            if config.can_run() is None:
+                state.start_publishing()
+            return RedirectResponse("/publish", status_code=303)
+        return render(request, "publish.html", items=[], filters=Filters(),
+                      choices=choices(state.corpus))
+
+    async def page_image(request: Request) -> Response:
+        sha, page = request.path_params["sha"], request.path_params["page"]
+        path = state.corpus.pdfs.get(sha) if _SHA_RE.fullmatch(sha) else None
+        if path is None:
+            return PlainTextResponse("no such document in the corpus", status_code=404)
+        try:
+            png = render_page(path, page)[0]
+        except IndexError:
+            return PlainTextResponse("no such page", status_code=404)
+        return Response(png, media_type="image/png",
+                        headers={"cache-control": "private, max-age=3600"})
+
+    routes = [
+        Route("/", index),
+        Route("/problem/{problem_id:str}", show),
+        Route("/problem/{problem_id:str}/decide", decide, methods=["POST"]),
+        Route("/bulk", bulk, methods=["POST"]),
+        Route("/undo", undo, methods=["POST"]),
+        Route("/publish", publish, methods=["GET", "POST"]),
+        Route("/page/{sha:str}/{page:int}.png", page_image),
+        Mount("/static", StaticFiles(directory=_HERE / "static"), name="static"),
+    ]
+    return Starlette(routes=routes, middleware=[
+        Middleware(FormGuard),
+        Middleware(TrustedHostMiddleware,
+                   allowed_hosts=["127.0.0.1", "localhost", *config_hosts()]),
+    ])
+
+
+def config_hosts() -> list[str]:
+    """Extra Host names the app answers to (``IONLIT_REVIEW_HOSTS``, comma-separated), for a
+    curator who binds it to another interface on purpose."""
+    return [h.strip() for h in os.environ.get("IONLIT_REVIEW_HOSTS", "").split(",") if h.strip()]
+
+
+def serve(config: ReviewConfig, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+    """Run the app with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")

@@ -1,0 +1,45 @@
+// Keyboard shortcuts of ionlit review: a accept, r reject, c correct, s skip, n note, u undo,
+// j/k next/previous. Keys typed into a field are left alone (Escape leaves the field).
+"use strict";
+(function () {
+  function click(id) { var el = document.getElementById(id); if (el && !el.disabled) { el.click(); } }
+  function follow(id) { var el = document.getElementById(id); if (el) { window.location.href = el.href; } }
+  function focus(id) { var el = document.getElementById(id); if (el) { el.focus(); if (el.select) { el.select(); } } }
+  var keys = {
+    a: function () { click("accept"); },
+    r: function () { click("reject"); },
+    s: function () { click("skip"); },
+    c: function () { focus("value"); },
+    n: function () { focus("note"); },
+    u: function () { var f = document.getElementById("undo"); if (f) { f.requestSubmit(); } },
+    j: function () { follow("next"); },
+    k: function () { follow("prev"); }
+  };
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    var typing = target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.tagName === "SELECT");
+    if (typing) {
+      if (event.key === "Escape") { target.blur(); }
+      else if (event.key === "Enter" && (target.id === "value" || target.id === "temperature")) {
+        event.preventDefault(); click("correct");
+      }
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var action = keys[event.key];
+    if (action) { event.preventDefault(); action(); }
+  });
+  // Remember the curator's name here too, for a browser that drops the cookie.
+  var curator = document.getElementById("curator");
+  if (curator) {
+    if (!curator.value && window.localStorage) { curator.value = localStorage.getItem("ionlit-curator") || ""; }
+    curator.addEventListener("change", function () { localStorage.setItem("ionlit-curator", curator.value); });
+  }
+  // Scroll each page image to the value's box, with the lines above it (the header) in view.
+  Array.prototype.forEach.call(document.querySelectorAll(".page"), function (page) {
+    var box = page.querySelector(".box"), svg = page.querySelector("svg");
+    if (!box || !svg) { return; }
+    var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    page.scrollTop = Math.max(0, box.y.baseVal.value * scale - page.clientHeight / 3);
+  });
+}());
