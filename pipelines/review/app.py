@@ -127,13 +127,16 @@ class Publishing:
 class ReviewState:
     """The corpus, the decisions file and the publish run, shared by the requests."""
 
-    def __init__(self, config: ReviewConfig) -> None:
+    def __init__(self, config: ReviewConfig, corpus: Corpus | None = None) -> None:
         self.config = config
         self.csrf = secrets.token_urlsafe(32)
         self.publishing = Publishing()
         self.corpus = Corpus()
         self.store = DecisionStore(config.decisions)
-        self.reload()
+        if corpus is None:
+            self.reload()
+        else:
+            self.corpus, self.store.known = corpus, corpus.known
 
     def reload(self) -> None:
         """Read the committed corpus again (after a run) and check ids against it."""
@@ -329,9 +332,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def create_app(config: ReviewConfig) -> Starlette:
-    """The review app over ``config``'s corpus and decisions file."""
-    state = ReviewState(config)
+def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
+    """The review app over ``config``'s decisions file and committed corpus (``corpus``: one
+    already read, e.g. built by a test; a publish run still replaces it)."""
+    state = ReviewState(config, corpus)
     env = _environment()
 
     def render(request: Request, template: str, status_code: int = 200,

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -55,9 +56,8 @@ class Filters:
 
     def query(self) -> str:
         """The filters as a URL query (for links that keep them)."""
-        from urllib.parse import urlencode
-
-        return urlencode({k: v for k, v in (("status", self.status if self.status != "all" else ""), ("material", self.material),
+        status = "" if self.status == "all" else self.status
+        return urlencode({k: v for k, v in (("status", status), ("material", self.material),
                                             ("work", self.work), ("source", self.source)) if v})
 
 
