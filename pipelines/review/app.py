@@ -196,8 +196,10 @@ class FormGuard:
         await self.app(scope, receive, send_secure)
 
 
+#: ``same-origin``, not ``no-referrer``: under the latter browsers send ``Origin: null`` with
+#: the app's own forms, which the origin check must refuse.
 _SECURITY_HEADERS = {"content-security-policy": CSP, "x-content-type-options": "nosniff",
-                     "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
+                     "referrer-policy": "same-origin", "x-frame-options": "DENY"}
 
 
 def _secure(response: Response) -> Response:
