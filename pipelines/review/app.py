@@ -130,6 +130,7 @@ class ReviewState:
     def __init__(self, config: ReviewConfig, corpus: Corpus | None = None) -> None:
         self.config = config
         self.csrf = secrets.token_urlsafe(32)
+        self.notice = ""
         self.publishing = Publishing()
         self.corpus = Corpus()
         self.store = DecisionStore(config.decisions)
@@ -155,6 +156,15 @@ class ReviewState:
             p.returncode = code
         if code == 0:
             self.reload()
+
+    def refresh(self) -> None:
+        """Before a page is built: pick up a finished run and a hand edit of the file."""
+        self.poll_publishing()
+        self.notice = ""
+        if self.store.changed_on_disk():  # edited by hand: show the file as it is now
+            self.store.reload()
+            self.notice = (f"{self.config.decisions} was changed outside the app; it has been "
+                           "read again (undo starts afresh)")
 
     def start_publishing(self) -> None:
         with self.publishing.lock:
@@ -342,13 +352,13 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
 
     def render(request: Request, template: str, status_code: int = 200,
                **context: Any) -> HTMLResponse:
-        state.poll_publishing()
         pending = state.store.by_problem()
         decided, total = progress(state.corpus, pending)
         html = env.get_template(template).render(
             csrf=state.csrf, corpus=state.corpus, decided=decided, total=total,
             curator=request.cookies.get(CURATOR_COOKIE, ""), config=config,
             publishing=state.publishing, can_run=config.can_run(),
+            notice=context.pop("notice", state.notice),
             command=" ".join(config.run_command()), can_undo=state.store.can_undo,
             **context)
         return HTMLResponse(html, status_code=status_code)
@@ -356,6 +366,7 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
     def problem_page(request: Request, problem_id: str, *, error: str = "",
                      fields: Mapping[str, str] | None = None,
                      status_code: int = 200) -> Response:
+        state.refresh()
         filters = _filters(request)
         pending = state.store.by_problem()
         items = queue(state.corpus, pending, filters)
@@ -384,6 +395,7 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
                       error=error, fields=fields or {})
 
     async def index(request: Request) -> Response:
+        state.refresh()
         filters = _filters(request)
         items = queue(state.corpus, state.store.by_problem(), filters)
         if items:
@@ -467,6 +479,7 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
             if config.can_run() is None:
                 state.start_publishing()
             return RedirectResponse("/publish", status_code=303)
+        state.refresh()
         return render(request, "publish.html", items=[], filters=Filters(),
                       choices=choices(state.corpus))
 

@@ -269,6 +269,10 @@ def test_review_app_detects_a_hand_edit(client: TestClient, decisions: Path) -> 
     r = _post(client, f"/problem/{OTHER}/decide", {"csrf": csrf, "decision": "accepted"})
     assert r.status_code == 409 and "changed on disk" in r.text
     assert decisions.read_text() == edited
+    assert "changed outside the app" not in client.get(f"/problem/{SLIP}").text  # read again
+    decisions.write_text(edited.replace("rejected", "accepted"))
+    page = client.get(f"/problem/{SLIP}")
+    assert "changed outside the app" in page.text and "<strong>accepted</strong>" in page.text
 
 
 def test_review_app_bulk_and_undo(client: TestClient, decisions: Path) -> None:
