@@ -60,6 +60,9 @@ DEFAULT_PORT = 8765
 MAX_FORM_BYTES = 16 * 1024
 #: Page images: 2 × 72 dpi, readable for table digits and exponents.
 DEFAULT_RENDER_SCALE = 2.0
+#: Screen pixels per PDF point of a shown page (its box scrolls into view): 1.5 makes a 9 pt
+#: exponent about 10 px high, where a page squeezed into half a screen makes it 5.
+DEFAULT_ZOOM = 1.5
 #: Units the correction form offers for σ, as factors to S/cm.
 SIGMA_UNITS: dict[str, float] = {"S/cm": 1.0, "mS/cm": 1e-3, "µS/cm": 1e-6, "S/m": 1e-2,
                                  "mS/m": 1e-5}
@@ -389,7 +392,7 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
         return render(request, "problem.html", status_code=status_code, items=items,
                       filters=filters, choices=choices(state.corpus), problem=problem,
                       shown=shown, view=view, plot=plot_to_svg(view["plot"]),
-                      previous=previous, following=following,
+                      previous=previous, following=following, zoom=DEFAULT_ZOOM,
                       decision=pending.get(str(problem["problem_id"]).casefold()),
                       sigma_units=list(SIGMA_UNITS), temperature_units=list(TEMPERATURE_UNITS),
                       error=error, fields=fields or {})

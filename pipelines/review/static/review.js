@@ -35,11 +35,19 @@
     if (!curator.value && window.localStorage) { curator.value = localStorage.getItem("ionlit-curator") || ""; }
     curator.addEventListener("change", function () { localStorage.setItem("ionlit-curator", curator.value); });
   }
-  // Scroll each page image to the value's box, with the lines above it (the header) in view.
+  // A click on a page switches between the zoomed page and the whole page width.
+  Array.prototype.forEach.call(document.querySelectorAll(".page-image"), function (svg) {
+    svg.addEventListener("click", function () { svg.classList.toggle("fit"); });
+  });
+  // Scroll each page image to the value's box, with the lines above it in view.
   Array.prototype.forEach.call(document.querySelectorAll(".page"), function (page) {
     var box = page.querySelector(".box"), svg = page.querySelector("svg");
     if (!box || !svg) { return; }
     var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     page.scrollTop = Math.max(0, box.y.baseVal.value * scale - page.clientHeight / 3);
+    // The box at the right edge: what is left of it (a table row's material, the start of
+    // the sentence) stays in view.
+    page.scrollLeft = Math.max(0, (box.x.baseVal.value + box.width.baseVal.value) * scale
+                                  - page.clientWidth + 24);
   });
 }());
