@@ -284,26 +284,35 @@ def form_to_verdict(problem_id: str, fields: Mapping[str, str]) -> Verdict:
 
 @lru_cache(maxsize=64)
 def render_page(path: Path, page: int, scale: float = DEFAULT_RENDER_SCALE,
-                ) -> tuple[bytes, float, float]:
-    """PNG of one PDF page (PDFium) and the page's width and height in points."""
+                ) -> bytes:
+    """PNG of one PDF page (PDFium). zlib level 1: on a seed page (p. 12 of replica-1col)
+    0.3 s and 424 KiB, against 2.7 s and 486 KiB with ``optimize``."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
         if not 1 <= page <= len(pdf):
             raise IndexError(f"{path.name} has no page {page}")
-        p = pdf[page - 1]
-        width, height = p.get_size()
-        image = p.render(scale=scale).to_pil()
+        image = pdf[page - 1].render(scale=scale).to_pil()
         out = io.BytesIO()
-        image.save(out, format="PNG", optimize=True)
-        return out.getvalue(), float(width), float(height)
+        image.save(out, format="PNG", compress_level=1)
+        return out.getvalue()
     finally:
         pdf.close()
 
 
+@lru_cache(maxsize=1024)
 def page_size(path: Path, page: int) -> tuple[float, float]:
-    return render_page(path, page)[1:]
+    """Width and height of a page in points, without rendering it (the page HTML needs them
+    for the box; the image comes later, in its own request)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        width, height = pdf[page - 1].get_size()
+        return float(width), float(height)
+    finally:
+        pdf.close()
 
 
 def plot_to_svg(points: list[dict[str, Any]], width: int = 320, height: int = 220,
@@ -492,7 +501,7 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
         if path is None:
             return PlainTextResponse("no such document in the corpus", status_code=404)
         try:
-            png = render_page(path, page)[0]
+            png = render_page(path, page)
         except IndexError:
             return PlainTextResponse("no such page", status_code=404)
         return Response(png, media_type="image/png",

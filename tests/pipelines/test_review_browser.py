@@ -146,3 +146,36 @@ def test_review_browser_corrects_a_unit_slip_rejects_another_and_publishes(
     report = (outputs / "reports" / "reconciliation.html").read_text(encoding="utf-8")
     for note in (CORRECTED_NOTE, REJECTED_NOTE):
         assert html.escape(note) in report
+
+
+def _decided(page) -> int:
+    return int(page.locator("#progress").inner_text().split(" of ")[0])
+
+
+def test_review_browser_keys_move_accept_undo_and_skip(project: tuple[Path, Path, dict],
+                                                        server: str) -> None:
+    decisions = project[0] / "decisions" / "decisions.csv"
+    before = decisions.read_bytes()
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(server)
+        first, decided = page.url, _decided(page)
+        with page.expect_navigation():
+            page.keyboard.press("j")
+        second = page.url
+        assert second != first
+        with page.expect_navigation():
+            page.keyboard.press("k")
+        assert page.url == first
+        with page.expect_navigation():
+            page.keyboard.press("a")
+        assert page.url.split("?")[0] == second.split("?")[0] and _decided(page) == decided + 1
+        with page.expect_navigation():
+            page.keyboard.press("u")
+        assert _decided(page) == decided and decisions.read_bytes() == before
+        with page.expect_navigation():
+            page.keyboard.press("s")
+        assert page.url != second and _decided(page) == decided
+        browser.close()
+    assert decisions.read_bytes() == before
