@@ -100,8 +100,9 @@ class ReviewConfig:
 
     def can_run(self) -> str | None:
         """None when the publish button can run the pipeline itself, else why not."""
-        if not os.environ.get("DAGSTER_HOME"):
-            return "DAGSTER_HOME is not set (no Dagster instance): run the command yourself"
+        if not os.environ.get("DAGSTER_HOME") and not Path("dagster.yaml").is_file():
+            return ("no Dagster instance (DAGSTER_HOME is not set and the current folder holds "
+                    "no dagster.yaml): run the command where there is one")
         if self.decisions.resolve() != (self.seeds / "decisions" / "decisions.csv").resolve():
             return (f"the run reads {self.seeds}/decisions/decisions.csv, not {self.decisions}: "
                     "copy the file there and run the command")

@@ -85,6 +85,7 @@ def decisions(tmp_path: Path) -> Path:
 def client(corpus: Corpus, decisions: Path, tmp_path: Path,
            monkeypatch: pytest.MonkeyPatch) -> TestClient:
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.chdir(tmp_path)  # no dagster.yaml here: publish only tells the command
     config = ReviewConfig(outputs=tmp_path / "outputs", seeds=tmp_path / "seeds",
                           decisions=decisions)
     return TestClient(create_app(config, corpus), base_url=BASE)
@@ -320,7 +321,7 @@ def test_review_app_refuses_a_foreign_host_header(client: TestClient) -> None:
 
 def test_review_app_tells_the_publish_command_without_an_instance(client: TestClient) -> None:
     page = client.get("/publish")
-    assert "ionlit run --seeds" in page.text and "DAGSTER_HOME is not set" in page.text
+    assert "ionlit run --seeds" in page.text and "no Dagster instance" in page.text
     assert _post(client, "/publish", {"csrf": _csrf(client)}).status_code == 303
 
 
