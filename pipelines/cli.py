@@ -166,7 +166,7 @@ def _review(args: argparse.Namespace) -> int:
     seeds = Path(args.seeds)
     config = ReviewConfig(outputs=Path(args.outputs), seeds=seeds,
                           decisions=Path(args.decisions or seeds / "decisions" / "decisions.csv"))
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
+    if args.host not in ("127.0.0.1", "localhost"):
         print(f"ionlit review: listening on {args.host}: anyone who reaches it can write "
               "decisions (set IONLIT_REVIEW_HOSTS to the names browsers use)", file=sys.stderr)
     print(f"ionlit review: http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)

@@ -39,7 +39,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractors.decisions import DEFAULT_DECISIONS_FILE
 from pipelines.review.queue import (
@@ -200,7 +200,7 @@ class FormGuard:
             await _secure(refused)(scope, receive, send)
             return
 
-        async def send_secure(message: dict[str, Any]) -> None:
+        async def send_secure(message: Message) -> None:
             if message["type"] == "http.response.start":
                 raw = list(message.get("headers", []))
                 raw += [(k.encode(), v.encode()) for k, v in _SECURITY_HEADERS.items()]
@@ -323,7 +323,7 @@ def plot_to_svg(points: list[dict[str, Any]], width: int = 320, height: int = 22
     if not points:
         return {"width": width, "height": height, "points": [], "ticks": []}
     pad = 36
-    xs, ys = [p["x"] for p in points], [p["y"] for p in points]
+    xs, ys = [float(p["x"]) for p in points], [float(p["y"]) for p in points]
     x0, x1 = min(xs) - 0.1, max(xs) + 0.1
     y0, y1 = math.floor(min(ys)) - 0.5, math.ceil(max(ys)) + 0.5
 

@@ -42,7 +42,8 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _ids(value: object) -> list[str]:
-    return [str(v) for v in value] if value is not None and not isinstance(value, str) else []
+    return [str(v) for v in value] if isinstance(value, Iterable) and \
+        not isinstance(value, str) else []
 
 
 @dataclass(frozen=True)
