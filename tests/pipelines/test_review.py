@@ -217,6 +217,8 @@ def test_review_app_shows_the_problem_with_its_page_and_escapes_pdf_text(
     sha = next(iter(corpus.pdfs))
     assert f'href="/page/{sha}/1.png"' in page.text
     assert '<rect class="box" x="70.0" y="98.0"' in page.text
+    assert "Consensus of Li7P3S11" in page.text and "287.5–312.5 K" in page.text
+    assert page.text.count('<circle class="') == 3  # suspect, other side, consensus median
     image = client.get(f"/page/{sha}/1.png")
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
 
@@ -328,3 +330,14 @@ def test_review_app_tells_the_publish_command_without_an_instance(client: TestCl
 def test_review_cli_listens_on_loopback_by_default() -> None:
     args = build_parser().parse_args(["review"])
     assert (args.host, args.port, args.outputs) == ("127.0.0.1", 8765, "outputs")
+
+
+def test_review_app_without_a_corpus_tells_how_to_make_one(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = ReviewConfig(outputs=tmp_path / "outputs", seeds=tmp_path / "seeds",
+                          decisions=tmp_path / "decisions.csv")
+    page = TestClient(create_app(config), base_url=BASE).get("/")
+    assert page.status_code == 200
+    assert "no committed corpus" in page.text and "0 of 0 decided" in page.text
+    assert f"ionlit run --seeds {tmp_path}/seeds --outputs {tmp_path}/outputs" in page.text
