@@ -23,7 +23,7 @@ from extractors.report_views import format_sigma, format_temperature, present
 
 #: Datasets the app reads, all at the versions the committed corpus names.
 DATASETS: tuple[str, ...] = ("problems", "reconciliation", "conductivity", "documents",
-                             "consensus")
+                             "consensus", "tables")
 #: Queue order of problem kinds: error candidates (likely typos) before outliers.
 KIND_ORDER: tuple[str, ...] = ("error_candidate", "outlier")
 #: Status filter values: ``open`` and ``decided`` group the others.
@@ -62,6 +62,30 @@ class Filters:
                                             ("work", self.work), ("source", self.source)) if v})
 
 
+@dataclass(frozen=True)
+class TableHeader:
+    """A table's header as printed (what says the unit of a column), and where it is."""
+
+    text: str
+    page: int
+    top: float
+
+
+def tables_to_headers(tables: pd.DataFrame) -> dict[tuple[str, str], TableHeader]:
+    """(doc_sha256, table_id) → the table's header cells, row by row (`` | `` between cells,
+    `` / `` between rows), with the page and top of its first cell."""
+    out = {}
+    header = tables[tables["is_header"].fillna(False).astype(bool)]
+    for (sha, table_id), cells in header.groupby(["doc_sha256", "table_id"], sort=False):
+        cells = cells.sort_values(["row", "col"])
+        rows = [" | ".join(str(t) for t in row["text"] if present(t) and str(t).strip())
+                for _, row in cells.groupby("row", sort=True)]
+        first = cells.iloc[0]
+        out[(str(sha), str(table_id))] = TableHeader(" / ".join(r for r in rows if r),
+                                                     int(first["page"]), float(cells["top"].min()))
+    return out
+
+
 @dataclass
 class Corpus:
     """The committed corpus as the app needs it, indexed once.
@@ -79,6 +103,7 @@ class Corpus:
     consensus: list[dict[str, Any]] = field(default_factory=list)
     pdfs: dict[str, Path] = field(default_factory=dict)
     statement_of: dict[str, str] = field(default_factory=dict)
+    headers: dict[tuple[str, str], TableHeader] = field(default_factory=dict)
     known: KnownIds | None = None
     note: str = ""
 
@@ -103,6 +128,7 @@ class Corpus:
             records={str(r["record_id"]): r for r in _rows(frames["conductivity"])},
             comparisons=comparisons, statement_of=records_to_statements(comparisons.values()),
             consensus=_rows(frames["consensus"]), known=known,
+            headers=tables_to_headers(frames["tables"]),
             pdfs=documents_to_pdfs(frames["documents"], pdf_folder))
 
     def problem(self, problem_id: str) -> dict[str, Any] | None:
@@ -212,7 +238,8 @@ def _statement_view(statement_id: str, problem: Mapping[str, Any],
     if not mine:
         return None
     r = mine[0]
-    return {"statement_id": statement_id, "suspect": statement_id in suspects,
+    header = corpus.headers.get((str(r["doc_sha256"]), str(r.get("table_id"))))
+    return {"header": header,"statement_id": statement_id, "suspect": statement_id in suspects,
             "record_id": r["record_id"], "doc_sha256": r["doc_sha256"], "doc_name": r["doc_name"],
             "page": int(r["page"]), "box": [float(r[k]) for k in ("x0", "top", "x1", "bottom")],
             "has_pdf": str(r["doc_sha256"]) in corpus.pdfs,

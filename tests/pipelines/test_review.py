@@ -11,7 +11,7 @@ from extractors.decisions import KnownIds, check_decisions, load_decisions
 from extractors.layout import sha256_of
 from pipelines.cli import build_parser
 from pipelines.review.app import CSP, MAX_FORM_BYTES, ReviewConfig, create_app, form_to_verdict
-from pipelines.review.queue import Corpus, Filters, progress, queue
+from pipelines.review.queue import Corpus, Filters, TableHeader, progress, queue
 from pipelines.review.store import DecisionsChanged, DecisionsRefused, DecisionStore, Verdict
 from tests.pdfbuild import Page, sup, write_pdf
 
@@ -65,6 +65,7 @@ def corpus(tmp_path: Path) -> Corpus:
     return Corpus(
         versions={"problems": "version=0001"}, records=records, comparisons=comparisons,
         statement_of={"t1": "s1", "x1": "s2"}, pdfs={sha: pdf},
+        headers={(sha, "p1-t1"): TableHeader("Material | σ (mS cm^-1)", 1, 80.0)},
         consensus=[{"material_key": "formula:Li7P3S11", "window_low_K": 287.5,
                     "window_high_K": 312.5, "conditions": "", "median_sigma_S_per_cm": 1.7e-2,
                     "median_log10_sigma": -1.77, "mad_log10_sigma": 0.1, "n_works": 2,
@@ -217,6 +218,7 @@ def test_review_app_shows_the_problem_with_its_page_and_escapes_pdf_text(
     sha = next(iter(corpus.pdfs))
     assert f'href="/page/{sha}/1.png"' in page.text
     assert '<rect class="box" x="70.0" y="98.0"' in page.text
+    assert "Material | σ (mS cm^-1)" in page.text and 'data-header-top="80.0"' in page.text
     assert "Consensus of Li7P3S11" in page.text and "287.5–312.5 K" in page.text
     assert page.text.count('<circle class="') == 3  # suspect, other side, consensus median
     image = client.get(f"/page/{sha}/1.png")

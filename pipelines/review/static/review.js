@@ -44,7 +44,12 @@
     var box = page.querySelector(".box"), svg = page.querySelector("svg");
     if (!box || !svg) { return; }
     var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-    page.scrollTop = Math.max(0, box.y.baseVal.value * scale - page.clientHeight / 3);
+    var top = box.y.baseVal.value, bottom = top + box.height.baseVal.value;
+    var header = parseFloat(page.dataset.headerTop);
+    // The table's header above the value when both fit, else the box a third down.
+    page.scrollTop = !isNaN(header) && header < top && (bottom - header) * scale + 40 < page.clientHeight
+      ? Math.max(0, header * scale - 20)
+      : Math.max(0, top * scale - page.clientHeight / 3);
     // The box at the right edge: what is left of it (a table row's material, the start of
     // the sentence) stays in view.
     page.scrollLeft = Math.max(0, (box.x.baseVal.value + box.width.baseVal.value) * scale
