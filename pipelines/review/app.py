@@ -7,15 +7,13 @@ reads the committed corpus (:mod:`pipelines.review.queue`) and writes ``decision
 
 Safety: it listens on 127.0.0.1 unless told otherwise; the only files it reads for a request
 are the corpus's own PDFs, looked up by their sha256 (a request never names a path); Jinja
-escapes all text; every response carries a CSP without inline scripts or styles; a POST must
-come from the app's own origin, carry the session's CSRF token and stay under
-:data:`MAX_FORM_BYTES`; the Host header must name the app (no DNS rebinding).
+escapes all text; the guards of :mod:`pipelines.review.guard` set a CSP without inline scripts
+or styles and refuse a POST that is too large, comes from another origin or lacks the running
+app's CSRF token; the Host header must name the app (no DNS rebinding).
 """
 
 from __future__ import annotations
 
-import hmac
-import io
 import math
 import os
 import re
@@ -26,10 +24,8 @@ import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
 
 import jinja2
 from starlette.applications import Starlette
@@ -39,9 +35,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extractors.decisions import DEFAULT_DECISIONS_FILE
+from pipelines.review.guard import FormGuard, read_form
+from pipelines.review.pages import DEFAULT_ZOOM, page_size, plot_to_svg, render_page
 from pipelines.review.queue import (
     SOURCE_FILTERS,
     STATUS_FILTERS,
@@ -56,20 +53,11 @@ from pipelines.review.store import DecisionsChanged, DecisionsRefused, DecisionS
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-#: A decision form is a few hundred bytes; anything much larger is not one.
-MAX_FORM_BYTES = 16 * 1024
-#: Page images: 2 × 72 dpi, readable for table digits and exponents.
-DEFAULT_RENDER_SCALE = 2.0
-#: Screen pixels per PDF point of a shown page (its box scrolls into view): 1.5 makes a 9 pt
-#: exponent about 10 px high, where a page squeezed into half a screen makes it 5.
-DEFAULT_ZOOM = 1.5
 #: Units the correction form offers for σ, as factors to S/cm.
 SIGMA_UNITS: dict[str, float] = {"S/cm": 1.0, "mS/cm": 1e-3, "µS/cm": 1e-6, "S/m": 1e-2,
                                  "mS/m": 1e-5}
 #: Units of the corrected temperature, as offsets to kelvin.
 TEMPERATURE_UNITS: dict[str, float] = {"K": 0.0, "°C": 273.15}
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 CURATOR_COOKIE = "ionlit_curator"
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
@@ -182,82 +170,6 @@ class ReviewState:
             self.publishing = Publishing(process, Path(log))
 
 
-class FormGuard:
-    """ASGI middleware: security headers on every response; a POST must be small and come from
-    the app's own origin (the CSRF token is checked where the form is read)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in scope.get("headers", [])}
-        refused = _refusal(scope["method"], headers)
-        if refused is not None:
-            await _secure(refused)(scope, receive, send)
-            return
-
-        async def send_secure(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                raw = list(message.get("headers", []))
-                raw += [(k.encode(), v.encode()) for k, v in _SECURITY_HEADERS.items()]
-                message = {**message, "headers": raw}
-            await send(message)
-
-        await self.app(scope, receive, send_secure)
-
-
-#: ``same-origin``, not ``no-referrer``: under the latter browsers send ``Origin: null`` with
-#: the app's own forms, which the origin check must refuse.
-_SECURITY_HEADERS = {"content-security-policy": CSP, "x-content-type-options": "nosniff",
-                     "referrer-policy": "same-origin", "x-frame-options": "DENY"}
-
-
-def _secure(response: Response) -> Response:
-    response.headers.update(_SECURITY_HEADERS)
-    return response
-
-
-def _refusal(method: str, headers: Mapping[str, str]) -> Response | None:
-    """Why a request is refused before it reaches a route: None when it may go on."""
-    if method not in ("GET", "HEAD", "POST"):
-        return PlainTextResponse("method not allowed", status_code=405)
-    if method != "POST":
-        return None
-    length = headers.get("content-length")
-    if length is None or not length.isdigit():
-        return PlainTextResponse("a form needs a Content-Length", status_code=411)
-    if int(length) > MAX_FORM_BYTES:
-        return PlainTextResponse(f"form too large (over {MAX_FORM_BYTES} bytes)",
-                                 status_code=413)
-    origin = headers.get("origin")
-    host = headers.get("host", "")
-    if origin is not None and origin != f"http://{host}":
-        return PlainTextResponse("cross-origin form refused", status_code=403)
-    if headers.get("sec-fetch-site") not in (None, "same-origin", "none"):
-        return PlainTextResponse("cross-site form refused", status_code=403)
-    return None
-
-
-async def _form(request: Request, state: ReviewState) -> dict[str, str]:
-    """The urlencoded form (first value of each field), after the CSRF token is checked.
-
-    Raises:
-        PermissionError: the token is missing or wrong.
-    """
-    body = await request.body()
-    if len(body) > MAX_FORM_BYTES:  # Content-Length lied
-        raise PermissionError("form too large")
-    fields = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"),
-                                           max_num_fields=50).items()}
-    if not hmac.compare_digest(fields.get("csrf", ""), state.csrf):
-        raise PermissionError("missing or wrong CSRF token: reload the page")
-    return fields
-
-
 def _converted(text: str, factor: float, offset: float = 0.0) -> str:
     """A typed number in the file's unit; text that is no plain number goes through as typed,
     so the checker of ``ionlit decisions check`` says what is wrong with it."""
@@ -283,64 +195,6 @@ def form_to_verdict(problem_id: str, fields: Mapping[str, str]) -> Verdict:
                    curator=fields.get("curator", "").strip(), note=fields.get("note", "").strip())
 
 
-@lru_cache(maxsize=64)
-def render_page(path: Path, page: int, scale: float = DEFAULT_RENDER_SCALE,
-                ) -> bytes:
-    """PNG of one PDF page (PDFium). zlib level 1: on a seed page (p. 12 of replica-1col)
-    0.3 s and 424 KiB, against 2.7 s and 486 KiB with ``optimize``."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        if not 1 <= page <= len(pdf):
-            raise IndexError(f"{path.name} has no page {page}")
-        image = pdf[page - 1].render(scale=scale).to_pil()
-        out = io.BytesIO()
-        image.save(out, format="PNG", compress_level=1)
-        return out.getvalue()
-    finally:
-        pdf.close()
-
-
-@lru_cache(maxsize=1024)
-def page_size(path: Path, page: int) -> tuple[float, float]:
-    """Width and height of a page in points, without rendering it (the page HTML needs them
-    for the box; the image comes later, in its own request)."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        width, height = pdf[page - 1].get_size()
-        return float(width), float(height)
-    finally:
-        pdf.close()
-
-
-def plot_to_svg(points: list[dict[str, Any]], width: int = 320, height: int = 220,
-                ) -> dict[str, Any]:
-    """Positions of an Arrhenius plot (log σ against 1000/T) in an SVG box: the template
-    draws them (no script, no inline style, so the CSP holds)."""
-    if not points:
-        return {"width": width, "height": height, "points": [], "ticks": []}
-    pad = 36
-    xs, ys = [float(p["x"]) for p in points], [float(p["y"]) for p in points]
-    x0, x1 = min(xs) - 0.1, max(xs) + 0.1
-    y0, y1 = math.floor(min(ys)) - 0.5, math.ceil(max(ys)) + 0.5
-
-    def sx(x: float) -> float:
-        return pad + (x - x0) / (x1 - x0) * (width - pad - 8)
-
-    def sy(y: float) -> float:
-        return height - pad - (y - y0) / (y1 - y0) * (height - pad - 8)
-
-    ticks = [{"y": round(sy(t), 1), "label": f"{t}"} for t in range(math.ceil(y0), int(y1) + 1)]
-    xticks = [{"x": round(sx(x0 + (x1 - x0) * f), 1), "label": f"{x0 + (x1 - x0) * f:.2f}"}
-              for f in (0.1, 0.9)]
-    return {"width": width, "height": height, "pad": pad, "ticks": ticks, "xticks": xticks,
-            "points": [{"cx": round(sx(p["x"]), 1), "cy": round(sy(p["y"]), 1),
-                        "role": p["role"]} for p in points]}
-
-
 def _filters(request: Request) -> Filters:
     q = request.query_params
     status = q.get("status", "all")
@@ -353,7 +207,7 @@ def _filters(request: Request) -> Filters:
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_HERE / "templates"),
                              autoescape=True, undefined=jinja2.StrictUndefined)
-    env.filters["short"] = lambda s: str(s)[:64]
+    env.globals.update(status_filters=STATUS_FILTERS, source_filters=SOURCE_FILTERS)
     return env
 
 
@@ -434,7 +288,7 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
     async def decide(request: Request) -> Response:
         problem_id = request.path_params["problem_id"]
         try:
-            fields = await _form(request, state)
+            fields = await read_form(request, state.csrf)
         except PermissionError as exc:
             return PlainTextResponse(str(exc), status_code=403)
         problem = state.corpus.problem(problem_id)
@@ -454,7 +308,7 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
 
     async def bulk(request: Request) -> Response:
         try:
-            fields = await _form(request, state)
+            fields = await read_form(request, state.csrf)
         except PermissionError as exc:
             return PlainTextResponse(str(exc), status_code=403)
         decision = fields.get("decision", "")
@@ -474,7 +328,7 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
 
     async def undo(request: Request) -> Response:
         try:
-            fields = await _form(request, state)
+            fields = await read_form(request, state.csrf)
         except PermissionError as exc:
             return PlainTextResponse(str(exc), status_code=403)
         try:
@@ -486,7 +340,7 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
     async def publish(request: Request) -> Response:
         if request.method == "POST":
             try:
-                await _form(request, state)
+                await read_form(request, state.csrf)
             except PermissionError as exc:
                 return PlainTextResponse(str(exc), status_code=403)
             if config.can_run() is None:

@@ -10,7 +10,8 @@ from starlette.testclient import TestClient
 from extractors.decisions import KnownIds, check_decisions, load_decisions
 from extractors.layout import sha256_of
 from pipelines.cli import build_parser
-from pipelines.review.app import CSP, MAX_FORM_BYTES, ReviewConfig, create_app, form_to_verdict
+from pipelines.review.app import ReviewConfig, create_app, form_to_verdict
+from pipelines.review.guard import CSP, MAX_FORM_BYTES
 from pipelines.review.queue import Corpus, Filters, TableHeader, progress, queue
 from pipelines.review.store import DecisionsChanged, DecisionsRefused, DecisionStore, Verdict
 from tests.pdfbuild import Page, sup, write_pdf
