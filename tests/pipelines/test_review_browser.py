@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from extractors.decisions import load_decisions
 from extractors.publish import PublishSettings, read_corpus_dataset
 from tests.conftest import ROOT, SEEDS
 from tests.pipelines.conftest import DAGSTER_YAML, free_port
@@ -177,5 +178,17 @@ def test_review_browser_keys_move_accept_undo_and_skip(project: tuple[Path, Path
         with page.expect_navigation():
             page.keyboard.press("s")
         assert page.url != second and _decided(page) == decided
+        material = page.locator("#bulk input[name=material]").get_attribute("value")
+        page.fill("#curator", "bulk-curator")
+        page.fill("#note", "bulk note")
+        with page.expect_navigation():
+            page.locator("#bulk button[value=rejected]").click()
+        rows = load_decisions(decisions)
+        bulk = rows[rows["note"] == "bulk note"]
+        assert len(bulk) and set(bulk["curator"]) == {"bulk-curator"}
+        assert _decided(page) == decided + len(bulk), material
+        page.locator("body").click(position={"x": 5, "y": 5})
+        with page.expect_navigation():
+            page.keyboard.press("u")
         browser.close()
     assert decisions.read_bytes() == before

@@ -35,6 +35,14 @@
     if (!curator.value && window.localStorage) { curator.value = localStorage.getItem("ionlit-curator") || ""; }
     curator.addEventListener("change", function () { localStorage.setItem("ionlit-curator", curator.value); });
   }
+  // A bulk decision carries the name and note typed in the decision form.
+  var bulk = document.getElementById("bulk");
+  if (bulk && curator) {
+    bulk.addEventListener("submit", function () {
+      bulk.elements.curator.value = curator.value;
+      bulk.elements.note.value = document.getElementById("note").value;
+    });
+  }
   // A click on a page switches between the zoomed page and the whole page width.
   Array.prototype.forEach.call(document.querySelectorAll(".page-image"), function (svg) {
     svg.addEventListener("click", function () { svg.classList.toggle("fit"); });
