@@ -73,18 +73,15 @@ class ReviewConfig:
         seeds: The seeds folder: ``pdfs/`` holds the corpus's PDFs, ``decisions/decisions.csv``
             is what ``ionlit run --seeds`` reads.
         decisions: The decisions file the app writes.
-        run_args: Extra arguments of the ``ionlit run`` the publish button starts.
     """
 
     outputs: Path = Path("outputs")
     seeds: Path = Path("seeds")
     decisions: Path = Path(DEFAULT_DECISIONS_FILE)
-    run_args: tuple[str, ...] = ()
 
     def run_command(self) -> list[str]:
         """The ``ionlit run`` that publishes these decisions."""
-        return ["ionlit", "run", "--seeds", str(self.seeds), "--outputs", str(self.outputs),
-                *self.run_args]
+        return ["ionlit", "run", "--seeds", str(self.seeds), "--outputs", str(self.outputs)]
 
     def can_run(self) -> str | None:
         """None when the publish button can run the pipeline itself, else why not."""
@@ -181,15 +178,19 @@ def _converted(text: str, factor: float, offset: float = 0.0) -> str:
 
 
 def form_to_verdict(problem_id: str, fields: Mapping[str, str]) -> Verdict:
-    """The decision a submitted form makes (correction fields only for ``corrected``)."""
+    """The decision a submitted form makes (correction fields only for ``corrected``).
+
+    Raises:
+        ValueError: a unit the form does not offer (a forged form).
+    """
     decision = fields.get("decision", "")
     sigma = temperature = ""
     if decision == "corrected":
-        sigma = _converted(fields.get("value", ""),
-                           SIGMA_UNITS.get(fields.get("value_unit", "S/cm"), math.nan))
-        temperature = _converted(fields.get("temperature", ""), 1.0,
-                                 TEMPERATURE_UNITS.get(fields.get("temperature_unit", "K"),
-                                                       math.nan))
+        unit, t_unit = fields.get("value_unit", "S/cm"), fields.get("temperature_unit", "K")
+        if unit not in SIGMA_UNITS or t_unit not in TEMPERATURE_UNITS:
+            raise ValueError(f"unknown unit {unit if unit not in SIGMA_UNITS else t_unit!r}")
+        sigma = _converted(fields.get("value", ""), SIGMA_UNITS[unit])
+        temperature = _converted(fields.get("temperature", ""), 1.0, TEMPERATURE_UNITS[t_unit])
     return Verdict(problem_id=problem_id, decision=decision, corrected_sigma_S_per_cm=sigma,
                    corrected_temperature_K=temperature,
                    curator=fields.get("curator", "").strip(), note=fields.get("note", "").strip())
@@ -296,7 +297,12 @@ def create_app(config: ReviewConfig, corpus: Corpus | None = None) -> Starlette:
             return PlainTextResponse("unknown problem", status_code=404)
         if fields.get("decision") != "skip":
             try:
-                state.store.decide(form_to_verdict(str(problem["problem_id"]), fields))
+                verdict = form_to_verdict(str(problem["problem_id"]), fields)
+            except ValueError as exc:
+                return problem_page(request, problem_id, status_code=422, fields=fields,
+                                    error=f"Not written: {exc}")
+            try:
+                state.store.decide(verdict)
             except DecisionsRefused as exc:
                 return problem_page(request, problem_id, status_code=422, fields=fields,
                                     error="Not written: " + "; ".join(

@@ -201,6 +201,8 @@ def test_review_form_converts_units_and_keeps_bad_text_for_the_checker() -> None
                                   "value_unit": "mS/cm"}).corrected_sigma_S_per_cm == "1,5"
     assert form_to_verdict(SLIP, {"decision": "accepted", "value": "17"}) \
         .corrected_sigma_S_per_cm == ""
+    with pytest.raises(ValueError, match="unknown unit 'kS/cm'"):
+        form_to_verdict(SLIP, {"decision": "corrected", "value": "17", "value_unit": "kS/cm"})
 
 
 # --- the app ------------------------------------------------------------------------------------
