@@ -260,12 +260,16 @@ def test_review_app_decides_with_a_correction_and_remembers_the_curator(
     assert "not yet published" in page.text
 
 
+@pytest.mark.parametrize(("value", "unit", "reason"), [
+    ("1,7e-2", "S/cm", "is not a number"), ("0", "mS/cm", "must be &gt; 0"),
+    ("17", "kS/cm", "unknown unit"),
+])
 def test_review_app_refuses_a_bad_value_in_the_form_with_the_reason(
-        client: TestClient, decisions: Path) -> None:
-    r = _post(client, f"/problem/{SLIP}/decide",
-              {"csrf": _csrf(client), "decision": "corrected", "value": "1,7e-2"})
+        client: TestClient, decisions: Path, value: str, unit: str, reason: str) -> None:
+    r = _post(client, f"/problem/{SLIP}/decide", {"csrf": _csrf(client), "decision": "corrected",
+                                                  "value": value, "value_unit": unit})
     assert r.status_code == 422
-    assert "is not a number" in r.text and 'value="1,7e-2"' in r.text
+    assert reason in r.text and f'value="{value}"' in r.text
     assert not decisions.exists()
 
 
