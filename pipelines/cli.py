@@ -162,6 +162,20 @@ def _decisions_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from pipelines.review import ReviewConfig, serve
+
+    seeds = Path(args.seeds)
+    config = ReviewConfig(outputs=Path(args.outputs), seeds=seeds,
+                          decisions=Path(args.decisions or seeds / "decisions" / "decisions.csv"))
+    if args.host not in ("127.0.0.1", "localhost"):
+        print(f"ionlit review: listening on {args.host}: anyone who reaches it can write "
+              "decisions (set IONLIT_REVIEW_HOSTS to the names browsers use)", file=sys.stderr)
+    print(f"ionlit review: http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr)
+    serve(config, host=args.host, port=args.port)
+    return 0
+
+
 def _reader_argument(p: argparse.ArgumentParser) -> None:
     from extractors.pdfium_source import DEFAULT_READER, READERS
 
@@ -232,6 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="published datasets root whose latest reconciliation version gives the "
                         f"known ids (default {DEFAULT_DATASETS_ROOT}; skipped when absent)")
     p.set_defaults(func=_decisions_check)
+
+    p = sub.add_parser("review", help="local web app (127.0.0.1) where curators decide problems")
+    p.add_argument("--outputs", default="outputs", help="where the run put datasets/")
+    p.add_argument("--seeds", default="seeds", help="folder with pdfs/ and decisions/")
+    p.add_argument("--decisions", metavar="FILE",
+                   help="the decisions CSV to write (default SEEDS/decisions/decisions.csv)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="interface to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=_positive_int, default=8765)
+    p.set_defaults(func=_review)
     return parser
 
 
