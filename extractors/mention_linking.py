@@ -30,6 +30,7 @@ DEFAULT_OF_WINDOW = 4
 #: What each qualifier span adds before a number read by :mod:`extractors.units`.
 _QUALIFIER_TEXT = {
     "QUALIFIER_APPROX": "~ ", "QUALIFIER_LOWER": "> ", "QUALIFIER_UPPER": "< ",
+    "QUALIFIER_MAX": "up to ",
     "QUALIFIER_FROM": "from ", "QUALIFIER_BETWEEN": "between ",
 }
 

@@ -24,7 +24,10 @@ SCHEMA_VERSION = "2"
 
 DOCUMENT_STATUSES: tuple[str, ...] = ("ok", "failed")
 #: Closed vocabularies of the conductivity record (CONTRACT.md).
-QUALIFIERS: tuple[str, ...] = ("exact", "approx", "range", "lower_bound", "upper_bound")
+#: ``max_reported``: "up to X", "as high as X": in this literature X is the best value reached, so
+#: X is the value (not an open bound).
+QUALIFIERS: tuple[str, ...] = ("exact", "approx", "range", "lower_bound", "upper_bound",
+                               "max_reported")
 SOURCES: tuple[str, ...] = ("table", "text")
 #: Caveats a record's ``flags`` may list (comma-separated).
 RECORD_FLAGS: dict[str, str] = {
@@ -125,7 +128,8 @@ _CONDUCTIVITY_COLUMNS: dict[str, tuple[pa.DataType, bool, str]] = {
     "sigma_high_S_per_cm": (_FLOAT, True, "Upper end of a range or bound in S/cm (equals "
                                           "sigma_S_per_cm for a single value)."),
     "qualifier": (_STRING, False, "How exact the value is: exact, approx, range, lower_bound, "
-                                  "upper_bound."),
+                                  "upper_bound, max_reported (\"up to X\": X is the best value "
+                                  "reached and sigma_S_per_cm is X)."),
     "temperature_raw": (_STRING, True, "The measurement temperature as written (`300 ◦C`, `RT`)."),
     "temperature_K": (_FLOAT, True, "Measurement temperature in kelvin; room temperature is "
                                     "298.15."),

@@ -182,7 +182,8 @@ _PREFIX_RES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (qualifier, re.compile(rf"(?:{words})(?![A-Za-z])\s*", re.IGNORECASE))
     for qualifier, words in (
         ("approx", r"~|≈|about|around|approx(?:imately|\.)?|ca\.?|circa|nearly|roughly"),
-        ("upper_bound", r"≤|<=?|up to|less than|below|lower than|under|at most|not exceeding"),
+        ("max_reported", r"up to|as high as"),
+        ("upper_bound", r"≤|<=?|less than|below|lower than|under|at most|not exceeding"),
         ("lower_bound", r"≥|>=?|above|exceed(?:s|ing)|over|more than|greater than|higher than"
                         r"|at least|in excess of"),
         ("range", r"from|between"),
@@ -198,8 +199,8 @@ _TRAILING_PUNCTUATION = " .,;:"
 class ParsedValue:
     """A stated number: exact, approximate, a range or an open bound.
 
-    ``value`` is set only for ``exact``/``approx`` (then ``low == high == value``); a range sets
-    both ends, a bound only its own end. ``unsure`` marks a value read by restoring a lost
+    ``value`` is set only for ``exact``/``approx``/``max_reported`` (then ``low == high ==
+    value``); a range sets both ends, a bound only its own end. ``unsure`` marks a value read by restoring a lost
     superscript, for curators to check.
     """
 
@@ -220,6 +221,7 @@ def _check_ends(qualifier: str, value: float | None, low: float | None, high: fl
     expected = {
         "exact": value is not None and low == high == value,
         "approx": value is not None and low == high == value,
+        "max_reported": value is not None and low == high == value,
         "range": value is None and low is not None and high is not None and low <= high,
         "lower_bound": value is None and low is not None and high is None,
         "upper_bound": value is None and low is None and high is not None,

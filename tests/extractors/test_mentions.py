@@ -146,7 +146,8 @@ def test_mentions_units_and_notations(nlp, text, expected):
         ("above 10^-3 S cm^-1", 1e-3, None, "lower_bound"),
         ("exceeding 1 mS cm^-1", 1e-3, None, "lower_bound"),
         ("greater than 1 mS cm^-1", 1e-3, None, "lower_bound"),
-        ("up to 6·10^-5 S cm^-1", None, 6e-5, "upper_bound"),
+        ("up to 6·10^-5 S cm^-1", 6e-5, 6e-5, "max_reported"),
+        ("as high as 1.2 mS cm^-1", 1.2e-3, 1.2e-3, "max_reported"),
         ("less than 10^-8 S cm^-1", None, 1e-8, "upper_bound"),
         ("about 2 × 10^-6 S cm^-1", 2e-6, 2e-6, "approx"),
         ("~ 0.1 mS cm^-1", 1e-4, 1e-4, "approx"),
@@ -811,14 +812,14 @@ REVIEW_GOLD: tuple[Gold, ...] = (
     _g("β′′-Al2O3", 0.24, kelvin=573.0),
     _g("Na2−x(CB11H12)x(B12H12)1−x", 0.002, kelvin=RT),
     _g("LiNaB12H12", 0.79, kelvin=550.0),
-    _g("Mg(en)1(BH4)2", None, 6e-5, 343.0),
+    _g("Mg(en)1(BH4)2", 6e-5, kelvin=343.0),  # "up to": the best value reached (max_reported)
     _g("Mg(diglyme)0.5(BH4)2", 2e-5, kelvin=350.0),
     _g("Mg3(NH2)2(BH4)4", 4e-5, kelvin=373.0),
     _g("Mg(BH4)2NH3", 3.3e-4, kelvin=353.0),
     _g("Mg(BH4)22NH3BH3", 1e-4),
     _g(("NaCB11H12 (NCB)", "NCB"), 4e-3, kelvin=RT),
     _g(("NaCB11H12 (NCB)", "NCB"), 9.78e-9, kelvin=RT),
-    _g("Li3.06P0.98Zn0.02S3.98O0.02", None, 1.12e-3),
+    _g("Li3.06P0.98Zn0.02S3.98O0.02", 1.12e-3),  # "up to" (max_reported)
 )
 
 
