@@ -200,8 +200,8 @@ class ParsedValue:
     """A stated number: exact, approximate, a range or an open bound.
 
     ``value`` is set only for ``exact``/``approx``/``max_reported`` (then ``low == high ==
-    value``); a range sets both ends, a bound only its own end. ``unsure`` marks a value read by restoring a lost
-    superscript, for curators to check.
+    value``); a range sets both ends, a bound only its own end. ``unsure`` marks a value read
+    by restoring a lost superscript, for curators to check.
     """
 
     value: float | None
