@@ -21,6 +21,7 @@ from itertools import pairwise
 
 from extractors._typing import BBox
 from extractors.document import Line, PageLayout, Rule, TablePart
+from extractors.line_breaks import breaks_formula
 
 #: Shortest horizontal rule (pt) that can belong to a table.
 DEFAULT_MIN_RULE_WIDTH = 40.0
@@ -215,7 +216,10 @@ def _caption_above(lines: Sequence[Line], rule: Rule, size: float, body_size: fl
 
 
 def _caption_text(lines: Sequence[Line]) -> str:
-    return " ".join(ln.text for ln in sorted(lines, key=lambda ln: (round(ln.baseline), ln.x0)))
+    text = ""
+    for ln in sorted(lines, key=lambda ln: (round(ln.baseline), ln.x0)):
+        text = text[:-1] + ln.text if breaks_formula(text, ln.text) else f"{text} {ln.text}"
+    return text.lstrip(" ")
 
 
 def _split_notes(lines: Sequence[Line]) -> tuple[list[Line], list[Line]]:
