@@ -363,22 +363,16 @@ def font_to_glyph_map(basefont: str, spec: Mapping[str, Any], tounicode: frozens
 
 
 def _shapes(spec: Mapping[str, Any], encoding: FontEncoding) -> dict[int, str]:
-    """Code → the symbol its glyph's outline draws (``glyph_shapes``), for the glyphs whose
-    name may say nothing true: ``C<n>`` names, and every glyph of a font flagged symbolic
-    (whose ToUnicode typesetters fill with the letter of the code: ``I`` for a middle dot)."""
+    """Code → the symbol its glyph's outline draws (``glyph_shapes``). Any name may say
+    nothing true: ``C50`` for a minus, a symbol font's ``z`` for ≈, a ToUnicode typesetters
+    fill with the letter of the name (``I`` for a middle dot)."""
     descriptor = resolve1(spec.get("FontDescriptor"))
-    if not isinstance(descriptor, dict):
-        return {}
-    flags = resolve1(descriptor.get("Flags", 0))
-    symbolic = isinstance(flags, int) and bool(flags & SYMBOLIC_FLAG)
-    names = {code: name for code, name in encoding.names.items()
-             if symbolic or CODE_NAME.match(name)}
-    program = descriptor_to_glyphs(descriptor) if names else None
+    program = descriptor_to_glyphs(descriptor) if isinstance(descriptor, dict) else None
     if program is None:
         return {}
     glyphs, em = program
     shapes = {}
-    for code, name in names.items():
+    for code, name in encoding.names.items():
         if name in glyphs and (symbol := outline_to_symbol(glyphs, name, em)):
             shapes[code] = symbol
     return shapes

@@ -3,10 +3,11 @@
 Symbol fonts of typesetters (Advent/3B2's ``AdvP7DA6``, ``AdvPi1``...) name their glyphs
 ``C50`` or reuse a letter's name, so the minus reads ``2``, × ``6``, ° ``‡`` and a middle dot
 ``I``. The few symbols a conductivity is written with have plain, unmistakable shapes: a
-horizontal bar on the maths axis (−), an upright cross (+), a diagonal cross (×), a small ring
-high above the baseline (°), a small dot (·), two bars (=). This module tells them from the
-outline in the embedded font program (its bounding box, contour count and which points it
-covers), so the text comes from what the font draws, never from the surrounding words.
+horizontal bar on the maths axis (−, or – with less room either side), an upright cross (+),
+a diagonal cross (×), a small ring high above the baseline (°), a small dot (·), two bars (=)
+or waves (≈). This module tells them from the outline in the embedded font program (its
+bounding box, contour count and which points it covers), so the text comes from what the font
+draws, never from the surrounding words.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from fontTools.pens.boundsPen import BoundsPen
 from fontTools.pens.pointInsidePen import PointInsidePen
 
 #: Texts each shape may already carry: a glyph read as one of them keeps its text.
+_DASHES = frozenset("\u2212-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2500\u2501\u23af"
+                    "\ufe63\uff0d")
 COMPATIBLE = {
-    "\u2212": frozenset("\u2212-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2500\u2501\u23af"
-                         "\ufe63\uff0d"),
+    "\u2212": _DASHES,
+    "\u2013": _DASHES,
     "+": frozenset("+\u2020\ufe62\uff0b"),
     "=": frozenset("=\u2261\ufe66\uff1d"),
+    "\u2248": frozenset("\u2248\u2243\u2245"),
     "\u00d7": frozenset("\u00d7xX\u2715\u2a2f"),
     "\u00b0": frozenset("\u00b0\u00ba\u02da\u030a\u2218"),  # a ring accent builds Å
     "\u00b7": frozenset("\u00b7.\u2022\u2219\u22c5\u02d9\u30fb"),
@@ -36,9 +40,17 @@ BAR_MIN_WIDTH = 0.25
 BAR_MAX_WIDTH = 0.7
 #: Two bars (=) are at least this many times as wide as they stand tall together.
 EQUALS_MIN_ASPECT = 1.5
-#: A minus stands clear of its neighbours; a bar nearer than this to both edges of its
-#: advance is an en dash or a piece of an arrow or rule.
+#: Each stroke of a ≈ spans at least this share of the glyph's width and at most this share
+#: of its height; the two overlap by at most this share of the height.
+STROKE_SPAN = 0.8
+STROKE_THICKNESS = 0.6
+STROKE_OVERLAP = 0.1
+#: A bar nearer than this to an edge of its advance is a piece of an arrow or rule, drawn to
+#: join its neighbours. A minus sits on the maths axis with the side bearings of a + (0.08 to
+#: 0.15 em); a bar with less room either side is an en dash (about 0.05 em), which reads as
+#: a minus in exponents and formulas and as a range between numbers.
 MIN_BEARING = 0.02
+MINUS_BEARING = 0.07
 #: A bar's middle lies between these heights (the maths axis; not an underscore or macron).
 BAR_MIN_Y = 0.1
 BAR_MAX_Y = 0.5
@@ -62,25 +74,34 @@ MAX_ASYMMETRY = 6
 
 
 class _ContourCounter(BasePen):
-    """Counts the contours a glyph draws."""
+    """Counts the contours a glyph draws and keeps each one's box (of its on- and
+    off-curve points: close enough for telling strokes apart)."""
 
     def __init__(self, glyphs: Mapping[str, Any]) -> None:
         super().__init__(glyphs)
         self.contours = 0
+        self.boxes: list[list[float]] = []
+
+    def _add(self, pt: tuple[float, float]) -> None:
+        box = self.boxes[-1]
+        box[:] = [min(box[0], pt[0]), min(box[1], pt[1]), max(box[2], pt[0]),
+                  max(box[3], pt[1])]
 
     def _moveTo(self, pt: tuple[float, float]) -> None:
         self.contours += 1
+        self.boxes.append([pt[0], pt[1], pt[0], pt[1]])
 
     def _lineTo(self, pt: tuple[float, float]) -> None:
-        pass
+        self._add(pt)
 
     def _curveToOne(self, p1: tuple[float, float], p2: tuple[float, float],
                     p3: tuple[float, float]) -> None:
-        pass
+        for pt in (p1, p2, p3):
+            self._add(pt)
 
 
 def outline_to_symbol(glyphs: Mapping[str, Any], name: str, em: float) -> str | None:
-    """The symbol (−, +, ×, °, ·, =) glyph ``name`` of ``glyphs`` (a fontTools glyph set, each
+    """The symbol (−, –, +, ×, °, ·, =, ≈) glyph ``name`` of ``glyphs`` (a fontTools glyph set, each
     glyph drawable with a pen) draws, or None when its outline is none of them.
 
     ``em`` is the font units per em (1000 for a CFF program with the usual FontMatrix).
@@ -109,19 +130,25 @@ def outline_to_symbol(glyphs: Mapping[str, Any], name: str, em: float) -> str | 
     bar_wide = BAR_MIN_WIDTH <= width <= BAR_MAX_WIDTH and BAR_MIN_Y <= middle <= BAR_MAX_Y
     if counter.contours == 1 and bar_wide and height <= BAR_MAX_HEIGHT \
             and width >= BAR_MIN_ASPECT * height:
+        if not all(inside(f, 0.5) for f in STROKE_SAMPLES):
+            return None
         advance = getattr(glyph, "width", None)  # a CFF charstring's, once drawn
-        if isinstance(advance, int | float) and x0 < MIN_BEARING \
-                and advance / em - x1 < MIN_BEARING:
-            return None  # a dash or a rule piece, drawn to join its neighbours
-        return "\u2212" if all(inside(f, 0.5) for f in STROKE_SAMPLES) else None
+        if not isinstance(advance, int | float):
+            return "\u2013"
+        bearing = min(x0, advance / em - x1)
+        if bearing < MIN_BEARING:
+            return None  # a rule or arrow piece, drawn to join its neighbours
+        return "\u2212" if bearing >= MINUS_BEARING else "\u2013"
     if counter.contours == 1 and width <= DOT_MAX_SIZE and height <= DOT_MAX_SIZE and square:
         return "\u00b7" if inside(0.5, 0.5) and middle > BAR_MIN_Y else None
     if counter.contours == 2 and width <= RING_MAX_SIZE and height <= RING_MAX_SIZE and square \
             and y0 >= RING_MIN_BOTTOM:
         return "\u00b0" if not inside(0.5, 0.5) and inside(0.5, 0.05) else None
     if counter.contours == 2 and bar_wide and width >= EQUALS_MIN_ASPECT * height:
-        bars = all(inside(f, 0.05) and inside(f, 0.95) for f in STROKE_SAMPLES)
-        return "=" if bars and not any(inside(f, 0.5) for f in STROKE_SAMPLES) else None
+        if not any(inside(f, 0.5) for f in STROKE_SAMPLES) and all(
+                inside(f, 0.05) and inside(f, 0.95) for f in STROKE_SAMPLES):
+            return "="
+        return "\u2248" if _two_strokes(counter.boxes, width * em, height * em) else None
     if counter.contours > 2 or not square or not CROSS_MIN_SIZE <= width <= CROSS_MAX_SIZE:
         return None
     last = len(GRID) - 1
@@ -142,6 +169,14 @@ def outline_to_symbol(glyphs: Mapping[str, Any], name: str, em: float) -> str | 
     if all(grid[p] for p in diagonals) and not any(grid[p] for p in off_diagonals):
         return "\u00d7"
     return None
+
+
+def _two_strokes(boxes: list[list[float]], width: float, height: float) -> bool:
+    """Whether two contours are thin strokes across the whole glyph, one above the other
+    (the waves of ≈; the chevron of ≤ is as tall as the glyph)."""
+    low, high = sorted(boxes, key=lambda box: box[1])
+    return all(box[2] - box[0] >= STROKE_SPAN * width and box[3] - box[1] <= STROKE_THICKNESS
+               * height for box in (low, high)) and low[3] <= high[1] + STROKE_OVERLAP * height
 
 
 def keeps_text(symbol: str, text: str) -> bool:

@@ -36,7 +36,9 @@ def cross(cx: float, cy: float, arm: float, half: float, angle: float = 0.0) -> 
 
 
 #: Shapes as a typesetter's symbol font draws them (1000 units per em).
-MINUS = [rect(60, 220, 540, 270)]
+MINUS = [rect(90, 220, 510, 270)]
+#: An en dash: a bar with less room either side (40 units) than a minus (90).
+EN_DASH = [rect(40, 220, 560, 270)]
 #: An en dash (or an arrow's shaft) fills its whole advance of 600 units, to join neighbours.
 DASH = [rect(0, 220, 600, 270)]
 PLUS = [cross(300, 250, 240, 25)]
@@ -47,6 +49,17 @@ LETTER_I = [rect(60, 0, 160, 662)]
 LETTER_H = [[(40, 0), (140, 0), (140, 300), (500, 300), (500, 0), (600, 0), (600, 662),
              (500, 662), (500, 360), (140, 360), (140, 662), (40, 662)]]
 EQUALS = [rect(60, 140, 540, 190), rect(60, 310, 540, 360)]
+
+
+def wave(y: float) -> Contour:
+    """A thin wavy stroke across the glyph at height ``y``."""
+    top = [(60 + 40 * k, y + 40 * math.sin(k * math.pi / 6)) for k in range(13)]
+    return top + [(x, v - 45) for x, v in reversed(top)]
+
+
+APPROX = [wave(150), wave(320)]
+LESS_EQUAL = [[(540, 560), (60, 380), (540, 200), (540, 250), (180, 380), (540, 510)],
+              rect(60, 100, 540, 150)]
 PLUSMINUS = [cross(300, 330, 200, 25), rect(100, 0, 500, 50)]
 BULLET = [polygon(250, 250, 150)]
 

@@ -150,18 +150,15 @@ def test_fonts_outline_gives_the_symbol_a_code_name_hides() -> None:
         "\u2212", "\u00d7", "\u00b0", "+", "A"]
 
 
-def test_fonts_outline_wins_over_a_wrong_tounicode_of_a_symbolic_font() -> None:
+def test_fonts_outline_wins_over_a_wrong_tounicode() -> None:
     """Typesetters fill a symbol font's ToUnicode with the letter of its glyph name: a
-    middle dot named and mapped "I"; a text font's "I" stays."""
-    program = cff_program({"I": MIDDLE_DOT, "hyphen": DEGREE})
-    glyphs = font_to_glyph_map("AdvP0004", _embedded({"Differences": [1, LIT("hyphen"),
-                                                                       LIT("I")]}, program),
-                               frozenset({1, 2}), table=TABLE)
+    middle dot named and mapped "I", a degree named "hyphen"; a real I stays I."""
+    program = cff_program({"I": MIDDLE_DOT, "hyphen": DEGREE, "J": LETTER_I})
+    glyphs = font_to_glyph_map("AdvP0004", _embedded({"Differences": [
+        1, LIT("hyphen"), LIT("I"), LIT("J")]}, program), frozenset({1, 2, 3}), table=TABLE)
     assert glyphs.text(2, "I") == "\u00b7"
     assert glyphs.text(1, "-") == "\u00b0"
-    text_font = font_to_glyph_map("AdvTT", _embedded({"Differences": [1, LIT("I")]}, program,
-                                                     flags=32), frozenset({1}), table=TABLE)
-    assert text_font.text(1, "I") == "I"
+    assert glyphs.text(3, "I") == "I"
 
 
 def test_fonts_table_glyph_rows_win_over_tounicode() -> None:

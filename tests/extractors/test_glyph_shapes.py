@@ -7,10 +7,13 @@ import pytest
 from extractors.fonts import cff_to_glyphs
 from extractors.glyph_shapes import keeps_text, outline_to_symbol
 from tests.extractors.fontprogram import (
+    APPROX,
     BULLET,
     DASH,
     DEGREE,
+    EN_DASH,
     EQUALS,
+    LESS_EQUAL,
     LETTER_H,
     LETTER_I,
     MIDDLE_DOT,
@@ -23,7 +26,8 @@ from tests.extractors.fontprogram import (
 
 SHAPES = {"bar": MINUS, "plus": PLUS, "times": TIMES, "ring": DEGREE, "dot": MIDDLE_DOT,
           "I": LETTER_I, "H": LETTER_H, "plusminus": PLUSMINUS, "bullet": BULLET,
-          "dash": DASH, "equals": EQUALS}
+          "dash": DASH, "equals": EQUALS, "endash": EN_DASH, "approx": APPROX,
+          "lessequal": LESS_EQUAL}
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +39,7 @@ def glyphs() -> tuple[object, float]:
 
 @pytest.mark.parametrize(("name", "symbol"), [
     ("bar", "\u2212"), ("plus", "+"), ("times", "\u00d7"), ("ring", "\u00b0"),
-    ("dot", "\u00b7"), ("equals", "="),
+    ("dot", "\u00b7"), ("equals", "="), ("endash", "\u2013"), ("approx", "\u2248"),
 ])
 def test_glyph_shapes_tell_the_symbols_numbers_are_written_with(
         glyphs: tuple[object, float], name: str, symbol: str) -> None:
@@ -43,7 +47,8 @@ def test_glyph_shapes_tell_the_symbols_numbers_are_written_with(
     assert outline_to_symbol(outlines, name, em) == symbol
 
 
-@pytest.mark.parametrize("name", ["I", "H", "plusminus", "bullet", "dash", "missing"])
+@pytest.mark.parametrize("name", ["I", "H", "plusminus", "bullet", "dash", "lessequal",
+                                  "missing"])
 def test_glyph_shapes_leave_other_outlines_alone(glyphs: tuple[object, float],
                                                  name: str) -> None:
     outlines, em = glyphs
