@@ -44,6 +44,8 @@ from pdfminer.latin_enc import ENCODING
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import PSLiteral
 
+from extractors.glyph_shapes import keeps_text, outline_to_symbol
+
 _DATA = Path(__file__).parent / "data"
 
 #: Subset fonts carry six capitals and ``+`` before the family name (``EPLIOG+MathematicalPi``).
@@ -52,6 +54,10 @@ SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 DUPLICATE_COUNTER = re.compile(r"\d+$")
 #: Type1 cleartext: ``dup 51 /three put`` lines of a built-in encoding array.
 TYPE1_ENCODING_ENTRY = re.compile(rb"dup\s+(\d+)\s*/([^\s/\[\]{}()<>]+)\s+put")
+#: A glyph name that only numbers the glyph's code in the font's own layout (``C97``, ``c177``):
+#: Advent/3B2 typesetting names every glyph so, the code being that of StandardEncoding for a
+#: text font and of the font's own layout for a symbol font (``code_name_encodings.csv``).
+CODE_NAME = re.compile(r"^[Cc](\d{1,3})$")
 #: Font descriptor flag: the font uses glyphs outside the standard Latin set (PDF 32000 §9.8.2).
 SYMBOLIC_FLAG = 4
 STANDARD_ENCODINGS = {"StandardEncoding": 1, "MacRomanEncoding": 2, "WinAnsiEncoding": 3,
@@ -89,15 +95,43 @@ def _extra_glyph_names() -> dict[str, str]:
     return {row["glyph"]: row["char"] for row in csv.DictReader(io.StringIO(text))}
 
 
-def glyph_name_to_text(name: str) -> str | None:
+def glyph_name_to_text(name: str, code_encoding: str = "StandardEncoding") -> str | None:
     """Unicode text of a glyph name, or None when the name says nothing usable.
 
     The Adobe Glyph List covers ``minus``, ``multiply``, ``sigma``, ``uni2212``, ``a.sc``;
     ``data/glyph_names.csv`` adds names typesetters use outside it (``Delta1``, ``betatwo``).
-    Private-use code points (``uniE104``) say nothing about the glyph, so they give None.
+    A name that numbers a code (``C97``, :data:`CODE_NAME`) is the glyph of that code in
+    ``code_encoding`` (the font's layout: ``code_name_encoding``). Private-use code points
+    (``uniE104``) say nothing about the glyph, so they give None.
     """
     text = _extra_glyph_names().get(name) or agl.toUnicode(name)
+    numbered = CODE_NAME.match(name)
+    if not text and numbered:
+        layout_name = encoding_names(code_encoding).get(int(numbered.group(1)))
+        text = agl.toUnicode(layout_name) if layout_name else ""
     return None if is_unmapped(text) else text
+
+
+@cache
+def _code_name_encodings() -> dict[str, str]:
+    text = (_DATA / "code_name_encodings.csv").read_text(encoding="utf-8")
+    return {row["family"]: row["encoding"] for row in csv.DictReader(io.StringIO(text))}
+
+
+def code_name_encoding(family: str) -> str:
+    """The layout whose codes a family's ``C<n>`` glyph names number: StandardEncoding (a text
+    font) unless ``data/code_name_encodings.csv`` lists the family (Advent's Symbol font)."""
+    return _code_name_encodings().get(family, "StandardEncoding")
+
+
+@cache
+def encoding_names(name: str) -> dict[int, str]:
+    """Code → glyph name of a standard encoding, or of the Symbol font's built-in encoding
+    (``data/symbol_encoding.csv``, from Adobe's Symbol AFM)."""
+    if name in STANDARD_ENCODINGS:
+        return standard_encoding(name)
+    text = (_DATA / "symbol_encoding.csv").read_text(encoding="utf-8")
+    return {int(row["code"]): row["glyph"] for row in csv.DictReader(io.StringIO(text))}
 
 
 @dataclass(frozen=True)
@@ -161,6 +195,30 @@ def cff_to_names(data: bytes) -> dict[int, str]:
     if not isinstance(encoding, list):
         return {}
     return {code: str(name) for code, name in enumerate(encoding) if name != ".notdef"}
+
+
+def cff_to_glyphs(data: bytes) -> tuple[Mapping[str, Any], float] | None:
+    """A bare CFF program's glyphs by name (drawable with a fontTools pen) and its units per
+    em, or None for a CID-keyed or unreadable program."""
+    try:
+        fonts = CFFFontSet()
+        fonts.decompile(io.BytesIO(data), None)
+        top = fonts[fonts.fontNames[0]]
+        if hasattr(top, "ROS"):
+            return None
+        scale = float(getattr(top, "FontMatrix", [0.001])[0]) or 0.001
+        return top.CharStrings, 1.0 / scale
+    except Exception:  # a broken or unusual program only means no outlines
+        return None
+
+
+def descriptor_to_glyphs(descriptor: Mapping[str, Any]) -> tuple[Mapping[str, Any], float] | None:
+    """The embedded program's glyphs and units per em (a bare CFF program only)."""
+    stream = resolve1(descriptor.get("FontFile3"))
+    subtype = resolve1(stream.get("Subtype")) if isinstance(stream, PDFStream) else None
+    if isinstance(stream, PDFStream) and getattr(subtype, "name", None) == "Type1C":
+        return cff_to_glyphs(stream.get_data())
+    return None
 
 
 def type1_to_names(data: bytes, length1: int | None) -> dict[int, str]:
@@ -233,17 +291,25 @@ class GlyphMap:
     """What one font's own data says its codes draw, in the order of trust.
 
     ``forced`` comes from ``symbol_fonts.csv`` and wins over everything; ``builtin`` holds
-    names from the program's built-in encoding for codes ToUnicode leaves out; ``named`` fills
-    codes pdfminer left unmapped.
+    names pdfminer does not read for codes ToUnicode leaves out (the program's built-in
+    encoding, and ``C<n>`` names, where pdfminer keeps the base encoding's text); ``named``
+    fills codes pdfminer left unmapped.
     """
 
     family: str
     forced: Mapping[int, str] = field(default_factory=dict)
     builtin: Mapping[int, str] = field(default_factory=dict)
     named: Mapping[int, str] = field(default_factory=dict)
+    shapes: Mapping[int, str] = field(default_factory=dict)
 
     def text(self, code: int, current: str) -> str:
-        """The text of ``code``, given what pdfminer made of it."""
+        """The text of ``code``, given what pdfminer made of it; a symbol its outline draws
+        (``shapes``) replaces any text that does not already say it."""
+        text = self._named_text(code, current)
+        shape = self.shapes.get(code)
+        return shape if shape is not None and not keeps_text(shape, text) else text
+
+    def _named_text(self, code: int, current: str) -> str:
         if code in self.forced:
             return self.forced[code]
         if code in self.builtin:
@@ -251,6 +317,11 @@ class GlyphMap:
         if code in self.named and is_unmapped(current):
             return self.named[code]
         return current
+
+    @property
+    def recovers(self) -> bool:
+        """Whether the map may change a text pdfminer maps (not only fill unmapped ones)."""
+        return bool(self.forced or self.builtin or self.shapes)
 
 
 def font_to_glyph_map(basefont: str, spec: Mapping[str, Any], tounicode: frozenset[int],
@@ -280,11 +351,28 @@ def font_to_glyph_map(basefont: str, spec: Mapping[str, Any], tounicode: frozens
             forced.setdefault(code, char)
     builtin: dict[int, str] = {}
     named: dict[int, str] = {}
+    code_encoding = code_name_encoding(family)
     for code, name in encoding.names.items():
-        text = glyph_name_to_text(name)
+        text = glyph_name_to_text(name, code_encoding)
         if text is None or code in forced:
             continue
-        if code in encoding.builtin and code not in tounicode:
-            builtin[code] = text
+        if code not in tounicode and (code in encoding.builtin or CODE_NAME.match(name)):
+            builtin[code] = text  # pdfminer read the code with a standard encoding
         named[code] = text
-    return GlyphMap(family, forced, builtin, named)
+    return GlyphMap(family, forced, builtin, named, _shapes(spec, encoding))
+
+
+def _shapes(spec: Mapping[str, Any], encoding: FontEncoding) -> dict[int, str]:
+    """Code → the symbol its glyph's outline draws (``glyph_shapes``). Any name may say
+    nothing true: ``C50`` for a minus, a symbol font's ``z`` for ≈, a ToUnicode typesetters
+    fill with the letter of the name (``I`` for a middle dot)."""
+    descriptor = resolve1(spec.get("FontDescriptor"))
+    program = descriptor_to_glyphs(descriptor) if isinstance(descriptor, dict) else None
+    if program is None:
+        return {}
+    glyphs, em = program
+    shapes = {}
+    for code, name in encoding.names.items():
+        if name in glyphs and (symbol := outline_to_symbol(glyphs, name, em)):
+            shapes[code] = symbol
+    return shapes

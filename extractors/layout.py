@@ -54,6 +54,7 @@ from extractors.errors import (
 )
 from extractors.fonts import is_unmapped
 from extractors.glyphs import GlyphPage, GlyphResources
+from extractors.line_breaks import breaks_formula
 from extractors.pdfium_source import (
     DEFAULT_PDFIUM_MIN_OBJECTS,
     DEFAULT_READER,
@@ -606,12 +607,36 @@ def _script_role(c: _Char, size: float, baseline: float, settings: LayoutSetting
 
 @functools.lru_cache(maxsize=8192)
 def _clean_glyph(text: str) -> str:
-    """Expand ligatures; unmapped glyphs and control characters become U+FFFD (cached: a
-    document repeats a few hundred glyph texts tens of thousands of times)."""
+    """Expand ligatures; unmapped glyphs and control characters become U+FFFD; a character
+    Unicode makes canonically equal to another (OHM SIGN Ω, KELVIN SIGN K, ANGSTROM SIGN Å)
+    becomes that one, so text is searched and units parsed as one (cached: a document repeats
+    a few hundred glyph texts tens of thousands of times)."""
     if text.startswith("(cid:"):
         return "\ufffd"
-    return "".join(LIGATURES.get(ch) or ("\ufffd" if unicodedata.category(ch) == "Cc" else ch)
-                   for ch in text)
+    return "".join(LIGATURES.get(ch) or ("\ufffd" if unicodedata.category(ch) == "Cc"
+                                         else _canonical(ch)) for ch in text)
+
+
+def _canonical(ch: str) -> str:
+    """The character a canonical singleton stands for (NFC), else ``ch`` itself."""
+    composed = unicodedata.normalize("NFC", ch)
+    return composed if len(composed) == 1 else ch
+
+
+#: Greek letters drawn exactly as Latin ones: a Symbol-encoded font gives Greek Ν for the N
+#: of ``Na``. Inside a word that holds Latin letters or digits they are the Latin letters.
+GREEK_HOMOGLYPHS = str.maketrans("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧο", "ABEZHIKMNOPTYXo")
+_HOMOGLYPH_WORD = re.compile(r"[^\W_]*[ΑΒΕΖΗΙΚΜΝΟΡΤΥΧο][^\W_]*")
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+
+
+def latin_homoglyphs(text: str) -> str:
+    """``text`` with Greek look-alikes of Latin letters made Latin inside words that hold
+    Latin letters or digits (``Νa1+x`` → ``Na1+x``); Greek words stay. Keeps the length."""
+    def latin(word: re.Match[str]) -> str:
+        text = word.group(0)
+        return text.translate(GREEK_HOMOGLYPHS) if _LATIN_OR_DIGIT.search(text) else text
+    return _HOMOGLYPH_WORD.sub(latin, text)
 
 
 def _spaced(prev: _Char, c: _Char, settings: LayoutSettings) -> bool:
@@ -731,7 +756,7 @@ def fragment_to_line(page: int, chars: Sequence[_Char], settings: LayoutSettings
                     pieces.append(("-" if ch in MINUS_LIKE else ch, g.box))
         prev, prev_role = group[-1], "sup"
         i = j
-    text = "".join(p[0] for p in pieces)
+    text = latin_homoglyphs("".join(p[0] for p in pieces))
     return Line(page, text, tuple(p[1] for p in pieces), size, font, baseline)
 
 
@@ -1031,7 +1056,8 @@ def lines_to_vocabulary(pages: Iterable[Sequence[Line]]) -> Vocabulary:
 
 
 def _joined(lines: Sequence[Line], vocabulary: Vocabulary) -> tuple[str, list[int], list[BBox]]:
-    """Join lines into one text, undoing end-of-line hyphenation (``conduc-`` + ``tor``)."""
+    """Join lines into one text, undoing end-of-line hyphenation (``conduc-`` + ``tor``,
+    ``Na1+xTi2−x-`` + ``Alx``: :func:`~extractors.line_breaks.breaks_formula`)."""
     text = ""
     pages: list[int] = []
     boxes: list[BBox] = []
@@ -1043,8 +1069,9 @@ def _joined(lines: Sequence[Line], vocabulary: Vocabulary) -> tuple[str, list[in
                 text += " "  # "closo- and nido-": a suspended hyphen
                 pages.append(line.page)
                 boxes.append(boxes[-1])
-            elif (word_end and next_word and text[-2].islower() and line.text[:1].islower()
-                    and not vocabulary.keeps_hyphen(word_end.group(1), next_word.group(0))):
+            elif ((word_end and next_word and text[-2].islower() and line.text[:1].islower()
+                    and not vocabulary.keeps_hyphen(word_end.group(1), next_word.group(0)))
+                    or breaks_formula(text, line.text)):
                 text, pages, boxes = text[:-1], pages[:-1], boxes[:-1]
             elif not text.endswith(("-", "–", "—", "−", "/", "(", "[")):
                 text += " "

@@ -123,7 +123,7 @@ def as_pdfminer_reads(chars: Sequence[PageObject], fonts: PageFonts) -> bool:
     pdfminer's metrics: -0.207).
     """
     every = [font for family in fonts.values() for font in family]
-    recovering = any(font.glyphs.forced or font.glyphs.builtin for font in every)
+    recovering = any(font.glyphs.recovers for font in every)
     for c in chars:
         text = c["text"]
         candidates = fonts.get(font_family(c["fontname"]), ())

@@ -21,6 +21,7 @@ from itertools import pairwise
 
 from extractors._typing import BBox
 from extractors.document import Line, PageLayout, Rule, TablePart, TableSkip
+from extractors.line_breaks import breaks_formula
 
 #: Shortest horizontal rule (pt) that can belong to a table.
 DEFAULT_MIN_RULE_WIDTH = 40.0
@@ -53,9 +54,6 @@ TABLE_CAPTION = re.compile(r"^\s*(?:Table|TABLE)\s*(?:[IVX]+|[A-Z]?\d+)\b(?!\s*(
 
 
 _TEMPERATURE_CELL = re.compile(r"^(?:[-−–]?\d+(?:\.\d+)?\s*(?:\^?°\s*C|℃|K)|RT)$")
-# A line ending inside a formula ("Na1+xTi2-x-"), and a line going on with one ("Alx(PO4)3").
-_FORMULA_BREAK = re.compile(r"(?<![^\s(])[A-Z][a-z]?[\w.+\-−]*[\dxyzδ][-‐]$")
-_FORMULA_START = re.compile(r"^[A-Z][a-z]?(?:[\d.xyzδ(]|[A-Z])")
 _NOTE_START = re.compile(r"^(?:[a-z]\s+[A-Z]|\^[a-z*†‡§]|[*†‡§]|Notes?\b)")
 
 
@@ -223,11 +221,8 @@ def _caption_text(lines: Sequence[Line]) -> str:
     (``Na1+xTi2-x-`` + ``Alx(PO4)3``: the hyphen is the typesetter's)."""
     text = ""
     for ln in sorted(lines, key=lambda ln: (round(ln.baseline), ln.x0)):
-        if _FORMULA_BREAK.search(text) and _FORMULA_START.match(ln.text):
-            text = text[:-1] + ln.text
-        else:
-            text = f"{text} {ln.text}" if text else ln.text
-    return text
+        text = text[:-1] + ln.text if breaks_formula(text, ln.text) else f"{text} {ln.text}"
+    return text.lstrip(" ")
 
 
 def _split_notes(lines: Sequence[Line]) -> tuple[list[Line], list[Line]]:

@@ -29,8 +29,8 @@ CACHE = ROOT / ".pytest_cache" / "ionlit-documents"
 def _reader_version() -> str:
     sources = [ROOT / "extractors" / name for name in (
         "layout.py", "document.py", "table_parts.py", "fonts.py", "glyphs.py",
-        "pdfium_source.py", "pdfium_fonts.py", "data/symbol_fonts.csv",
-        "data/glyph_names.csv")]
+        "pdfium_source.py", "pdfium_fonts.py", "glyph_shapes.py", "data/symbol_fonts.csv",
+        "data/glyph_names.csv", "data/code_name_encodings.csv", "data/symbol_encoding.csv")]
     return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
 
 

@@ -95,11 +95,14 @@ def _escape(text: str) -> str:
     return raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def write_pdf(path: Path, pages: list[Page], extra_fonts: dict[str, str] | None = None) -> Path:
+def write_pdf(path: Path, pages: list[Page], extra_fonts: dict[str, str] | None = None,
+              streams: dict[str, tuple[str, bytes]] | None = None) -> Path:
     """Write ``pages`` as a PDF 1.4 file with WinAnsi-encoded standard fonts.
 
     ``extra_fonts`` maps a resource name (what :class:`Codes` runs name) to the body of a font
     dictionary written as is, e.g. a font with its own ``/Encoding /Differences``.
+    ``streams`` maps a name to (extra dictionary entries, data) of a stream object, e.g. an
+    embedded font program; a font body refers to it as ``@name`` (its ``N 0 R``).
     """
     objects: list[str] = []
 
@@ -108,6 +111,13 @@ def write_pdf(path: Path, pages: list[Page], extra_fonts: dict[str, str] | None 
         return len(objects)
 
     catalog = add("")  # filled in below, once the page tree's number is known
+    refs = {}
+    for name, (entries, data) in (streams or {}).items():
+        refs[name] = add(f"<< /Length {len(data)} {entries} >>\nstream\n"
+                         f"{data.decode('latin-1')}\nendstream")
+    for name, number in refs.items():
+        extra_fonts = {key: body.replace(f"@{name}", f"{number} 0 R")
+                       for key, body in (extra_fonts or {}).items()}
     font_ids = [add(f"<< /Type /Font /Subtype /Type1 /BaseFont /{name} "
                     "/Encoding /WinAnsiEncoding >>") for name in FONTS.values()]
     fonts = " ".join(f"/F{i + 1} {fid} 0 R" for i, fid in enumerate(font_ids))

@@ -17,6 +17,7 @@ from pdfminer.psparser import LIT
 from extractors.document import Document
 from extractors.fonts import (
     SymbolFontTable,
+    code_name_encoding,
     font_family,
     font_to_glyph_map,
     glyph_name_to_text,
@@ -29,7 +30,16 @@ from extractors.fonts import (
 from extractors.glyphs import GlyphPage, GlyphResources, glyph_width
 from extractors.layout import read_document
 from tests.conftest import SEEDS, load_document, shared_path
-from tests.pdfbuild import Codes, Page, sup, write_pdf
+from tests.extractors.fontprogram import (
+    DEGREE,
+    LETTER_I,
+    MIDDLE_DOT,
+    MINUS,
+    PLUS,
+    TIMES,
+    cff_program,
+)
+from tests.pdfbuild import Codes, Page, sub, sup, write_pdf
 
 #: A test family that reuses codes the way Advent's and Mathematical Pi's fonts do.
 TABLE = SymbolFontTable(by_glyph={"TestPi": {"C0": "\u2212", "Thorn": ")"}},
@@ -53,9 +63,26 @@ def test_fonts_glyph_name_to_text(name: str, text: str) -> None:
     assert glyph_name_to_text(name) == text
 
 
-@pytest.mark.parametrize("name", ["C0", "g118", "uniE104", ".notdef"])
+@pytest.mark.parametrize("name", ["C0", "g118", "uniE104", ".notdef", "C300"])
 def test_fonts_glyph_name_without_meaning_gives_none(name: str) -> None:
     assert glyph_name_to_text(name) is None
+
+
+@pytest.mark.parametrize(("name", "encoding", "text"), [
+    ("C97", "StandardEncoding", "a"), ("c79", "StandardEncoding", "O"),
+    ("C177", "StandardEncoding", "\u2013"), ("C186", "StandardEncoding", "\u201d"),
+    ("C179", "Symbol", "\u2265"), ("C187", "Symbol", "\u2248"), ("C115", "Symbol", "\u03c3"),
+])
+def test_fonts_code_names_read_through_the_fonts_layout(name: str, encoding: str,
+                                                        text: str) -> None:
+    """Advent/3B2 names each glyph ``C<n>``: n is its code in StandardEncoding (text fonts)
+    or in the Symbol font's own layout."""
+    assert glyph_name_to_text(name, encoding) == text
+
+
+def test_fonts_code_name_encodings_list_the_symbol_layout() -> None:
+    assert code_name_encoding("AdvPS_SY") == "Symbol"
+    assert code_name_encoding("AdvPS_TTR") == "StandardEncoding"
 
 
 @pytest.mark.parametrize(("basefont", "family"), [
@@ -91,6 +118,47 @@ def test_fonts_differences_fill_unmapped_codes() -> None:
     assert glyphs.text(2, "\ufffd") == "\u00d7"
     assert glyphs.text(3, "(cid:3)") == "(cid:3)"  # a name that says nothing stays unmapped
     assert glyphs.text(1, "-") == "-"  # what the text layer reads stays
+
+
+def test_fonts_code_names_replace_the_base_encodings_text() -> None:
+    """pdfminer keeps the base encoding's text for a /Differences name it cannot read: code
+    34 named C105 read as '"', code 4 named C97 as (cid:4)."""
+    glyphs = font_to_glyph_map("AdvPS_TTR", differences(4, "C97", 34, "C105"), frozenset(),
+                               table=TABLE)
+    assert glyphs.text(34, '"') == "i"
+    assert glyphs.text(4, "(cid:4)") == "a"
+    tounicode = font_to_glyph_map("AdvPS_TTR", differences(34, "C105"), frozenset({34}),
+                                  table=TABLE)
+    assert tounicode.text(34, "j") == "j"  # a ToUnicode map says what the code is
+
+
+def _embedded(encoding: object, program: bytes, flags: int = 4) -> dict[str, object]:
+    return {"Type": LIT("Font"), "Subtype": LIT("Type1"), "Encoding": encoding,
+            "FontDescriptor": {"Flags": flags, "FontFile3": PDFStream(
+                {"Subtype": LIT("Type1C")}, program)}}
+
+
+def test_fonts_outline_gives_the_symbol_a_code_name_hides() -> None:
+    """A symbol font's C50 is no "2" of StandardEncoding when its outline is a bar."""
+    program = cff_program({"C50": MINUS, "C54": TIMES, "C179": DEGREE, "C122": PLUS,
+                           "C65": LETTER_I}, {50: "C50", 54: "C54", 179: "C179", 122: "C122",
+                                              65: "C65"})
+    glyphs = font_to_glyph_map("ABCDEF+AdvP7DA6", _embedded({"Differences": []}, program),
+                               frozenset(), table=TABLE)
+    assert [glyphs.text(code, text) for code, text in
+            ((50, "2"), (54, "6"), (179, "\u2021"), (122, "z"), (65, "A"))] == [
+        "\u2212", "\u00d7", "\u00b0", "+", "A"]
+
+
+def test_fonts_outline_wins_over_a_wrong_tounicode() -> None:
+    """Typesetters fill a symbol font's ToUnicode with the letter of its glyph name: a
+    middle dot named and mapped "I", a degree named "hyphen"; a real I stays I."""
+    program = cff_program({"I": MIDDLE_DOT, "hyphen": DEGREE, "J": LETTER_I})
+    glyphs = font_to_glyph_map("AdvP0004", _embedded({"Differences": [
+        1, LIT("hyphen"), LIT("I"), LIT("J")]}, program), frozenset({1, 2, 3}), table=TABLE)
+    assert glyphs.text(2, "I") == "\u00b7"
+    assert glyphs.text(1, "-") == "\u00b0"
+    assert glyphs.text(3, "I") == "I"
 
 
 def test_fonts_table_glyph_rows_win_over_tounicode() -> None:
@@ -170,6 +238,39 @@ def test_fonts_reader_recovers_symbol_font_codes(tmp_path: Path) -> None:
     assert "2 \u00d7 10^-3 S cm^-1 at 25 \u00b0C." in doc.text
     assert "7 \u00d7 10^-5 S cm^-1 at 400 \u00b0C." in doc.text
     assert doc.unmapped_share == 0.0
+
+
+def test_fonts_reader_reads_symbols_from_the_embedded_outlines(tmp_path: Path) -> None:
+    """A symbol font (no ToUnicode) naming its glyphs C<n>: the minus reads "2" through
+    StandardEncoding, × "6", ° "‡"; the outlines say what they are."""
+    program = cff_program({"C54": TIMES, "C50": MINUS, "C179": DEGREE})
+    font = ("<< /Type /Font /Subtype /Type1 /BaseFont /ABCDEF+AdvP7DA6 /FirstChar 1 "
+            "/LastChar 3 /Widths [600 600 400] /Encoding << /Type /Encoding /Differences "
+            "[1 /C54 /C50 /C179] >> /FontDescriptor << /Type /FontDescriptor /FontName "
+            "/ABCDEF+AdvP7DA6 /Flags 4 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 900 "
+            "/Descent -200 /CapHeight 700 /StemV 80 /FontFile3 @program >> >>")
+    minus = Codes("F9", b"\x02", 7, 3.5)
+    page = Page().text(72, 100, "a conductivity of 4.0 ", Codes("F9", b"\x01"), " 10", minus,
+                       sup("5"), " S cm", minus, sup("1"), " at 25 ", Codes("F9", b"\x03"), "C.")
+    doc = read_document(write_pdf(tmp_path / "outlines.pdf", [page], extra_fonts={"F9": font},
+                                  streams={"program": ("/Subtype /Type1C", program)}))
+    assert "4.0 \u00d7 10^-5 S cm^-1 at 25 \u00b0C." in doc.text
+
+
+GREEKISH = ("<< /Type /Font /Subtype /Type1 /BaseFont /GreekMixed /FirstChar 1 /LastChar 2 "
+            "/Widths [600 700] /Encoding << /Type /Encoding /Differences "
+            "[1 /uni039D /uni2126] >> >>")
+
+
+def test_fonts_reader_text_is_searchable(tmp_path: Path) -> None:
+    """Greek Nu drawn for the N of a formula reads N, an OHM SIGN reads Greek Omega (as NFC
+    makes it); a Greek word and a control character stay out of the Latin text."""
+    nu, ohm = Codes("F6", b"\x01"), Codes("F6", b"\x02")
+    page = Page().text(72, 100, "the series ", nu, "a", sub("1+x"), "Zr", sub("2"),
+                       " has R = 12 k", ohm, " and ", nu, " alone.")
+    doc = read_document(write_pdf(tmp_path / "greek.pdf", [page],
+                                  extra_fonts={"F6": GREEKISH}))
+    assert "the series Na1+xZr2 has R = 12 k\u03a9 and \u039d alone." in doc.text
 
 
 def test_fonts_unmapped_share_counts_what_stays_lost(tmp_path: Path) -> None:

@@ -205,6 +205,19 @@ def test_layout_hyphenation_joined(tmp_path: Path) -> None:
     assert "of well-known type." in text
 
 
+def test_layout_formula_broken_in_a_variable_subscript_is_joined(tmp_path: Path) -> None:
+    """The typesetter's hyphen after ``Ti2-x`` at a line end goes; the author's hyphen of a
+    compound pair (``Li2S-P2S5``) stays."""
+    page = Page()
+    page.text(72, 100, "conductivities of the series Na", sub("1+x"), "Ti", sub("2-x-"))
+    page.text(72, 112, "Al", sub("x"), "(PO", sub("4"), ")", sub("3"), " and of the glass Li",
+              sub("2"), "S-")
+    page.text(72, 124, "P", sub("2"), "S", sub("5"), " at room temperature.")
+    text = body_text(write_pdf(tmp_path / "formula.pdf", [page]))
+    assert "the series Na1+xTi2-xAlx(PO4)3 and" in text
+    assert "the glass Li2S-P2S5 at" in text
+
+
 def test_layout_ruled_table_is_its_own_block(tmp_path: Path) -> None:
     page = Page()
     paragraph(page, 72, 100, "The table below compares two materials of interest here.")
