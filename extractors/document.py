@@ -219,6 +219,9 @@ class Document:
     #: The parts of each table, grouped per table in reading order (``table_parts``): found
     #: once while reading, structured by ``tables``.
     table_parts: tuple[tuple[TablePart, ...], ...] = ()
+    #: Pages whose text the OCR engine read from the page image (a scan without text, or an
+    #: OCR layer that read worse): :mod:`extractors.page_layers`.
+    ocr_pages: tuple[int, ...] = ()
 
     @property
     def n_pages(self) -> int:
