@@ -42,6 +42,9 @@ _INVERSE_AFTER_UNIT = re.compile(
     rf"(?:(?<=\bcm)|(?<=\bcm )|(?<=ohm[- ]cm\))|(?<=ohm[- ]cm\) )|(?<=Ω)|(?<=Ω ))"
     rf"(?P<dash>[{_DASH}])[lI’'](?![A-Za-z0-9])")
 _OHM_AS_FL = re.compile(r"(?<=\d )fl(?= cm\b)")
+# "3oooc", "3OoOc", "300oC": degrees Celsius after a whole number, the zeros and the raised
+# degree circle read as letters o (a word never starts with a digit and ends in "oc").
+_CELSIUS_MISREAD = re.compile(r"\b(?P<num>[1-9]\d*)(?P<zeros>[oO0]*)[oO°](?P<c>[cC])\b")
 
 
 # "6.5 x 10-3" (with or without its unit after it): a power of ten as an OCR layer writes it,
@@ -77,12 +80,13 @@ def formula_word_to_text(word: str) -> str:
 
 
 def ocr_units_to_text(text: str) -> str:
-    """Conductivity and resistivity units as OCR spells them, undone one character for one.
+    """Units as OCR spells them (conductivity, resistivity, °C), undone one character for one.
 
-    >>> ocr_units_to_text("2.7x 10-2 R-l cm-l and 3 fl cm")
-    '2.7x 10-2 Ω-1 cm-1 and 3 Ω  cm'
+    >>> ocr_units_to_text("2.7x 10-2 R-l cm-l and 3 fl cm at 3oooc")
+    '2.7x 10-2 Ω-1 cm-1 and 3 Ω  cm at 300°C'
     """
-    out = _OHM_MISREAD.sub("Ω", text)
+    out = _CELSIUS_MISREAD.sub(lambda m: f"{m['num']}{'0' * len(m['zeros'])}°C", text)
+    out = _OHM_MISREAD.sub("Ω", out)
     out = _INVERSE_AFTER_UNIT.sub(lambda m: m["dash"] + "1", out)
     return _OHM_AS_FL.sub("Ω ", out)
 

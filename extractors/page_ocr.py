@@ -29,9 +29,9 @@ import numpy as np
 
 #: Resolution pages are rendered at: small type (6-7 pt subscripts, table footnotes) reads.
 DEFAULT_OCR_DPI = 200
-#: Seconds the engine may spend on one document (about 10 s a page on one free core); pages
-#: left when it is spent keep their layer (or stay without text).
-DEFAULT_OCR_BUDGET_S = 150.0
+#: Seconds the engine may spend on one document (7-20 s a page on a free core, several times
+#: that on a busy one); pages left when it is spent keep their layer (or stay without text).
+DEFAULT_OCR_BUDGET_S = 600.0
 #: Pages of one document the engine reads at most.
 DEFAULT_OCR_MAX_PAGES = 40
 #: A page's OCR layer scoring below this (:func:`text_quality`) is read again by the engine.

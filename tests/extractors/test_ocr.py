@@ -64,13 +64,15 @@ def test_ocr_power_of_ten_shape(value: str, expected: bool) -> None:
     ("2 x 10 -I (ohm cm) -I in", "2 x 10-1  (ohm cm) -1 in"),
     ("about 3 fl cm at 300°C", "about 3 Ω  cm at 300°C"),
     ("1.5 Ω-1 cm-1", "1.5 Ω-1 cm-1"),
+    ("At 3oooc NASICON", "At 300°C NASICON"),
+    ("at 3OoOc and 25oC", "at 300°C and 25°C"),
 ])
 def test_ocr_units_as_ocr_spells_them(text: str, expected: str) -> None:
     assert ocr_to_text(text) == expected
 
 
 @pytest.mark.parametrize("text", [
-    "R-l", "the cm-level", "Ru-l", "2 x 10 e4 x", "a Q-l factor", "fl cm",
+    "R-l", "the cm-level", "Ru-l", "2 x 10 e4 x", "a Q-l factor", "fl cm", "3 doc", "Co",
 ])
 def test_ocr_units_only_where_certain(text: str) -> None:
     assert ocr_to_text(text) == text

@@ -217,6 +217,22 @@ def test_page_ocr_image_only_pdf_is_read_with_provenance(tmp_path: Path) -> None
     page, box = block.locate(start, start + 3)
     # the second line starts at 80 px + 60 px down at 200 dpi: 28.8 pt in, ~50 pt down
     assert page == 1 and 20 < box[0] < 40 and 40 < box[1] < 70
+    from extractors.extraction import document_to_row
+
+    row = document_to_row(path, doc, 0)
+    assert (row["text_layer"], row["text_source"], row["ocr_pages"]) == ("ocr", "ocr_engine",
+                                                                          "1")
+
+
+@needs_engine
+def test_page_ocr_image_only_scan_of_the_bad_corpus_is_read() -> None:
+    from extractors.layout import read_document
+    from tests.conftest import shared_path
+
+    doc = read_document(shared_path("corpus", "bad", "docling-ocr-test-scanned-image-only.pdf"),
+                        ocr=OcrSettings())
+    assert doc.text_source == "ocr_engine"
+    assert "Docling bundles PDF document conversion to JSON and Markdown" in doc.text
 
 
 def test_page_ocr_switched_off_leaves_a_scan_unread(tmp_path: Path) -> None:
