@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,39 @@ def test_page_ocr_switched_off_leaves_a_scan_unread(tmp_path: Path) -> None:
     path = _scan_pdf(tmp_path / "scan.pdf", ["The conductivity"])
     with pytest.raises(NoTextLayerError, match="switched off"):
         read_document(path, ocr=OcrSettings(enabled=False))
+
+
+@pytest.mark.parametrize(("ocr_pages", "source"), [
+    ((), "text_layer"), ((1, 2), "ocr_engine"), ((2,), "mixed"),
+])
+def test_page_ocr_document_says_which_text_its_pages_were_read_from(
+        ocr_pages: tuple[int, ...], source: str) -> None:
+    from extractors.document import Document, Line, PageLayout
+
+    def page(n: int) -> PageLayout:
+        line = Line(n, "ab", ((0, 0, 5, 9), (5, 0, 10, 9)), 9.0, "Times", 8.0)
+        return PageLayout(n, 600.0, 800.0, (line,), (), 9.0)
+
+    blank = PageLayout(3, 600.0, 800.0, (), (), 9.0)  # a page without text counts for neither
+    doc = Document("a" * 64, "x.pdf", (page(1), page(2), blank), (), ocr_pages=ocr_pages)
+    assert doc.text_source == source
+
+
+@needs_engine
+@pytest.mark.shared
+@pytest.mark.skipif(not os.environ.get("IONLIT_SLOW_TESTS"),
+                    reason="the engine reads 4 pages (a minute or more); set IONLIT_SLOW_TESTS=1")
+def test_page_ocr_typewriter_scan_gives_its_value() -> None:
+    """A typewriter scan whose OCR layer parts every word into a column of its own: the engine's
+    reading gives the cited value with its unit and temperature (issue 16, class 6)."""
+    from extractors.extraction import document_to_records
+    from extractors.layout import read_document
+    from extractors.mentions import load_nlp
+    from tests.conftest import shared_path
+
+    doc = read_document(shared_path("corpus", "real", "nasicon-kohler-1983a.pdf"),
+                        ocr=OcrSettings())
+    assert doc.text_source == "ocr_engine"
+    records, _ = document_to_records(doc, load_nlp())
+    [record] = records.to_dict("records")
+    assert (record["sigma_S_per_cm"], record["temperature_K"]) == (0.2, 573.15)
