@@ -34,10 +34,13 @@ DEFAULT_OCR_DPI = 200
 DEFAULT_OCR_BUDGET_S = 600.0
 #: Pages of one document the engine reads at most.
 DEFAULT_OCR_MAX_PAGES = 40
-#: A page's OCR layer scoring below this (:func:`text_quality`) is read again by the engine.
-DEFAULT_OCR_REREAD_BELOW = 0.9
-#: The engine's reading replaces a layer only when it scores this much better.
-DEFAULT_OCR_MIN_GAIN = 0.05
+#: The engine's reading replaces a layer only when it scores this much better: a layer keeps
+#: what the engine loses (subscripts, superscripts, the positions table cells are found by),
+#: so a table page whose words read a little worse stays as it is.
+DEFAULT_OCR_MIN_GAIN = 0.25
+#: A page's OCR layer scoring below this (:func:`extractors.page_layers.page_quality`) is read
+#: again by the engine (above it no reading could score ``min_gain`` better).
+DEFAULT_OCR_REREAD_BELOW = 1.0 - DEFAULT_OCR_MIN_GAIN - 0.05
 #: Lines the engine reads with a lower confidence are dropped (noise, stamps, figure marks).
 DEFAULT_OCR_MIN_SCORE = 0.6
 
