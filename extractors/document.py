@@ -22,6 +22,11 @@ BlockKind = Literal[
 #: laid invisibly over page images (``ocr``), or no text at all (``none``).
 TextLayer = Literal["born_digital", "ocr", "none"]
 TEXT_LAYERS: tuple[TextLayer, ...] = ("born_digital", "ocr", "none")
+#: Where the text of a document's pages was read: the PDF's own text layer on every page
+#: (``text_layer``), the OCR engine's reading of the page images on every page with text
+#: (``ocr_engine``), or some pages each (``mixed``).
+TextSource = Literal["text_layer", "ocr_engine", "mixed"]
+TEXT_SOURCES: tuple[TextSource, ...] = ("text_layer", "ocr_engine", "mixed")
 #: Kinds whose text belongs to the article's running text (what `ionlit text` prints first).
 BODY_KINDS: frozenset[str] = frozenset({"title", "heading", "paragraph", "caption"})
 
@@ -247,10 +252,21 @@ class Document:
     table_parts: tuple[tuple[TablePart, ...], ...] = ()
     #: Tables whose finding raised, skipped (``table_parts`` holds the others).
     table_skips: tuple[TableSkip, ...] = ()
+    #: Pages whose text the OCR engine read from the page image (a scan without text, or an
+    #: OCR layer that read worse): :mod:`extractors.page_layers`.
+    ocr_pages: tuple[int, ...] = ()
 
     @property
     def n_pages(self) -> int:
         return len(self.pages)
+
+    @property
+    def text_source(self) -> TextSource:
+        """Which text the pages were read from (:data:`TEXT_SOURCES`)."""
+        if not self.ocr_pages:
+            return "text_layer"
+        texted = {ln.page for p in self.pages for ln in p.lines}
+        return "ocr_engine" if texted <= set(self.ocr_pages) else "mixed"
 
     def blocks_of(self, *kinds: str) -> Iterator[Block]:
         return (b for b in self.blocks if b.kind in kinds)

@@ -34,6 +34,7 @@ from extractors.errors import (
     TooLargeError,
 )
 from extractors.layout import LayoutSettings, open_regular, read_document
+from extractors.page_ocr import OcrSettings
 from extractors.pdfium_source import DEFAULT_READER, READERS, Reader
 
 _log = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ DEFAULT_MAX_PAGES = 500
 #: Address space of the reading worker, MiB. It counts the interpreter and libraries too:
 #: the 14-page replica needs ~500 MiB of it (~150 MiB resident); a flate bomb stops here.
 DEFAULT_MAX_MEMORY_MB = 2048
+#: Address space the OCR engine adds to the reading worker's, MiB (:func:`ocr_memory_mb`).
+OCR_MEMORY_MB = 1536
 #: Bytes of one PDF file, MiB; larger files are refused before they are hashed or parsed.
 DEFAULT_MAX_FILE_MB = 256
 
@@ -139,6 +142,20 @@ class ReadLimits:
         return replace(cls(), **values)
 
 
+def ocr_allowance_s() -> float:
+    """Seconds the OCR engine may add to reading one document (its own budget, on top of the
+    reading limit: a scan's pages are read by the engine only after the rest)."""
+    ocr = OcrSettings.from_env()
+    return ocr.budget_s if ocr.active else 0.0
+
+
+def ocr_memory_mb() -> int:
+    """Address space (MiB) the OCR engine adds to the reading worker when it may run
+    (onnxruntime's arenas and threads reserve ~1 GiB beyond the ~900 MiB it touches on a
+    200 dpi page); the reading itself stays within ``max_memory_mb`` until the engine starts."""
+    return OCR_MEMORY_MB if OcrSettings.from_env().active else 0
+
+
 def check_file(path: Path, limits: ReadLimits) -> int:
     """Size of ``path`` in bytes, after checking it is a regular file within the size limit.
 
@@ -174,9 +191,10 @@ def read_document_guarded(path: Path | str, settings: LayoutSettings | None = No
                          name=f"ionlit-read-{path.name}", daemon=True)
     worker.start()
     sender.close()  # the worker holds the only writer: its death reads as end of file
+    wait = limits.timeout_s + ocr_allowance_s()
     try:
-        if not receiver.poll(limits.timeout_s):
-            raise ReadTimeoutError(str(path), f"not read within {limits.timeout_s:g} s "
+        if not receiver.poll(wait):
+            raise ReadTimeoutError(str(path), f"not read within {wait:g} s "
                                               "(the reader was stopped)")
         try:
             kind, value, peak_kib = receiver.recv()
@@ -232,8 +250,10 @@ def _read_in_worker(conn: Connection, path: Path, settings: LayoutSettings | Non
                     limits: ReadLimits) -> None:
     """The worker's body: limit itself, read, send ``(kind, value, peak KiB)`` back, exit."""
     memory = limits.max_memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = math.ceil(limits.timeout_s) + 5  # a backstop if the parent dies before its deadline
+    # the hard limit leaves room the OCR engine takes (page_layers raises the soft one to it)
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory + ocr_memory_mb() * 1024 * 1024))
+    # a backstop if the parent dies before its deadline; the OCR engine runs on two threads
+    cpu = math.ceil(limits.timeout_s + 2 * ocr_allowance_s()) + 5
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     # pdfminer warns once per odd operator; a damaged file would flood the caller's stderr,
     # and the reason that matters comes back as the DocumentError.

@@ -55,6 +55,7 @@ from extractors.errors import (
 from extractors.fonts import is_unmapped
 from extractors.glyphs import GlyphPage, GlyphResources
 from extractors.line_breaks import breaks_formula
+from extractors.page_ocr import OcrSettings
 from extractors.pdfium_source import (
     DEFAULT_PDFIUM_MIN_OBJECTS,
     DEFAULT_READER,
@@ -294,7 +295,8 @@ def _close_quietly(pdf: pdfplumber.pdf.PDF) -> None:
 def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
                   max_pages: int | None = None, max_bytes: int | None = None,
                   on_page: Callable[[int], None] | None = None,
-                  reader: Reader = DEFAULT_READER) -> Document:
+                  reader: Reader = DEFAULT_READER,
+                  ocr: OcrSettings | None = None) -> Document:
     """Read a PDF into a ``Document`` (blocks in reading order, provenance on every char).
 
     ``on_page`` is called with each page's number once its characters are read (progress on
@@ -302,7 +304,9 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
     and images come from: ``pdfium`` (pages of at least ``settings.pdfium_min_objects``
     objects, vector figures, by PDFium; other pages, and those whose characters' recovered
     text PDFium cannot tell, by pdfminer: :func:`extractors.pdfium_source.page_source`) or
-    ``pdfplumber`` (pdfminer for every page).
+    ``pdfplumber`` (pdfminer for every page). Pages without text that show a scan, and
+    pages whose OCR layer reads badly, are read by the OCR engine under ``ocr`` (the
+    ``IONLIT_OCR*`` environment when None: :mod:`extractors.page_layers`).
 
     Raises:
         DocumentError: the subclass that says why the file cannot be read. An exception that
@@ -343,9 +347,17 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
         _close_quietly(pdf)
         if fast is not None:
             fast.close()
+    if ocr is None:
+        ocr = OcrSettings.from_env()
+    if ocr.active:
+        from extractors.page_layers import choose_page_layers  # it builds on this module
+
+        raw_pages = choose_page_layers(path, raw_pages, settings, ocr)
     if not any(raw.chars for raw in raw_pages):
         raise NoTextLayerError(str(path), f"{len(raw_pages)} page(s), no characters " + (
-            "(a scanned image needs OCR first)" if scanned else
+            "(a scanned image the OCR engine found no text on)" if scanned and ocr.active
+            else "(a scanned image needs OCR, which is switched off or not installed)"
+            if scanned else
             "and no images (blank pages, or content streams that could not be read)"))
     return pages_to_document(sha, path.name, raw_pages, settings, encrypted=encrypted)
 
@@ -427,10 +439,13 @@ def _ocr_font(font: str) -> bool:
 
 
 def page_to_text_layer(page: RawPage) -> TextLayer:
-    """``none`` without characters; ``ocr`` when most characters are invisible, or when images
-    cover the page and its text is set in OCR fonts; else ``born_digital``."""
+    """``none`` without characters; ``ocr`` when the OCR engine read them, when most
+    characters are invisible, or when images cover the page and its text is set in OCR fonts;
+    else ``born_digital``."""
     if not page.chars:
         return "none"
+    if page.ocr_engine:
+        return "ocr"
     if page.invisible_chars >= DEFAULT_OCR_INVISIBLE_SHARE * len(page.chars):
         return "ocr"
     ocr_fonts = sum(1 for c in page.chars if _ocr_font(c.font))
@@ -1181,6 +1196,8 @@ class RawPage:
     image_share: float = 0.0
     #: Characters painted invisibly (text render mode 3): an OCR layer over the scan.
     invisible_chars: int = 0
+    #: Whether ``chars`` are the OCR engine's reading of the page image, not its text layer.
+    ocr_engine: bool = False
 
 
 def split_bands(boxes: Sequence[BBox], gap: float) -> list[list[int]]:
@@ -1326,7 +1343,8 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
                     doi=find_doi(blocks), encrypted=encrypted,
                     unmapped_share=pages_to_unmapped_share(raw_pages),
                     text_layer=pages_to_text_layer(raw_pages), table_parts=table_parts,
-                    table_skips=table_skips)
+                    table_skips=table_skips,
+                    ocr_pages=tuple(p.number for p in raw_pages if p.ocr_engine))
 
 
 def pages_to_unmapped_share(raw_pages: Sequence[RawPage]) -> float:

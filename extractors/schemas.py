@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from extractors.document import TEXT_LAYERS
+from extractors.document import TEXT_LAYERS, TEXT_SOURCES
 from extractors.errors import DatasetError
 
 #: Bump on any rename, removal or type change of a column (CONTRACT.md: a new schema version).
@@ -181,6 +181,13 @@ _DOCUMENTS = _schema("One row per input PDF, read or not.", [
     _field("text_layer", _STRING, "Where the text comes from: `born_digital`, `ocr` (an OCR "
            "layer over page images) or `none`; null when the PDF could not be opened.",
            nullable=True, allowed=TEXT_LAYERS),
+    _field("text_source", _STRING, "Which text the pages were read from: `text_layer` (the "
+           "PDF's own, every page), `ocr_engine` (the OCR engine's reading of the page images, "
+           "every page with text: a scan without text, or an OCR layer that read worse) or "
+           "`mixed`; null when the PDF could not be read.", nullable=True,
+           allowed=TEXT_SOURCES),
+    _field("ocr_pages", _STRING, "Pages whose text the OCR engine read, comma-separated "
+           "(`1,2,5`); null when none or the PDF could not be read.", nullable=True),
     _field("unmapped_share", _FLOAT, "Share of the characters whose text neither the PDF's "
            "text layer nor the font's own data gives (left as U+FFFD); null when the PDF could "
            "not be read.", nullable=True),

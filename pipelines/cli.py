@@ -109,6 +109,10 @@ def _text(args: argparse.Namespace) -> int:
         print(f"{printable(args.pdf)}: {exc.reason}: {printable(exc.detail)}", file=sys.stderr)
         return 1
     kinds = set(args.kinds.split(",")) if args.kinds else None
+    if doc.text_layer != "born_digital":  # say which text a scan was read from
+        pages = ",".join(map(str, doc.ocr_pages)) or "none"
+        sys.stdout.write(f"[text layer: {doc.text_layer}; source: {doc.text_source}; "
+                         f"pages read by the OCR engine: {pages}]\n\n")
     sys.stdout.write(printable(document_to_text(doc, kinds=kinds), keep="\n"))
     return 0
 

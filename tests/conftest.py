@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+# The OCR engine costs seconds a page: tests read scans without it unless they ask for it
+# (``read_document(path, ocr=OcrSettings())``, tests/extractors/test_page_ocr.py).
+os.environ.setdefault("IONLIT_OCR", "off")
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
@@ -29,9 +33,11 @@ CACHE = ROOT / ".pytest_cache" / "ionlit-documents"
 def _reader_version() -> str:
     sources = [ROOT / "extractors" / name for name in (
         "layout.py", "document.py", "table_parts.py", "fonts.py", "glyphs.py",
-        "pdfium_source.py", "pdfium_fonts.py", "glyph_shapes.py", "data/symbol_fonts.csv",
-        "data/glyph_names.csv", "data/code_name_encodings.csv", "data/symbol_encoding.csv")]
-    return hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
+        "pdfium_source.py", "pdfium_fonts.py", "glyph_shapes.py", "line_breaks.py",
+        "page_ocr.py", "page_layers.py", "data/symbol_fonts.csv", "data/glyph_names.csv",
+        "data/code_name_encodings.csv", "data/symbol_encoding.csv")]
+    ocr = os.environ.get("IONLIT_OCR", "").encode()
+    return hashlib.sha256(b"".join(p.read_bytes() for p in sources) + ocr).hexdigest()[:16]
 
 
 def load_document(path: Path):

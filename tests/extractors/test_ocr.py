@@ -8,10 +8,10 @@ from extractors.ocr import formula_word_to_text, ocr_to_text
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("3.5 x 1O-4 (ohm-cm)-’", "3.5 x 10-4 (ohm-cm)-’"),
-    ("is 3.5 x lop4 (ohm cm)-’", "is 3.5 x 10-4 (ohm cm)-’"),
-    ("is 3.5 x 10e4 (ohm-cm)-’", "is 3.5 x 10-4 (ohm-cm)-’"),
-    ("to 1.9 x 10-l (ohm-cm)-’", "to 1.9 x 10-1 (ohm-cm)-’"),
+    ("3.5 x 1O-4 (ohm-cm)-’", "3.5 x 10-4 (ohm-cm)-1"),
+    ("is 3.5 x lop4 (ohm cm)-’", "is 3.5 x 10-4 (ohm cm)-1"),
+    ("is 3.5 x 10e4 (ohm-cm)-’", "is 3.5 x 10-4 (ohm-cm)-1"),
+    ("to 1.9 x 10-l (ohm-cm)-’", "to 1.9 x 10-1 (ohm-cm)-1"),
     ("1.3 x 10-Z", "1.3 x 10-2"),
     ("6.5 x lO-3", "6.5 x 10-3"),
 ])
@@ -55,3 +55,24 @@ def test_ocr_power_of_ten_shape(value: str, expected: bool) -> None:
     from extractors.ocr import is_ocr_power
 
     assert is_ocr_power(value) is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("(crSo0=2.7x 10-2 R-l cm-l)", "(crSo0=2.7x 10-2 Ω-1 cm-1)"),
+    ("4.5x 10-2 Q -1 cm -1.", "4.5x 10-2 Ω -1 cm -1."),
+    ("3.5 x 1O-4 (ohm-cm)-’ at", "3.5 x 10-4 (ohm-cm)-1 at"),
+    ("2 x 10 -I (ohm cm) -I in", "2 x 10-1  (ohm cm) -1 in"),
+    ("about 3 fl cm at 300°C", "about 3 Ω  cm at 300°C"),
+    ("1.5 Ω-1 cm-1", "1.5 Ω-1 cm-1"),
+    ("At 3oooc NASICON", "At 300°C NASICON"),
+    ("at 3OoOc and 25oC", "at 300°C and 25°C"),
+])
+def test_ocr_units_as_ocr_spells_them(text: str, expected: str) -> None:
+    assert ocr_to_text(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "R-l", "the cm-level", "Ru-l", "2 x 10 e4 x", "a Q-l factor", "fl cm", "3 doc", "Co",
+])
+def test_ocr_units_only_where_certain(text: str) -> None:
+    assert ocr_to_text(text) == text
