@@ -124,9 +124,12 @@ _EXPERIMENTAL_NOTE = re.compile(r"^(?:expt?|exptl|meas|obs|experimental)\b", re.
 # sintering or annealing temperature: "samples sintered at 1100 °C" does not follow the word).
 _MADE_AT = (r"(?:sintered|annealed|calcined|heated|prepared|quenched|synthesi[sz]ed|pressed|"
             r"treated|grown|fired|obtained|made|formed|melted|milled|dried)\b")
+# The measurement a caption names: conductivities, or the impedance data they come from
+# ("Impedance data of Li6ALa2Ta2O12 (A = Sr, Ba) at 22 °C in air").
+_CAPTION_MEASUREMENT = r"(?:conductivit(?:y|ies)|impedance(?:\s+(?:data|results|parameters))?)"
 _CAPTION_TEMPERATURE = re.compile(
-    r"conductivit(?:y|ies)(?:\s+(?:values?|data|measured|obtained|of(?:\s+(?!" + _MADE_AT
-    + r")(?!at\b)\S+){1,4}))?\s+(?:at|@)\s+"
+    _CAPTION_MEASUREMENT + r"(?:\s+(?:values?|data|measured|obtained|of(?:\s+(?!" + _MADE_AT
+    + r")(?!at\b)\S+){1,6}))?\s+(?:at|@)\s+"
     r"(?P<temperature>room\s+temperature|RT|[-−–]?\d+(?:\.\d+)?\s*(?:°\s*C|℃|K)(?![A-Za-z]))",
     re.I)
 # "50 °C: 1.53 × 10^-7": one cell per temperature; a symbol font may lose the degree sign.
@@ -773,6 +776,21 @@ def label_to_marks(text: str) -> tuple[str, tuple[str, ...]]:
     return _LABEL_MARK.sub("", text).strip(), marks
 
 
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def label_without_neighbour_numbers(label: str) -> str:
+    """A formula label without the plain numbers a column split too close to it left in its
+    cell (``Li6SrLa2Ta2O12 18.83``, ``3.45 Li6BaLa2Ta2O12``: a resistance of the next or the
+    previous column). Only a lone formula beside bare numbers is cut: ``x = 0.4`` or
+    ``LLZO 2`` stay as written."""
+    words = label.split()
+    kept = [w for w in words if not _PLAIN_NUMBER.fullmatch(w)]
+    if len(kept) == 1 and len(words) > 1 and is_formula(kept[0]):
+        return kept[0]
+    return label
+
+
 def site_label_to_formula(label: str, texts: Sequence[str]) -> str | None:
     """The formula of a row named by its site's content (``Ge2``) from the one template of
     the caption or notes that holds that site with the same amounts (``Na1.0M2(PO4)3`` with
@@ -846,7 +864,7 @@ def _material(row: Sequence[Cell], table: Table, mat_col: int | None, label_cols
         if not row_labels:
             return None
     else:
-        raw, _ = label_to_marks(previous.get(mat_col, ""))
+        raw = label_without_neighbour_numbers(label_to_marks(previous.get(mat_col, ""))[0])
         if not raw:
             return None
         if _is_site_header(table.header[mat_col]) and not text_to_labels(raw):

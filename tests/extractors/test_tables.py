@@ -711,6 +711,8 @@ def test_tables_bracketed_cited_value_takes_the_temperature_above() -> None:
     ("Table 2. Conductivities of Na1+xTi2-xAlx(PO4)3 ceramics measured at 300 °C", 573.15),
     ("Table 1. Conductivity of the pellets annealed in air at 700 °C", None),
     ("Table 1. Conductivity of the sample obtained at 1100 °C", None),
+    ("Table 1. Impedance data of Li6ALa2Ta2O12 (A = Sr, Ba) at 22 °C in air.", 295.15),
+    ("Table 2. Impedance results of the pellets sintered at 1200 °C", None),
 ])
 def test_tables_caption_temperature(caption: str, kelvin: float | None) -> None:
     found = tables.caption_to_temperature(caption)
@@ -913,3 +915,15 @@ def test_tables_cell_lists_one_value_per_temperature(cell: str) -> None:
 @pytest.mark.parametrize("cell", ["1.2 (25 °C) see text", "125 (300 °C)", "0.2–1 (90 °C)"])
 def test_tables_cell_with_one_temperature_is_one_value(cell: str) -> None:
     assert [v.text for v in tables.cell_to_values(cell)] == [cell]
+
+
+@pytest.mark.parametrize(("label", "expected"), [
+    ("Li6SrLa2Ta2O12 18.83", "Li6SrLa2Ta2O12"),   # the next column's number in the cell
+    ("3.45 Li6BaLa2Ta2O12", "Li6BaLa2Ta2O12"),    # the previous column's
+    ("Li7La3Zr2O12", "Li7La3Zr2O12"),
+    ("x = 0.4", "x = 0.4"),                       # a label, not a formula with a stray number
+    ("LLZO 2", "LLZO 2"),                         # no formula: kept as written
+    ("Li3PS4 Li7P3S11", "Li3PS4 Li7P3S11"),       # two formulas: not ours to choose
+])
+def test_tables_label_without_neighbour_numbers(label: str, expected: str) -> None:
+    assert tables.label_without_neighbour_numbers(label) == expected
