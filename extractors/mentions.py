@@ -361,9 +361,10 @@ class _Linking(MaterialsMixin):
         """In a "respectively" sentence the i-th value is the i-th listed material's."""
         found = [m for _, _, ms in groups for m in ms]
         sent = self.doc[groups[0][0]].sent
-        if len(groups) < 2 or not any(s.sent.start == sent.start
-                                      for s in self.spans("RESPECTIVELY")):
+        if not any(s.sent.start == sent.start for s in self.spans("RESPECTIVELY")):
             return found
+        if len(groups) < 2:
+            return [self.unlinked_unless_named(m, sent) for m in found]
         shared = next((m.temperature for m in found if m.temperature is not None), None)
         kinds = self.respectively_kinds(sent, groups[0][0], groups[-1][1], len(found))
         if kinds and len(set(kinds)) == len(found):
@@ -386,6 +387,18 @@ class _Linking(MaterialsMixin):
                 m = replace(m, kind=self.direct_kind(self.value_first[m.start]) or kinds[i])
             out.append(replace(m, temperature=m.temperature or shared))
         return out
+
+    @staticmethod
+    def unlinked_unless_named(m: Mention, sent: Span) -> Mention:
+        """A lone value read in a "respectively" sentence: the list it belongs to was not read
+        whole, so which listed material is its own is unknown. Only a material the sentence
+        itself names stays (``X and Y show V1 and V2 S cm, respectively`` with V2's unit lost
+        must not give V1 to the paragraph's material)."""
+        if m.material_kind == "unlinked" or (m.material_raw and m.material_raw in sent.text):
+            return m
+        flags = tuple(f for f in m.flags if f not in _KIND_FLAGS.values())
+        return replace(m, material_raw="", material_kind="unlinked",
+                       flags=(*flags, MATERIAL_UNLINKED_FLAG))
 
     def unit_to_mentions(self, unit: Span) -> tuple[int, int, list[Mention]] | None:
         """The values a unit closes: token range and mentions, or None."""

@@ -212,3 +212,20 @@ def test_linking_one_value_for_joined_materials_names_them_all(nlp):
     assert [raw for _, raw in _materials(text, nlp)] == [
         "Na3OCl and Na3OBr", "Na6PS5Cl", "Na6PS5Br"]
     assert _mention_to_material("Na3OCl and Na3OBr", {}).formula is None
+
+
+def test_linking_lone_value_of_a_respectively_list_is_unlinked(nlp):
+    """The list's second value lost its unit ('S cm'): the one value read is the first of two,
+    and neither the paragraph's main material nor the nearest formula is its own."""
+    text = ("The activation energies of Li6SrLa2Ta2O12 and Li6BaLa2Ta2O12 are 0.50 and 0.40 eV. "
+            "For example, the strontium and barium compounds exhibit bulk ionic conductivities "
+            "of 8.84 × 10^-6 S cm^-1 and 5.38 × 10^-5 S cm, respectively at 22 °C.")
+    m = _one(text, nlp, main_material="Li6BaLa2Ta2O12")
+    assert (m.material_raw, m.material_kind) == ("", "unlinked")
+    assert MATERIAL_UNLINKED_FLAG in m.flags
+
+
+def test_linking_lone_value_of_a_respectively_sentence_keeps_a_material_it_names(nlp):
+    text = ("Li7P3S11 shows 1.7 × 10^-2 S cm^-1 at 25 °C and 0.1 S at 100 °C, "
+            "respectively.")
+    assert _one(text, nlp).material_raw == "Li7P3S11"
