@@ -363,8 +363,10 @@ class _Linking(MaterialsMixin):
         sent = self.doc[groups[0][0]].sent
         if not any(s.sent.start == sent.start for s in self.spans("RESPECTIVELY")):
             return found
+        if len(found) == 1:
+            return [self.unlinked_unless_named(found[0], sent)]
         if len(groups) < 2:
-            return [self.unlinked_unless_named(m, sent) for m in found]
+            return found
         shared = next((m.temperature for m in found if m.temperature is not None), None)
         kinds = self.respectively_kinds(sent, groups[0][0], groups[-1][1], len(found))
         if kinds and len(set(kinds)) == len(found):
