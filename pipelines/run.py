@@ -48,7 +48,7 @@ from pipelines.corpus_inputs import (
     latest_corpus_run_matches,
 )
 from pipelines.definitions import defs, resources_config
-from pipelines.defs.documents.partitions import keys_to_run
+from pipelines.defs.documents.partitions import keys_to_run, latest_materialization
 from pipelines.defs.documents.resources import PdfFolder, PdfStamp
 from pipelines.defs.documents.sync import sync_partitions
 from pipelines.defs.jobs import corpus_job, document_job
@@ -180,6 +180,13 @@ def _run_in_worker(key: str, run_config: dict[str, Any]) -> tuple[str, bool]:
     return _run_document(_WORKER_INSTANCE, key, run_config)
 
 
+def _latest_metadata(instance: dg.DagsterInstance, asset: str, key: str) -> dict[str, Any]:
+    """The metadata values of partition ``key``'s latest materialisation of ``asset``."""
+    materialization = latest_materialization(instance, asset, key)
+    return {} if materialization is None else {
+        k: v.value for k, v in materialization.metadata.items()}
+
+
 def _run_document(instance: dg.DagsterInstance, key: str,
                   run_config: dict[str, Any]) -> tuple[str, bool]:
     """One partition: its progress line, and False when it failed for another reason than an
@@ -190,9 +197,13 @@ def _run_document(instance: dg.DagsterInstance, key: str,
     took = time.perf_counter() - started
     done = _materialized(result)
     if result.success:
-        records = sum(done[name].get("dagster/row_count", 0)
+        # An asset a killed run already materialised for this content is current and skipped:
+        # its figures are the latest materialisation's.
+        figures = {name: done.get(name) or _latest_metadata(instance, name, key)
+                   for name in ("document", "table_records", "text_records")}
+        records = sum(figures[name].get("dagster/row_count", 0)
                       for name in ("table_records", "text_records"))
-        return (f"  {key}: ok, {done['document'].get('pages')} pages, {records} records "
+        return (f"  {key}: ok, {figures['document'].get('pages')} pages, {records} records "
                 f"({took:.1f} s)"), True
     return (f"  {key}: FAILED: {_failure(result)} ({took:.1f} s)",
             done.get("document", {}).get("status") == "failed")

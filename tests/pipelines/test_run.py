@@ -301,3 +301,22 @@ def test_run_kill_9_of_the_parent_leaves_no_worker_behind(project: Project,
             and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not alive, f"workers {sorted(alive)} outlived their ionlit run"
+
+
+def test_run_document_partly_current_reports_the_reused_figures(
+        project: Project, dagster_home: Path):
+    """A run killed after some of a document's assets materialised leaves those current: the
+    next run skips them and its progress line takes their figures from the instance (it died
+    with KeyError: 'table_records')."""
+    from pipelines.definitions import resources_config
+    from pipelines.run import QUIET_LOGS, _run_document
+    from tests.pipelines.conftest import register
+
+    tiny_pdf(project.pdfs / "tiny.pdf")
+    with dg.DagsterInstance.get() as instance:
+        (key,) = register(instance, project.pdfs)
+        run_config = {**resources_config(project.seeds, project.outputs), **QUIET_LOGS}
+        line, ok = _run_document(instance, key, run_config)
+        assert ok and ", 1 records" in line
+        line, ok = _run_document(instance, key, run_config)  # everything current now
+    assert ok and f"{key}: ok, 1 pages, 1 records" in line

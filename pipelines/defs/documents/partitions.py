@@ -57,7 +57,9 @@ def document_data_version(sha256: str, code_version: str) -> dg.DataVersion:
     return dg.DataVersion(f"{sha256[:DATA_VERSION_SHA_CHARS]}@{code_version}")
 
 
-def _latest(instance: dg.DagsterInstance, asset: str, key: str) -> dg.AssetMaterialization | None:
+def latest_materialization(instance: dg.DagsterInstance, asset: str,
+                           key: str) -> dg.AssetMaterialization | None:
+    """Partition ``key``'s latest materialisation of ``asset``, if any."""
     records = instance.fetch_materializations(
         dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset), asset_partitions=[key]), limit=1)
     return records.records[0].asset_materialization if records.records else None
@@ -67,7 +69,7 @@ def is_current(instance: dg.DagsterInstance, key: str, code_version: str) -> boo
     """Whether partition ``key`` was fully processed by ``code_version``: every per-document
     asset's latest materialisation has that code version and ``document``'s data version (a PDF
     that could not be read counts as processed: its failed ``document`` row is its output)."""
-    document = _latest(instance, "document", key)
+    document = latest_materialization(instance, "document", key)
     if document is None or document.tags.get(CODE_VERSION_TAG) != code_version:
         return False
     status = document.metadata.get("status")
@@ -75,7 +77,7 @@ def is_current(instance: dg.DagsterInstance, key: str, code_version: str) -> boo
         return True
     version = document.tags.get(DATA_VERSION_TAG)
     for asset in PER_DOCUMENT[1:]:
-        latest = _latest(instance, asset, key)
+        latest = latest_materialization(instance, asset, key)
         if latest is None or latest.tags.get(CODE_VERSION_TAG) != code_version or \
                 latest.tags.get(DATA_VERSION_TAG) != version:
             return False
