@@ -336,6 +336,24 @@ def shared_macro_line(label: str, results: list[dict[str, Any]]) -> str:
             f"{_fmt(_mean(r['temperature_ok'] for r in results))}  papers at zero {zero}")
 
 
+def paper_scores(own: Sequence[PaperScore], shared_results: Sequence[dict[str, Any]],
+                 shared: dict[str, dict[str, Any]]) -> list[tuple[float | None, float | None,
+                                                                  float | None]]:
+    """One (recall, precision, temperature) per paper: the independent gold's where the paper
+    has one, else ours; so a split's papers are averaged once each, whichever gold they have."""
+    out = [(r["recall"], r["precision"], r["temperature_ok"]) for r in shared_results]
+    out += [(s.recall, s.precision, s.temperature_accuracy) for s in own
+            if s.paper not in shared]
+    return out
+
+
+def one_score_line(label: str, per_paper: Sequence[tuple[float | None, ...]]) -> str:
+    recall, precision, temperature = (_mean(p[i] for p in per_paper) for i in range(3))
+    return (f"one gold per paper (../shared/gold first), macro over {len(per_paper)} {label}: "
+            f"recall {_fmt(recall)}  precision {_fmt(precision)}  temperature "
+            f"{_fmt(temperature)}")
+
+
 # --------------------------------------------------------------------------- table
 
 
@@ -525,6 +543,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for label, results in shared_groups.items():
         if results:
             print(shared_macro_line(label, results))
+    for label in ("developed papers", "blind papers"):
+        per_paper = paper_scores(groups[label], shared_groups[label], shared)
+        if per_paper:
+            print(one_score_line(label, per_paper))
     if not args.blind and blind:
         print(f"({len(blind)} blind papers left out: bench/blind.txt; --blind scores them)")
     return 0
