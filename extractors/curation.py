@@ -18,14 +18,16 @@ from extractors.errors import DecisionError
 from extractors.schemas import CONFLICT_STATUSES, CURATED_VIEW_COLUMNS, rows_to_frame
 
 
-def _float(value: object) -> float | None:
+def cell_float(value: object) -> float | None:
+    """A frame cell as a finite number, else None (missing, NaN or infinite)."""
     if value is None or pd.isna(value):
         return None
     number = float(value)  # type: ignore[arg-type]
     return number if math.isfinite(number) else None
 
 
-def _text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
+    """A frame cell as text, else None (missing or blank)."""
     return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
 
 
@@ -37,11 +39,11 @@ def _capital(text: str) -> str:
 
 def _decision_target(row: Mapping[str, Any], d: Mapping[str, Any]) -> bool:
     """Whether decision ``d`` names ``row``: by its id, its statement, or record + curated id."""
-    if _text(d.get("reconciliation_id")):
+    if cell_text(d.get("reconciliation_id")):
         return bool(d["reconciliation_id"] == row["reconciliation_id"])
-    if _text(d.get("statement_id")):
+    if cell_text(d.get("statement_id")):
         return bool(d["statement_id"] == row["statement_id"])
-    record, cur = _text(d.get("record_id")), _text(d.get("curated_id"))
+    record, cur = cell_text(d.get("record_id")), cell_text(d.get("curated_id"))
     records = list(row["record_ids"] or [])
     curated_ids = list(row["curated_ids"] or [])
     return ((record is None or record in records) and (cur is None or cur in curated_ids)
@@ -71,8 +73,8 @@ def decisions_for_rows(reconciliation: pd.DataFrame, decisions: pd.DataFrame,
     for idx, d in chosen.items():
         statement = str(reconciliation.at[idx, "statement_id"])
         by_statement.setdefault(statement, set()).add(
-            (d["decision"], _float(d.get("corrected_sigma_S_per_cm")),
-             _float(d.get("corrected_temperature_K"))))
+            (d["decision"], cell_float(d.get("corrected_sigma_S_per_cm")),
+             cell_float(d.get("corrected_temperature_K"))))
     clashes = {s: v for s, v in by_statement.items() if s != "<NA>" and len(v) > 1}
     if clashes:
         statement, verdicts = next(iter(sorted(clashes.items())))
@@ -85,15 +87,15 @@ def decisions_for_rows(reconciliation: pd.DataFrame, decisions: pd.DataFrame,
 
 def _names_problem(d: Mapping[str, Any], problem_id: str) -> bool:
     """Problem ids are compared case-insensitively: a report may show them upper-case."""
-    named = _text(d.get("problem_id"))
+    named = cell_text(d.get("problem_id"))
     return named is not None and named.strip().casefold() == problem_id.casefold()
 
 
 def decision_sentence(d: Mapping[str, Any]) -> str:
     """``Corrected by jdoe on 2026-11-20: the table is in mS/cm.``"""
-    by = _text(d.get("curator")) or _text(d.get("decided_by"))
+    by = cell_text(d.get("curator")) or cell_text(d.get("decided_by"))
     when = _decision_time(d)
-    note = _text(d.get("note")) or _text(d.get("decision_note"))
+    note = cell_text(d.get("note")) or cell_text(d.get("decision_note"))
     return (f"{_capital(str(d['decision']))}" + (f" by {by}" if by else "")
             + ("" if when == pd.Timestamp.min else f" on {when.date().isoformat()}")
             + (f": {note}" if note else "") + ".")
@@ -103,11 +105,11 @@ def _decide(frame: pd.DataFrame, idx: int, d: Mapping[str, Any], *, status: str)
     when = _decision_time(d)
     frame.at[idx, "status"] = status
     frame.at[idx, "decision"] = d["decision"]
-    frame.at[idx, "decision_note"] = _text(d.get("note"))
-    frame.at[idx, "decided_by"] = _text(d.get("curator"))
+    frame.at[idx, "decision_note"] = cell_text(d.get("note"))
+    frame.at[idx, "decided_by"] = cell_text(d.get("curator"))
     frame.at[idx, "decided_at"] = None if when == pd.Timestamp.min else when.date().isoformat()
     for col in ("corrected_sigma_S_per_cm", "corrected_temperature_K"):
-        frame.at[idx, col] = _float(d.get(col))
+        frame.at[idx, col] = cell_float(d.get(col))
     frame.at[idx, "explanation"] = f"{frame.at[idx, 'explanation']} {decision_sentence(d)}"
 
 
@@ -189,7 +191,7 @@ def curated_view(conductivity: pd.DataFrame, reconciliation: pd.DataFrame,
                     status_of[rid] = verdict
                 if side == "left":
                     statement_of[rid] = str(r["statement_id"])
-                    if _text(r.get("decision")) and (problems is None
+                    if cell_text(r.get("decision")) and (problems is None
                                                      or pd.isna(r.get("problem_id"))):
                         decision_of[rid] = r
     in_problem = _problems_by_record(problems)
@@ -201,7 +203,7 @@ def curated_view(conductivity: pd.DataFrame, reconciliation: pd.DataFrame,
     for rid in ids:
         problem, suspect = in_problem.get(rid, ({}, False))
         if problem:
-            decision = _text(problem.get("decision"))
+            decision = cell_text(problem.get("decision"))
             decided.append(problem if decision and suspect else
                            {"decision": decision} if decision else {})
             usable.append(decision in ("accepted", "corrected")
@@ -210,11 +212,11 @@ def curated_view(conductivity: pd.DataFrame, reconciliation: pd.DataFrame,
             d = decision_of.get(rid, {})
             decided.append(d)
             usable.append(d.get("decision") != "rejected")
-    corrected_sigma = [_float(d.get("corrected_sigma_S_per_cm")) for d in decided]
-    corrected_t = [_float(d.get("corrected_temperature_K")) for d in decided]
+    corrected_sigma = [cell_float(d.get("corrected_sigma_S_per_cm")) for d in decided]
+    corrected_t = [cell_float(d.get("corrected_temperature_K")) for d in decided]
     out["statement_id"] = [statement_of.get(rid) for rid in ids]
     out["review_status"] = [status_of.get(rid, "only_in_document") for rid in ids]
-    out["decision"] = [_text(d.get("decision")) for d in decided]
+    out["decision"] = [cell_text(d.get("decision")) for d in decided]
     out["usable"] = usable
     out["sigma_S_per_cm"] = [c if c is not None else s for c, s in zip(
         corrected_sigma, conductivity["sigma_S_per_cm"], strict=True)]
@@ -222,9 +224,9 @@ def curated_view(conductivity: pd.DataFrame, reconciliation: pd.DataFrame,
         corrected_t, conductivity["temperature_K"], strict=True)]
     out["original_sigma_S_per_cm"] = conductivity["sigma_S_per_cm"].to_numpy()
     out["original_temperature_K"] = conductivity["temperature_K"].to_numpy()
-    out["decision_note"] = [_text(d.get("decision_note")) for d in decided]
-    out["decided_by"] = [_text(d.get("decided_by")) for d in decided]
-    out["decided_at"] = [_text(d.get("decided_at")) for d in decided]
+    out["decision_note"] = [cell_text(d.get("decision_note")) for d in decided]
+    out["decided_by"] = [cell_text(d.get("decided_by")) for d in decided]
+    out["decided_at"] = [cell_text(d.get("decided_at")) for d in decided]
     out["problem_id"] = [in_problem[rid][0]["problem_id"] if rid in in_problem else None
                          for rid in ids]
     out["problem_status"] = [in_problem[rid][0]["status"] if rid in in_problem else None

@@ -51,7 +51,7 @@ from extractors.consensus import (
     statement_point,
 )
 from extractors.curated import SOURCE_LABELS
-from extractors.curation import apply_problem_decisions, curated_view
+from extractors.curation import apply_problem_decisions, cell_float, cell_text, curated_view
 from extractors.problems import error_candidates, outlier_problems
 from extractors.schemas import (
     COMPARISON_STATUSES,
@@ -124,35 +124,26 @@ class CuratedValue:
 Side = Statement | CuratedValue
 
 
-def _float(value: object) -> float | None:
-    if value is None or pd.isna(value):
-        return None
-    number = float(value)  # type: ignore[arg-type]
-    return number if math.isfinite(number) else None
-
-
-def _text(value: object) -> str | None:
-    return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
 
 
 def curated_to_values(curated: pd.DataFrame) -> list[CuratedValue]:
     """Curated rows that state a value (or a bound), keyed like the documents' materials."""
     out = []
     for c in curated.to_dict("records"):
-        sigma, low, high = (_float(c.get(k)) for k in (
+        sigma, low, high = (cell_float(c.get(k)) for k in (
             "sigma_S_per_cm", "sigma_low_S_per_cm", "sigma_high_S_per_cm"))
         if sigma is None and low is None and high is None:
             continue
         label = SOURCE_LABELS.get(str(c["source_dataset"]), str(c["source_dataset"]))
-        value = Value(sigma, low, high, _float(c.get("temperature_K")), None,
+        value = Value(sigma, low, high, cell_float(c.get("temperature_K")), None,
                       written_figures(None, sigma), f"{label} {c['curated_id']}")
         out.append(CuratedValue(
             str(c["curated_id"]), str(c["source_dataset"]), str(c["material"]),
-            material_key(str(c["material"]), _text(c.get("material_formula"))), value,
-            frozenset(d for d in str(_text(c.get("doi")) or "").split("|") if d),
-            frozenset(k for k in str(_text(c.get("citations")) or "").split(",") if k),
-            _text(c.get("primary_source")), bool(c.get("expected_in_corpus")),
-            text_to_conditions(str(c["material"]), _text(c.get("processing")))))
+            material_key(str(c["material"]), cell_text(c.get("material_formula"))), value,
+            frozenset(d for d in str(cell_text(c.get("doi")) or "").split("|") if d),
+            frozenset(k for k in str(cell_text(c.get("citations")) or "").split(",") if k),
+            cell_text(c.get("primary_source")), bool(c.get("expected_in_corpus")),
+            text_to_conditions(str(c["material"]), cell_text(c.get("processing")))))
     return out
 
 

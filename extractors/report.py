@@ -76,7 +76,8 @@ class ReportContext:
 # --- HTML -------------------------------------------------------------------------------------
 
 @functools.cache
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
+    """The report templates (``extractors/templates``), autoescaped, one for every page."""
     return jinja2.Environment(loader=jinja2.PackageLoader("extractors", "templates"),
                               autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
@@ -115,7 +116,7 @@ def reconciliation_to_html(reconciliation: pd.DataFrame, records: pd.DataFrame,
     counts = status_counts(reconciliation)
     csp = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
            f"script-src {script_hash(script)}; base-uri 'none'; form-action 'none'")
-    return _environment().get_template("report.html.j2").render(
+    return template_environment().get_template("report.html.j2").render(
         csp=csp, script=Markup(script), generated_at=context.generated_at,
         dataset_versions=dict(context.dataset_versions),
         works=documents_to_works(context.documents, paths),

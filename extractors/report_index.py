@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from extractors.comparison import format_sigma
 from extractors.consensus import DEFAULT_MIN_WORKS
+from extractors.report import template_environment
 from extractors.report_figures import Crop, CropRequest, requests_to_crops
 from extractors.schemas import COMPARISON_STATUSES, DECISIONS
 
@@ -32,13 +32,6 @@ _CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 
         "form-action 'none'")
 #: Statuses whose rows a material page lists; the others are counted only.
 _LISTED = frozenset(COMPARISON_STATUSES) - {"agrees", "rounding"} | frozenset(DECISIONS)
-
-
-@functools.cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.PackageLoader("extractors", "templates"),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
 
 
 @functools.cache
@@ -107,7 +100,7 @@ def site_pages(reconciliation: pd.DataFrame, problems: pd.DataFrame, consensus: 
         evidence: :func:`problem_evidence`; each material page shows the crops of its
             problems' records.
     """
-    env = _environment()
+    env = template_environment()
     statuses = [s for s in (*COMPARISON_STATUSES, *DECISIONS)
                 if s in set(reconciliation["status"])]
     names: dict[str, str] = {}
