@@ -362,6 +362,37 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
     return pages_to_document(sha, path.name, raw_pages, settings, encrypted=encrypted)
 
 
+#: Fake bold paints a glyph again this close (a share of its size, at most
+#: :data:`FAKE_BOLD_MAX_PT`): the second painting is no character of its own. Two real
+#: neighbours (``ll``, ``11``) sit an advance apart, a quarter em or more.
+FAKE_BOLD_EM = 0.15
+FAKE_BOLD_MAX_PT = 2.0
+
+
+class _PaintedGlyphs:
+    """The glyphs painted so far on a page, found again by text and nearness: a tolerance
+    relative to the glyph size, as pdfplumber's ``dedupe_chars`` takes one, not positions
+    rounded to whole points (10.45 and 10.55 round apart)."""
+
+    def __init__(self) -> None:
+        self._cells: dict[tuple[str, int, int], list[tuple[float, float, float]]] = \
+            defaultdict(list)
+
+    def repeats(self, text: str, x0: float, top: float, size: float) -> bool:
+        """Whether ``text`` was painted within the tolerance of (``x0``, ``top``) at this
+        size; else it is remembered."""
+        tolerance = min(FAKE_BOLD_EM * size, FAKE_BOLD_MAX_PT)
+        ix, iy = int(x0 // FAKE_BOLD_MAX_PT), int(top // FAKE_BOLD_MAX_PT)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for px, ptop, psize in self._cells.get((text, ix + dx, iy + dy), ()):
+                    if (abs(px - x0) <= tolerance and abs(ptop - top) <= tolerance
+                            and abs(psize - size) <= 0.01 * size):
+                        return True
+        self._cells[(text, ix, iy)].append((x0, top, size))
+        return False
+
+
 def page_to_chars(page: PageSource) -> list[_Char]:
     """Upright, visible characters of a page with their baselines.
 
@@ -370,7 +401,7 @@ def page_to_chars(page: PageSource) -> list[_Char]:
     median offset of its glyphs, so ``box bottom - descent`` gives the baseline, rise included.
     """
     raw = []
-    seen: set[tuple[str, int, int]] = set()
+    painted = _PaintedGlyphs()
     space: tuple[float, float] | None = None  # (x0, top) of a space character just painted
     for c in page.chars:
         text = str(c["text"])
@@ -381,12 +412,10 @@ def page_to_chars(page: PageSource) -> list[_Char]:
             continue
         if not upright or not text:
             continue
-        key = (text, round(x0), round(top))
-        if key in seen:  # fake bold: the same glyph painted twice at (almost) one place
-            continue
-        seen.add(key)
         bottom = float(c["bottom"])
         size = float(c["size"]) or bottom - top
+        if painted.repeats(text, x0, top, size):  # fake bold: one glyph painted twice
+            continue
         space_x0 = space[0] if space is not None and _space_precedes(space, x0, top, size) \
             else None
         space = None

@@ -501,3 +501,20 @@ def test_layout_real_text_layer(name: str, layer: str) -> None:
     from tests.conftest import load_document
 
     assert load_document(shared_path("corpus", "real", name)).text_layer == layer
+
+
+@pytest.mark.parametrize("offset", [0.05, 0.1, 0.25, 0.5, 1.0])
+@pytest.mark.parametrize("x", [72.0, 72.45, 72.7])
+def test_layout_fake_bold_drawn_twice_reads_once(tmp_path: Path, offset: float, x: float) -> None:
+    """Older typesetting paints bold by drawing a line twice, a fraction of a point apart: the
+    second painting is no text of its own, whichever way its position rounds."""
+    def sentence(page: Page, x0: float, top: float) -> Page:
+        return page.text(x0, top, "Li6.4La3Zr1.4Ta0.6O12 shows 11.0 x 10", sup("-3"),
+                         " S cm", sup("-1"), " at 25 °C.")
+
+    once = body_text(write_pdf(tmp_path / "once.pdf", [sentence(Page(), x, 100.25)]))
+    twice = body_text(write_pdf(tmp_path / "twice.pdf",
+                                [sentence(sentence(Page(), x, 100.25), x + offset,
+                                          100.25 + offset / 2)]))
+    assert twice == once
+    assert "Li6.4La3Zr1.4Ta0.6O12 shows 11.0 x 10^-3 S cm^-1" in twice
