@@ -255,6 +255,8 @@ class Document:
     #: Pages whose text the OCR engine read from the page image (a scan without text, or an
     #: OCR layer that read worse): :mod:`extractors.page_layers`.
     ocr_pages: tuple[int, ...] = ()
+    #: Characters placed outside the page box, which no reader sees and nothing reads.
+    off_page_chars: int = 0
 
     @property
     def n_pages(self) -> int:

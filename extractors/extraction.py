@@ -97,6 +97,7 @@ def document_to_row(path: Path, doc: Document | None, n_records: int | None,
             "none" if isinstance(error, NoTextLayerError) else None),
         "text_source": doc.text_source if doc else None,
         "ocr_pages": ",".join(map(str, doc.ocr_pages)) or None if doc else None,
+        "off_page_chars": doc.off_page_chars if doc else None,
         "unmapped_share": doc.unmapped_share if doc else None,
         "encrypted": doc.encrypted if doc else (True if isinstance(error, EncryptedPdfError)
                                                 else None),

@@ -32,7 +32,7 @@ import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractors._typing import BBox, PageSource
+from extractors._typing import BBox, PageObject, PageSource
 from extractors.document import (
     Block,
     BlockKind,
@@ -333,7 +333,8 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
                 raw_pages.append(RawPage(page.page_number, float(page.width),
                                          float(page.height), tuple(page_to_chars(source)),
                                          page_to_rules(source), page_to_figures(source),
-                                         *page_to_layer_evidence(source)))
+                                         *page_to_layer_evidence(source),
+                                         off_page_chars=page_to_off_page_chars(source)))
                 scanned = scanned or bool(source.images)
                 if on_page is not None:
                     on_page(page.page_number)
@@ -360,6 +361,24 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
             if scanned else
             "and no images (blank pages, or content streams that could not be read)"))
     return pages_to_document(sha, path.name, raw_pages, settings, encrypted=encrypted)
+
+
+#: How far beyond the page box a glyph may sit and still be printed (a print bleed, 1/8 in).
+OFF_PAGE_BLEED_PT = 9.0
+
+
+def is_off_page(c: PageObject, width: float, height: float,
+                bleed: float = OFF_PAGE_BLEED_PT) -> bool:
+    """Whether a character lies wholly outside the page box and its bleed: no reader sees it,
+    so it is no text of the document (cells placed far off the page to hide them)."""
+    return (float(c["x1"]) < -bleed or float(c["x0"]) > width + bleed
+            or float(c["bottom"]) < -bleed or float(c["top"]) > height + bleed)
+
+
+def page_to_off_page_chars(page: PageSource) -> int:
+    """How many characters of a page lie outside its box (:func:`is_off_page`)."""
+    width, height = float(page.width), float(page.height)
+    return sum(1 for c in page.chars if str(c["text"]).strip() and is_off_page(c, width, height))
 
 
 #: Fake bold paints a glyph again this close (a share of its size, at most
@@ -401,6 +420,7 @@ def page_to_chars(page: PageSource) -> list[_Char]:
     median offset of its glyphs, so ``box bottom - descent`` gives the baseline, rise included.
     """
     raw = []
+    width, height = float(page.width), float(page.height)
     painted = _PaintedGlyphs()
     space: tuple[float, float] | None = None  # (x0, top) of a space character just painted
     for c in page.chars:
@@ -410,7 +430,7 @@ def page_to_chars(page: PageSource) -> list[_Char]:
         if text.isspace() and upright:
             space = (x0, top)
             continue
-        if not upright or not text:
+        if not upright or not text or is_off_page(c, width, height):
             continue
         bottom = float(c["bottom"])
         size = float(c["size"]) or bottom - top
@@ -1227,6 +1247,8 @@ class RawPage:
     invisible_chars: int = 0
     #: Whether ``chars`` are the OCR engine's reading of the page image, not its text layer.
     ocr_engine: bool = False
+    #: Characters outside the page box, left unread (:func:`is_off_page`).
+    off_page_chars: int = 0
 
 
 def split_bands(boxes: Sequence[BBox], gap: float) -> list[list[int]]:
@@ -1373,7 +1395,8 @@ def pages_to_document(sha: str, name: str, raw_pages: Sequence[RawPage],
                     unmapped_share=pages_to_unmapped_share(raw_pages),
                     text_layer=pages_to_text_layer(raw_pages), table_parts=table_parts,
                     table_skips=table_skips,
-                    ocr_pages=tuple(p.number for p in raw_pages if p.ocr_engine))
+                    ocr_pages=tuple(p.number for p in raw_pages if p.ocr_engine),
+                    off_page_chars=sum(p.off_page_chars for p in raw_pages))
 
 
 def pages_to_unmapped_share(raw_pages: Sequence[RawPage]) -> float:

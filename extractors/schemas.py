@@ -188,6 +188,9 @@ _DOCUMENTS = _schema("One row per input PDF, read or not.", [
            allowed=TEXT_SOURCES),
     _field("ocr_pages", _STRING, "Pages whose text the OCR engine read, comma-separated "
            "(`1,2,5`); null when none or the PDF could not be read.", nullable=True),
+    _field("off_page_chars", _INT32, "Characters placed outside the page box (beyond a 9 pt "
+           "bleed), which no reader sees and which were not read; null when the PDF could not "
+           "be read.", nullable=True),
     _field("unmapped_share", _FLOAT, "Share of the characters whose text neither the PDF's "
            "text layer nor the font's own data gives (left as U+FFFD); null when the PDF could "
            "not be read.", nullable=True),

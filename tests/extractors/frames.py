@@ -15,7 +15,8 @@ def documents_frame() -> pd.DataFrame:
         "status": ["ok", "failed"], "error": [None, "not a PDF"],
         "n_records": pd.array([7, None], dtype="Int64"), "extractor_version": ["0.1.0"] * 2,
         "text_layer": ["born_digital", "none"], "text_source": ["text_layer", None],
-        "ocr_pages": [None, None], "unmapped_share": [0.001, None],
+        "ocr_pages": [None, None], "off_page_chars": pd.array([0, None], dtype="Int64"),
+        "unmapped_share": [0.001, None],
         "encrypted": pd.array([False, None], dtype="boolean"),
         "skipped_tables": ["p3-t1 (records): ValueError: min() arg is an empty sequence", None],
     })

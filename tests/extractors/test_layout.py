@@ -518,3 +518,20 @@ def test_layout_fake_bold_drawn_twice_reads_once(tmp_path: Path, offset: float, 
                                           100.25 + offset / 2)]))
     assert twice == once
     assert "Li6.4La3Zr1.4Ta0.6O12 shows 11.0 x 10^-3 S cm^-1" in twice
+
+
+def test_layout_text_outside_the_page_box_is_not_read_and_is_counted(tmp_path: Path) -> None:
+    """Text placed far beyond the page (to hide it from readers) is not the document's."""
+    from extractors.extraction import extract_document
+
+    page = (Page().text(72, 100, "Li7P3S11 shows 1.7 × 10", sup("-2"), " S cm", sup("-1"), ".")
+            .text(-400, 200, "Li3PS4 shows 9.9 × 10", sup("-1"), " S cm", sup("-1"), ".")
+            .text(72, 1400, "Li6PS5Cl shows 8.8 × 10", sup("-1"), " S cm", sup("-1"), ".")
+            .text(-6, 300, "LiI shows 4.4 S cm", sup("-1"), "."))  # within the bleed: kept
+    path = write_pdf(tmp_path / "hidden.pdf", [page])
+    doc = read_document(path)
+    assert "Li3PS4" not in doc.text and "Li6PS5Cl" not in doc.text
+    assert "Li7P3S11" in doc.text and "LiI" in doc.text
+    result = extract_document(path)
+    assert set(result.records["material_raw"]) == {"Li7P3S11", "LiI"}
+    assert result.document["off_page_chars"] == doc.off_page_chars > 40
