@@ -20,12 +20,13 @@ import resource
 import signal
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from extractors.document import Document
+from extractors.env_settings import env_values
 from extractors.errors import (
     DocumentError,
     ExtractorBugError,
@@ -124,20 +125,10 @@ class ReadLimits:
         Raises:
             ValueError: a variable or override that is not a valid limit (the name says which).
         """
-        env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = env.get(ENV_VARS[f.name], "").strip()
-            if raw and f.name == "reader":
-                if raw not in READERS:
-                    raise ValueError(f"{ENV_VARS[f.name]}={raw!r} is not one of "
-                                     f"{', '.join(READERS)}")
-                values[f.name] = raw
-            elif raw:
-                try:
-                    values[f.name] = float(raw) if f.name == "timeout_s" else int(raw)
-                except ValueError:
-                    raise ValueError(f"{ENV_VARS[f.name]}={raw!r} is not a number") from None
+        values = env_values(cls, ENV_VARS, env)
+        if values.get("reader", DEFAULT_READER) not in READERS:
+            raise ValueError(f"{ENV_VARS['reader']}={values['reader']!r} is not one of "
+                             f"{', '.join(READERS)}")
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)
 

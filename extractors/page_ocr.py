@@ -16,16 +16,17 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import os
 import re
 import statistics
 import time
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from extractors.env_settings import env_values
 
 #: Resolution pages are rendered at: small type (6-7 pt subscripts, table footnotes) reads.
 DEFAULT_OCR_DPI = 200
@@ -51,7 +52,6 @@ ENV_VARS: Mapping[str, str] = {
     "budget_s": "IONLIT_OCR_BUDGET_S",
     "max_pages": "IONLIT_OCR_MAX_PAGES",
 }
-_OFF = frozenset({"0", "off", "false", "no"})
 
 
 @dataclass(frozen=True)
@@ -96,19 +96,7 @@ class OcrSettings:
         Raises:
             ValueError: a variable that is not a valid setting.
         """
-        env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = env.get(ENV_VARS.get(f.name, ""), "").strip()
-            if not raw:
-                continue
-            if f.name == "enabled":
-                values[f.name] = raw.lower() not in _OFF
-                continue
-            try:
-                values[f.name] = float(raw) if f.name == "budget_s" else int(raw)
-            except ValueError:
-                raise ValueError(f"{ENV_VARS[f.name]}={raw!r} is not a number") from None
+        values = env_values(cls, ENV_VARS, env)
         return replace(cls(), **values)
 
 
