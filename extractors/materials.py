@@ -547,6 +547,16 @@ def formula_variables(s: str) -> frozenset[str]:
         return frozenset()
 
 
+@cache
+def material_class_nouns() -> frozenset[str]:
+    """The class phrases of ``data/material_classes.txt`` (``solid electrolytes``,
+    ``garnets``), casefolded: what names a class of materials rather than one."""
+    text = (_DATA / "material_classes.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip().casefold() for line in text.splitlines()
+                     if line.strip() and not line.lstrip().startswith(("#", "["))
+                     for w in line.split(",") if w.strip())
+
+
 def _looks_like_abbreviation(token: str) -> bool:
     """Short, at least two capitals, not itself a formula, not a method acronym (``XRD``)."""
     return (bool(_ABBREVIATION_SHAPE.match(token))

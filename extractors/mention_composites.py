@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib.resources import files
 
 from spacy.tokens import Span
 
-from extractors.materials import is_formula
+from extractors.materials import is_formula, material_class_nouns
 from extractors.mention_kinds import KindsMixin
 
 # Words that join a composite's components ("PEO and non-zeolitic silica", "a succinonitrile").
@@ -32,11 +31,8 @@ _ADDED_TO_WORDS = 4
 
 @cache
 def _class_nouns() -> frozenset[str]:
-    """The last words of class phrases (``data/material_classes.txt``): what a host is."""
-    text = files("extractors").joinpath("data/material_classes.txt").read_text("utf-8")
-    words = [w.strip() for line in text.splitlines() if not line.startswith("#")
-             for w in line.split(",")]
-    return frozenset(w.casefold() for w in words if w and " " not in w)
+    """The one-word class nouns (``garnets``): what a host is."""
+    return frozenset(w for w in material_class_nouns() if " " not in w)
 
 
 class CompositesMixin(KindsMixin):

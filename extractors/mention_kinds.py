@@ -68,7 +68,7 @@ _KIND_LABELS = {"KIND_GB": "grain_boundary", "KIND_BULK": "bulk", "KIND_TOTAL": 
 
 _KIND_JOINS = frozenset({"and", "or", ",", "/", "+", "&", "the"})
 # Words after which a clause is about something else: a kind is not carried across them.
-_CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
+CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
 
 
 class KindsMixin(LinkingBase):
@@ -144,7 +144,7 @@ class KindsMixin(LinkingBase):
         if not words:
             return []
         word = max(words, key=lambda w: (w.end, len(w)))
-        if any(t.text == ";" or t.lower_ in _CONTRAST_WORDS or self.kind_of(t.i) is not None
+        if any(t.text == ";" or t.lower_ in CONTRAST_WORDS or self.kind_of(t.i) is not None
                for t in self.doc[word.end:start]):
             return []
         kinds = self.kind_items(self.modifier_tokens(word.start, sent.start))

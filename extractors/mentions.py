@@ -45,6 +45,7 @@ from extractors.materials import (
 )
 from extractors.mention_kinds import (
     _KIND_LABELS,  # noqa: F401 (re-exported for tests)
+    CONTRAST_WORDS,
     symbol_kinds,
 )
 from extractors.mention_linking import (
@@ -103,7 +104,6 @@ SHARED_EXPONENT = "shared_exponent"
 TEMPERATURE_FROM_PREVIOUS = "temperature_from_previous_sentence"
 
 # Words after which a clause is about something else: no temperature is shared across them.
-_CONTRAST_WORDS = frozenset({"while", "whereas", "but", "although", "however", "than"})
 
 # A σ with its temperature as subscript or bracket: "σ300K", "σ_25 °C", "σT(400 K)", "σ(RT)".
 _SYMBOL_TEMPERATURE_RE = re.compile(
@@ -114,7 +114,7 @@ _SYMBOL_TEMPERATURE_RE = re.compile(
 _HOT_PROCESS_RE = re.compile(r"sinter|calcin|fir(?:ed|ing)$|melt")
 #: Highest temperature (K) read as a measurement's after a high-temperature process word.
 MAX_AMBIENT_K = 313.15
-# Signs that join a mantissa to its power of ten ("2 × 10^-4", "2 x 10^-4", Elsevier's "$").
+# Signs that join a mantissa to its power of ten ("2 × 10^-4", "2 x 10^-4", a symbol font's "$").
 _TIMES_SIGNS = frozenset({"×", "x", "X", "·", "⋅", "∙", "$", "*"})
 # A token that ends in a multiplication sign: alone ("×") or after a mantissa ("1.5x", "0.2)×").
 _DANGLING_TIMES_RE = re.compile(r"(?:^|[\d)])[×xX·⋅∙$*]$")
@@ -346,7 +346,7 @@ class _Linking(MaterialsMixin):
                 continue
             between = self.doc[end:nxt_start]
             if (not any(w.lower_ == "and" for w in between)
-                    or any(w.text in ";:" or w.lower_ in _CONTRAST_WORDS for w in between)
+                    or any(w.text in ";:" or w.lower_ in CONTRAST_WORDS for w in between)
                     or not self.temperature_after(nxt_end, t)):
                 continue
             out[i] = (start, end, [replace(m, temperature=t) for m in found])
@@ -614,7 +614,7 @@ class _Linking(MaterialsMixin):
                  and (next_unit is None or next_unit >= s.start)
                  and (next_semicolon is None or next_semicolon >= s.start)
                  # "A S cm^-1, while at 100 °C it was B": the next clause's temperature
-                 and not any(t.lower_ in _CONTRAST_WORDS for t in self.doc[end:s.start])]
+                 and not any(t.lower_ in CONTRAST_WORDS for t in self.doc[end:s.start])]
         if after:
             return self.read_temperature(min(after, key=lambda s: s.start))
         last_unit = max((u for u in other if u < start), default=None)

@@ -23,7 +23,12 @@ import pandas as pd
 from extractors.citations import citation_keys
 from extractors.comparison import Value, written_figures
 from extractors.conditions import Conditions, strip_conditions, text_to_conditions
-from extractors.materials import normalise_material_text, reduced_formula, resolve_material
+from extractors.materials import (
+    material_class_nouns,
+    normalise_material_text,
+    reduced_formula,
+    resolve_material,
+)
 from extractors.schemas import CLASS_STATEMENT_FLAG, MATERIAL_UNLINKED_FLAG
 
 #: Shortest spelling for which one dropped subscript digit is taken as a typo, not a material.
@@ -40,10 +45,7 @@ def _class_words() -> tuple[frozenset[str], frozenset[str]]:
     Class nouns are package data (``data/material_classes.txt``); host and solvent words are
     the ones the mention patterns name (``patterns/materials.jsonl``), so both read one list.
     """
-    text = files("extractors").joinpath("data/material_classes.txt").read_text("utf-8")
-    nouns = frozenset(w.strip().casefold() for line in text.splitlines()
-                      if line.strip() and not line.lstrip().startswith(("#", "["))
-                      for w in line.split(",") if w.strip())
+    nouns = material_class_nouns()
     components: set[str] = set()
     patterns = files("extractors").joinpath("patterns/materials.jsonl").read_text("utf-8")
     for line in patterns.splitlines():
