@@ -330,11 +330,12 @@ def read_document(path: Path | str, settings: LayoutSettings | None = None, *,
             page = GlyphPage(plain, resources)
             try:
                 source = page_source(page, fast, settings.pdfium_min_objects)
+                chars, off_page = page_to_chars(source)
                 raw_pages.append(RawPage(page.page_number, float(page.width),
-                                         float(page.height), tuple(page_to_chars(source)),
+                                         float(page.height), tuple(chars),
                                          page_to_rules(source), page_to_figures(source),
                                          *page_to_layer_evidence(source),
-                                         off_page_chars=page_to_off_page_chars(source)))
+                                         off_page_chars=off_page))
                 scanned = scanned or bool(source.images)
                 if on_page is not None:
                     on_page(page.page_number)
@@ -375,12 +376,6 @@ def is_off_page(c: PageObject, width: float, height: float,
             or float(c["bottom"]) < -bleed or float(c["top"]) > height + bleed)
 
 
-def page_to_off_page_chars(page: PageSource) -> int:
-    """How many characters of a page lie outside its box (:func:`is_off_page`)."""
-    width, height = float(page.width), float(page.height)
-    return sum(1 for c in page.chars if str(c["text"]).strip() and is_off_page(c, width, height))
-
-
 #: Fake bold paints a glyph again this close (a share of its size, at most
 #: :data:`FAKE_BOLD_MAX_PT`): the second painting is no character of its own. Two real
 #: neighbours (``ll``, ``11``) sit an advance apart, a quarter em or more.
@@ -412,14 +407,16 @@ class _PaintedGlyphs:
         return False
 
 
-def page_to_chars(page: PageSource) -> list[_Char]:
-    """Upright, visible characters of a page with their baselines.
+def page_to_chars(page: PageSource) -> tuple[list[_Char], int]:
+    """Upright, visible characters of a page with their baselines, and how many characters
+    lie outside the page box (:func:`is_off_page`: not read, counted).
 
     pdfminer places a glyph box at ``baseline + rise + descent``; the text matrix alone misses
     the rise (``Ts``) some producers raise superscripts with. Each font's descent is the
     median offset of its glyphs, so ``box bottom - descent`` gives the baseline, rise included.
     """
     raw = []
+    off_page = 0
     width, height = float(page.width), float(page.height)
     painted = _PaintedGlyphs()
     space: tuple[float, float] | None = None  # (x0, top) of a space character just painted
@@ -430,7 +427,10 @@ def page_to_chars(page: PageSource) -> list[_Char]:
         if text.isspace() and upright:
             space = (x0, top)
             continue
-        if not upright or not text or is_off_page(c, width, height):
+        if not upright or not text:
+            continue
+        if is_off_page(c, width, height):
+            off_page += 1
             continue
         bottom = float(c["bottom"])
         size = float(c["size"]) or bottom - top
@@ -451,7 +451,7 @@ def page_to_chars(page: PageSource) -> list[_Char]:
         font = str(c.get("fontname", ""))
         baseline = bottom + descent.get(font, -0.2) * size
         out.append(_Char(text, x0, float(c["x1"]), top, bottom, size, baseline, font, space_x0))
-    return out
+    return out, off_page
 
 
 def _space_precedes(space: tuple[float, float], x0: float, top: float, size: float) -> bool:

@@ -57,7 +57,7 @@ def test_pdfium_source_chars_rules_and_baselines_as_pdfplumber(tmp_path: Path) -
                         sup("-6"), " S cm", sup("-1"), " at 25 °C")
             .rule(72, 130, 400).rule(72, 160, 400))
     [(slow, fast)] = _both(write_pdf(tmp_path / "p.pdf", [page]))
-    a, b = page_to_chars(slow), page_to_chars(fast)
+    (a, _), (b, _) = page_to_chars(slow), page_to_chars(fast)
     assert [c.text for c in a] == [c.text for c in b]
     for x, y in zip(a, b, strict=True):
         assert (x.font, round(x.size, 2)) == (y.font, round(y.size, 2))
