@@ -98,10 +98,15 @@ def register_pdfs(instance: dg.DagsterInstance, pdfs: PdfFolder,
     return list(sync.keys)
 
 
+def metadata_values(materialization: dg.AssetMaterialization | None) -> dict[str, Any]:
+    """A materialisation's metadata as plain values; ``{}`` for none."""
+    return {} if materialization is None else {
+        k: v.value for k, v in materialization.metadata.items()}
+
+
 def _materialized(result: dg.JobExecutionResult) -> dict[str, dict[str, Any]]:
     """Asset name → metadata values of what the run materialised."""
-    return {event.asset_key.to_user_string(): {k: v.value for k, v in
-                                               event.materialization.metadata.items()}
+    return {event.asset_key.to_user_string(): metadata_values(event.materialization)
             for event in result.get_asset_materialization_events()
             if event.asset_key is not None}
 
@@ -180,13 +185,6 @@ def _run_in_worker(key: str, run_config: dict[str, Any]) -> tuple[str, bool]:
     return _run_document(_WORKER_INSTANCE, key, run_config)
 
 
-def _latest_metadata(instance: dg.DagsterInstance, asset: str, key: str) -> dict[str, Any]:
-    """The metadata values of partition ``key``'s latest materialisation of ``asset``."""
-    materialization = latest_materialization(instance, asset, key)
-    return {} if materialization is None else {
-        k: v.value for k, v in materialization.metadata.items()}
-
-
 def _run_document(instance: dg.DagsterInstance, key: str,
                   run_config: dict[str, Any]) -> tuple[str, bool]:
     """One partition: its progress line, and False when it failed for another reason than an
@@ -199,7 +197,8 @@ def _run_document(instance: dg.DagsterInstance, key: str,
     if result.success:
         # An asset a killed run already materialised for this content is current and skipped:
         # its figures are the latest materialisation's.
-        figures = {name: done.get(name) or _latest_metadata(instance, name, key)
+        figures = {name: done.get(name)
+                   or metadata_values(latest_materialization(instance, name, key))
                    for name in ("document", "table_records", "text_records")}
         records = sum(figures[name].get("dagster/row_count", 0)
                       for name in ("table_records", "text_records"))
@@ -347,9 +346,7 @@ def _latest_outputs(instance: dg.DagsterInstance) -> dict[str, dict[str, Any]]:
     out = {}
     for name in CORPUS_OUTPUTS:
         event = instance.get_latest_materialization_event(dg.AssetKey(name))
-        materialization = event.asset_materialization if event is not None else None
-        out[name] = {k: v.value for k, v in materialization.metadata.items()} \
-            if materialization is not None else {}
+        out[name] = metadata_values(event.asset_materialization if event is not None else None)
     return out
 
 
