@@ -132,6 +132,11 @@ def _round_significant(value: float, figures: int) -> float:
     return float(f"{value:.{figures - 1}e}")
 
 
+def capitalised(text: str) -> str:
+    """An explanation's sentence with its first letter capital (the rest as written)."""
+    return text[:1].upper() + text[1:]
+
+
 def format_sigma(value: float) -> str:
     """``0.125`` as ``1.25e-1``: compact, and the exponent reads like the papers'."""
     figures = significant_figures(f"{value:.12g}".split("e")[0])

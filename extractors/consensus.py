@@ -31,7 +31,6 @@ import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Self
 
 import pandas as pd
 
@@ -64,13 +63,6 @@ class ConsensusSettings:
             value = getattr(self, f.name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise ValueError(f"{f.name} must be a finite number > 0, got {value!r}")
-
-    @classmethod
-    def resolve(cls, settings: Self | Mapping[str, Any] | None) -> Self:
-        """Accept None (defaults), a dict of overrides or an instance."""
-        if settings is None:
-            return cls()
-        return cls(**dict(settings)) if isinstance(settings, Mapping) else settings
 
 
 @dataclass(frozen=True)

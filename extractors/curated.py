@@ -82,7 +82,8 @@ def _parse_reference_sigma(raw: object) -> tuple[float | None, float | None, flo
     return value, value, value
 
 
-def _text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
+    """A frame cell as text, else None (missing or blank)."""
     return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
 
 
@@ -108,18 +109,19 @@ def _curated_row(curated_id: str, material: str, sigma: object, temperature_K: f
 def _curators_sheet_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     rows = []
     for r in df.itertuples(index=False):
-        source = _text(r.primary_source)
+        source = cell_text(r.primary_source)
         temperature = None if pd.isna(r.temperature_K) else float(r.temperature_K)
         rows.append(_curated_row(str(r.curated_id), str(r.material), r.sigma_S_per_cm,
                                  temperature, "curators_sheet", source, source, True,
-                                 _text(r.curator_note), _text(getattr(r, "processing", None))))
+                                 cell_text(r.curator_note),
+                                 cell_text(getattr(r, "processing", None))))
     return rows
 
 
 def _obelix_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [_curated_row(f"obelix:{r['ID']}", str(r["Reduced Composition"]),
                          r["Ionic conductivity (S cm-1)"], ROOM_TEMPERATURE_K, "obelix", None,
-                         _text(r["DOI"]), False, None)
+                         cell_text(r["DOI"]), False, None)
             for r in df.to_dict("records")]
 
 
@@ -128,7 +130,7 @@ def _liverpool_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     ``family`` says ``Glass`` for glasses, which a formula alone does not."""
     return [_curated_row(f"liverpool:{r['ID']}", str(r["composition"]), r["target"],
                          float(r["temperature"]) + ZERO_CELSIUS_K, "liverpool",
-                         None, _text(r["source"]), False, None,
+                         None, cell_text(r["source"]), False, None,
                          "glass" if str(r.get("family")).strip().casefold() == "glass" else None)
             for r in df.to_dict("records")]
 
@@ -136,7 +138,7 @@ def _liverpool_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
 def _laskowski_rows(df: pd.DataFrame) -> list[dict[str, Any]]:
     index = df.columns[0]
     return [_curated_row(f"laskowski:{r[index]}", str(r["Structure"]), r["σ(RT)(S cm-1)"],
-                         ROOM_TEMPERATURE_K, "laskowski2023", None, _text(r["DOI"]), False,
+                         ROOM_TEMPERATURE_K, "laskowski2023", None, cell_text(r["DOI"]), False,
                          None)
             for r in df.to_dict("records")]
 

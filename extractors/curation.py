@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from extractors.comparison import capitalised
+from extractors.curated import cell_text
 from extractors.errors import DecisionError
 from extractors.schemas import CONFLICT_STATUSES, CURATED_VIEW_COLUMNS, rows_to_frame
 
@@ -26,13 +28,6 @@ def cell_float(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def cell_text(value: object) -> str | None:
-    """A frame cell as text, else None (missing or blank)."""
-    return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 # --- decisions --------------------------------------------------------------------------------
@@ -96,7 +91,7 @@ def decision_sentence(d: Mapping[str, Any]) -> str:
     by = cell_text(d.get("curator")) or cell_text(d.get("decided_by"))
     when = _decision_time(d)
     note = cell_text(d.get("note")) or cell_text(d.get("decision_note"))
-    return (f"{_capital(str(d['decision']))}" + (f" by {by}" if by else "")
+    return (f"{capitalised(str(d['decision']))}" + (f" by {by}" if by else "")
             + ("" if when == pd.Timestamp.min else f" on {when.date().isoformat()}")
             + (f": {note}" if note else "") + ".")
 

@@ -22,7 +22,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from extractors.comparison import format_sigma
+from extractors.comparison import capitalised, format_sigma
 from extractors.consensus import Outlier
 from extractors.schemas import CONFLICT_STATUSES
 from extractors.statements import Statement
@@ -104,7 +104,7 @@ def error_candidates(rows: list[dict[str, Any]], statements: Mapping[str, Statem
         text = (f"{first.material_raw}: {first.where()} prints {first.as_printed()}, read as "
                 f"{first.value.describe()}; "
                 + "; ".join(_side_text(r, statements) for r in group) + ". "
-                + _capital("; ".join(dict.fromkeys(str(r.get("_reason")) for r in group)))
+                + capitalised("; ".join(dict.fromkeys(str(r.get("_reason")) for r in group)))
                 + ".")
         notes = [str(r["_depends"]) for r in group if r.get("curated_ids") and r.get("_depends")
                  and not r.get("other_statement_id")]
@@ -165,10 +165,6 @@ def outlier_problems(outliers: Iterable[Outlier], rows: list[dict[str, Any]],
                        consensus_n_works=first.n_works, decades_from_consensus=first.decades)
         problems.append(problem)
     return problems
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _problem(pid: str, kind: str, verdict: str, first: Statement, text: str, *,

@@ -26,6 +26,7 @@ from extractors.comparison import (
     CompareSettings,
     Value,
     Verdict,
+    capitalised,
     compare,
     format_sigma,
     written_figures,
@@ -50,8 +51,8 @@ from extractors.consensus import (
     points_to_cells,
     statement_point,
 )
-from extractors.curated import SOURCE_LABELS
-from extractors.curation import apply_problem_decisions, cell_float, cell_text, curated_view
+from extractors.curated import SOURCE_LABELS, cell_text
+from extractors.curation import apply_problem_decisions, cell_float, curated_view
 from extractors.problems import error_candidates, outlier_problems
 from extractors.schemas import (
     COMPARISON_STATUSES,
@@ -95,8 +96,8 @@ class ReconcileSettings(CompareSettings):
                                   for f in fields(CompareSettings)})
 
     def consensus_settings(self) -> ConsensusSettings:
-        return ConsensusSettings(self.window_K, self.min_works, self.outlier_decades,
-                                 self.outlier_mads)
+        return ConsensusSettings(**{f.name: getattr(self, f.name)
+                                    for f in fields(ConsensusSettings)})
 
 
 @dataclass(frozen=True)
@@ -401,7 +402,7 @@ def _pair_row(a: Side, b: Side, verdict: Verdict, curated: list[CuratedValue],
     assert isinstance(a, Statement)
     citation = same_citation(a, b)
     depends = dependence(a, b, bound)
-    text = (f"{_capital(a.where())} gives {a.value.describe()}; {b.where()} gives "
+    text = (f"{capitalised(a.where())} gives {a.value.describe()}; {b.where()} gives "
             f"{b.value.describe()}: {verdict.reason}")
     if depends and isinstance(b, CuratedValue):
         text += f". Not independent evidence: {depends}"
@@ -433,16 +434,12 @@ def _list_by_source(values: list[CuratedValue]) -> str:
                      for source, items in by_source.items())
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _only_in_document(s: Statement) -> dict[str, Any]:
     if s.is_class:
-        text = (f"{_capital(s.where())} gives {s.value.describe()} for “{s.material_raw}”: a "
+        text = (f"{capitalised(s.where())} gives {s.value.describe()} for “{s.material_raw}”: a "
                 "statement about a class of materials, not one material")
     else:
-        text = (f"{_capital(s.where())} gives {s.value.describe()} for {s.material_raw}: no "
+        text = (f"{capitalised(s.where())} gives {s.value.describe()} for {s.material_raw}: no "
                 "other statement or curated value of this material to compare with")
     return _row(s, None, "only_in_document", text + ".")
 
@@ -452,7 +449,7 @@ def _only_in_curated(c: CuratedValue) -> dict[str, Any]:
         **{col: None for col in RECONCILIATION_COLUMNS},
         "reconciliation_id": _rid("", c.curated_id), "status": "only_in_curated",
         "original_status": "only_in_curated",
-        "explanation": f"{_capital(c.where())} gives {c.value.describe()} for {c.material}: no "
+        "explanation": f"{capitalised(c.where())} gives {c.value.describe()} for {c.material}: no "
                        "statement of the corpus to compare with.",
         "scope": "unmatched", "material_key": c.material_key, "material_raw": c.material,
         "is_statement_about_class": False, "record_ids": [], "other_record_ids": [],

@@ -23,6 +23,7 @@ import pandas as pd
 from extractors.citations import citation_keys
 from extractors.comparison import Value, written_figures
 from extractors.conditions import Conditions, strip_conditions, text_to_conditions
+from extractors.curated import cell_text
 from extractors.materials import (
     material_class_nouns,
     normalise_material_text,
@@ -172,10 +173,6 @@ class Statement:
         return f"“{self.value_raw}”{header}"
 
 
-def _text(value: object) -> str | None:
-    return None if value is None or pd.isna(value) or not str(value).strip() else str(value)
-
-
 def _float(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
@@ -200,28 +197,28 @@ def _statement(group: Sequence[Mapping[str, Any]], key: str) -> Statement:
     first = group[0]
     parts = _statement_key(first, key)
     sigma = _float(first.get("sigma_S_per_cm"))
-    citations = citation_keys(_text(first.get("reference")), _text(first.get("evidence")))
+    citations = citation_keys(cell_text(first.get("reference")), cell_text(first.get("evidence")))
     dois = tuple(dict.fromkeys(d for r in group
-                               for d in (_text(r.get("cited_doi")) or "").split("|") if d))
+                               for d in (cell_text(r.get("cited_doi")) or "").split("|") if d))
     raw = str(first["material_raw"])
-    table_name = _text(first.get("table_name"))
+    table_name = cell_text(first.get("table_name"))
     label = table_name or ("the table" if first["source"] == "table" else "the text")
     return Statement(
         statement_id=hashlib.sha256("|".join(parts).encode("utf-8")).hexdigest()[:20],
         work_id=parts[0], source=str(first["source"]), material_key=key, material_raw=raw,
-        material_formula=_text(first.get("material_formula")),
+        material_formula=cell_text(first.get("material_formula")),
         is_class=key.startswith("class:"), value_raw=" ".join(str(first["value_raw"]).split()),
         value=Value(sigma, _float(first.get("sigma_low_S_per_cm")),
                     _float(first.get("sigma_high_S_per_cm")), _float(first.get("temperature_K")),
-                    _text(first.get("temperature_raw")),
+                    cell_text(first.get("temperature_raw")),
                     written_figures(str(first["value_raw"]), sigma),
                     f"{label} (p. {int(first['page'])})"),
         conductivity_kind=parts[5], record_ids=tuple(str(r["record_id"]) for r in group),
         doc_sha256=str(first["doc_sha256"]), page=int(first["page"]),
-        table_id=_text(first.get("table_id")), citations=citations, cited_dois=dois,
+        table_id=cell_text(first.get("table_id")), citations=citations, cited_dois=dois,
         spellings=frozenset({normalise_material_text(raw), key.partition(":")[2].casefold()}),
-        conditions=text_to_conditions(raw, _text(first.get("evidence"))),
-        table_name=table_name, column_header=_text(first.get("column_header")),
+        conditions=text_to_conditions(raw, cell_text(first.get("evidence"))),
+        table_name=table_name, column_header=cell_text(first.get("column_header")),
     )
 
 
@@ -229,8 +226,8 @@ def records_to_statements(records: pd.DataFrame) -> list[Statement]:
     """Records grouped into statements, in the order of their first record."""
     groups: dict[tuple[str, ...], tuple[str, list[Mapping[str, Any]]]] = {}
     for r in records.to_dict("records"):
-        key = material_key(str(r["material_raw"]), _text(r.get("material_formula")),
-                           _text(r.get("flags")))
+        key = material_key(str(r["material_raw"]), cell_text(r.get("material_formula")),
+                           cell_text(r.get("flags")))
         groups.setdefault(_statement_key(r, key), (key, []))[1].append(r)
     return [_statement(rows, key) for key, rows in groups.values()]
 
