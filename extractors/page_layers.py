@@ -72,13 +72,15 @@ def ocr_lines_to_chars(lines: Sequence[Sequence[OcrChar]]) -> tuple[_Char, ...]:
     return tuple(out)
 
 
-def needs_reading(page: RawPage, settings: LayoutSettings, ocr: OcrSettings) -> bool:
-    """Whether the engine should read ``page``: a scan without text, or a garbled OCR layer."""
+def needs_reading(page: RawPage, settings: LayoutSettings, ocr: OcrSettings,
+                  quality: float | None = None) -> bool:
+    """Whether the engine should read ``page``: a scan without text, or a garbled OCR layer
+    (``quality``: its :func:`page_quality`, when already known)."""
     layer = page_to_text_layer(page)
     if layer == "none":
         return page.image_share >= SCAN_IMAGE_SHARE
     if layer == "ocr":
-        return page_quality(page, settings) < ocr.reread_below
+        return (page_quality(page, settings) if quality is None else quality) < ocr.reread_below
     return False
 
 
@@ -101,7 +103,8 @@ def choose_page_layers(path: Path, pages: Sequence[RawPage], settings: LayoutSet
     # worst first: when the budget runs out, the pages that read worst were read again
     scores = {k: page_quality(p, settings) for k, p in enumerate(pages)
               if page_to_text_layer(p) == "ocr"}
-    todo = sorted((k for k, p in enumerate(pages) if needs_reading(p, settings, ocr)),
+    todo = sorted((k for k, p in enumerate(pages)
+                   if needs_reading(p, settings, ocr, scores.get(k))),
                   key=lambda k: scores.get(k, 0.0))
     if not todo:
         return list(pages)
@@ -133,8 +136,8 @@ def choose_page_layers(path: Path, pages: Sequence[RawPage], settings: LayoutSet
             if not reading:
                 continue
             candidate = dataclasses.replace(pages[k], chars=reading, ocr_engine=True)
-            if pages[k].chars and (page_quality(candidate, settings)
-                                   < page_quality(pages[k], settings) + ocr.min_gain):
+            if pages[k].chars and page_quality(candidate, settings) < ocr.min_gain + (
+                    scores[k] if k in scores else page_quality(pages[k], settings)):
                 continue
             out[k] = candidate
     finally:
