@@ -22,6 +22,7 @@ reports a never-closed quote and text after a closing quote instead of guessing.
 from __future__ import annotations
 
 import codecs
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -128,6 +129,12 @@ class KnownIds:
         """The known set for a target column (``record_id`` → :attr:`record_ids`)."""
         known: frozenset[str] | None = getattr(self, f"{column}s")
         return known
+
+    @functools.cached_property
+    def caseless(self) -> dict[str, frozenset[str]]:
+        """The casefolded known set of each column compared without case, built once."""
+        return {column: frozenset(i.casefold() for i in ids) for column in CASELESS_COLUMNS
+                if (ids := self.of(column)) is not None}
 
 
 def reconciliation_to_known_ids(df: pd.DataFrame, source: str = "the reconciliation dataset",
@@ -422,9 +429,8 @@ def _width_problem(row: _Row, width: int, path: str) -> DecisionProblem:
 def _unknown_ids(decision: _Decision, known: KnownIds, path: str) -> list[DecisionProblem]:
     problems = []
     for column in TARGET_COLUMNS:
-        value, ids = decision.values.get(column), known.of(column)
-        if value and ids is not None and column in CASELESS_COLUMNS:
-            ids = frozenset(i.casefold() for i in ids)
+        value = decision.values.get(column)
+        ids = known.caseless.get(column) if column in CASELESS_COLUMNS else known.of(column)
         if value and ids is not None and (
                 value.casefold() if column in CASELESS_COLUMNS else value) not in ids:
             f = decision.at(column)

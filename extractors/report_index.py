@@ -110,10 +110,12 @@ def site_pages(reconciliation: pd.DataFrame, problems: pd.DataFrame, consensus: 
     keys = sorted(names)
     open_by_key = problems[problems["status"] == "open"]["material_key"].value_counts()
     all_by_key = problems["material_key"].value_counts()
+    by_key = dict(tuple(reconciliation.groupby("material_key")))
+    problems_by_key = dict(tuple(problems.groupby("material_key")))
+    consensus_by_key = dict(tuple(consensus.groupby("material_key")))
     materials = []
     for key in keys:
-        counts = reconciliation.loc[reconciliation["material_key"] == key, "status"] \
-            .value_counts().to_dict()
+        counts = by_key[key]["status"].value_counts().to_dict()
         materials.append({"key": key, "name": names[key], "page": material_page(key),
                           "counts": counts, "n_open": int(open_by_key.get(key, 0)),
                           "n_problems": int(all_by_key.get(key, 0))})
@@ -126,15 +128,14 @@ def site_pages(reconciliation: pd.DataFrame, problems: pd.DataFrame, consensus: 
         consensus=_consensus_rows(consensus[consensus["n_works"] >= min_works], ""),
         min_works=min_works)}
     template = env.get_template("material.html.j2")
-    by_key = dict(tuple(reconciliation.groupby("material_key")))
     for m in materials:
         key = str(m["key"])
         rows = by_key[key]
         listed = rows[rows["status"].isin(_LISTED)]
         pages[str(m["page"])] = template.render(
             csp=_CSP, css=_css(), generated_at=generated_at, name=m["name"], key=key,
-            problems=_problem_rows(problems[problems["material_key"] == key], "../", evidence),
-            consensus=_consensus_rows(consensus[consensus["material_key"] == key], "../"),
+            problems=_problem_rows(problems_by_key.get(key, problems.iloc[:0]), "../", evidence),
+            consensus=_consensus_rows(consensus_by_key.get(key, consensus.iloc[:0]), "../"),
             n_rows=len(rows), rows=listed.to_dict("records"),
             summary=sorted(rows["status"].value_counts().items()))
     return pages
