@@ -10,6 +10,7 @@ tables of resistances, activation energies or lattice parameters therefore give 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -799,23 +800,32 @@ def site_label_to_formula(label: str, texts: Sequence[str]) -> str | None:
     parts = re.findall(r"([A-Z][a-z]?)(\d*\.?\d+|)", label)
     if not parts or "".join(e + n for e, n in parts) != label.replace(" ", ""):
         return None
-    listed = {(sym, value) for text in texts
-              for sym, values in text_to_placeholder_values(text).items() for value in values}
+    listed, templates = _site_templates(tuple(texts))
     found: set[str] = set()
-    for text in texts:
-        for template in text_to_templates(text):
-            if template.variables or not template.placeholders:
-                continue
-            site = "".join(
-                f"(?:{re.escape(e)}|(?P<p{k}>{'|'.join(map(re.escape, template.placeholders))}))"
-                + re.escape(n) for k, (e, n) in enumerate(parts))
-            for m in re.finditer(rf"(?<![a-z]){site}(?![a-z\d.])", template.text):
-                labels = {m[f"p{k}"]: e for k, (e, _) in enumerate(parts) if m[f"p{k}"]}
-                if labels and all((sym, e) in listed for sym, e in labels.items()):
-                    formula = template_to_formula(template, labels)
-                    if formula:
-                        found.add(formula)
+    for template in templates:
+        site = "".join(
+            f"(?:{re.escape(e)}|(?P<p{k}>{'|'.join(map(re.escape, template.placeholders))}))"
+            + re.escape(n) for k, (e, n) in enumerate(parts))
+        for m in re.finditer(rf"(?<![a-z]){site}(?![a-z\d.])", template.text):
+            labels = {m[f"p{k}"]: e for k, (e, _) in enumerate(parts) if m[f"p{k}"]}
+            if labels and all((sym, e) in listed for sym, e in labels.items()):
+                formula = template_to_formula(template, labels)
+                if formula:
+                    found.add(formula)
     return found.pop() if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=64)  # the tables of the documents being read
+def _site_templates(texts: tuple[str, ...]) -> tuple[frozenset[tuple[str, str]],
+                                                      tuple[CompositionTemplate, ...]]:
+    """The (symbol, element) pairs and the site templates a caption and its notes give,
+    read once per table, not once per row."""
+    listed = frozenset((sym, value) for text in texts
+                       for sym, values in text_to_placeholder_values(text).items()
+                       for value in values)
+    templates = tuple(t for text in texts for t in text_to_templates(text)
+                      if not t.variables and t.placeholders)
+    return listed, templates
 
 
 def _is_site_header(header: str) -> bool:
